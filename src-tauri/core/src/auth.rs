@@ -1,0 +1,137 @@
+//! Logging in: bearer-token sessions for users, and what each role may do.
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::enums::{ROLE_MANAGER, ROLE_SYS_ADMIN};
+use crate::error::{Error, Result};
+use crate::ids::{new_secret, now_ms};
+use crate::user::verify_password;
+use crate::Cms;
+
+/// How long a session lives after login.
+pub const SESSION_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The answer to a login: `{"token","userID","name","role"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    #[serde(rename = "userID")]
+    pub user_id: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// Who is calling, resolved from a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: String,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+/// What an operation needs. MANAGER may do everything but the SYS_ADMIN-only capabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// Cinemas, halls, seats, films, distribution, VOD tasks, catalogues, files.
+    Operate,
+    ManageUsers,
+    ManageEnums,
+    ManageApiKeys,
+}
+
+impl Principal {
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+
+    pub fn require(&self, cap: Capability) -> Result<()> {
+        let ok = match cap {
+            Capability::Operate => self.has_role(ROLE_SYS_ADMIN) || self.has_role(ROLE_MANAGER),
+            Capability::ManageUsers | Capability::ManageEnums | Capability::ManageApiKeys => {
+                self.has_role(ROLE_SYS_ADMIN)
+            }
+        };
+        if ok {
+            Ok(())
+        } else if cap == Capability::Operate {
+            Err(Error::Forbidden("MANAGER"))
+        } else {
+            Err(Error::Forbidden(ROLE_SYS_ADMIN))
+        }
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A valid hash to verify against when the alias is unknown, so a wrong alias takes as long
+/// as a wrong password and does not reveal which aliases exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5gQO8iJ0Cexs0BfXvaTqUf9mAtoJ3+X7kWWH8a+fG3Y";
+
+impl Cms {
+    /// Checks alias and password and opens a session.
+    pub fn login(&self, alias: &str, password: &str) -> Result<Session> {
+        let row: Option<(String, String, String, String)> = self.db.read(|tx| {
+            Ok(tx
+                .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE alias = ?")?
+                .query_row([alias.trim()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()?)
+        })?;
+        let Some((user_id, name, role, hash)) = row else {
+            verify_password(password, DUMMY_HASH);
+            return Err(Error::BadCredentials);
+        };
+        if !verify_password(password, &hash) {
+            return Err(Error::BadCredentials);
+        }
+        let token = new_secret();
+        let now = now_ms();
+        self.db.write(|tx| {
+            // Expired sessions are swept here rather than by a timer: logins are rare and cheap.
+            tx.prepare_cached("DELETE FROM sessions WHERE expires_at < ?")?.execute([now])?;
+            tx.prepare_cached("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")?
+                .execute(params![token_hash(&token), user_id, now, now + SESSION_TTL_MS])?;
+            Ok(())
+        })?;
+        Ok(Session {
+            token,
+            user_id,
+            name,
+            role,
+        })
+    }
+
+    /// Resolves a bearer token; an unknown, expired or revoked token is Unauthorized.
+    pub fn authenticate(&self, token: &str) -> Result<Principal> {
+        self.db.read(|tx| {
+            tx.prepare_cached(
+                "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ? AND s.expires_at > ?",
+            )?
+            .query_row(params![token_hash(token), now_ms()], |r| {
+                let role: String = r.get(2)?;
+                Ok(Principal {
+                    user_id: r.get(0)?,
+                    name: r.get(1)?,
+                    roles: role.split(',').map(str::to_string).collect(),
+                })
+            })
+            .optional()?
+            .ok_or(Error::Unauthorized)
+        })
+    }
+
+    /// Ends a session; logging out twice is harmless.
+    pub fn logout(&self, token: &str) -> Result<()> {
+        self.db.write(|tx| {
+            tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?
+                .execute([token_hash(token)])?;
+            Ok(())
+        })
+    }
+}

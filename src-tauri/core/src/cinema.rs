@@ -1,0 +1,238 @@
+//! Cinemas (seed §1): create, query, update, delete with everything that hangs off them.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{self, EnumKind};
+use crate::error::{unique_to_conflict, Error, Result};
+use crate::ids::{new_id, now_ms};
+use crate::query::{self, Page, Paging, Where};
+use crate::validate::{self, MAX_CODE, MAX_TEXT};
+use crate::{Cms, Entity};
+
+/// A cinema as the seed shows it, plus when its COMS last polled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cinema {
+    #[serde(rename = "cinemaID")]
+    pub cinema_id: String,
+    pub cinema_code: String,
+    pub name: String,
+    pub number_of_halls: i64,
+    #[serde(rename = "regionID")]
+    pub region_id: String,
+    #[serde(rename = "comsMACAddr")]
+    pub coms_mac_addr: Option<String>,
+    #[serde(rename = "comsIPAddr")]
+    pub coms_ip_addr: Option<String>,
+    pub description: Option<String>,
+    /// Epoch ms of the last long-poll from this cinema's COMS; `null` if it never connected.
+    pub coms_last_seen: Option<i64>,
+}
+
+/// Body of create and update. On update an absent field keeps its value and an empty string
+/// clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CinemaInput {
+    pub cinema_code: Option<String>,
+    pub name: Option<String>,
+    pub number_of_halls: Option<i64>,
+    #[serde(rename = "regionID")]
+    pub region_id: Option<String>,
+    #[serde(rename = "comsMACAddr")]
+    pub coms_mac_addr: Option<String>,
+    #[serde(rename = "comsIPAddr")]
+    pub coms_ip_addr: Option<String>,
+    pub description: Option<String>,
+}
+
+impl CinemaInput {
+    fn over(self, base: Cinema) -> CinemaInput {
+        CinemaInput {
+            cinema_code: self.cinema_code.or(Some(base.cinema_code)),
+            name: self.name.or(Some(base.name)),
+            number_of_halls: self.number_of_halls.or(Some(base.number_of_halls)),
+            region_id: self.region_id.or(Some(base.region_id)),
+            coms_mac_addr: self.coms_mac_addr.or(base.coms_mac_addr),
+            coms_ip_addr: self.coms_ip_addr.or(base.coms_ip_addr),
+            description: self.description.or(base.description),
+        }
+    }
+}
+
+/// Filters of `GET /cms/cinemas`.
+#[derive(Debug, Clone, Default)]
+pub struct CinemaQuery {
+    pub region_id: Option<String>,
+    pub cinema_ids: Vec<String>,
+    pub cinema_code: Option<String>,
+    /// Substring of the name (the UI's search box).
+    pub name: Option<String>,
+    pub paging: Paging,
+}
+
+/// What a delete of cinemas takes with it, so the UI can name it before asking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CinemaDeletionImpact {
+    pub cinemas: u64,
+    pub halls: u64,
+    pub vr_clients: u64,
+    pub distributions: u64,
+    pub pending_messages: u64,
+}
+
+struct Valid {
+    code: String,
+    name: String,
+    halls: i64,
+    region: String,
+    mac: Option<String>,
+    ip: Option<String>,
+    description: Option<String>,
+}
+
+fn validated(tx: &Transaction<'_>, input: CinemaInput) -> Result<Valid> {
+    let code = validate::code(
+        "cinemaCode",
+        &validate::required("cinemaCode", input.cinema_code)?,
+        MAX_CODE,
+    )?;
+    let name = validate::text("name", &validate::required("name", input.name)?, MAX_TEXT)?;
+    let halls = validate::non_negative("numberOfHalls", input.number_of_halls.unwrap_or(0))?;
+    let region = validate::required("regionID", input.region_id)?
+        .trim()
+        .to_string();
+    enums::ensure_member(tx, EnumKind::CinemaRegion, &region)?;
+    Ok(Valid {
+        code,
+        name,
+        halls,
+        region,
+        mac: validate::opt_mac("comsMACAddr", input.coms_mac_addr.as_deref())?,
+        ip: validate::opt_ipv4("comsIPAddr", input.coms_ip_addr.as_deref())?,
+        description: validate::opt_text("description", input.description.as_deref(), MAX_TEXT)?,
+    })
+}
+
+const COLUMNS: &str =
+    "id, code, name, number_of_halls, region_id, coms_mac, coms_ip, description, coms_last_seen";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Cinema> {
+    Ok(Cinema {
+        cinema_id: r.get(0)?,
+        cinema_code: r.get(1)?,
+        name: r.get(2)?,
+        number_of_halls: r.get(3)?,
+        region_id: r.get(4)?,
+        coms_mac_addr: r.get(5)?,
+        coms_ip_addr: r.get(6)?,
+        description: r.get(7)?,
+        coms_last_seen: r.get(8)?,
+    })
+}
+
+pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Cinema> {
+    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM cinemas WHERE id = ?"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Cinema, id))
+}
+
+impl Cms {
+    pub fn create_cinema(&self, input: CinemaInput) -> Result<String> {
+        self.db.write(|tx| {
+            let v = validated(tx, input)?;
+            let id = new_id();
+            tx.prepare_cached(
+                "INSERT INTO cinemas(id, code, name, number_of_halls, region_id, coms_mac, coms_ip, description, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(params![id, v.code, v.name, v.halls, v.region, v.mac, v.ip, v.description, now_ms()])
+            .map_err(|e| unique_to_conflict(e, "cinemaCode", &v.code))?;
+            Ok(id)
+        })
+    }
+
+    pub fn update_cinema(&self, id: &str, patch: CinemaInput) -> Result<()> {
+        self.db.write(|tx| {
+            let v = validated(tx, patch.over(get(tx, id)?))?;
+            tx.prepare_cached(
+                "UPDATE cinemas SET code = ?, name = ?, number_of_halls = ?, region_id = ?, coms_mac = ?, coms_ip = ?,
+                 description = ? WHERE id = ?",
+            )?
+            .execute(params![v.code, v.name, v.halls, v.region, v.mac, v.ip, v.description, id])
+            .map_err(|e| unique_to_conflict(e, "cinemaCode", &v.code))?;
+            Ok(())
+        })
+    }
+
+    pub fn get_cinema(&self, id: &str) -> Result<Cinema> {
+        self.db.read(|tx| get(tx, id))
+    }
+
+    pub fn list_cinemas(&self, q: &CinemaQuery) -> Result<Page<Cinema>> {
+        let mut w = Where::default();
+        w.eq("region_id", q.region_id.as_deref())
+            .any_of("id", &q.cinema_ids)
+            .eq("code", q.cinema_code.as_deref())
+            .contains("name", q.name.as_deref());
+        self.db
+            .read(|tx| query::page(tx, COLUMNS, "cinemas", &w, "code ASC", q.paging, from_row))
+    }
+
+    /// Counts what deleting `ids` would remove.
+    pub fn cinema_deletion_impact(&self, ids: &[String]) -> Result<CinemaDeletionImpact> {
+        let ids = validate::id_list("cinema_id", ids)?;
+        self.db.read(|tx| {
+            query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
+            let mut impact = CinemaDeletionImpact {
+                cinemas: ids.len() as u64,
+                ..Default::default()
+            };
+            for id in &ids {
+                let count = |sql: &str| -> Result<u64> {
+                    Ok(tx
+                        .prepare_cached(sql)?
+                        .query_row([id], |r| r.get::<_, i64>(0))? as u64)
+                };
+                impact.halls += count("SELECT count(*) FROM halls WHERE cinema_id = ?")?;
+                impact.vr_clients += count("SELECT count(*) FROM vr_clients WHERE cinema_id = ?")?;
+                impact.distributions +=
+                    count("SELECT count(*) FROM distributions WHERE cinema_id = ?")?;
+                impact.pending_messages += count(
+                    "SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL",
+                )?;
+            }
+            Ok(impact)
+        })
+    }
+
+    /// Deletes cinemas with their halls, seats, VOD tasks, distributions and COMS queue, all
+    /// or nothing: one unknown id and nothing is deleted.
+    pub fn delete_cinemas(&self, ids: &[String]) -> Result<()> {
+        let ids = validate::id_list("cinema_id", ids)?;
+        self.db.write(|tx| {
+            query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
+            let mut stmt = tx.prepare_cached("DELETE FROM cinemas WHERE id = ?")?;
+            for id in &ids {
+                stmt.execute([id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Records that the cinema's COMS was just heard from.
+    pub fn mark_coms_seen(&self, cinema_id: &str) -> Result<()> {
+        self.db.write(|tx| {
+            let n = tx
+                .prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
+                .execute(params![now_ms(), cinema_id])?;
+            if n == 0 {
+                return Err(Error::not_found(Entity::Cinema, cinema_id));
+            }
+            Ok(())
+        })
+    }
+}

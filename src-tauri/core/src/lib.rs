@@ -1,0 +1,93 @@
+//! Cinedesk's core: the whole CMS domain on an embedded SQLite database, with no HTTP and no window.
+//!
+//! Every use case is a method of [`Cms`], written once here and called by the server, the
+//! desktop app and the tests alike.
+
+mod auth;
+mod catalogue;
+mod cinema;
+mod db;
+mod distribution;
+mod enums;
+mod error;
+mod hall;
+mod ids;
+mod movie;
+mod outbox;
+mod paths;
+mod query;
+mod user;
+mod validate;
+mod vod;
+mod vr_client;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
+pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
+pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
+pub use distribution::{DistributeInput, DistributionOutcome};
+pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
+pub use error::{Entity, Error, Result};
+pub use hall::{Hall, HallInput, HallQuery};
+pub use ids::{new_id, new_secret, now_ms};
+pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
+pub use outbox::{ComsMessage, MessageType};
+pub use paths::default_data_dir;
+pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
+pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
+pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
+pub use vod::{
+    MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES,
+};
+pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery};
+
+/// The database file's name inside a data dir.
+pub const DB_FILE: &str = "cinedesk.db";
+
+type Listener = Box<dyn Fn(&str) + Send + Sync>;
+
+/// The CMS: one per data dir. Cheap to share behind an `Arc`; every method is blocking and
+/// thread-safe (call it from `spawn_blocking` in async code).
+pub struct Cms {
+    db: db::Db,
+    data_dir: PathBuf,
+    listeners: Mutex<Vec<Listener>>,
+}
+
+impl Cms {
+    /// Opens (creating if needed) the CMS stored in `data_dir`, applying pending migrations.
+    pub fn open(data_dir: impl AsRef<Path>) -> Result<Cms> {
+        let data_dir = data_dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&data_dir)?;
+        let db = db::Db::open(&data_dir.join(DB_FILE))?;
+        tracing::info!(path = %db.path().display(), "opened database");
+        Ok(Cms {
+            db,
+            data_dir,
+            listeners: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).
+    pub fn open_default() -> Result<Cms> {
+        Cms::open(default_data_dir()?)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` means the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        self.db.read(|tx| {
+            let res: String = tx.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+            if res == "ok" {
+                Ok(())
+            } else {
+                Err(Error::Internal(format!("integrity check failed: {res}")))
+            }
+        })
+    }
+}

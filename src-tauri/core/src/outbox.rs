@@ -1,0 +1,134 @@
+//! The COMS outbox: per-cinema ordered message queues, written in the same transaction as the change they announce.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now_ms};
+use crate::{Cms, Entity};
+
+/// Message types of seed §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MessageType {
+    NewMovie,
+    NewVodTask,
+}
+
+impl MessageType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageType::NewMovie => "NEW_MOVIE",
+            MessageType::NewVodTask => "NEW_VOD_TASK",
+        }
+    }
+}
+
+/// A message as the COMS receives it: `{"messageID", "type", "message"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComsMessage {
+    #[serde(rename = "messageID")]
+    pub message_id: String,
+    #[serde(rename = "type")]
+    pub message_type: MessageType,
+    /// The full movie object for NEW_MOVIE, the full task for NEW_VOD_TASK, as they were when sent.
+    pub message: serde_json::Value,
+}
+
+/// Appends a message to `cinema_id`'s queue inside the caller's transaction.
+pub(crate) fn enqueue(
+    tx: &Transaction<'_>,
+    cinema_id: &str,
+    kind: MessageType,
+    payload: &impl Serialize,
+) -> Result<String> {
+    let id = new_id();
+    let json = serde_json::to_string(payload).map_err(|e| Error::Internal(e.to_string()))?;
+    tx.prepare_cached("INSERT INTO coms_messages(id, cinema_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)")?
+        .execute(params![id, cinema_id, kind.as_str(), json, now_ms()])?;
+    Ok(id)
+}
+
+fn ensure_cinema(tx: &Transaction<'_>, cinema_id: &str) -> Result<()> {
+    if !tx
+        .prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?
+        .exists([cinema_id])?
+    {
+        return Err(Error::not_found(Entity::Cinema, cinema_id));
+    }
+    Ok(())
+}
+
+impl Cms {
+    /// The head of the cinema's queue: the oldest message it has not acknowledged.
+    pub fn next_message(&self, cinema_id: &str) -> Result<Option<ComsMessage>> {
+        self.db.read(|tx| {
+            ensure_cinema(tx, cinema_id)?;
+            let row: Option<(String, String, String)> = tx
+                .prepare_cached(
+                    "SELECT id, type, payload FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL
+                     ORDER BY seq LIMIT 1",
+                )?
+                .query_row([cinema_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            row.map(|(id, kind, payload)| {
+                Ok(ComsMessage {
+                    message_id: id,
+                    message_type: serde_json::from_value(serde_json::Value::String(kind))
+                        .map_err(|e| Error::Internal(e.to_string()))?,
+                    message: serde_json::from_str(&payload).map_err(|e| Error::Internal(e.to_string()))?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// Acknowledges `message_id` and everything queued before it for this cinema (acks are
+    /// cumulative, so a lost ack is repaired by the next one). Acking twice is harmless.
+    pub fn ack_message(&self, cinema_id: &str, message_id: &str) -> Result<()> {
+        self.db.write(|tx| {
+            ensure_cinema(tx, cinema_id)?;
+            let seq: i64 = tx
+                .prepare_cached("SELECT seq FROM coms_messages WHERE id = ? AND cinema_id = ?")?
+                .query_row([message_id, cinema_id], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::not_found(Entity::Message, message_id))?;
+            tx.prepare_cached(
+                "UPDATE coms_messages SET acked_at = ? WHERE cinema_id = ? AND seq <= ? AND acked_at IS NULL",
+            )?
+            .execute(params![now_ms(), cinema_id, seq])?;
+            Ok(())
+        })
+    }
+
+    /// How many messages wait for the cinema's COMS.
+    pub fn pending_message_count(&self, cinema_id: &str) -> Result<u64> {
+        self.db.read(|tx| {
+            ensure_cinema(tx, cinema_id)?;
+            let n: i64 = tx
+                .prepare_cached(
+                    "SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL",
+                )?
+                .query_row([cinema_id], |r| r.get(0))?;
+            Ok(n as u64)
+        })
+    }
+
+    /// Registers a function called (after commit) with each cinema that got a new message, so a
+    /// transport can wake the polls waiting on it instead of querying in a loop.
+    pub fn on_new_message(&self, f: impl Fn(&str) + Send + Sync + 'static) {
+        self.listeners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Box::new(f));
+    }
+
+    pub(crate) fn notify(&self, cinema_ids: &[String]) {
+        let listeners = self.listeners.lock().unwrap_or_else(|p| p.into_inner());
+        for cinema in cinema_ids {
+            for f in listeners.iter() {
+                f(cinema);
+            }
+        }
+    }
+}

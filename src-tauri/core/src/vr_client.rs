@@ -1,0 +1,416 @@
+//! Seats (seed §3, "VR clients"): a terminal with host, motion seat and headset, and its QR scene number.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::{new_id, now_ms};
+use crate::query::{self, Page, Paging, Where};
+use crate::validate::{self, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
+use crate::{Cms, Entity};
+
+/// Seat states of the seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SeatStatus {
+    ShutDown,
+    Idle,
+    InVod,
+    Playing,
+    Error,
+}
+
+impl SeatStatus {
+    pub const ALL: [SeatStatus; 5] = [
+        SeatStatus::ShutDown,
+        SeatStatus::Idle,
+        SeatStatus::InVod,
+        SeatStatus::Playing,
+        SeatStatus::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeatStatus::ShutDown => "SHUT_DOWN",
+            SeatStatus::Idle => "IDLE",
+            SeatStatus::InVod => "IN_VOD",
+            SeatStatus::Playing => "PLAYING",
+            SeatStatus::Error => "ERROR",
+        }
+    }
+
+    pub fn parse(field: &str, s: &str) -> Result<SeatStatus> {
+        SeatStatus::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                Error::invalid(field, "must be SHUT_DOWN, IDLE, IN_VOD, PLAYING or ERROR")
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VrClient {
+    #[serde(rename = "clientID")]
+    pub client_id: String,
+    #[serde(rename = "cinemaID")]
+    pub cinema_id: String,
+    #[serde(rename = "hallID")]
+    pub hall_id: String,
+    pub scene_number: String,
+    pub status: SeatStatus,
+    pub seat_number: String,
+    pub host_model: Option<String>,
+    pub seat_model: Option<String>,
+    #[serde(rename = "HMDModel")]
+    pub hmd_model: Option<String>,
+    #[serde(rename = "MACAddr")]
+    pub mac_addr: Option<String>,
+    #[serde(rename = "IPAddr")]
+    pub ip_addr: String,
+    pub description: Option<String>,
+}
+
+/// Body of create and update. `hallID` is fixed after creation (a seat belongs to its hall);
+/// `sceneNumber` may be given on create, otherwise one is assigned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VrClientInput {
+    #[serde(rename = "hallID")]
+    pub hall_id: Option<String>,
+    pub scene_number: Option<String>,
+    pub status: Option<String>,
+    pub seat_number: Option<String>,
+    pub host_model: Option<String>,
+    pub seat_model: Option<String>,
+    #[serde(rename = "HMDModel")]
+    pub hmd_model: Option<String>,
+    #[serde(rename = "MACAddr")]
+    pub mac_addr: Option<String>,
+    #[serde(rename = "IPAddr")]
+    pub ip_addr: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VrClientQuery {
+    pub client_ids: Vec<String>,
+    pub cinema_id: Option<String>,
+    pub hall_id: Option<String>,
+    pub status: Option<SeatStatus>,
+    pub paging: Paging,
+}
+
+const COLUMNS: &str = "id, cinema_id, hall_id, scene_number, status, seat_number, host_model, seat_model, hmd_model, \
+                       mac, ip, description";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<VrClient> {
+    let status: String = r.get(4)?;
+    Ok(VrClient {
+        client_id: r.get(0)?,
+        cinema_id: r.get(1)?,
+        hall_id: r.get(2)?,
+        scene_number: r.get(3)?,
+        status: SeatStatus::parse("status", &status).unwrap_or(SeatStatus::Error),
+        seat_number: r.get(5)?,
+        host_model: r.get(6)?,
+        seat_model: r.get(7)?,
+        hmd_model: r.get(8)?,
+        mac_addr: r.get(9)?,
+        ip_addr: r.get(10)?,
+        description: r.get(11)?,
+    })
+}
+
+pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<VrClient> {
+    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE id = ?"))?
+        .query_row([id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::VrClient, id))
+}
+
+/// Looks ups repeated across a batch (the hall's cinema, whether a model code exists) done once each.
+#[derive(Default)]
+struct Lookups {
+    hall_cinema: HashMap<String, String>,
+    known_models: HashMap<(&'static str, String), bool>,
+}
+
+impl Lookups {
+    fn cinema_of(&mut self, tx: &Transaction<'_>, hall: &str) -> Result<String> {
+        if let Some(c) = self.hall_cinema.get(hall) {
+            return Ok(c.clone());
+        }
+        let cinema: String = tx
+            .prepare_cached("SELECT cinema_id FROM halls WHERE id = ?")?
+            .query_row([hall], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::invalid("hallID", format!("no hall has id {hall:?}")))?;
+        self.hall_cinema.insert(hall.to_string(), cinema.clone());
+        Ok(cinema)
+    }
+
+    fn model(
+        &mut self,
+        tx: &Transaction<'_>,
+        table: &'static str,
+        field: &str,
+        code: Option<&str>,
+    ) -> Result<Option<String>> {
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        let key = (table, code.to_string());
+        let known = match self.known_models.get(&key) {
+            Some(k) => *k,
+            None => {
+                let k = tx
+                    .prepare_cached(&format!("SELECT 1 FROM {table} WHERE code = ?"))?
+                    .exists([code])?;
+                self.known_models.insert(key, k);
+                k
+            }
+        };
+        if !known {
+            return Err(Error::invalid(
+                field,
+                format!("{code:?} is not in the model catalogue"),
+            ));
+        }
+        Ok(Some(code.to_string()))
+    }
+}
+
+struct Valid {
+    hall: String,
+    cinema: String,
+    scene: Option<String>,
+    status: SeatStatus,
+    seat_number: String,
+    host_model: Option<String>,
+    seat_model: Option<String>,
+    hmd_model: Option<String>,
+    mac: Option<String>,
+    ip: String,
+    description: Option<String>,
+}
+
+fn scene(value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => validate::code("sceneNumber", v, MAX_SCENE).map(Some),
+    }
+}
+
+fn validated(tx: &Transaction<'_>, look: &mut Lookups, input: VrClientInput) -> Result<Valid> {
+    let hall = validate::required("hallID", input.hall_id)?
+        .trim()
+        .to_string();
+    let cinema = look.cinema_of(tx, &hall)?;
+    Ok(Valid {
+        scene: scene(input.scene_number.as_deref())?,
+        status: match input.status.as_deref() {
+            None | Some("") => SeatStatus::ShutDown,
+            Some(s) => SeatStatus::parse("status", s)?,
+        },
+        seat_number: validate::text(
+            "seatNumber",
+            &validate::required("seatNumber", input.seat_number)?,
+            32,
+        )?,
+        host_model: validate::opt_text("hostModel", input.host_model.as_deref(), MAX_TEXT)?,
+        seat_model: look.model(tx, "seat_models", "seatModel", input.seat_model.as_deref())?,
+        hmd_model: look.model(tx, "hmd_models", "HMDModel", input.hmd_model.as_deref())?,
+        mac: validate::opt_mac("MACAddr", input.mac_addr.as_deref())?,
+        ip: validate::ipv4("IPAddr", &validate::required("IPAddr", input.ip_addr)?)?,
+        description: validate::opt_text(
+            "description",
+            input.description.as_deref(),
+            MAX_SEAT_DESCRIPTION,
+        )?,
+        hall,
+        cinema,
+    })
+}
+
+/// Hands out `n` fresh scene numbers; numbers are never reused, so an old printed code stays dead.
+fn next_scene_numbers(tx: &Transaction<'_>, n: usize) -> Result<i64> {
+    let last: i64 = tx.query_row(
+        "UPDATE counters SET value = value + ? WHERE name = 'scene_number' RETURNING value",
+        [n as i64],
+        |r| r.get(0),
+    )?;
+    Ok(last - n as i64 + 1)
+}
+
+/// Maps the two UNIQUE constraints of a seat to the field a person would fix.
+fn seat_conflict(e: rusqlite::Error, v: &Valid, scene: &str) -> Error {
+    let msg = e.to_string();
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            if msg.contains("scene_number") {
+                Error::Conflict {
+                    field: "sceneNumber".into(),
+                    value: scene.to_string(),
+                }
+            } else {
+                Error::Conflict {
+                    field: "seatNumber".into(),
+                    value: v.seat_number.clone(),
+                }
+            }
+        }
+        _ => Error::Storage(e),
+    }
+}
+
+impl Cms {
+    pub fn create_vr_client(&self, input: VrClientInput) -> Result<String> {
+        Ok(self.create_vr_clients(vec![input])?.remove(0))
+    }
+
+    /// Creates many seats in one transaction: all of them or none (the first bad one is named).
+    pub fn create_vr_clients(&self, inputs: Vec<VrClientInput>) -> Result<Vec<String>> {
+        if inputs.is_empty() {
+            return Err(Error::invalid("vrClients", "give at least one seat"));
+        }
+        self.db.write(|tx| {
+            let mut look = Lookups::default();
+            let first_scene = next_scene_numbers(tx, inputs.len())?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, host_model, seat_model,
+                 hmd_model, mac, ip, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )?;
+            let now = now_ms();
+            let mut ids = Vec::with_capacity(inputs.len());
+            for (i, input) in inputs.into_iter().enumerate() {
+                let v = validated(tx, &mut look, input).map_err(|e| match e {
+                    Error::Invalid { field, reason } if i > 0 => Error::invalid(field, format!("{reason} (seat {})", i + 1)),
+                    e => e,
+                })?;
+                let scene = v.scene.clone().unwrap_or_else(|| (first_scene + i as i64).to_string());
+                let id = new_id();
+                stmt.execute(params![
+                    id,
+                    v.hall,
+                    v.cinema,
+                    scene,
+                    v.status.as_str(),
+                    v.seat_number,
+                    v.host_model,
+                    v.seat_model,
+                    v.hmd_model,
+                    v.mac,
+                    v.ip,
+                    v.description,
+                    now
+                ])
+                .map_err(|e| seat_conflict(e, &v, &scene))?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
+    pub fn update_vr_client(&self, id: &str, patch: VrClientInput) -> Result<()> {
+        self.db.write(|tx| {
+            let b = get(tx, id)?;
+            if patch.hall_id.as_deref().is_some_and(|h| h != b.hall_id) {
+                return Err(Error::invalid("hallID", "a seat cannot move to another hall; delete and create it there"));
+            }
+            let merged = VrClientInput {
+                hall_id: Some(b.hall_id),
+                scene_number: patch.scene_number.or(Some(b.scene_number.clone())),
+                status: patch.status.or(Some(b.status.as_str().to_string())),
+                seat_number: patch.seat_number.or(Some(b.seat_number)),
+                host_model: patch.host_model.or(b.host_model),
+                seat_model: patch.seat_model.or(b.seat_model),
+                hmd_model: patch.hmd_model.or(b.hmd_model),
+                mac_addr: patch.mac_addr.or(b.mac_addr),
+                ip_addr: patch.ip_addr.or(Some(b.ip_addr)),
+                description: patch.description.or(b.description),
+            };
+            let v = validated(tx, &mut Lookups::default(), merged)?;
+            let scene = v.scene.clone().unwrap_or(b.scene_number);
+            tx.prepare_cached(
+                "UPDATE vr_clients SET scene_number = ?, status = ?, seat_number = ?, host_model = ?, seat_model = ?,
+                 hmd_model = ?, mac = ?, ip = ?, description = ? WHERE id = ?",
+            )?
+            .execute(params![
+                scene,
+                v.status.as_str(),
+                v.seat_number,
+                v.host_model,
+                v.seat_model,
+                v.hmd_model,
+                v.mac,
+                v.ip,
+                v.description,
+                id
+            ])
+            .map_err(|e| seat_conflict(e, &v, &scene))?;
+            Ok(())
+        })
+    }
+
+    /// Gives the seat a new scene number; QR codes printed with the old one stop matching any seat.
+    pub fn regenerate_scene_number(&self, id: &str) -> Result<String> {
+        self.db.write(|tx| {
+            get(tx, id)?;
+            let scene = next_scene_numbers(tx, 1)?.to_string();
+            tx.prepare_cached("UPDATE vr_clients SET scene_number = ? WHERE id = ?")?
+                .execute(params![scene, id])?;
+            Ok(scene)
+        })
+    }
+
+    pub fn get_vr_client(&self, id: &str) -> Result<VrClient> {
+        self.db.read(|tx| get(tx, id))
+    }
+
+    /// The seat a scanned QR code names, if any.
+    pub fn vr_client_by_scene(&self, scene: &str) -> Result<VrClient> {
+        self.db.read(|tx| {
+            tx.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"
+            ))?
+            .query_row([scene], from_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found(Entity::VrClient, format!("scene {scene}")))
+        })
+    }
+
+    pub fn list_vr_clients(&self, q: &VrClientQuery) -> Result<Page<VrClient>> {
+        let mut w = Where::default();
+        w.any_of("id", &q.client_ids)
+            .eq("cinema_id", q.cinema_id.as_deref())
+            .eq("hall_id", q.hall_id.as_deref())
+            .eq("status", q.status.map(SeatStatus::as_str));
+        // With a hall filter the (hall_id, seat_number) unique index gives the order for free.
+        let order = if q.hall_id.is_some() {
+            "hall_id, seat_number"
+        } else {
+            "cinema_id, hall_id, seat_number"
+        };
+        self.db
+            .read(|tx| query::page(tx, COLUMNS, "vr_clients", &w, order, q.paging, from_row))
+    }
+
+    /// Deletes seats (and their VOD task history), all or nothing.
+    pub fn delete_vr_clients(&self, ids: &[String]) -> Result<()> {
+        let ids = validate::id_list("client_id", ids)?;
+        self.db.write(|tx| {
+            query::ensure_all_exist(tx, "vr_clients", &ids, Entity::VrClient)?;
+            let mut stmt = tx.prepare_cached("DELETE FROM vr_clients WHERE id = ?")?;
+            for id in &ids {
+                stmt.execute([id])?;
+            }
+            Ok(())
+        })
+    }
+}
