@@ -69,7 +69,8 @@ fn token_hash(token: &str) -> String {
 
 /// A valid hash to verify against when the alias is unknown, so a wrong alias takes as long
 /// as a wrong password and does not reveal which aliases exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5gQO8iJ0Cexs0BfXvaTqUf9mAtoJ3+X7kWWH8a+fG3Y";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5gQO8iJ0Cexs0BfXvaTqUf9mAtoJ3+X7kWWH8a+fG3Y";
 
 impl Cms {
     /// Checks alias and password and opens a session.
@@ -77,9 +78,7 @@ impl Cms {
         let row: Option<(String, String, String, String)> = self.db.read(|tx| {
             Ok(tx
                 .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE alias = ?")?
-                .query_row([alias.trim()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
+                .query_row([alias.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?)
         })?;
         let Some((user_id, name, role, hash)) = row else {
@@ -98,12 +97,7 @@ impl Cms {
                 .execute(params![token_hash(&token), user_id, now, now + SESSION_TTL_MS])?;
             Ok(())
         })?;
-        Ok(Session {
-            token,
-            user_id,
-            name,
-            role,
-        })
+        Ok(Session { token, user_id, name, role })
     }
 
     /// Resolves a bearer token; an unknown, expired or revoked token is Unauthorized.
@@ -129,8 +123,7 @@ impl Cms {
     /// Ends a session; logging out twice is harmless.
     pub fn logout(&self, token: &str) -> Result<()> {
         self.db.write(|tx| {
-            tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?
-                .execute([token_hash(token)])?;
+            tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?.execute([token_hash(token)])?;
             Ok(())
         })
     }

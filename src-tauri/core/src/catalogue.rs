@@ -66,16 +66,7 @@ pub struct SeatModelInput {
     pub effects: Option<Vec<String>>,
 }
 
-pub const SEAT_EFFECTS: [&str; 8] = [
-    "WIND",
-    "VIBRATION",
-    "WATER",
-    "SCENT",
-    "LEG_SWEEP",
-    "BACK_POKE",
-    "HEAT",
-    "SNOW",
-];
+pub const SEAT_EFFECTS: [&str; 8] = ["WIND", "VIBRATION", "WATER", "SCENT", "LEG_SWEEP", "BACK_POKE", "HEAT", "SNOW"];
 
 /// Filters shared by both catalogues.
 #[derive(Debug, Clone, Default)]
@@ -95,23 +86,12 @@ struct Table {
     seat_column: &'static str,
 }
 
-const HMD: Table = Table {
-    name: "hmd_models",
-    entity: Entity::HmdModel,
-    seat_column: "hmd_model",
-};
-const SEAT: Table = Table {
-    name: "seat_models",
-    entity: Entity::SeatModel,
-    seat_column: "seat_model",
-};
+const HMD: Table = Table { name: "hmd_models", entity: Entity::HmdModel, seat_column: "hmd_model" };
+const SEAT: Table = Table { name: "seat_models", entity: Entity::SeatModel, seat_column: "seat_model" };
 
 fn positive(field: &str, v: Option<i64>, max: i64) -> Result<Option<i64>> {
     match v {
-        Some(n) if n <= 0 || n > max => Err(Error::invalid(
-            field,
-            format!("must be between 1 and {max}"),
-        )),
+        Some(n) if n <= 0 || n > max => Err(Error::invalid(field, format!("must be between 1 and {max}"))),
         other => Ok(other),
     }
 }
@@ -123,18 +103,9 @@ struct Common {
     description: Option<String>,
 }
 
-fn common(
-    code: Option<String>,
-    name: Option<String>,
-    vendor: Option<String>,
-    desc: Option<String>,
-) -> Result<Common> {
+fn common(code: Option<String>, name: Option<String>, vendor: Option<String>, desc: Option<String>) -> Result<Common> {
     Ok(Common {
-        code: validate::code(
-            "modelCode",
-            &validate::required("modelCode", code)?,
-            MAX_CODE,
-        )?,
+        code: validate::code("modelCode", &validate::required("modelCode", code)?, MAX_CODE)?,
         name: validate::text("name", &validate::required("name", name)?, MAX_TEXT)?,
         vendor: validate::opt_text("vendor", vendor.as_deref(), MAX_TEXT)?,
         description: validate::opt_text("description", desc.as_deref(), MAX_TEXT)?,
@@ -153,8 +124,7 @@ fn list_models<T>(
         .eq("code", q.model_code.as_deref())
         .contains("name", q.name.as_deref())
         .contains("vendor", q.vendor.as_deref());
-    cms.db
-        .read(|tx| query::page(tx, columns, table.name, &w, "code", q.paging, map))
+    cms.db.read(|tx| query::page(tx, columns, table.name, &w, "code", q.paging, map))
 }
 
 /// Deletes models no seat uses, all or nothing.
@@ -187,13 +157,9 @@ fn get_by_id<T>(
     id: &str,
     map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<T> {
-    tx.query_row(
-        &format!("SELECT {columns} FROM {} WHERE id = ?", table.name),
-        [id],
-        map,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found(table.entity, id))
+    tx.query_row(&format!("SELECT {columns} FROM {} WHERE id = ?", table.name), [id], map)
+        .optional()?
+        .ok_or_else(|| Error::not_found(table.entity, id))
 }
 
 const HMD_COLUMNS: &str =
@@ -213,8 +179,7 @@ fn hmd_row(r: &Row<'_>) -> rusqlite::Result<HmdModel> {
     })
 }
 
-const SEAT_COLUMNS: &str =
-    "id, code, name, vendor, description, degrees_of_freedom, max_load_kg, effects";
+const SEAT_COLUMNS: &str = "id, code, name, vendor, description, degrees_of_freedom, max_load_kg, effects";
 
 fn seat_row(r: &Row<'_>) -> rusqlite::Result<SeatModel> {
     let effects: String = r.get(7)?;
@@ -226,20 +191,16 @@ fn seat_row(r: &Row<'_>) -> rusqlite::Result<SeatModel> {
         description: r.get(4)?,
         degrees_of_freedom: r.get(5)?,
         max_load_kg: r.get(6)?,
-        effects: effects
-            .split(',')
-            .filter(|e| !e.is_empty())
-            .map(str::to_string)
-            .collect(),
+        effects: effects.split(',').filter(|e| !e.is_empty()).map(str::to_string).collect(),
     })
 }
 
 fn resolution(v: Option<&str>) -> Result<Option<String>> {
     let v = validate::opt_text("resolution", v, 32)?;
     if let Some(r) = &v {
-        let ok = r.split_once(['x', 'X', '*']).is_some_and(|(w, h)| {
-            w.parse::<u32>().is_ok_and(|w| w > 0) && h.parse::<u32>().is_ok_and(|h| h > 0)
-        });
+        let ok = r
+            .split_once(['x', 'X', '*'])
+            .is_some_and(|(w, h)| w.parse::<u32>().is_ok_and(|w| w > 0) && h.parse::<u32>().is_ok_and(|h| h > 0));
         if !ok {
             return Err(Error::invalid("resolution", "must look like 2160x2160"));
         }
@@ -252,10 +213,7 @@ fn effects(v: Option<Vec<String>>) -> Result<String> {
     for e in v.unwrap_or_default() {
         let e = e.trim().to_ascii_uppercase();
         if !SEAT_EFFECTS.contains(&e.as_str()) {
-            return Err(Error::invalid(
-                "effects",
-                format!("unknown effect {e:?}; known: {}", SEAT_EFFECTS.join(", ")),
-            ));
+            return Err(Error::invalid("effects", format!("unknown effect {e:?}; known: {}", SEAT_EFFECTS.join(", "))));
         }
         if !out.contains(&e) {
             out.push(e);
@@ -266,9 +224,7 @@ fn effects(v: Option<Vec<String>>) -> Result<String> {
 
 fn dof(v: Option<i64>) -> Result<Option<i64>> {
     match v {
-        Some(n) if ![2, 3, 6].contains(&n) => {
-            Err(Error::invalid("degreesOfFreedom", "must be 2, 3 or 6"))
-        }
+        Some(n) if ![2, 3, 6].contains(&n) => Err(Error::invalid("degreesOfFreedom", "must be 2, 3 or 6")),
         other => Ok(other),
     }
 }

@@ -94,16 +94,10 @@ struct Valid {
 }
 
 fn validated(tx: &Transaction<'_>, input: CinemaInput) -> Result<Valid> {
-    let code = validate::code(
-        "cinemaCode",
-        &validate::required("cinemaCode", input.cinema_code)?,
-        MAX_CODE,
-    )?;
+    let code = validate::code("cinemaCode", &validate::required("cinemaCode", input.cinema_code)?, MAX_CODE)?;
     let name = validate::text("name", &validate::required("name", input.name)?, MAX_TEXT)?;
     let halls = validate::non_negative("numberOfHalls", input.number_of_halls.unwrap_or(0))?;
-    let region = validate::required("regionID", input.region_id)?
-        .trim()
-        .to_string();
+    let region = validate::required("regionID", input.region_id)?.trim().to_string();
     enums::ensure_member(tx, EnumKind::CinemaRegion, &region)?;
     Ok(Valid {
         code,
@@ -116,8 +110,7 @@ fn validated(tx: &Transaction<'_>, input: CinemaInput) -> Result<Valid> {
     })
 }
 
-const COLUMNS: &str =
-    "id, code, name, number_of_halls, region_id, coms_mac, coms_ip, description, coms_last_seen";
+const COLUMNS: &str = "id, code, name, number_of_halls, region_id, coms_mac, coms_ip, description, coms_last_seen";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Cinema> {
     Ok(Cinema {
@@ -178,8 +171,7 @@ impl Cms {
             .any_of("id", &q.cinema_ids)
             .eq("code", q.cinema_code.as_deref())
             .contains("name", q.name.as_deref());
-        self.db
-            .read(|tx| query::page(tx, COLUMNS, "cinemas", &w, "code ASC", q.paging, from_row))
+        self.db.read(|tx| query::page(tx, COLUMNS, "cinemas", &w, "code ASC", q.paging, from_row))
     }
 
     /// Counts what deleting `ids` would remove.
@@ -187,23 +179,16 @@ impl Cms {
         let ids = validate::id_list("cinema_id", ids)?;
         self.db.read(|tx| {
             query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
-            let mut impact = CinemaDeletionImpact {
-                cinemas: ids.len() as u64,
-                ..Default::default()
-            };
+            let mut impact = CinemaDeletionImpact { cinemas: ids.len() as u64, ..Default::default() };
             for id in &ids {
                 let count = |sql: &str| -> Result<u64> {
-                    Ok(tx
-                        .prepare_cached(sql)?
-                        .query_row([id], |r| r.get::<_, i64>(0))? as u64)
+                    Ok(tx.prepare_cached(sql)?.query_row([id], |r| r.get::<_, i64>(0))? as u64)
                 };
                 impact.halls += count("SELECT count(*) FROM halls WHERE cinema_id = ?")?;
                 impact.vr_clients += count("SELECT count(*) FROM vr_clients WHERE cinema_id = ?")?;
-                impact.distributions +=
-                    count("SELECT count(*) FROM distributions WHERE cinema_id = ?")?;
-                impact.pending_messages += count(
-                    "SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL",
-                )?;
+                impact.distributions += count("SELECT count(*) FROM distributions WHERE cinema_id = ?")?;
+                impact.pending_messages +=
+                    count("SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL")?;
             }
             Ok(impact)
         })

@@ -9,10 +9,8 @@ use crate::error::{Error, Result};
 
 /// Migrations in order; the index + 1 is the schema version kept in `PRAGMA user_version`.
 /// A released migration never changes: append a new one.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_init.sql"),
-    include_str!("../migrations/0002_default_enums.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_default_enums.sql")];
 
 /// Readers kept open for reuse; more may be opened under load and are closed when the pool is full.
 const READER_POOL: usize = 8;
@@ -49,11 +47,7 @@ impl Db {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
-        Ok(Db {
-            path: path.to_path_buf(),
-            writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
-        })
+        Ok(Db { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
     }
 
     /// Runs `f` in one IMMEDIATE transaction and commits; any error rolls everything back.
@@ -89,9 +83,7 @@ impl Db {
     fn open_reader(&self) -> Result<Connection> {
         let conn = Connection::open_with_flags(
             &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch("PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")?;

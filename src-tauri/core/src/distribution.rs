@@ -31,15 +31,8 @@ impl Cms {
     /// Gives the film to every listed cinema and queues a NEW_MOVIE for each new one, in one
     /// transaction: if any cinema is unknown nothing changes. Cinemas that already have the
     /// film are left alone (no second message), so a retried request is harmless.
-    pub fn distribute_movie(
-        &self,
-        movie_id: &str,
-        input: DistributeInput,
-    ) -> Result<DistributionOutcome> {
-        let cinemas = validate::id_list(
-            "cinemaIDList",
-            &validate::required("cinemaIDList", input.cinema_id_list)?,
-        )?;
+    pub fn distribute_movie(&self, movie_id: &str, input: DistributeInput) -> Result<DistributionOutcome> {
+        let cinemas = validate::id_list("cinemaIDList", &validate::required("cinemaIDList", input.cinema_id_list)?)?;
         let outcome = self.db.write(|tx| {
             let film = movie::get(tx, movie_id)?;
             query::ensure_all_exist(tx, "cinemas", &cinemas, Entity::Cinema)?;
@@ -66,8 +59,9 @@ impl Cms {
     pub fn movie_cinema_ids(&self, movie_id: &str) -> Result<Vec<String>> {
         self.db.read(|tx| {
             movie::get(tx, movie_id)?;
-            let mut stmt =
-                tx.prepare_cached("SELECT cinema_id FROM distributions WHERE movie_id = ? ORDER BY distributed_at, cinema_id")?;
+            let mut stmt = tx.prepare_cached(
+                "SELECT cinema_id FROM distributions WHERE movie_id = ? ORDER BY distributed_at, cinema_id",
+            )?;
             let ids = stmt.query_map([movie_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
             Ok(ids)
         })

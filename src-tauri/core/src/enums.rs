@@ -17,12 +17,8 @@ pub enum EnumKind {
 }
 
 impl EnumKind {
-    pub const ALL: [EnumKind; 4] = [
-        EnumKind::MovieCountry,
-        EnumKind::MovieCategory,
-        EnumKind::CinemaRegion,
-        EnumKind::UserRole,
-    ];
+    pub const ALL: [EnumKind; 4] =
+        [EnumKind::MovieCountry, EnumKind::MovieCategory, EnumKind::CinemaRegion, EnumKind::UserRole];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -37,12 +33,7 @@ impl EnumKind {
         EnumKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "kind",
-                    "must be MOVIE_COUNTRY, MOVIE_CATEGORY, CINEMA_REGION or USER_ROLE",
-                )
-            })
+            .ok_or_else(|| Error::invalid("kind", "must be MOVIE_COUNTRY, MOVIE_CATEGORY, CINEMA_REGION or USER_ROLE"))
     }
 
     /// The wire field a value of this kind is given in, for error messages.
@@ -85,14 +76,9 @@ pub const ROLE_MANAGER: &str = "MANAGER";
 
 /// Fails unless `id` is a member of `kind`.
 pub(crate) fn ensure_member(tx: &Transaction<'_>, kind: EnumKind, id: &str) -> Result<()> {
-    let found = tx
-        .prepare_cached("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?")?
-        .exists([kind.as_str(), id])?;
+    let found = tx.prepare_cached("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?")?.exists([kind.as_str(), id])?;
     if !found {
-        return Err(Error::invalid(
-            kind.field(),
-            format!("unknown value {id:?}"),
-        ));
+        return Err(Error::invalid(kind.field(), format!("unknown value {id:?}")));
     }
     Ok(())
 }
@@ -114,17 +100,9 @@ pub(crate) fn member_list(tx: &Transaction<'_>, kind: EnumKind, list: &str) -> R
 }
 
 fn list(tx: &Transaction<'_>, kind: EnumKind) -> Result<Vec<EnumValue>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT id, name, is_default FROM sys_enums WHERE kind = ? ORDER BY sort, id",
-    )?;
+    let mut stmt = tx.prepare_cached("SELECT id, name, is_default FROM sys_enums WHERE kind = ? ORDER BY sort, id")?;
     let rows = stmt
-        .query_map([kind.as_str()], |r| {
-            Ok(EnumValue {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                is_default: r.get(2)?,
-            })
-        })?
+        .query_map([kind.as_str()], |r| Ok(EnumValue { id: r.get(0)?, name: r.get(1)?, is_default: r.get(2)? }))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -154,9 +132,8 @@ impl Cms {
         let id = validate::code("id", &value.id, validate::MAX_CODE)?;
         let name = validate::text("name", &value.name, validate::MAX_TEXT)?;
         self.db.write(|tx| {
-            let exists = tx
-                .prepare_cached("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?")?
-                .exists([kind.as_str(), &id])?;
+            let exists =
+                tx.prepare_cached("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?")?.exists([kind.as_str(), &id])?;
             if kind == EnumKind::UserRole && !exists {
                 return Err(Error::invalid("id", "roles are fixed (SYS_ADMIN, MANAGER); only their names can change"));
             }
@@ -178,50 +155,29 @@ impl Cms {
     pub fn delete_enum_value(&self, kind: EnumKind, id: &str) -> Result<()> {
         self.db.write(|tx| {
             let found: Option<i64> = tx
-                .query_row(
-                    "SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?",
-                    [kind.as_str(), id],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?", [kind.as_str(), id], |r| r.get(0))
                 .optional()?;
             if found.is_none() {
-                return Err(Error::not_found(
-                    Entity::Enum,
-                    format!("{}/{id}", kind.as_str()),
-                ));
+                return Err(Error::not_found(Entity::Enum, format!("{}/{id}", kind.as_str())));
             }
             let users: i64 = match kind {
                 EnumKind::UserRole => {
-                    return Err(Error::InUse(
-                        "roles are fixed (SYS_ADMIN, MANAGER) and cannot be deleted".into(),
-                    ))
+                    return Err(Error::InUse("roles are fixed (SYS_ADMIN, MANAGER) and cannot be deleted".into()))
                 }
-                EnumKind::CinemaRegion => tx.query_row(
-                    "SELECT count(*) FROM cinemas WHERE region_id = ?",
-                    [id],
-                    |r| r.get(0),
-                )?,
+                EnumKind::CinemaRegion => {
+                    tx.query_row("SELECT count(*) FROM cinemas WHERE region_id = ?", [id], |r| r.get(0))?
+                }
                 EnumKind::MovieCountry => {
-                    tx.query_row("SELECT count(*) FROM movies WHERE country = ?", [id], |r| {
-                        r.get(0)
-                    })?
+                    tx.query_row("SELECT count(*) FROM movies WHERE country = ?", [id], |r| r.get(0))?
                 }
-                EnumKind::MovieCategory => tx.query_row(
-                    "SELECT count(*) FROM movie_categories WHERE category = ?",
-                    [id],
-                    |r| r.get(0),
-                )?,
+                EnumKind::MovieCategory => {
+                    tx.query_row("SELECT count(*) FROM movie_categories WHERE category = ?", [id], |r| r.get(0))?
+                }
             };
             if users > 0 {
-                return Err(Error::InUse(format!(
-                    "{} {id} is still used by {users} record(s)",
-                    kind.as_str()
-                )));
+                return Err(Error::InUse(format!("{} {id} is still used by {users} record(s)", kind.as_str())));
             }
-            tx.execute(
-                "DELETE FROM sys_enums WHERE kind = ? AND id = ?",
-                [kind.as_str(), id],
-            )?;
+            tx.execute("DELETE FROM sys_enums WHERE kind = ? AND id = ?", [kind.as_str(), id])?;
             Ok(())
         })
     }

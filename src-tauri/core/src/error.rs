@@ -89,17 +89,11 @@ impl Error {
     }
 
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Error::Invalid { field: field.into(), reason: reason.into() }
     }
 
     pub fn not_found(entity: Entity, id: impl Into<String>) -> Self {
-        Error::NotFound {
-            entity,
-            id: id.into(),
-        }
+        Error::NotFound { entity, id: id.into() }
     }
 }
 
@@ -113,10 +107,7 @@ pub(crate) fn unique_to_conflict(e: rusqlite::Error, field: &str, value: &str) -
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
         {
-            Error::Conflict {
-                field: field.to_string(),
-                value: value.to_string(),
-            }
+            Error::Conflict { field: field.to_string(), value: value.to_string() }
         }
         _ => Error::Storage(e),
     }

@@ -48,34 +48,14 @@ struct Valid {
 }
 
 fn validated(tx: &Transaction<'_>, input: HallInput) -> Result<Valid> {
-    let code = validate::code(
-        "hallCode",
-        &validate::required("hallCode", input.hall_code)?,
-        MAX_CODE,
-    )?;
+    let code = validate::code("hallCode", &validate::required("hallCode", input.hall_code)?, MAX_CODE)?;
     let name = validate::text("name", &validate::required("name", input.name)?, MAX_TEXT)?;
-    let cinema = validate::required("cinemaID", input.cinema_id)?
-        .trim()
-        .to_string();
-    let seats = validate::non_negative(
-        "numberOfSeats",
-        validate::required("numberOfSeats", input.number_of_seats)?,
-    )?;
-    if !tx
-        .prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?
-        .exists([&cinema])?
-    {
-        return Err(Error::invalid(
-            "cinemaID",
-            format!("no cinema has id {cinema:?}"),
-        ));
+    let cinema = validate::required("cinemaID", input.cinema_id)?.trim().to_string();
+    let seats = validate::non_negative("numberOfSeats", validate::required("numberOfSeats", input.number_of_seats)?)?;
+    if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([&cinema])? {
+        return Err(Error::invalid("cinemaID", format!("no cinema has id {cinema:?}")));
     }
-    Ok(Valid {
-        code,
-        name,
-        cinema,
-        seats,
-    })
+    Ok(Valid { code, name, cinema, seats })
 }
 
 const COLUMNS: &str = "id, code, name, cinema_id, number_of_seats";
@@ -135,20 +115,8 @@ impl Cms {
 
     pub fn list_halls(&self, q: &HallQuery) -> Result<Page<Hall>> {
         let mut w = Where::default();
-        w.eq("cinema_id", q.cinema_id.as_deref())
-            .any_of("id", &q.hall_ids)
-            .eq("code", q.hall_code.as_deref());
-        self.db.read(|tx| {
-            query::page(
-                tx,
-                COLUMNS,
-                "halls",
-                &w,
-                "cinema_id, code",
-                q.paging,
-                from_row,
-            )
-        })
+        w.eq("cinema_id", q.cinema_id.as_deref()).any_of("id", &q.hall_ids).eq("code", q.hall_code.as_deref());
+        self.db.read(|tx| query::page(tx, COLUMNS, "halls", &w, "cinema_id, code", q.paging, from_row))
     }
 
     /// Deletes halls and their seats, all or nothing.

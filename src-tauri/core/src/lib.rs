@@ -38,9 +38,7 @@ pub use paths::default_data_dir;
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
-pub use vod::{
-    MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES,
-};
+pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
 pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery};
 
 /// The database file's name inside a data dir.
@@ -63,11 +61,7 @@ impl Cms {
         std::fs::create_dir_all(&data_dir)?;
         let db = db::Db::open(&data_dir.join(DB_FILE))?;
         tracing::info!(path = %db.path().display(), "opened database");
-        Ok(Cms {
-            db,
-            data_dir,
-            listeners: Mutex::new(Vec::new()),
-        })
+        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()) })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).

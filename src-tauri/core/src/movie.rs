@@ -107,9 +107,11 @@ mod ms_string {
             None => Ok(None),
             Some(Raw::Num(n)) => Ok(Some(n)),
             Some(Raw::Str(s)) if s.trim().is_empty() => Ok(None),
-            Some(Raw::Str(s)) => s.trim().parse().map(Some).map_err(|_| {
-                serde::de::Error::custom(format!("expected epoch milliseconds, got {s:?}"))
-            }),
+            Some(Raw::Str(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom(format!("expected epoch milliseconds, got {s:?}"))),
         }
     }
 }
@@ -175,41 +177,23 @@ fn validated(tx: &Transaction<'_>, i: MovieInput) -> Result<Valid> {
     }
     let duration = validate::required("duration", i.duration)?;
     if !(1..=MAX_DURATION).contains(&duration) {
-        return Err(Error::invalid(
-            "duration",
-            format!("must be between 1 and {MAX_DURATION} minutes"),
-        ));
+        return Err(Error::invalid("duration", format!("must be between 1 and {MAX_DURATION} minutes")));
     }
     let country = validate::required("country", i.country)?.trim().to_string();
     enums::ensure_member(tx, EnumKind::MovieCountry, &country)?;
     let (schedule_start, schedule_end) = (i.schedule_start, i.schedule_end);
     if let (Some(s), Some(e)) = (schedule_start, schedule_end) {
         if e < s {
-            return Err(Error::invalid(
-                "scheduleEnd",
-                "must not be before scheduleStart",
-            ));
+            return Err(Error::invalid("scheduleEnd", "must not be before scheduleStart"));
         }
     }
     Ok(Valid {
         name: validate::text("name", &validate::required("name", i.name)?, MAX_TEXT)?,
-        code: validate::code(
-            "movieCode",
-            &validate::required("movieCode", i.movie_code)?,
-            MAX_CODE,
-        )?,
+        code: validate::code("movieCode", &validate::required("movieCode", i.movie_code)?, MAX_CODE)?,
         duration,
-        description: validate::text(
-            "description",
-            &validate::required("description", i.description)?,
-            MAX_TEXT,
-        )?,
+        description: validate::text("description", &validate::required("description", i.description)?, MAX_TEXT)?,
         movie_type,
-        categories: enums::member_list(
-            tx,
-            EnumKind::MovieCategory,
-            &validate::required("category", i.category)?,
-        )?,
+        categories: enums::member_list(tx, EnumKind::MovieCategory, &validate::required("category", i.category)?)?,
         country,
         file_id: opt_id("fileID", i.file_id.as_deref())?,
         icon_id: opt_id("iconID", i.icon_id.as_deref())?,
@@ -229,9 +213,7 @@ const COLUMNS: &str = "m.id, m.name, m.code, m.duration, m.description, m.type, 
 
 /// Where a stored file is served; iconURL and posterURL point here.
 pub fn file_url(file_id: Option<&str>) -> String {
-    file_id
-        .map(|id| format!("/cms/files/{id}"))
-        .unwrap_or_default()
+    file_id.map(|id| format!("/cms/files/{id}")).unwrap_or_default()
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Movie> {
@@ -271,10 +253,8 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Movie> {
 }
 
 fn write_categories(tx: &Transaction<'_>, id: &str, categories: &[String]) -> Result<()> {
-    tx.prepare_cached("DELETE FROM movie_categories WHERE movie_id = ?")?
-        .execute([id])?;
-    let mut stmt =
-        tx.prepare_cached("INSERT INTO movie_categories(movie_id, category) VALUES (?, ?)")?;
+    tx.prepare_cached("DELETE FROM movie_categories WHERE movie_id = ?")?.execute([id])?;
+    let mut stmt = tx.prepare_cached("INSERT INTO movie_categories(movie_id, category) VALUES (?, ?)")?;
     for c in categories {
         stmt.execute([id, c])?;
     }
@@ -380,17 +360,10 @@ impl Cms {
     pub fn list_movies(&self, q: &MovieQuery) -> Result<Page<Movie>> {
         let column = match q.order_param.as_deref() {
             None | Some("") => "schedule_start",
-            Some(p) => ORDER_PARAMS
-                .iter()
-                .find(|(wire, _)| *wire == p)
-                .map(|(_, col)| *col)
-                .ok_or_else(|| {
-                    let names: Vec<&str> = ORDER_PARAMS.iter().map(|(w, _)| *w).collect();
-                    Error::invalid(
-                        "order_param",
-                        format!("must be one of {}", names.join(", ")),
-                    )
-                })?,
+            Some(p) => ORDER_PARAMS.iter().find(|(wire, _)| *wire == p).map(|(_, col)| *col).ok_or_else(|| {
+                let names: Vec<&str> = ORDER_PARAMS.iter().map(|(w, _)| *w).collect();
+                Error::invalid("order_param", format!("must be one of {}", names.join(", ")))
+            })?,
         };
         // Ties (same schedule) keep a stable order so paging never shows a film twice.
         let order = format!("m.{column} {seq}, m.id {seq}", seq = q.order_seq.sql());
@@ -407,10 +380,7 @@ impl Cms {
             );
         }
         if let Some(c) = q.cinema_id.as_deref().filter(|c| !c.is_empty()) {
-            w.raw(
-                "m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?)",
-                vec![Value::Text(c.to_string())],
-            );
+            w.raw("m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?)", vec![Value::Text(c.to_string())]);
         }
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);
@@ -418,9 +388,7 @@ impl Cms {
         self.db.read(|tx| {
             let mut page = query::page(tx, COLUMNS, "movies m", &w, &order, q.paging, from_row)?;
             if let Some(open_id) = q.open_id.as_deref().filter(|o| !o.is_empty()) {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT 1 FROM movie_praises WHERE movie_id = ? AND open_id = ?",
-                )?;
+                let mut stmt = tx.prepare_cached("SELECT 1 FROM movie_praises WHERE movie_id = ? AND open_id = ?")?;
                 for m in &mut page.item_list {
                     m.praised = Some(stmt.exists([&m.movie_id, open_id])?);
                 }
@@ -443,10 +411,12 @@ impl Cms {
                     return Ok(tx.query_row("SELECT num_of_praise FROM movies WHERE id = ?", [id], |r| r.get(0))?);
                 }
             }
-            tx.prepare_cached("UPDATE movies SET num_of_praise = num_of_praise + 1 WHERE id = ? RETURNING num_of_praise")?
-                .query_row([id], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| Error::not_found(Entity::Movie, id))
+            tx.prepare_cached(
+                "UPDATE movies SET num_of_praise = num_of_praise + 1 WHERE id = ? RETURNING num_of_praise",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found(Entity::Movie, id))
         })
     }
 
@@ -462,9 +432,7 @@ impl Cms {
             )?;
             for id in &ids {
                 if let Some(task) = busy.query_row([id], |r| r.get::<_, String>(0)).optional()? {
-                    return Err(Error::InUse(format!(
-                        "movie {id} is still needed by unfinished VOD task {task}"
-                    )));
+                    return Err(Error::InUse(format!("movie {id} is still needed by unfinished VOD task {task}")));
                 }
             }
             let mut stmt = tx.prepare_cached("DELETE FROM movies WHERE id = ?")?;

@@ -50,10 +50,7 @@ pub(crate) fn enqueue(
 }
 
 fn ensure_cinema(tx: &Transaction<'_>, cinema_id: &str) -> Result<()> {
-    if !tx
-        .prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?
-        .exists([cinema_id])?
-    {
+    if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
         return Err(Error::not_found(Entity::Cinema, cinema_id));
     }
     Ok(())
@@ -106,9 +103,7 @@ impl Cms {
         self.db.read(|tx| {
             ensure_cinema(tx, cinema_id)?;
             let n: i64 = tx
-                .prepare_cached(
-                    "SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL",
-                )?
+                .prepare_cached("SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL")?
                 .query_row([cinema_id], |r| r.get(0))?;
             Ok(n as u64)
         })
@@ -117,10 +112,7 @@ impl Cms {
     /// Registers a function called (after commit) with each cinema that got a new message, so a
     /// transport can wake the polls waiting on it instead of querying in a loop.
     pub fn on_new_message(&self, f: impl Fn(&str) + Send + Sync + 'static) {
-        self.listeners
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Box::new(f));
+        self.listeners.lock().unwrap_or_else(|p| p.into_inner()).push(Box::new(f));
     }
 
     pub(crate) fn notify(&self, cinema_ids: &[String]) {

@@ -12,7 +12,5 @@ pub fn default_data_dir() -> Result<PathBuf> {
     }
     directories::ProjectDirs::from("com", "Cinedesk", "cinedesk")
         .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            Error::Internal("no home directory to keep the data in; pass a data dir".into())
-        })
+        .ok_or_else(|| Error::Internal("no home directory to keep the data in; pass a data dir".into()))
 }

@@ -19,10 +19,7 @@ pub struct Paging {
 
 impl Default for Paging {
     fn default() -> Self {
-        Paging {
-            start: 0,
-            limit: DEFAULT_LIMIT,
-        }
+        Paging { start: 0, limit: DEFAULT_LIMIT }
     }
 }
 
@@ -30,15 +27,9 @@ impl Paging {
     pub fn new(start: Option<u32>, limit: Option<u32>) -> Result<Paging> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::invalid(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
+            return Err(Error::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
         }
-        Ok(Paging {
-            start: start.unwrap_or(0),
-            limit,
-        })
+        Ok(Paging { start: start.unwrap_or(0), limit })
     }
 }
 
@@ -96,8 +87,7 @@ impl Where {
         if !values.is_empty() {
             let marks = vec!["?"; values.len()].join(",");
             self.clauses.push(format!("{column} IN ({marks})"));
-            self.params
-                .extend(values.iter().map(|v| Value::Text(v.clone())));
+            self.params.extend(values.iter().map(|v| Value::Text(v.clone())));
         }
         self
     }
@@ -105,10 +95,7 @@ impl Where {
     /// Case-insensitive substring match with LIKE's wildcards escaped.
     pub(crate) fn contains(&mut self, column: &str, value: Option<&str>) -> &mut Self {
         if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
-            let escaped = v
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
+            let escaped = v.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             self.clauses.push(format!("{column} LIKE ? ESCAPE '\\'"));
             self.params.push(Value::Text(format!("%{escaped}%")));
         }
@@ -143,31 +130,18 @@ pub(crate) fn page<T>(
     let where_sql = filter.sql();
     let total: i64 = tx
         .prepare_cached(&format!("SELECT count(*) FROM {from}{where_sql}"))?
-        .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| {
-            r.get(0)
-        })?;
+        .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| r.get(0))?;
     let mut params = filter.params.clone();
     params.push(Value::Integer(paging.limit as i64));
     params.push(Value::Integer(paging.start as i64));
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {columns} FROM {from}{where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"
-    ))?;
-    let items = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), map)?
-        .collect::<Result<Vec<T>, _>>()?;
-    Ok(Page {
-        total_count: total as u64,
-        item_list: items,
-    })
+    let mut stmt =
+        tx.prepare_cached(&format!("SELECT {columns} FROM {from}{where_sql} ORDER BY {order_by} LIMIT ? OFFSET ?"))?;
+    let items = stmt.query_map(rusqlite::params_from_iter(params.iter()), map)?.collect::<Result<Vec<T>, _>>()?;
+    Ok(Page { total_count: total as u64, item_list: items })
 }
 
 /// Fails with NotFound for the first id that has no row in `table`, so a batch is all or nothing.
-pub(crate) fn ensure_all_exist(
-    tx: &Transaction<'_>,
-    table: &str,
-    ids: &[String],
-    entity: crate::Entity,
-) -> Result<()> {
+pub(crate) fn ensure_all_exist(tx: &Transaction<'_>, table: &str, ids: &[String], entity: crate::Entity) -> Result<()> {
     let mut stmt = tx.prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?"))?;
     for id in ids {
         if !stmt.exists([id])? {

@@ -1,8 +1,6 @@
 //! CMS users (seed §7): name, unique alias, roles, icon, and an argon2-hashed password.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -81,10 +79,7 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<User> {
 pub(crate) fn hash_password(password: &str) -> Result<String> {
     let n = password.chars().count();
     if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&n) {
-        return Err(Error::invalid(
-            "password",
-            format!("must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"),
-        ));
+        return Err(Error::invalid("password", format!("must be {MIN_PASSWORD} to {MAX_PASSWORD} characters")));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -94,11 +89,7 @@ pub(crate) fn hash_password(password: &str) -> Result<String> {
 }
 
 pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 fn count_admins(tx: &Transaction<'_>) -> Result<i64> {
@@ -112,9 +103,7 @@ fn count_admins(tx: &Transaction<'_>) -> Result<i64> {
 /// The last administrator may not lose the role or be deleted: nobody could manage users then.
 fn ensure_admin_remains(tx: &Transaction<'_>) -> Result<()> {
     if count_admins(tx)? == 0 {
-        return Err(Error::InUse(
-            "at least one SYS_ADMIN user must remain".into(),
-        ));
+        return Err(Error::InUse("at least one SYS_ADMIN user must remain".into()));
     }
     Ok(())
 }
@@ -164,29 +153,16 @@ impl Cms {
             let b = get(tx, id)?;
             let name = validate::text("name", patch.name.as_deref().unwrap_or(&b.name), MAX_TEXT)?;
             let alias = validate::alias("alias", patch.alias.as_deref().unwrap_or(&b.alias))?;
-            let role = enums::member_list(
-                tx,
-                EnumKind::UserRole,
-                patch.role.as_deref().unwrap_or(&b.role),
-            )?
-            .join(",");
-            let icon = validate::opt_text(
-                "iconID",
-                patch.icon_id.as_deref().or(b.icon_id.as_deref()),
-                MAX_CODE,
-            )?;
-            tx.prepare_cached(
-                "UPDATE users SET name = ?, alias = ?, role = ?, icon_id = ? WHERE id = ?",
-            )?
-            .execute(params![name, alias, role, icon, id])
-            .map_err(|e| unique_to_conflict(e, "alias", &alias))?;
+            let role = enums::member_list(tx, EnumKind::UserRole, patch.role.as_deref().unwrap_or(&b.role))?.join(",");
+            let icon = validate::opt_text("iconID", patch.icon_id.as_deref().or(b.icon_id.as_deref()), MAX_CODE)?;
+            tx.prepare_cached("UPDATE users SET name = ?, alias = ?, role = ?, icon_id = ? WHERE id = ?")?
+                .execute(params![name, alias, role, icon, id])
+                .map_err(|e| unique_to_conflict(e, "alias", &alias))?;
             ensure_admin_remains(tx)?;
             if let Some(hash) = &hash {
-                tx.prepare_cached("UPDATE users SET password_hash = ? WHERE id = ?")?
-                    .execute(params![hash, id])?;
+                tx.prepare_cached("UPDATE users SET password_hash = ? WHERE id = ?")?.execute(params![hash, id])?;
                 // A changed password ends every session opened with the old one.
-                tx.prepare_cached("DELETE FROM sessions WHERE user_id = ?")?
-                    .execute([id])?;
+                tx.prepare_cached("DELETE FROM sessions WHERE user_id = ?")?.execute([id])?;
             }
             Ok(())
         })
@@ -197,24 +173,16 @@ impl Cms {
     }
 
     pub fn user_count(&self) -> Result<u64> {
-        self.db.read(|tx| {
-            Ok(tx.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64)
-        })
+        self.db.read(|tx| Ok(tx.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64))
     }
 
     pub fn list_users(&self, q: &UserQuery) -> Result<Page<User>> {
         let mut w = Where::default();
-        w.any_of("id", &q.user_ids)
-            .eq("alias", q.alias.as_deref())
-            .contains("name", q.name.as_deref());
+        w.any_of("id", &q.user_ids).eq("alias", q.alias.as_deref()).contains("name", q.name.as_deref());
         if let Some(role) = q.role.as_deref().filter(|r| !r.is_empty()) {
-            w.raw(
-                "',' || role || ',' LIKE ?",
-                vec![rusqlite::types::Value::Text(format!("%,{role},%"))],
-            );
+            w.raw("',' || role || ',' LIKE ?", vec![rusqlite::types::Value::Text(format!("%,{role},%"))]);
         }
-        self.db
-            .read(|tx| query::page(tx, COLUMNS, "users", &w, "alias", q.paging, from_row))
+        self.db.read(|tx| query::page(tx, COLUMNS, "users", &w, "alias", q.paging, from_row))
     }
 
     /// Deletes users and their sessions, all or nothing; the last SYS_ADMIN stays.

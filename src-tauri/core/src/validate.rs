@@ -22,10 +22,7 @@ pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if v.chars().count() > max {
-        return Err(Error::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(Error::invalid(field, format!("must be at most {max} characters")));
     }
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(Error::invalid(field, "must not contain control characters"));
@@ -44,14 +41,8 @@ pub(crate) fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<O
 /// A readable unique code: letters, digits, '_' and '-'.
 pub(crate) fn code(field: &str, value: &str, max: usize) -> Result<String> {
     let v = text(field, value, max)?;
-    if !v
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(Error::invalid(
-            field,
-            "may contain only letters, digits, '_' and '-'",
-        ));
+    if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(Error::invalid(field, "may contain only letters, digits, '_' and '-'"));
     }
     Ok(v)
 }
@@ -60,10 +51,7 @@ pub(crate) fn code(field: &str, value: &str, max: usize) -> Result<String> {
 pub(crate) fn alias(field: &str, value: &str) -> Result<String> {
     let v = text(field, value, MAX_CODE)?;
     if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(Error::invalid(
-            field,
-            "may contain only letters, digits and '_'",
-        ));
+        return Err(Error::invalid(field, "may contain only letters, digits and '_'"));
     }
     Ok(v)
 }
@@ -72,15 +60,11 @@ pub(crate) fn alias(field: &str, value: &str) -> Result<String> {
 pub(crate) fn ipv4(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     let ok = v.split('.').count() == 4
-        && v.split('.')
-            .all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
+        && v.split('.').all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
         && v.split('.').all(|o| o == "0" || !o.starts_with('0'))
         && v.parse::<std::net::Ipv4Addr>().is_ok();
     if !ok {
-        return Err(Error::invalid(
-            field,
-            "must be an IPv4 address like 192.168.8.21",
-        ));
+        return Err(Error::invalid(field, "must be an IPv4 address like 192.168.8.21"));
     }
     Ok(v.to_string())
 }
@@ -97,15 +81,9 @@ pub(crate) fn mac(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     let sep = if v.contains('-') { '-' } else { ':' };
     let octets: Vec<&str> = v.split(sep).collect();
-    let ok = octets.len() == 6
-        && octets
-            .iter()
-            .all(|o| o.len() == 2 && o.bytes().all(|b| b.is_ascii_hexdigit()));
+    let ok = octets.len() == 6 && octets.iter().all(|o| o.len() == 2 && o.bytes().all(|b| b.is_ascii_hexdigit()));
     if !ok {
-        return Err(Error::invalid(
-            field,
-            "must be a MAC address of six hex octets like 99:ed:9d:3b:e8:36",
-        ));
+        return Err(Error::invalid(field, "must be a MAC address of six hex octets like 99:ed:9d:3b:e8:36"));
     }
     Ok(v.to_string())
 }
@@ -122,13 +100,9 @@ pub(crate) fn opt_url(field: &str, value: Option<&str>) -> Result<Option<String>
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => {
-            let rest = v
-                .strip_prefix("https://")
-                .or_else(|| v.strip_prefix("http://"));
+            let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
             match rest {
-                Some(r)
-                    if !r.is_empty() && !v.chars().any(char::is_whitespace) && v.len() <= 2048 =>
-                {
+                Some(r) if !r.is_empty() && !v.chars().any(char::is_whitespace) && v.len() <= 2048 => {
                     Ok(Some(v.to_string()))
                 }
                 _ => Err(Error::invalid(field, "must be an http:// or https:// URL")),
@@ -169,10 +143,7 @@ mod tests {
     #[test]
     fn lengths_count_characters_not_bytes() {
         let chinese = "影".repeat(MAX_TEXT);
-        assert!(
-            text("name", &chinese, MAX_TEXT).is_ok(),
-            "256 CJK characters are 768 bytes but within the limit"
-        );
+        assert!(text("name", &chinese, MAX_TEXT).is_ok(), "256 CJK characters are 768 bytes but within the limit");
         assert!(text("name", &format!("{chinese}影"), MAX_TEXT).is_err());
     }
 
@@ -181,15 +152,7 @@ mod tests {
         for ok in ["192.168.8.21", "0.0.0.0", "255.255.255.255"] {
             assert!(ipv4("IPAddr", ok).is_ok(), "{ok} is valid");
         }
-        for bad in [
-            "256.1.1.1",
-            "1.2.3",
-            "1.2.3.4.5",
-            "01.2.3.4",
-            "a.b.c.d",
-            "",
-            "1.2.3.4 x",
-        ] {
+        for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "a.b.c.d", "", "1.2.3.4 x"] {
             assert!(ipv4("IPAddr", bad).is_err(), "{bad} is invalid");
         }
     }
@@ -199,13 +162,7 @@ mod tests {
         for ok in ["99:ed:9d:3b:e8:36", "99-ED-9D-3B-E8-36"] {
             assert!(mac("MACAddr", ok).is_ok(), "{ok} is valid");
         }
-        for bad in [
-            "ef:23:7e:cc:8a",
-            "99:ed-9d:3b:e8:36",
-            "99:ed:9d:3b:e8:3g",
-            "99ed9d3be836",
-            "99:ed:9d:3b:e8:366",
-        ] {
+        for bad in ["ef:23:7e:cc:8a", "99:ed-9d:3b:e8:36", "99:ed:9d:3b:e8:3g", "99ed9d3be836", "99:ed:9d:3b:e8:366"] {
             assert!(mac("MACAddr", bad).is_err(), "{bad} is invalid");
         }
     }
@@ -213,10 +170,7 @@ mod tests {
     #[test]
     fn alias_rules() {
         assert!(alias("alias", "zhang_san01").is_ok());
-        assert!(
-            alias("alias", "zhang-san").is_err(),
-            "'-' is not allowed in aliases"
-        );
+        assert!(alias("alias", "zhang-san").is_err(), "'-' is not allowed in aliases");
         assert!(alias("alias", "张三").is_err());
     }
 }

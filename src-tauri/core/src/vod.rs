@@ -47,15 +47,9 @@ impl VodStatus {
     }
 
     pub fn parse(s: &str) -> Result<VodStatus> {
-        VodStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "status",
-                    "must be PENDING, ACCEPTED, PLAYING, COMPLETED, CANCELLED or FAILED",
-                )
-            })
+        VodStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
+            Error::invalid("status", "must be PENDING, ACCEPTED, PLAYING, COMPLETED, CANCELLED or FAILED")
+        })
     }
 
     /// Whether a task may go from `self` to `next`.
@@ -128,8 +122,7 @@ pub struct VodTaskQuery {
     pub paging: Paging,
 }
 
-const COLUMNS: &str =
-    "t.id, t.client_id, t.cinema_id, c.hall_id, c.seat_number, t.open_id, t.status, t.created_at, \
+const COLUMNS: &str = "t.id, t.client_id, t.cinema_id, c.hall_id, c.seat_number, t.open_id, t.status, t.created_at, \
                        t.updated_at";
 const FROM: &str = "vod_tasks t JOIN vr_clients c ON c.id = t.client_id";
 
@@ -184,10 +177,7 @@ impl Cms {
     pub fn create_vod_task(&self, input: VodTaskInput) -> Result<String> {
         let refs = validate::required("movieList", input.movie_list)?;
         if refs.is_empty() || refs.len() > MAX_TASK_MOVIES {
-            return Err(Error::invalid(
-                "movieList",
-                format!("give between 1 and {MAX_TASK_MOVIES} films"),
-            ));
+            return Err(Error::invalid("movieList", format!("give between 1 and {MAX_TASK_MOVIES} films")));
         }
         let movie_ids: Vec<String> = refs
             .into_iter()
@@ -228,7 +218,8 @@ impl Cms {
                  VALUES (?, ?, ?, ?, 'PENDING', ?, ?)",
             )?
             .execute(params![id, client_id, seat.cinema_id, open_id, now, now])?;
-            let mut add = tx.prepare_cached("INSERT INTO vod_task_movies(task_id, position, movie_id) VALUES (?, ?, ?)")?;
+            let mut add =
+                tx.prepare_cached("INSERT INTO vod_task_movies(task_id, position, movie_id) VALUES (?, ?, ?)")?;
             let mut view = tx.prepare_cached("UPDATE movies SET num_of_view = num_of_view + 1 WHERE id = ?")?;
             for (pos, movie_id) in movie_ids.iter().enumerate() {
                 add.execute(params![id, pos as i64, movie_id])?;
@@ -252,15 +243,14 @@ impl Cms {
             if !task.status.can_become(next) {
                 return Err(Error::invalid(
                     "status",
-                    format!(
-                        "a {} task cannot become {}",
-                        task.status.as_str(),
-                        next.as_str()
-                    ),
+                    format!("a {} task cannot become {}", task.status.as_str(), next.as_str()),
                 ));
             }
-            tx.prepare_cached("UPDATE vod_tasks SET status = ?, updated_at = ? WHERE id = ?")?
-                .execute(params![next.as_str(), now_ms(), id])?;
+            tx.prepare_cached("UPDATE vod_tasks SET status = ?, updated_at = ? WHERE id = ?")?.execute(params![
+                next.as_str(),
+                now_ms(),
+                id
+            ])?;
             Ok(())
         })
     }
@@ -277,24 +267,9 @@ impl Cms {
             .eq("t.client_id", q.client_id.as_deref())
             .eq("t.status", q.status.map(VodStatus::as_str));
         self.db.read(|tx| {
-            let page = query::page(
-                tx,
-                COLUMNS,
-                FROM,
-                &w,
-                "t.created_at DESC, t.id",
-                q.paging,
-                from_row,
-            )?;
-            let items = page
-                .item_list
-                .into_iter()
-                .map(|t| with_movies(tx, t))
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Page {
-                total_count: page.total_count,
-                item_list: items,
-            })
+            let page = query::page(tx, COLUMNS, FROM, &w, "t.created_at DESC, t.id", q.paging, from_row)?;
+            let items = page.item_list.into_iter().map(|t| with_movies(tx, t)).collect::<Result<Vec<_>>>()?;
+            Ok(Page { total_count: page.total_count, item_list: items })
         })
     }
 }

@@ -23,13 +23,8 @@ pub enum SeatStatus {
 }
 
 impl SeatStatus {
-    pub const ALL: [SeatStatus; 5] = [
-        SeatStatus::ShutDown,
-        SeatStatus::Idle,
-        SeatStatus::InVod,
-        SeatStatus::Playing,
-        SeatStatus::Error,
-    ];
+    pub const ALL: [SeatStatus; 5] =
+        [SeatStatus::ShutDown, SeatStatus::Idle, SeatStatus::InVod, SeatStatus::Playing, SeatStatus::Error];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -45,9 +40,7 @@ impl SeatStatus {
         SeatStatus::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| {
-                Error::invalid(field, "must be SHUT_DOWN, IDLE, IN_VOD, PLAYING or ERROR")
-            })
+            .ok_or_else(|| Error::invalid(field, "must be SHUT_DOWN, IDLE, IN_VOD, PLAYING or ERROR"))
     }
 }
 
@@ -167,18 +160,13 @@ impl Lookups {
         let known = match self.known_models.get(&key) {
             Some(k) => *k,
             None => {
-                let k = tx
-                    .prepare_cached(&format!("SELECT 1 FROM {table} WHERE code = ?"))?
-                    .exists([code])?;
+                let k = tx.prepare_cached(&format!("SELECT 1 FROM {table} WHERE code = ?"))?.exists([code])?;
                 self.known_models.insert(key, k);
                 k
             }
         };
         if !known {
-            return Err(Error::invalid(
-                field,
-                format!("{code:?} is not in the model catalogue"),
-            ));
+            return Err(Error::invalid(field, format!("{code:?} is not in the model catalogue")));
         }
         Ok(Some(code.to_string()))
     }
@@ -206,9 +194,7 @@ fn scene(value: Option<&str>) -> Result<Option<String>> {
 }
 
 fn validated(tx: &Transaction<'_>, look: &mut Lookups, input: VrClientInput) -> Result<Valid> {
-    let hall = validate::required("hallID", input.hall_id)?
-        .trim()
-        .to_string();
+    let hall = validate::required("hallID", input.hall_id)?.trim().to_string();
     let cinema = look.cinema_of(tx, &hall)?;
     Ok(Valid {
         scene: scene(input.scene_number.as_deref())?,
@@ -216,21 +202,13 @@ fn validated(tx: &Transaction<'_>, look: &mut Lookups, input: VrClientInput) -> 
             None | Some("") => SeatStatus::ShutDown,
             Some(s) => SeatStatus::parse("status", s)?,
         },
-        seat_number: validate::text(
-            "seatNumber",
-            &validate::required("seatNumber", input.seat_number)?,
-            32,
-        )?,
+        seat_number: validate::text("seatNumber", &validate::required("seatNumber", input.seat_number)?, 32)?,
         host_model: validate::opt_text("hostModel", input.host_model.as_deref(), MAX_TEXT)?,
         seat_model: look.model(tx, "seat_models", "seatModel", input.seat_model.as_deref())?,
         hmd_model: look.model(tx, "hmd_models", "HMDModel", input.hmd_model.as_deref())?,
         mac: validate::opt_mac("MACAddr", input.mac_addr.as_deref())?,
         ip: validate::ipv4("IPAddr", &validate::required("IPAddr", input.ip_addr)?)?,
-        description: validate::opt_text(
-            "description",
-            input.description.as_deref(),
-            MAX_SEAT_DESCRIPTION,
-        )?,
+        description: validate::opt_text("description", input.description.as_deref(), MAX_SEAT_DESCRIPTION)?,
         hall,
         cinema,
     })
@@ -250,19 +228,11 @@ fn next_scene_numbers(tx: &Transaction<'_>, n: usize) -> Result<i64> {
 fn seat_conflict(e: rusqlite::Error, v: &Valid, scene: &str) -> Error {
     let msg = e.to_string();
     match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-        {
+        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => {
             if msg.contains("scene_number") {
-                Error::Conflict {
-                    field: "sceneNumber".into(),
-                    value: scene.to_string(),
-                }
+                Error::Conflict { field: "sceneNumber".into(), value: scene.to_string() }
             } else {
-                Error::Conflict {
-                    field: "seatNumber".into(),
-                    value: v.seat_number.clone(),
-                }
+                Error::Conflict { field: "seatNumber".into(), value: v.seat_number.clone() }
             }
         }
         _ => Error::Storage(e),
@@ -363,8 +333,7 @@ impl Cms {
         self.db.write(|tx| {
             get(tx, id)?;
             let scene = next_scene_numbers(tx, 1)?.to_string();
-            tx.prepare_cached("UPDATE vr_clients SET scene_number = ? WHERE id = ?")?
-                .execute(params![scene, id])?;
+            tx.prepare_cached("UPDATE vr_clients SET scene_number = ? WHERE id = ?")?.execute(params![scene, id])?;
             Ok(scene)
         })
     }
@@ -376,12 +345,10 @@ impl Cms {
     /// The seat a scanned QR code names, if any.
     pub fn vr_client_by_scene(&self, scene: &str) -> Result<VrClient> {
         self.db.read(|tx| {
-            tx.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"
-            ))?
-            .query_row([scene], from_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found(Entity::VrClient, format!("scene {scene}")))
+            tx.prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
+                .query_row([scene], from_row)
+                .optional()?
+                .ok_or_else(|| Error::not_found(Entity::VrClient, format!("scene {scene}")))
         })
     }
 
@@ -392,13 +359,8 @@ impl Cms {
             .eq("hall_id", q.hall_id.as_deref())
             .eq("status", q.status.map(SeatStatus::as_str));
         // With a hall filter the (hall_id, seat_number) unique index gives the order for free.
-        let order = if q.hall_id.is_some() {
-            "hall_id, seat_number"
-        } else {
-            "cinema_id, hall_id, seat_number"
-        };
-        self.db
-            .read(|tx| query::page(tx, COLUMNS, "vr_clients", &w, order, q.paging, from_row))
+        let order = if q.hall_id.is_some() { "hall_id, seat_number" } else { "cinema_id, hall_id, seat_number" };
+        self.db.read(|tx| query::page(tx, COLUMNS, "vr_clients", &w, order, q.paging, from_row))
     }
 
     /// Deletes seats (and their VOD task history), all or nothing.
