@@ -6,10 +6,18 @@ import { i18n } from '@/i18n'
 import { errorText } from '@/errors'
 import type { Violation } from '@/validation'
 
-/** Turns a validator of ./validation.ts into an Element Plus form rule with a translated message. */
-export function rule<T>(check: (value: T) => Violation | null, trigger: 'blur' | 'change' = 'blur'): FormItemRule {
+/**
+ * Turns a validator of ./validation.ts into an Element Plus form rule with a translated message.
+ */
+export function rule<T>(
+  check: (value: T) => Violation | null,
+  trigger: 'blur' | 'change' = 'blur',
+  required = false,
+): FormItemRule {
   return {
     trigger,
+    // Only marks the field with an asterisk: with a validator, the check itself decides.
+    required,
     validator: (_rule: unknown, value: T, callback: (error?: string | Error) => void) => {
       const violation = check(value)
       callback(violation ? new Error(i18n.global.t(violation.key, violation.params ?? {})) : undefined)
