@@ -78,8 +78,10 @@ CREATE TABLE vr_clients (
     UNIQUE (hall_id, seat_number)
 );
 CREATE INDEX vr_clients_cinema ON vr_clients(cinema_id, hall_id, seat_number);
-CREATE INDEX vr_clients_seat_model ON vr_clients(seat_model);
-CREATE INDEX vr_clients_hmd_model ON vr_clients(hmd_model);
+-- Partial: most seats are imported before models are assigned, and bulk imports should not
+-- pay for index entries that only the "is this model still used" check reads.
+CREATE INDEX vr_clients_seat_model ON vr_clients(seat_model) WHERE seat_model IS NOT NULL;
+CREATE INDEX vr_clients_hmd_model ON vr_clients(hmd_model) WHERE hmd_model IS NOT NULL;
 
 CREATE TRIGGER halls_move_keeps_seats AFTER UPDATE OF cinema_id ON halls
 BEGIN
@@ -115,9 +117,27 @@ CREATE TABLE movies (
     num_of_view     INTEGER NOT NULL DEFAULT 0,
     created_at      INTEGER NOT NULL
 );
-CREATE INDEX movies_schedule ON movies(schedule_start DESC, id);
-CREATE INDEX movies_type ON movies(type, schedule_start DESC);
-CREATE INDEX movies_country ON movies(country, schedule_start DESC);
+-- Ascending on every column so that the default "schedule_start DESC, id DESC" walks the index
+-- backwards with no sort; a mixed-direction index would force a temp B-tree per page.
+CREATE INDEX movies_schedule ON movies(schedule_start, id);
+CREATE INDEX movies_type ON movies(type, schedule_start, id);
+-- Country then type: serves a country filter alone and the common country + type pair, since
+-- SQLite uses one index per table and never intersects two.
+CREATE INDEX movies_country ON movies(country, type, schedule_start, id);
+
+-- Fuzzy name search: a trigram index answers LIKE '%…%' for three or more characters without
+-- reading every film. It indexes movies.name by rowid and is kept in step by triggers.
+CREATE VIRTUAL TABLE movies_fts USING fts5(name, content = 'movies', content_rowid = 'rowid', tokenize = 'trigram');
+CREATE TRIGGER movies_fts_insert AFTER INSERT ON movies BEGIN
+    INSERT INTO movies_fts(rowid, name) VALUES (NEW.rowid, NEW.name);
+END;
+CREATE TRIGGER movies_fts_delete AFTER DELETE ON movies BEGIN
+    INSERT INTO movies_fts(movies_fts, rowid, name) VALUES ('delete', OLD.rowid, OLD.name);
+END;
+CREATE TRIGGER movies_fts_update AFTER UPDATE OF name ON movies BEGIN
+    INSERT INTO movies_fts(movies_fts, rowid, name) VALUES ('delete', OLD.rowid, OLD.name);
+    INSERT INTO movies_fts(rowid, name) VALUES (NEW.rowid, NEW.name);
+END;
 
 CREATE TABLE movie_categories (
     movie_id  TEXT NOT NULL REFERENCES movies(id) ON DELETE CASCADE,

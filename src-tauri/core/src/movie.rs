@@ -252,6 +252,20 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Movie> {
         .ok_or_else(|| Error::not_found(Entity::Movie, id))
 }
 
+/// Substring match on the name: through the trigram index when the text is long enough for it
+/// (three characters) and has no LIKE wildcards, else a plain escaped LIKE over the names.
+fn name_filter(w: &mut Where, name: Option<&str>) {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else { return };
+    if name.chars().count() >= 3 && !name.contains(['%', '_', '\\']) {
+        w.raw(
+            "m.rowid IN (SELECT rowid FROM movies_fts WHERE movies_fts.name LIKE ?)",
+            vec![Value::Text(format!("%{name}%"))],
+        );
+    } else {
+        w.contains("m.name", Some(name));
+    }
+}
+
 fn write_categories(tx: &Transaction<'_>, id: &str, categories: &[String]) -> Result<()> {
     tx.prepare_cached("DELETE FROM movie_categories WHERE movie_id = ?")?.execute([id])?;
     let mut stmt = tx.prepare_cached("INSERT INTO movie_categories(movie_id, category) VALUES (?, ?)")?;
@@ -367,26 +381,46 @@ impl Cms {
         };
         // Ties (same schedule) keep a stable order so paging never shows a film twice.
         let order = format!("m.{column} {seq}, m.id {seq}", seq = q.order_seq.sql());
+        // Every filter but the category one, which is counted from the category index below.
         let mut w = Where::default();
         w.any_of("m.id", &q.movie_ids)
-            .contains("m.name", q.name.as_deref())
             .eq("m.code", q.movie_code.as_deref())
             .eq("m.type", q.movie_type.as_deref())
             .eq("m.country", q.country.as_deref());
-        if let Some(c) = q.category.as_deref().filter(|c| !c.is_empty()) {
-            w.raw(
-                "m.id IN (SELECT movie_id FROM movie_categories WHERE category = ?)",
-                vec![Value::Text(c.to_string())],
-            );
-        }
+        name_filter(&mut w, q.name.as_deref());
         if let Some(c) = q.cinema_id.as_deref().filter(|c| !c.is_empty()) {
             w.raw("m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?)", vec![Value::Text(c.to_string())]);
         }
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);
         }
+        let category = q.category.as_deref().filter(|c| !c.is_empty()).map(str::to_string);
+        let (count_sql, count_params) = match &category {
+            None => (format!("SELECT count(*) FROM movies m{}", w.sql()), w.params.clone()),
+            // Counting a category walks its index range instead of looking up thousands of films;
+            // the other filters, if any, narrow it through one IN list.
+            Some(c) => {
+                let mut params = vec![Value::Text(c.clone())];
+                let rest = if w.is_empty() {
+                    String::new()
+                } else {
+                    params.extend(w.params.iter().cloned());
+                    format!(" AND mc.movie_id IN (SELECT m.id FROM movies m{})", w.sql())
+                };
+                (format!("SELECT count(*) FROM movie_categories mc WHERE mc.category = ?{rest}"), params)
+            }
+        };
+        if let Some(c) = category {
+            // A probe of the (category, movie_id) key per film lets the page walk the order's index
+            // and stop after one page.
+            w.raw(
+                "EXISTS (SELECT 1 FROM movie_categories mc WHERE mc.category = ? AND mc.movie_id = m.id)",
+                vec![Value::Text(c)],
+            );
+        }
         self.db.read(|tx| {
-            let mut page = query::page(tx, COLUMNS, "movies m", &w, &order, q.paging, from_row)?;
+            let count = (count_sql.as_str(), count_params.as_slice());
+            let mut page = query::page_counted(tx, COLUMNS, "movies m", &w, &order, q.paging, count, from_row)?;
             if let Some(open_id) = q.open_id.as_deref().filter(|o| !o.is_empty()) {
                 let mut stmt = tx.prepare_cached("SELECT 1 FROM movie_praises WHERE movie_id = ? AND open_id = ?")?;
                 for m in &mut page.item_list {

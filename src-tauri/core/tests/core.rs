@@ -585,6 +585,8 @@ fn movie_filters_order_and_paging() {
     assert_eq!(q(&|q| q.category = Some("HORROR".into())).total_count, 15, "a film is found by any of its categories");
     assert_eq!(q(&|q| q.country = Some("CHN".into())).total_count, 10);
     assert_eq!(q(&|q| q.name = Some("星际".into())).total_count, 3, "name matches fuzzily");
+    assert_eq!(q(&|q| q.name = Some("际穿越".into())).total_count, 3, "three or more characters use the trigram index");
+    assert_eq!(q(&|q| q.name = Some("FILM 13".into())).total_count, 1, "the match ignores case");
     assert_eq!(q(&|q| q.movie_code = Some("mv07".into())).item_list[0].movie_id, ids[7]);
     assert_eq!(q(&|q| q.movie_ids = vec![ids[1].clone(), ids[2].clone()]).total_count, 2);
     let cheap_first = q(&|q| {
@@ -600,6 +602,14 @@ fn movie_filters_order_and_paging() {
         q.category = Some("ACTION".into());
     });
     assert!(combined.item_list.iter().all(|m| m.movie_type == "MOVIE" && m.country == "USA"));
+    let expected = (10..30).filter(|i| i % 3 == 0 && i % 2 == 0).count() as u64;
+    assert_eq!(combined.total_count, expected, "the category count honours the other filters");
+    assert_eq!(combined.item_list.len() as u64, expected);
+    app.cms.update_movie(&ids[10], MovieInput { name: Some("银河漫游".into()), ..Default::default() }).unwrap();
+    assert_eq!(q(&|q| q.name = Some("星际穿越".into())).total_count, 2, "a renamed film leaves the name index");
+    assert_eq!(q(&|q| q.name = Some("银河漫游".into())).item_list[0].movie_id, ids[10]);
+    app.cms.delete_movies(&[ids[20].clone()]).unwrap();
+    assert_eq!(q(&|q| q.name = Some("星际穿越".into())).total_count, 1, "a deleted film leaves the name index");
     let bad = app.cms.list_movies(&MovieQuery { order_param: Some("drop table".into()), ..Default::default() });
     assert_eq!(bad.unwrap_err().field(), Some("order_param"), "order_param is a whitelist, never raw SQL");
 }
