@@ -4,10 +4,22 @@ use rand::Rng;
 
 const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
-/// A new 24-character id (about 124 bits of randomness).
+/// A new 24-character id: 9 characters of creation time (ms, base 36) then 15 random ones
+/// (about 77 bits). Opaque to clients, but time-ordered like UUIDv7, so new rows append to the
+/// end of every index keyed by id instead of landing at random pages: bulk imports stay fast
+/// and the page cache stays warm at chain scale.
 pub fn new_id() -> String {
+    let mut id = String::with_capacity(24);
+    let mut t = now_ms().max(0) as u64;
+    let mut time = [b'0'; 9];
+    for slot in time.iter_mut().rev() {
+        *slot = ALPHABET[(t % 36) as usize];
+        t /= 36;
+    }
+    id.extend(time.iter().map(|&b| b as char));
     let mut rng = rand::rng();
-    (0..24).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    id.extend((0..15).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char));
+    id
 }
 
 /// A new bearer token or secret: 32 random bytes as hex.
@@ -20,4 +32,17 @@ pub fn new_secret() -> String {
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_unique_24_chars_and_time_ordered() {
+        let a = super::new_id();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = super::new_id();
+        assert_eq!((a.len(), b.len()), (24, 24));
+        assert!(a < b, "a later id sorts after an earlier one: {a} {b}");
+        assert!(a.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
+    }
 }

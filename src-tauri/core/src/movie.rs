@@ -381,7 +381,6 @@ impl Cms {
         };
         // Ties (same schedule) keep a stable order so paging never shows a film twice.
         let order = format!("m.{column} {seq}, m.id {seq}", seq = q.order_seq.sql());
-        // Every filter but the category one, which is counted from the category index below.
         let mut w = Where::default();
         w.any_of("m.id", &q.movie_ids)
             .eq("m.code", q.movie_code.as_deref())
@@ -394,30 +393,23 @@ impl Cms {
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);
         }
+        let only_category = w.is_empty();
         let category = q.category.as_deref().filter(|c| !c.is_empty()).map(str::to_string);
-        let (count_sql, count_params) = match &category {
-            None => (format!("SELECT count(*) FROM movies m{}", w.sql()), w.params.clone()),
-            // Counting a category walks its index range instead of looking up thousands of films;
-            // the other filters, if any, narrow it through one IN list.
-            Some(c) => {
-                let mut params = vec![Value::Text(c.clone())];
-                let rest = if w.is_empty() {
-                    String::new()
-                } else {
-                    params.extend(w.params.iter().cloned());
-                    format!(" AND mc.movie_id IN (SELECT m.id FROM movies m{})", w.sql())
-                };
-                (format!("SELECT count(*) FROM movie_categories mc WHERE mc.category = ?{rest}"), params)
-            }
-        };
-        if let Some(c) = category {
+        if let Some(c) = &category {
             // A probe of the (category, movie_id) key per film lets the page walk the order's index
             // and stop after one page.
             w.raw(
                 "EXISTS (SELECT 1 FROM movie_categories mc WHERE mc.category = ? AND mc.movie_id = m.id)",
-                vec![Value::Text(c)],
+                vec![Value::Text(c.clone())],
             );
         }
+        let (count_sql, count_params) = match category {
+            // Alone, a category is counted over its index range instead of probing every film.
+            Some(c) if only_category => {
+                ("SELECT count(*) FROM movie_categories WHERE category = ?".to_string(), vec![Value::Text(c)])
+            }
+            _ => (format!("SELECT count(*) FROM movies m{}", w.sql()), w.params.clone()),
+        };
         self.db.read(|tx| {
             let count = (count_sql.as_str(), count_params.as_slice());
             let mut page = query::page_counted(tx, COLUMNS, "movies m", &w, &order, q.paging, count, from_row)?;
