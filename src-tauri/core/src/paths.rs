@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 
 /// `CINEDESK_DATA_DIR` if set, else the OS app data dir (`~/.local/share/cinedesk`,
-/// `%APPDATA%\Cinedesk\data`, `~/Library/Application Support/com.cinedesk.app`).
+/// `%APPDATA%\Cinedesk\cinedesk\data`, `~/Library/Application Support/com.Cinedesk.cinedesk`).
 pub fn default_data_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("CINEDESK_DATA_DIR").filter(|d| !d.is_empty()) {
         return Ok(PathBuf::from(dir));
