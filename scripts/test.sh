@@ -13,6 +13,13 @@ bash scripts/install-deps.sh
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The UI comes first: the desktop crate embeds ui/dist when it compiles.
+step "UI: lint, type-check, unit tests, build"
+npm --prefix ui run lint
+npm --prefix ui run typecheck
+npm --prefix ui test
+npm --prefix ui run build
+
 step "rustfmt"
 cargo fmt --all -- --check
 
@@ -22,13 +29,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests"
 cargo test --workspace --locked
 
-step "UI: lint, type-check, unit tests, build"
-npm --prefix ui run lint
-npm --prefix ui run typecheck
-npm --prefix ui test
-npm --prefix ui run build
-
-step "Desktop window end to end (tauri-driver under Xvfb)"
+step "desktop window end to end (tauri-driver under Xvfb)"
 bash tests/desktop/run.sh
 
-step "all test suites passed"

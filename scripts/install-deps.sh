@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what Cinedesk needs to build, run and test, and only what is missing: Debian
+# packages for Tauri (WebKitGTK) and the window tests (Xvfb, WebKitWebDriver, CJK fonts),
+# tauri-driver, and the npm packages of the UI. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+
+packages=(
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "installing tauri-driver"
+  cargo install tauri-driver --locked
+fi
+
+# npm ci only when the lock file changed since the last install (npm writes its own copy).
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "installing the UI's npm packages"
+  npm --prefix ui ci --no-audit --no-fund
+fi
