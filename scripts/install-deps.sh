@@ -29,8 +29,11 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked
 fi
 
-# npm ci only when the lock file changed since the last install (npm writes its own copy).
+# Only when the lock file changed since the last install (npm keeps its own copy in
+# node_modules). `npm install` rather than `npm ci`: npm leaves other platforms' optional
+# packages (rollup's native builds) out of the lock here, which `npm ci` rejects as out of
+# sync; `npm install` installs exactly the locked versions and leaves the lock as it is.
 if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "installing the UI's npm packages"
-  npm --prefix ui ci --no-audit --no-fund
+  npm --prefix ui install --no-audit --no-fund
 fi
