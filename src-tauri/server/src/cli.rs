@@ -1,0 +1,165 @@
+//! The `cinedesk` command: `serve` for server mode, `user` for administrators.
+
+// A command-line tool answers on stdout.
+#![allow(clippy::print_stdout)]
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cinedesk", version, about = "Cinedesk: management console for VR cinema chains (server mode)")]
+pub struct Cli {
+    /// Data directory (default: the OS app data dir, or CINEDESK_DATA_DIR)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the REST API. On first start with no users, CINEDESK_ADMIN_PASSWORD creates the
+    /// SYS_ADMIN `admin`; an existing user is never overwritten.
+    Serve {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: SocketAddr,
+    },
+    /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user
+    Add {
+        #[arg(long)]
+        alias: String,
+        #[arg(long)]
+        name: String,
+        /// Comma list of roles: SYS_ADMIN, MANAGER
+        #[arg(long, default_value = "MANAGER")]
+        role: String,
+    },
+    /// Set a user's password (ends the user's sessions)
+    Passwd {
+        #[arg(long)]
+        alias: String,
+    },
+    /// List users
+    List,
+}
+
+/// Errors of the command line, printed as one line before exiting with status 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Core(#[from] cinedesk_core::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("no user has alias {0:?}")]
+    NoSuchUser(String),
+}
+
+fn open(data: Option<PathBuf>) -> Result<Cms, CliError> {
+    Ok(match data {
+        Some(dir) => Cms::open(dir)?,
+        None => Cms::open_default()?,
+    })
+}
+
+fn password() -> Result<String, CliError> {
+    if let Ok(p) = std::env::var("CINEDESK_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let cms = open(cli.data)?;
+    match cli.command {
+        Command::Serve { listen } => serve(cms, listen).await,
+        Command::User(UserCommand::Add { alias, name, role }) => {
+            let password = password()?;
+            let id = cms.create_user(UserInput {
+                name: Some(name),
+                alias: Some(alias),
+                role: Some(role),
+                password: Some(password),
+                icon_id: None,
+            })?;
+            println!("{id}");
+            Ok(())
+        }
+        Command::User(UserCommand::Passwd { alias }) => {
+            let page = cms.list_users(&UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
+            let user = page.item_list.into_iter().next().ok_or(CliError::NoSuchUser(alias))?;
+            cms.update_user(&user.user_id, UserInput { password: Some(password()?), ..Default::default() })?;
+            Ok(())
+        }
+        Command::User(UserCommand::List) => {
+            let mut start = 0;
+            loop {
+                let paging = Paging::new(Some(start), Some(MAX_LIMIT))?;
+                let page = cms.list_users(&UserQuery { paging, ..Default::default() })?;
+                for u in &page.item_list {
+                    println!("{}\t{}\t{}\t{}", u.user_id, u.alias, u.role, u.name);
+                }
+                start += page.item_list.len() as u32;
+                if page.item_list.is_empty() || u64::from(start) >= page.total_count {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+async fn serve(cms: Cms, listen: SocketAddr) -> Result<(), CliError> {
+    if cms.user_count()? == 0 {
+        match std::env::var("CINEDESK_ADMIN_PASSWORD") {
+            Ok(p) => {
+                cms.create_first_admin("管理员", "admin", &p)?;
+                tracing::info!("created the SYS_ADMIN user `admin` from CINEDESK_ADMIN_PASSWORD");
+            }
+            Err(_) => tracing::warn!(
+                "no users yet: set CINEDESK_ADMIN_PASSWORD to create `admin`, or run `cinedesk user add --role SYS_ADMIN`"
+            ),
+        }
+    }
+    let app = crate::router(Arc::new(cms));
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM (service managers) or Ctrl-C, letting requests in flight finish.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

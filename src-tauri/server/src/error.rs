@@ -1,0 +1,61 @@
+//! The one place where failures become HTTP answers: `{"info", "code", "field"?}` with the right status.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+/// A failed request. Core errors keep their stable code; bad HTTP input is `invalid`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Core(#[from] cinedesk_core::Error),
+    /// Input that never reached the core: a body that is not JSON, a query value of the wrong type.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("no such route: {0}")]
+    NoRoute(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Core(e) => e.code(),
+            ApiError::BadRequest(_) => "invalid",
+            ApiError::NoRoute(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self.code() {
+            "invalid" => StatusCode::BAD_REQUEST,
+            "unauthorized" => StatusCode::UNAUTHORIZED,
+            "forbidden" => StatusCode::FORBIDDEN,
+            "not_found" => StatusCode::NOT_FOUND,
+            "conflict" | "in_use" => StatusCode::CONFLICT,
+            "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut body = json!({ "info": self.to_string(), "code": self.code() });
+        if let ApiError::Core(e) = &self {
+            if let Some(field) = e.field() {
+                body["field"] = json!(field);
+            }
+        }
+        (status, Json(body)).into_response()
+    }
+}

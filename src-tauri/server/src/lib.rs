@@ -1,0 +1,23 @@
+//! Cinedesk's server mode: the REST API of seed 000 as a thin axum layer over the core.
+//!
+//! [`router`] is the one way to build it, so `cinedesk serve`, the tests and the desktop app
+//! serve the same routes.
+
+pub mod auth;
+pub mod cli;
+pub mod error;
+pub mod extract;
+mod routes;
+pub mod state;
+
+use std::sync::Arc;
+
+use cinedesk_core::Cms;
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;
+
+/// The whole HTTP API over `cms`.
+pub fn router(cms: Arc<Cms>) -> axum::Router {
+    routes::router(AppState { cms })
+}

@@ -1,0 +1,50 @@
+//! The route table of seed 000, grouped by the capability each group needs.
+
+mod cinemas;
+mod enums;
+mod halls;
+mod models;
+mod movies;
+mod session;
+mod users;
+mod vod;
+mod vr_clients;
+
+use axum::routing::get;
+use axum::{middleware, Json, Router};
+use cinedesk_core::Capability;
+use serde_json::{json, Value};
+
+use crate::auth::{guard, Guard};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The body of a success that has nothing else to say (the seed answers a bare 200).
+pub(crate) fn done() -> Json<Value> {
+    Json(json!({}))
+}
+
+fn guarded(app: &AppState, cap: Capability, routes: Router<AppState>) -> Router<AppState> {
+    routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard))
+}
+
+pub fn router(app: AppState) -> Router {
+    let operate = Router::new()
+        .merge(cinemas::routes())
+        .merge(halls::routes())
+        .merge(vr_clients::routes())
+        .merge(movies::routes())
+        .merge(vod::routes())
+        .merge(models::routes())
+        .merge(enums::read_routes())
+        .merge(session::authenticated_routes());
+    Router::new()
+        .route("/healthz", get(|| async { Json(json!({ "status": "ok" })) }))
+        .merge(session::public_routes())
+        .merge(guarded(&app, Capability::Operate, operate))
+        .merge(guarded(&app, Capability::ManageUsers, users::routes()))
+        .merge(guarded(&app, Capability::ManageEnums, enums::write_routes()))
+        .fallback(|uri: axum::http::Uri| async move { ApiError::NoRoute(uri.path().to_string()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(app)
+}

@@ -1,0 +1,43 @@
+//! Logging in and out with bearer tokens.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+use cinedesk_core::Session;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::done;
+use crate::auth::bearer;
+use crate::error::ApiResult;
+use crate::extract::JsonBody;
+use crate::state::AppState;
+
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/cms/login", post(login))
+}
+
+pub fn authenticated_routes() -> Router<AppState> {
+    Router::new().route("/cms/logout", post(logout))
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    alias: Option<String>,
+    password: Option<String>,
+}
+
+async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) -> ApiResult<Json<Session>> {
+    let alias = cinedesk_core::Error::invalid("alias", "is required");
+    let alias = c.alias.filter(|a| !a.trim().is_empty()).ok_or(alias)?;
+    let password = c.password.unwrap_or_default();
+    Ok(Json(s.run(move |cms| cms.login(&alias, &password)).await?))
+}
+
+async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+    // The guard already checked the token; it is here for sure.
+    let token = bearer(&headers).unwrap_or_default();
+    s.run(move |cms| cms.logout(&token)).await?;
+    Ok(done())
+}

@@ -1,0 +1,70 @@
+//! Seed §3: seats (VR clients), with bulk creation and scene-number regeneration.
+
+use axum::extract::{Path, State};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use cinedesk_core::{Page, SeatStatus, VrClient, VrClientInput, VrClientQuery};
+use serde_json::{json, Value};
+
+use super::done;
+use crate::error::ApiResult;
+use crate::extract::{JsonBody, QueryPairs};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/cms/vr_clients", get(list).post(create).delete(delete))
+        .route("/cms/vr_clients/_batch", post(create_batch))
+        .route("/cms/vr_clients/{client_id}", put(update).get(one))
+        .route("/cms/vr_clients/{client_id}/_regenerate_scene", post(regenerate_scene))
+}
+
+async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<VrClientInput>) -> ApiResult<Json<Value>> {
+    let id = s.run(move |cms| cms.create_vr_client(input)).await?;
+    Ok(Json(json!({ "clientID": id })))
+}
+
+/// Many seats at once (a hall's generated rows, a CSV import): all of them or none.
+async fn create_batch(
+    State(s): State<AppState>,
+    JsonBody(inputs): JsonBody<Vec<VrClientInput>>,
+) -> ApiResult<Json<Value>> {
+    let ids = s.run(move |cms| cms.create_vr_clients(inputs)).await?;
+    Ok(Json(json!({ "clientIDList": ids })))
+}
+
+async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<VrClient>>> {
+    let status = q.one("status").map(|v| SeatStatus::parse("status", &v)).transpose()?;
+    let query = VrClientQuery {
+        client_ids: q.all("client_id"),
+        cinema_id: q.one("cinema_id"),
+        hall_id: q.one("hall_id"),
+        status,
+        paging: q.paging()?,
+    };
+    Ok(Json(s.run(move |cms| cms.list_vr_clients(&query)).await?))
+}
+
+async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<VrClient>> {
+    Ok(Json(s.run(move |cms| cms.get_vr_client(&id)).await?))
+}
+
+async fn update(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<VrClientInput>,
+) -> ApiResult<Json<Value>> {
+    s.run(move |cms| cms.update_vr_client(&id, input)).await?;
+    Ok(done())
+}
+
+async fn delete(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Value>> {
+    let ids = q.all("client_id");
+    s.run(move |cms| cms.delete_vr_clients(&ids)).await?;
+    Ok(done())
+}
+
+async fn regenerate_scene(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let scene = s.run(move |cms| cms.regenerate_scene_number(&id)).await?;
+    Ok(Json(json!({ "sceneNumber": scene })))
+}

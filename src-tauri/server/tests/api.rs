@@ -1,0 +1,475 @@
+//! The REST API over real HTTP on 127.0.0.1: every route of seed 000 §1–5, 7–10, auth and roles, the CLI.
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cinedesk_core::Cms;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+const ADMIN_PASSWORD: &str = "admin-password";
+
+struct TestApp {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+    cms: Arc<Cms>,
+    _dir: TempDir,
+}
+
+/// A server on port 0 over its own data dir, with a logged-in SYS_ADMIN.
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let cms = Arc::new(Cms::open(dir.path()).unwrap());
+    cms.create_first_admin("管理员", "admin", ADMIN_PASSWORD).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = cinedesk_server::router(Arc::clone(&cms));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut t = TestApp { base, token: String::new(), http: reqwest::Client::new(), cms, _dir: dir };
+    t.token = t.login("admin", ADMIN_PASSWORD).await;
+    t
+}
+
+impl TestApp {
+    async fn login(&self, alias: &str, password: &str) -> String {
+        let (status, body) =
+            self.send("POST", "/cms/login", None, Some(json!({ "alias": alias, "password": password }))).await;
+        assert_eq!(status, 200, "login of {alias} must succeed: {body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Sends JSON as `text/plain`, the way the seed's clients do.
+    async fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+        let mut req = self.http.request(method.parse().unwrap(), format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.header("content-type", "text/plain").body(b.to_string());
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send("GET", path, Some(&self.token), None).await
+    }
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("POST", path, Some(&self.token), Some(body)).await
+    }
+    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send("PUT", path, Some(&self.token), Some(body)).await
+    }
+    async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send("DELETE", path, Some(&self.token), None).await
+    }
+
+    /// Creates and returns an id, asserting the seed's `{"<key>": id}` answer.
+    async fn create(&self, path: &str, key: &str, body: Value) -> String {
+        let (status, res) = self.post(path, body).await;
+        assert_eq!(status, 200, "POST {path}: {res}");
+        res[key].as_str().unwrap_or_else(|| panic!("POST {path} must answer {{\"{key}\"}}: {res}")).to_string()
+    }
+
+    async fn cinema(&self, code: &str) -> String {
+        self.create(
+            "/cms/cinemas",
+            "cinemaID",
+            json!({"cinemaCode": code, "name": "X立方长宁缤谷", "numberOfHalls": 4, "regionID": "SHANGHAI",
+                   "comsMACAddr": "ef:23:7e:cc:8a:01", "comsIPAddr": "192.168.8.21", "description": "第二家店"}),
+        )
+        .await
+    }
+
+    async fn hall(&self, cinema: &str, code: &str) -> String {
+        self.create(
+            "/cms/halls",
+            "hallID",
+            json!({"hallCode": code, "name": "放映厅01", "cinemaID": cinema, "numberOfSeats": 10}),
+        )
+        .await
+    }
+
+    async fn movie(&self, code: &str) -> String {
+        self.create(
+            "/cms/movies",
+            "movieID",
+            json!({"name": "NAME", "movieCode": code, "duration": 30, "description": "简介", "type": "MOVIE",
+                   "category": "ACTION,SCIENCE", "country": "USA", "scheduleStart": "1510208988793",
+                   "scheduleEnd": "1510208989793", "online": true, "price": 2990, "isHot": true}),
+        )
+        .await
+    }
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn health_unknown_routes_and_methods() {
+    let app = spawn_app().await;
+    let (status, body) = app.send("GET", "/healthz", None, None).await;
+    assert_eq!((status, body), (200, json!({"status": "ok"})), "/healthz is public");
+    let (status, body) = app.get("/cms/nothing_here").await;
+    assert_eq!(status, 404);
+    assert!(body["info"].as_str().unwrap().contains("/cms/nothing_here"), "404 says which route: {body}");
+    let (status, body) = app.send("PATCH", "/cms/cinemas", Some(&app.token), None).await;
+    assert_eq!(status, 405, "{body}");
+    assert!(body["info"].is_string());
+}
+
+#[tokio::test]
+async fn cinemas_round_trip_in_the_seed_shapes() {
+    let app = spawn_app().await;
+    let a = app.cinema("huabeiqu_cinema_0001").await;
+    let b = app.cinema("huabeiqu_cinema_0002").await;
+    let (status, page) = app.get("/cms/cinemas").await;
+    assert_eq!(status, 200);
+    assert_eq!(page["totalCount"], 2, "pages are {{totalCount, itemList}}: {page}");
+    let item = &page["itemList"][0];
+    for key in
+        ["cinemaID", "cinemaCode", "name", "numberOfHalls", "regionID", "comsMACAddr", "comsIPAddr", "description"]
+    {
+        assert!(item.get(key).is_some(), "cinema has {key}: {item}");
+    }
+    let (_, both) = app.get(&format!("/cms/cinemas?cinema_id={a}&cinema_id={b}")).await;
+    assert_eq!(both["totalCount"], 2, "repeated cinema_id keys select several");
+    let (_, one) = app.get("/cms/cinemas?cinema_code=huabeiqu_cinema_0002&region_id=SHANGHAI").await;
+    assert_eq!(one["itemList"][0]["cinemaID"], b.as_str());
+    let (_, paged) = app.get("/cms/cinemas?start=1&limit=1").await;
+    assert_eq!((paged["totalCount"].as_u64(), paged["itemList"].as_array().unwrap().len()), (Some(2), 1));
+
+    let (status, _) = app.put(&format!("/cms/cinemas/{a}"), json!({"name": "新名字", "numberOfHalls": 5})).await;
+    assert_eq!(status, 200);
+    let (_, got) = app.get(&format!("/cms/cinemas/{a}")).await;
+    assert_eq!((got["name"].as_str(), got["numberOfHalls"].as_i64()), (Some("新名字"), Some(5)));
+    assert_eq!(got["cinemaCode"], "huabeiqu_cinema_0001", "PUT keeps fields it does not name");
+
+    let (status, impact) = app.get(&format!("/cms/cinemas/_deletion_impact?cinema_id={a}")).await;
+    assert_eq!((status, impact["cinemas"].as_u64()), (200, Some(1)), "{impact}");
+    let (status, _) = app.delete(&format!("/cms/cinemas?cinema_id={a}&cinema_id={b}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get("/cms/cinemas").await.1["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn bad_input_is_a_400_naming_the_problem_and_never_a_500() {
+    let app = spawn_app().await;
+    let (status, body) = app.post("/cms/cinemas", json!({"cinemaCode": "x", "name": "n", "regionID": "MARS"})).await;
+    assert_eq!((status, body["field"].as_str(), body["code"].as_str()), (400, Some("regionID"), Some("invalid")));
+    assert!(body["info"].as_str().unwrap().contains("regionID"), "info names the field: {body}");
+    let raw = app
+        .http
+        .post(format!("{}/cms/cinemas", app.base))
+        .bearer_auth(&app.token)
+        .header("content-type", "text/plain")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 400, "a body that is not JSON is the client's fault");
+    let (status, body) = app.post("/cms/cinemas", json!({"cinemaCode": "x", "name": 5, "regionID": "BEIJING"})).await;
+    assert_eq!(status, 400, "a wrong type is a 400: {body}");
+    for q in ["limit=abc", "start=-1", "limit=0", "limit=100000"] {
+        let (status, body) = app.get(&format!("/cms/cinemas?{q}")).await;
+        assert_eq!(status, 400, "{q} must be refused: {body}");
+    }
+    let (status, _) = app.get("/cms/movies?order_param=drop").await;
+    assert_eq!(status, 400);
+    let (status, _) = app.get("/cms/movies?order_seq=sideways").await;
+    assert_eq!(status, 400);
+    let (status, _) = app.get("/cms/vr_clients?status=DANCING").await;
+    assert_eq!(status, 400);
+    let (status, body) = app.put("/cms/cinemas/nope", json!({"name": "x"})).await;
+    assert_eq!(status, 404, "unknown id: {body}");
+    let (status, body) = app.delete("/cms/cinemas").await;
+    assert_eq!(status, 400, "a delete naming nothing is refused: {body}");
+}
+
+#[tokio::test]
+async fn duplicate_codes_are_409() {
+    let app = spawn_app().await;
+    app.cinema("dup").await;
+    let (status, body) =
+        app.post("/cms/cinemas", json!({"cinemaCode": "dup", "name": "again", "regionID": "BEIJING"})).await;
+    assert_eq!((status, body["field"].as_str()), (409, Some("cinemaCode")), "{body}");
+}
+
+#[tokio::test]
+async fn halls_seats_and_models() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("c1").await;
+    let hall = app.hall(&cinema, "c1_h1").await;
+    let (_, halls) = app.get(&format!("/cms/halls?cinema_id={cinema}&hall_id={hall}&hall_code=c1_h1")).await;
+    assert_eq!(halls["itemList"][0]["hallID"], hall.as_str());
+    assert_eq!(app.put(&format!("/cms/halls/{hall}"), json!({"numberOfSeats": 30})).await.0, 200);
+
+    let hmd = app
+        .create("/cms/hmd_models", "hmdModelID", json!({"modelCode": "hmd109", "name": "Pico 4", "refreshRateHz": 90}))
+        .await;
+    let seat_model = app
+        .create(
+            "/cms/seat_models",
+            "seatModelID",
+            json!({"modelCode": "vr0109", "name": "动感座椅", "effects": ["WIND"]}),
+        )
+        .await;
+    let (_, models) = app.get(&format!("/cms/hmd_models?id={hmd}")).await;
+    assert_eq!(models["itemList"][0]["modelCode"], "hmd109");
+    assert_eq!(app.put(&format!("/cms/seat_models/{seat_model}"), json!({"maxLoadKg": 120})).await.0, 200);
+
+    let client = app
+        .create(
+            "/cms/vr_clients",
+            "clientID",
+            json!({"hallID": hall, "seatNumber": "02", "hostModel": "windows07", "seatModel": "vr0109",
+                   "HMDModel": "hmd109", "MACAddr": "99:ed:9d:3b:e8:36", "IPAddr": "192.168.8.28", "description": "描述"}),
+        )
+        .await;
+    let (status, batch) = app
+        .post(
+            "/cms/vr_clients/_batch",
+            json!([{"hallID": hall, "seatNumber": "03", "IPAddr": "192.168.8.29"},
+                   {"hallID": hall, "seatNumber": "04", "IPAddr": "192.168.8.30"}]),
+        )
+        .await;
+    assert_eq!((status, batch["clientIDList"].as_array().map(Vec::len)), (200, Some(2)), "{batch}");
+    let (_, seats) = app.get(&format!("/cms/vr_clients?cinema_id={cinema}&hall_id={hall}")).await;
+    assert_eq!(seats["totalCount"], 3);
+    let seat = &seats["itemList"][0];
+    let mut expected = vec![
+        "HMDModel",
+        "IPAddr",
+        "MACAddr",
+        "cinemaID",
+        "clientID",
+        "description",
+        "hallID",
+        "hostModel",
+        "sceneNumber",
+        "seatModel",
+        "seatNumber",
+        "status",
+    ];
+    expected.sort();
+    let mut got = keys(seat);
+    got.sort();
+    assert_eq!(got, expected, "a seat has exactly the seed's fields");
+    assert_eq!(seat["cinemaID"], cinema.as_str());
+    let (status, _) = app.put(&format!("/cms/vr_clients/{client}"), json!({"status": "IDLE"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get(&format!("/cms/vr_clients?client_id={client}&status=IDLE")).await.1["totalCount"], 1);
+    let (_, scene) = app.post(&format!("/cms/vr_clients/{client}/_regenerate_scene"), json!({})).await;
+    assert!(scene["sceneNumber"].is_string());
+    let (status, body) = app.delete(&format!("/cms/hmd_models?id={hmd}")).await;
+    assert_eq!(status, 409, "a model in use cannot be deleted: {body}");
+    assert_eq!(app.delete(&format!("/cms/vr_clients?client_id={client}")).await.0, 200);
+    assert_eq!(app.delete(&format!("/cms/hmd_models?id={hmd}")).await.0, 200);
+    assert_eq!(app.delete(&format!("/cms/halls?hall_id={hall}")).await.0, 200);
+    assert_eq!(
+        app.get(&format!("/cms/vr_clients?hall_id={hall}")).await.1["totalCount"],
+        0,
+        "seats went with the hall"
+    );
+}
+
+#[tokio::test]
+async fn movies_praise_distribution_and_vod_tasks() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("mc").await;
+    let hall = app.hall(&cinema, "mc_h1").await;
+    let client = app
+        .create("/cms/vr_clients", "clientID", json!({"hallID": hall, "seatNumber": "01", "IPAddr": "10.0.0.2"}))
+        .await;
+    let movie = app.movie("m1").await;
+    let (_, list) =
+        app.get("/cms/movies?type=MOVIE&category=SCIENCE&country=USA&name=NAM&order_param=price&order_seq=asc").await;
+    let item = &list["itemList"][0];
+    assert_eq!(item["movieID"], movie.as_str());
+    for key in ["iconURL", "posterURL", "numOfPraise", "numOfView", "scheduleStart", "weixinURL", "isHot", "price"] {
+        assert!(item.get(key).is_some(), "movie has {key}: {item}");
+    }
+    assert_eq!(app.put(&format!("/cms/movies/{movie}"), json!({"price": 3000})).await.0, 200);
+    let (status, praised) = app.post(&format!("/cms/movies/{movie}/_praise"), json!({})).await;
+    assert_eq!((status, praised["numOfPraise"].as_i64()), (200, Some(1)));
+    let (status, body) = app.post("/cms/movies/ghost/_praise", json!({})).await;
+    assert_eq!(status, 404, "{body}");
+
+    let (status, body) =
+        app.post(&format!("/cms/movies/{movie}/_distribute"), json!({"cinemaIDList": [cinema, "ghost"]})).await;
+    assert_eq!(status, 404, "one unknown cinema and nothing is distributed: {body}");
+    assert_eq!(app.get(&format!("/cms/movies?cinema_id={cinema}")).await.1["totalCount"], 0);
+    let (status, out) = app.post(&format!("/cms/movies/{movie}/_distribute"), json!({"cinemaIDList": [cinema]})).await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(app.get(&format!("/cms/movies?cinema_id={cinema}")).await.1["totalCount"], 1);
+    assert_eq!(app.get(&format!("/cms/movies/{movie}/cinemas")).await.1["cinemaIDList"], json!([cinema]));
+    let head = app.cms.next_message(&cinema).unwrap().expect("the cinema's COMS has a NEW_MOVIE waiting");
+    assert_eq!(head.message["movieID"], movie.as_str());
+
+    let task = app
+        .create("/cms/vod_tasks", "taskID", json!({"movieList": [{"id": movie}], "clientID": client, "openID": "wx1"}))
+        .await;
+    let (_, tasks) = app.get(&format!("/cms/vod_tasks?cinema_id={cinema}&status=PENDING")).await;
+    assert_eq!(tasks["itemList"][0]["taskID"], task.as_str());
+    assert_eq!(app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "ACCEPTED"})).await.0, 200);
+    let (status, body) = app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "COMPLETED"})).await;
+    assert_eq!(status, 400, "ACCEPTED cannot jump to COMPLETED: {body}");
+    let (status, body) = app.delete(&format!("/cms/movies?movie_id={movie}")).await;
+    assert_eq!(status, 409, "an unfinished task still needs the film: {body}");
+}
+
+#[tokio::test]
+async fn auth_tokens_and_roles() {
+    let app = spawn_app().await;
+    let (status, body) = app.send("GET", "/cms/cinemas", None, None).await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")), "no token: {body}");
+    assert_eq!(app.send("GET", "/cms/cinemas", Some("forged"), None).await.0, 401);
+    let (status, _) = app.send("POST", "/cms/login", None, Some(json!({"alias": "admin", "password": "wrong"}))).await;
+    assert_eq!(status, 401);
+
+    let manager = app
+        .create(
+            "/cms/users",
+            "userID",
+            json!({"name": "张三", "alias": "zhangsan", "role": "MANAGER", "password": "manager-pass"}),
+        )
+        .await;
+    let (_, users) = app.get("/cms/users").await;
+    assert_eq!(users["totalCount"], 2);
+    assert!(users["itemList"].as_array().unwrap().iter().all(|u| u.get("password").is_none()), "no secrets leak");
+    let (status, session) =
+        app.send("POST", "/cms/login", None, Some(json!({"alias": "zhangsan", "password": "manager-pass"}))).await;
+    assert_eq!((status, session["role"].as_str()), (200, Some("MANAGER")));
+    for key in ["token", "userID", "name", "role"] {
+        assert!(session.get(key).is_some(), "login answers {key}: {session}");
+    }
+    let m = session["token"].as_str().unwrap().to_string();
+    let (status, _) = app
+        .send(
+            "POST",
+            "/cms/cinemas",
+            Some(&m),
+            Some(json!({"cinemaCode": "by_manager", "name": "n", "regionID": "BEIJING"})),
+        )
+        .await;
+    assert_eq!(status, 200, "a MANAGER operates cinemas");
+    assert_eq!(app.send("GET", "/cms/users", Some(&m), None).await.0, 403, "a MANAGER may not see users");
+    let (status, _) =
+        app.send("PUT", "/cms/sys_params/enum/CINEMA_REGION/OVERSEAS", Some(&m), Some(json!({"name": "海外"}))).await;
+    assert_eq!(status, 403, "a MANAGER may not edit enumerations");
+    assert_eq!(app.send("GET", "/cms/sys_params/enum", Some(&m), None).await.0, 200, "but may read them");
+
+    let (status, _) = app.put("/cms/sys_params/enum/CINEMA_REGION/OVERSEAS", json!({"name": "海外"})).await;
+    assert_eq!(status, 200, "SYS_ADMIN edits enumerations");
+    let (_, enums) = app.get("/cms/sys_params/enum").await;
+    assert!(enums["cinemaRegionList"].as_array().unwrap().iter().any(|r| r["id"] == "OVERSEAS"));
+    for list in ["movieCountryList", "movieCategoryList", "cinemaRegionList", "userRoleList"] {
+        assert!(enums[list].as_array().is_some_and(|l| !l.is_empty()), "{list} present");
+    }
+    assert_eq!(app.delete("/cms/sys_params/enum/CINEMA_REGION/OVERSEAS").await.0, 200);
+
+    assert_eq!(app.put(&format!("/cms/users/{manager}"), json!({"password": "another-pass"})).await.0, 200);
+    assert_eq!(app.send("GET", "/cms/cinemas", Some(&m), None).await.0, 401, "a password change ends sessions");
+    let m2 = app.login("zhangsan", "another-pass").await;
+    assert_eq!(app.send("POST", "/cms/logout", Some(&m2), None).await.0, 200);
+    assert_eq!(app.send("GET", "/cms/cinemas", Some(&m2), None).await.0, 401, "logout ends the session");
+    let m3 = app.login("zhangsan", "another-pass").await;
+    assert_eq!(app.delete(&format!("/cms/users/{manager}")).await.0, 200);
+    assert_eq!(app.send("GET", "/cms/cinemas", Some(&m3), None).await.0, 401, "deleting a user ends sessions");
+}
+
+#[test]
+fn cli_adds_and_lists_users_and_serve_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_cinedesk");
+    let add = Command::new(bin)
+        .args([
+            "--data",
+            dir.path().to_str().unwrap(),
+            "user",
+            "add",
+            "--alias",
+            "ops",
+            "--name",
+            "运维",
+            "--role",
+            "SYS_ADMIN",
+        ])
+        .env("CINEDESK_PASSWORD", "ops-password")
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "user add: {}", String::from_utf8_lossy(&add.stderr));
+    let list = Command::new(bin).args(["--data", dir.path().to_str().unwrap(), "user", "list"]).output().unwrap();
+    let listed = String::from_utf8(list.stdout).unwrap();
+    assert!(listed.contains("ops\tSYS_ADMIN\t运维"), "user list shows the user: {listed}");
+
+    // serve: an existing user means CINEDESK_ADMIN_PASSWORD must not create or overwrite anything.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(bin)
+        .args(["--data", dir.path().to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("CINEDESK_ADMIN_PASSWORD", "would-be-admin")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let login = |alias: &str, password: &str| {
+            http.post(format!("{base}/cms/login"))
+                .header("content-type", "text/plain")
+                .body(json!({"alias": alias, "password": password}).to_string())
+                .send()
+        };
+        assert_eq!(login("ops", "ops-password").await.unwrap().status(), 200, "the CLI's user logs in over HTTP");
+        login("admin", "would-be-admin").await.unwrap().status()
+    });
+    assert_eq!(status, 401, "CINEDESK_ADMIN_PASSWORD never adds an admin to a database that has users");
+    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let exit = server.wait().unwrap();
+    assert!(exit.success(), "SIGTERM is a clean shutdown, exit 0: {exit:?}");
+}
+
+#[test]
+fn serve_creates_admin_on_first_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
+        .args(["--data", dir.path().to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("CINEDESK_ADMIN_PASSWORD", "first-admin-pass")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        http.post(format!("{base}/cms/login"))
+            .body(json!({"alias": "admin", "password": "first-admin-pass"}).to_string())
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    server.wait().unwrap();
+    assert_eq!(status, 200, "the first start creates `admin` from CINEDESK_ADMIN_PASSWORD");
+}
