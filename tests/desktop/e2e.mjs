@@ -122,6 +122,14 @@ async function main() {
       const path = await screenshot(sid, 'desktop-cinemas.png')
       console.log(`     screenshot: ${path}`)
     })
+    await check('logging out and in again with the password shows the list', async () => {
+      await click(sid, await css(sid, '[data-test="logout"]'))
+      const alias = await css(sid, 'input[autocomplete="username"]')
+      await type(sid, alias, 'admin')
+      await type(sid, await css(sid, 'input[autocomplete="current-password"]'), 'cinedesk-e2e-pass')
+      await click(sid, await css(sid, '[data-test="login-submit"]'))
+      await xpath(sid, `//*[@data-test="cinema-table"]//td[contains(., "${code}")]`)
+    })
   } catch (e) {
     // What the window showed when it went wrong is the quickest way to see why.
     await screenshot(sid, 'desktop-failure.png').catch(() => {})

@@ -403,16 +403,12 @@ impl Cms {
                 vec![Value::Text(c.clone())],
             );
         }
-        let (count_sql, count_params) = match category {
+        if let Some(c) = category.filter(|_| only_category) {
             // Alone, a category is counted over its index range instead of probing every film.
-            Some(c) if only_category => {
-                ("SELECT count(*) FROM movie_categories WHERE category = ?".to_string(), vec![Value::Text(c)])
-            }
-            _ => (format!("SELECT count(*) FROM movies m{}", w.sql()), w.params.clone()),
-        };
+            w.count_with("SELECT count(*) FROM movie_categories WHERE category = ?".into(), vec![Value::Text(c)]);
+        }
         self.db.read(|tx| {
-            let count = (count_sql.as_str(), count_params.as_slice());
-            let mut page = query::page_counted(tx, COLUMNS, "movies m", &w, &order, q.paging, count, from_row)?;
+            let mut page = query::page(tx, COLUMNS, "movies m", &w, &order, q.paging, from_row)?;
             if let Some(open_id) = q.open_id.as_deref().filter(|o| !o.is_empty()) {
                 let mut stmt = tx.prepare_cached("SELECT 1 FROM movie_praises WHERE movie_id = ? AND open_id = ?")?;
                 for m in &mut page.item_list {

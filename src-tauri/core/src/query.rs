@@ -71,6 +71,9 @@ impl OrderSeq {
 pub(crate) struct Where {
     clauses: Vec<String>,
     pub(crate) params: Vec<Value>,
+    /// A count query of its own, for filters whose count is cheaper from another index than
+    /// the page's (see films by category).
+    count: Option<(String, Vec<Value>)>,
 }
 
 impl Where {
@@ -113,6 +116,11 @@ impl Where {
         self
     }
 
+    pub(crate) fn count_with(&mut self, sql: String, params: Vec<Value>) -> &mut Self {
+        self.count = Some((sql, params));
+        self
+    }
+
     pub(crate) fn sql(&self) -> String {
         if self.clauses.is_empty() {
             String::new()
@@ -132,26 +140,15 @@ pub(crate) fn page<T>(
     paging: Paging,
     map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
-    let count_sql = format!("SELECT count(*) FROM {from}{}", filter.sql());
-    page_counted(tx, columns, from, filter, order_by, paging, (&count_sql, &filter.params), map)
-}
-
-/// [`page`] with a count query of the caller's, for filters whose count is cheaper from
-/// another index than the page's.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn page_counted<T>(
-    tx: &Transaction<'_>,
-    columns: &str,
-    from: &str,
-    filter: &Where,
-    order_by: &str,
-    paging: Paging,
-    (count_sql, count_params): (&str, &[Value]),
-    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Page<T>> {
     let where_sql = filter.sql();
-    let total: i64 =
-        tx.prepare_cached(count_sql)?.query_row(rusqlite::params_from_iter(count_params.iter()), |r| r.get(0))?;
+    let total: i64 = match &filter.count {
+        Some((sql, params)) => {
+            tx.prepare_cached(sql)?.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?
+        }
+        None => tx
+            .prepare_cached(&format!("SELECT count(*) FROM {from}{where_sql}"))?
+            .query_row(rusqlite::params_from_iter(filter.params.iter()), |r| r.get(0))?,
+    };
     let mut params = filter.params.clone();
     params.push(Value::Integer(paging.limit as i64));
     params.push(Value::Integer(paging.start as i64));

@@ -409,67 +409,58 @@ fn cli_adds_and_lists_users_and_serve_stops_cleanly_on_sigterm() {
     assert!(listed.contains("ops\tSYS_ADMIN\t运维"), "user list shows the user: {listed}");
 
     // serve: an existing user means CINEDESK_ADMIN_PASSWORD must not create or overwrite anything.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Command::new(bin)
-        .args(["--data", dir.path().to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("CINEDESK_ADMIN_PASSWORD", "would-be-admin")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let (mut server, base) = start_server(dir.path(), "would-be-admin");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let status = rt.block_on(async {
-        let http = reqwest::Client::new();
-        let base = format!("http://127.0.0.1:{port}");
-        for _ in 0..100 {
-            if http.get(format!("{base}/healthz")).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let login = |alias: &str, password: &str| {
-            http.post(format!("{base}/cms/login"))
-                .header("content-type", "text/plain")
-                .body(json!({"alias": alias, "password": password}).to_string())
-                .send()
-        };
-        assert_eq!(login("ops", "ops-password").await.unwrap().status(), 200, "the CLI's user logs in over HTTP");
-        login("admin", "would-be-admin").await.unwrap().status()
-    });
+    assert_eq!(rt.block_on(http_login(&base, "ops", "ops-password")), 200, "the CLI's user logs in over HTTP");
+    let status = rt.block_on(http_login(&base, "admin", "would-be-admin"));
     assert_eq!(status, 401, "CINEDESK_ADMIN_PASSWORD never adds an admin to a database that has users");
-    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
-    assert!(killed.success());
-    let exit = server.wait().unwrap();
+    let exit = sigterm(&mut server);
     assert!(exit.success(), "SIGTERM is a clean shutdown, exit 0: {exit:?}");
 }
 
 #[test]
 fn serve_creates_admin_on_first_start() {
     let dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = start_server(dir.path(), "first-admin-pass");
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(http_login(&base, "admin", "first-admin-pass"));
+    sigterm(&mut server);
+    assert_eq!(status, 200, "the first start creates `admin` from CINEDESK_ADMIN_PASSWORD");
+}
+
+/// Starts the real `cinedesk serve` on a free port of 127.0.0.1 and waits until it answers.
+fn start_server(data: &std::path::Path, admin_password: &str) -> (std::process::Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
-        .args(["--data", dir.path().to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("CINEDESK_ADMIN_PASSWORD", "first-admin-pass")
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
+        .args(["--data", data.to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("CINEDESK_ADMIN_PASSWORD", admin_password)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let status = rt.block_on(async {
-        let http = reqwest::Client::new();
-        let base = format!("http://127.0.0.1:{port}");
-        for _ in 0..100 {
-            if http.get(format!("{base}/healthz")).send().await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (child, base);
         }
-        http.post(format!("{base}/cms/login"))
-            .body(json!({"alias": "admin", "password": "first-admin-pass"}).to_string())
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
-    Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
-    server.wait().unwrap();
-    assert_eq!(status, 200, "the first start creates `admin` from CINEDESK_ADMIN_PASSWORD");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("cinedesk serve did not start listening on {base}");
+}
+
+async fn http_login(base: &str, alias: &str, password: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{base}/cms/login"))
+        .header("content-type", "text/plain")
+        .body(json!({"alias": alias, "password": password}).to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+    child.wait().unwrap()
 }
