@@ -9,8 +9,11 @@ use crate::error::{Error, Result};
 
 /// Migrations in order; the index + 1 is the schema version kept in `PRAGMA user_version`.
 /// A released migration never changes: append a new one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_init.sql"), include_str!("../migrations/0002_default_enums.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_default_enums.sql"),
+    include_str!("../migrations/0003_api_keys.sql"),
+];
 
 /// Readers kept open for reuse; more may be opened under load and are closed when the pool is full.
 const READER_POOL: usize = 8;

@@ -16,6 +16,7 @@ pub enum Entity {
     Enum,
     Message,
     Session,
+    ApiKey,
 }
 
 impl fmt::Display for Entity {
@@ -32,6 +33,7 @@ impl fmt::Display for Entity {
             Entity::Enum => "enumeration value",
             Entity::Message => "message",
             Entity::Session => "session",
+            Entity::ApiKey => "api key",
         })
     }
 }

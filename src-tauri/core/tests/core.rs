@@ -92,7 +92,7 @@ fn database_is_a_wal_file_with_foreign_keys_and_migrations_applied_once() {
     drop(app.cms);
     let conn = rusqlite_like_check(&path);
     assert_eq!(conn.0, "wal", "journal mode must be WAL so readers never block the writer");
-    assert_eq!(conn.1, 2, "both migrations recorded in user_version");
+    assert_eq!(conn.1, 3, "every migration recorded in user_version");
     // Opening again must not re-run migrations (they would fail on existing tables).
     let again = Cms::open(app.dir.path()).expect("reopen an existing database");
     again.integrity_check().unwrap();
@@ -1005,4 +1005,34 @@ fn all_cinemas_all(cms: &Cms) -> Vec<Cinema> {
             return all;
         }
     }
+}
+
+// ---------------------------------------------------------------- machine clients
+
+#[test]
+fn api_keys_sign_for_their_cinema_until_revoked() {
+    let app = spawn_app();
+    let (cinema, _, _) = site(&app.cms, "keys", 0);
+    let key = app.cms.create_api_key(&cinema).unwrap();
+    let now = user_date(now_ms());
+    let params = "timeout%3D30";
+    let auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &now));
+    assert_eq!(app.cms.verify_signed(&auth, &now, params).unwrap(), cinema, "a good signature names the key's cinema");
+    let tampered = app.cms.verify_signed(&auth, &now, "timeout%3D31");
+    assert_eq!(tampered.unwrap_err().code(), "unauthorized", "the signature covers the parameters");
+    let wrong = format!("dc:{}:{}", key.apikey, sign("not the secret", params, &now));
+    assert_eq!(app.cms.verify_signed(&wrong, &now, params).unwrap_err().code(), "unauthorized");
+    let stale = user_date(now_ms() - 16 * 60 * 1000);
+    let stale_auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &stale));
+    assert_eq!(
+        app.cms.verify_signed(&stale_auth, &stale, params).unwrap_err().code(),
+        "unauthorized",
+        "15 minutes at most"
+    );
+    let listed = app.cms.list_api_keys(&cinema).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(!serde_json::to_string(&listed).unwrap().contains(&key.secretkey), "a listing never shows the secret");
+    app.cms.revoke_api_key(&cinema, &key.apikey).unwrap();
+    assert_eq!(app.cms.verify_signed(&auth, &now, params).unwrap_err().code(), "unauthorized", "revoked at once");
+    assert_eq!(app.cms.create_api_key("ghost").unwrap_err().code(), "not_found");
 }

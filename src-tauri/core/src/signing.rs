@@ -1,0 +1,190 @@
+//! Request signing of machine clients (seed 004 §2.2): `dc:{apikey}:{base64(hmac_sha1(secret, params + "\n" + date + "\n"))}`.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha1::Sha1;
+
+use crate::error::{Error, Result};
+use crate::ids::{new_secret, now_ms};
+use crate::{Cms, Entity};
+
+/// How far a request's `user-date` may be from the server's clock.
+pub const MAX_CLOCK_SKEW_MS: i64 = 15 * 60 * 1000;
+/// `user-date` is wall-clock time in China (UTC+8), where the seed's clients run.
+const USER_DATE_OFFSET_MS: i64 = 8 * 60 * 60 * 1000;
+
+/// A new key pair, shown once: `{"apikey","secretkey"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub apikey: String,
+    pub secretkey: String,
+}
+
+/// A key as listed: never with its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyInfo {
+    pub apikey: String,
+    #[serde(rename = "cinemaID")]
+    pub cinema_id: String,
+    pub create_time: i64,
+    pub revoke_time: Option<i64>,
+}
+
+/// The signature of seed 004 for `params` (the `user-params` header as sent) and `date`.
+pub fn sign(secret: &str, params: &str, date: &str) -> String {
+    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(params.as_bytes());
+    mac.update(b"\n");
+    mac.update(date.as_bytes());
+    mac.update(b"\n");
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Formats epoch ms as a `user-date` (yyyyMMddHHmmssSSS, China time).
+pub fn user_date(epoch_ms: i64) -> String {
+    let local = epoch_ms + USER_DATE_OFFSET_MS;
+    let (days, ms_of_day) = (local.div_euclid(86_400_000), local.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(days);
+    let (h, min, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
+    format!("{y:04}{m:02}{d:02}{h:02}{min:02}{s:02}{ms:03}")
+}
+
+/// Parses a `user-date` back to epoch ms; `None` unless it is 17 digits of a real time.
+pub fn parse_user_date(s: &str) -> Option<i64> {
+    if s.len() != 17 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().ok();
+    let (y, mo, d, h, mi, se, ms) = (n(0..4)?, n(4..6)?, n(6..8)?, n(8..10)?, n(10..12)?, n(12..14)?, n(14..17)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 59 {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d);
+    if civil_from_days(days) != (y, mo, d) {
+        return None; // 31 April and the like
+    }
+    Some(days * 86_400_000 + ((h * 60 + mi) * 60 + se) * 1000 + ms - USER_DATE_OFFSET_MS)
+}
+
+// Howard Hinnant's proleptic Gregorian calendar conversions.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+}
+
+/// Compares in constant time, so a wrong signature does not leak how much of it was right.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl Cms {
+    /// Issues a key pair for a cinema's COMS.
+    pub fn create_api_key(&self, cinema_id: &str) -> Result<ApiKey> {
+        self.db.write(|tx| {
+            if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
+                return Err(Error::not_found(Entity::Cinema, cinema_id));
+            }
+            let key = ApiKey { apikey: format!("ck_{}", &new_secret()[..24]), secretkey: new_secret() };
+            tx.prepare_cached("INSERT INTO api_keys(apikey, secret, cinema_id, created_at) VALUES (?, ?, ?, ?)")?
+                .execute(params![key.apikey, key.secretkey, cinema_id, now_ms()])?;
+            Ok(key)
+        })
+    }
+
+    pub fn list_api_keys(&self, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
+        self.db.read(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "SELECT apikey, cinema_id, created_at, revoked_at FROM api_keys WHERE cinema_id = ? ORDER BY created_at",
+            )?;
+            let keys = stmt
+                .query_map([cinema_id], |r| {
+                    Ok(ApiKeyInfo { apikey: r.get(0)?, cinema_id: r.get(1)?, create_time: r.get(2)?, revoke_time: r.get(3)? })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(keys)
+        })
+    }
+
+    /// Revokes a key at once; requests signed with it are refused from then on.
+    pub fn revoke_api_key(&self, cinema_id: &str, apikey: &str) -> Result<()> {
+        self.db.write(|tx| {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE apikey = ? AND cinema_id = ?",
+                )?
+                .execute(params![now_ms(), apikey, cinema_id])?;
+            if n == 0 {
+                return Err(Error::not_found(Entity::ApiKey, apikey));
+            }
+            Ok(())
+        })
+    }
+
+    /// Checks a signed request (headers `authorization`, `user-date`, `user-params`) and answers
+    /// the cinema its key belongs to. The caller must have checked that `user_params` is the
+    /// request actually sent. Unknown or revoked key, bad signature, or a date more than 15
+    /// minutes off: Unauthorized.
+    pub fn verify_signed(&self, authorization: &str, user_date: &str, user_params: &str) -> Result<String> {
+        let mut parts = authorization.trim().splitn(3, ':');
+        let (Some("dc"), Some(apikey), Some(signature)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(Error::Unauthorized);
+        };
+        let at = parse_user_date(user_date).ok_or(Error::Unauthorized)?;
+        if (now_ms() - at).abs() > MAX_CLOCK_SKEW_MS {
+            return Err(Error::Unauthorized);
+        }
+        let key: Option<(String, String)> = self.db.read(|tx| {
+            Ok(tx
+                .prepare_cached("SELECT secret, cinema_id FROM api_keys WHERE apikey = ? AND revoked_at IS NULL")?
+                .query_row([apikey], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?)
+        })?;
+        let (secret, cinema) = key.ok_or(Error::Unauthorized)?;
+        if !same(&sign(&secret, user_params, user_date), signature) {
+            return Err(Error::Unauthorized);
+        }
+        Ok(cinema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_dates_round_trip_in_china_time() {
+        // 2016-01-01 16:07:58.675 in Beijing is 08:07:58.675 UTC.
+        let ms = parse_user_date("20160101160758675").unwrap();
+        assert_eq!(ms, 1_451_635_678_675);
+        assert_eq!(user_date(ms), "20160101160758675");
+        for bad in ["2016010116075867", "2016013116075867x", "20160231160758675", "20161301160758675"] {
+            assert_eq!(parse_user_date(bad), None, "{bad} is not a date");
+        }
+    }
+
+    #[test]
+    fn signature_matches_an_independent_hmac_sha1() {
+        // python3 -c "import hmac,hashlib,base64;print(base64.b64encode(hmac.new(b'secret',
+        //   b'a%3D1\n20160101160758675\n',hashlib.sha1).digest()).decode())"
+        assert_eq!(sign("secret", "a%3D1", "20160101160758675"), "HaE5Eu3VkEiEdtxHexzegh7CuP4=");
+    }
+}
