@@ -13,6 +13,9 @@ pub enum ApiError {
     /// Input that never reached the core: a body that is not JSON, a query value of the wrong type.
     #[error("{0}")]
     BadRequest(String),
+    /// Authenticated, but not allowed this (e.g. another cinema's channel).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("no such route: {0}")]
     NoRoute(String),
     #[error("method not allowed")]
@@ -26,6 +29,7 @@ impl ApiError {
         match self {
             ApiError::Core(e) => e.code(),
             ApiError::BadRequest(_) => "invalid",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NoRoute(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
         }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod coms;
 pub mod error;
 pub mod extract;
 mod routes;
@@ -19,5 +20,5 @@ pub use state::AppState;
 
 /// The whole HTTP API over `cms`.
 pub fn router(cms: Arc<Cms>) -> axum::Router {
-    routes::router(AppState { cms })
+    routes::router(AppState::new(cms))
 }

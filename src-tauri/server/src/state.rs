@@ -4,14 +4,25 @@ use std::sync::Arc;
 
 use cinedesk_core::Cms;
 
+use crate::coms::Waker;
 use crate::error::ApiError;
 
 #[derive(Clone)]
 pub struct AppState {
     pub cms: Arc<Cms>,
+    /// Wakes the COMS polls and sockets waiting on a cinema when its queue grows.
+    pub waker: Arc<Waker>,
 }
 
 impl AppState {
+    /// The state over `cms`, with the outbox wired to wake waiting COMS connections.
+    pub fn new(cms: Arc<Cms>) -> AppState {
+        let waker = Arc::new(Waker::default());
+        let w = Arc::clone(&waker);
+        cms.on_new_message(move |cinema| w.wake(cinema));
+        AppState { cms, waker }
+    }
+
     /// Runs a core call on the blocking pool: the core waits on SQLite and argon2.
     pub async fn run<T: Send + 'static>(
         &self,

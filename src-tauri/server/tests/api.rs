@@ -464,3 +464,249 @@ fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
     assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
     child.wait().unwrap()
 }
+
+// ---------------------------------------------------------------- the COMS channel (seed §6)
+
+impl TestApp {
+    /// A long-poll with the admin's token; answers (status, body, how long it took).
+    async fn poll(&self, cinema: &str, query: &str) -> (u16, Value, Duration) {
+        let started = std::time::Instant::now();
+        let (status, body) = self.get(&format!("/cms/long_poll/{cinema}?{query}")).await;
+        (status, body, started.elapsed())
+    }
+
+    async fn distribute(&self, movie: &str, cinemas: &[&str]) {
+        let (status, body) =
+            self.post(&format!("/cms/movies/{movie}/_distribute"), json!({ "cinemaIDList": cinemas })).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    async fn api_key(&self, cinema: &str) -> (String, String) {
+        let (status, key) = self.post(&format!("/cms/cinemas/{cinema}/api_keys"), json!({})).await;
+        assert_eq!(status, 200, "{key}");
+        (key["apikey"].as_str().unwrap().to_string(), key["secretkey"].as_str().unwrap().to_string())
+    }
+
+    /// A long-poll signed the seed-004 way: `signed_query` is what the signature covers,
+    /// `sent_query` what actually goes on the wire.
+    async fn signed_poll(
+        &self,
+        cinema: &str,
+        key: (&str, &str),
+        signed_query: &str,
+        sent_query: &str,
+        at_ms: i64,
+    ) -> u16 {
+        let params: String = form_urlencoded::byte_serialize(signed_query.as_bytes()).collect();
+        let date = cinedesk_core::user_date(at_ms);
+        let signature = cinedesk_core::sign(key.1, &params, &date);
+        self.http
+            .get(format!("{}/cms/long_poll/{cinema}?{sent_query}", self.base))
+            .header("user-date", date)
+            .header("user-params", params)
+            .header("authorization", format!("dc:{}:{signature}", key.0))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+#[tokio::test]
+async fn a_waiting_long_poll_wakes_when_a_film_is_distributed() {
+    let app = Arc::new(spawn_app().await);
+    let cinema = app.cinema("lp").await;
+    let movie = app.movie("lp_m").await;
+    let poller = {
+        let (app, cinema) = (Arc::clone(&app), cinema.clone());
+        tokio::spawn(async move { app.poll(&cinema, "timeout=20").await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.distribute(&movie, &[&cinema]).await;
+    let (status, body, waited) = poller.await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((body["type"].as_str(), body["message"]["movieID"].as_str()), (Some("NEW_MOVIE"), Some(movie.as_str())));
+    assert!(body["messageID"].is_string());
+    assert!(waited < Duration::from_secs(10), "the poll is woken by the write, not by its 20 s timeout: {waited:?}");
+    let (_, seen) = app.get(&format!("/cms/cinemas/{cinema}")).await;
+    assert!(seen["comsLastSeen"].is_i64(), "a poll records the COMS as last seen: {seen}");
+}
+
+#[tokio::test]
+async fn long_poll_redelivers_in_order_until_acknowledged_and_204s_when_idle() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("order").await;
+    let (status, _, _) = app.poll(&cinema, "timeout=1").await;
+    assert_eq!(status, 204, "nothing within the timeout is a 204");
+    let first = app.movie("first").await;
+    let second = app.movie("second").await;
+    app.distribute(&first, &[&cinema]).await;
+    app.distribute(&second, &[&cinema]).await;
+    let (_, head, _) = app.poll(&cinema, "timeout=1").await;
+    assert_eq!(head["message"]["movieID"], first.as_str(), "oldest first");
+    let (_, again, _) = app.poll(&cinema, "timeout=1").await;
+    assert_eq!(again["messageID"], head["messageID"], "an unacknowledged message is delivered again");
+    let (_, next, _) = app.poll(&cinema, &format!("timeout=1&ack={}", head["messageID"].as_str().unwrap())).await;
+    assert_eq!(next["message"]["movieID"], second.as_str(), "ack= moves the queue on");
+    let (status, _, _) = app.poll(&cinema, &format!("timeout=1&ack={}", next["messageID"].as_str().unwrap())).await;
+    assert_eq!(status, 204);
+    let (status, body, _) = app.poll(&cinema, "timeout=121").await;
+    assert_eq!(status, 400, "a poll waits at most 120 s: {body}");
+    let (status, _, _) = app.poll("no-such-cinema", "timeout=1").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn signed_coms_requests() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("signed").await;
+    let other = app.cinema("other").await;
+    let (apikey, secret) = app.api_key(&cinema).await;
+    let key = (apikey.as_str(), secret.as_str());
+    let now = cinedesk_core::now_ms();
+    assert_eq!(app.signed_poll(&cinema, key, "timeout=1", "timeout=1", now).await, 204, "a valid signature is let in");
+    assert_eq!(app.signed_poll(&cinema, (&apikey, "wrong"), "timeout=1", "timeout=1", now).await, 401, "wrong secret");
+    let stale = now - 16 * 60 * 1000;
+    assert_eq!(app.signed_poll(&cinema, key, "timeout=1", "timeout=1", stale).await, 401, "a date 16 minutes off");
+    assert_eq!(app.signed_poll(&other, key, "timeout=1", "timeout=1", now).await, 403, "another cinema's channel");
+    assert_eq!(app.signed_poll(&cinema, key, "timeout=1", "timeout=2", now).await, 401, "tampered parameters");
+    let unsigned = app.http.get(format!("{}/cms/long_poll/{cinema}?timeout=1", app.base)).send().await.unwrap();
+    assert_eq!(unsigned.status(), 401);
+
+    let (_, keys) = app.get(&format!("/cms/cinemas/{cinema}/api_keys")).await;
+    assert_eq!(keys["totalCount"], 1);
+    assert!(!keys.to_string().contains(&secret), "a listing never shows the secret");
+    assert_eq!(app.delete(&format!("/cms/cinemas/{cinema}/api_keys/{apikey}")).await.0, 200);
+    assert_eq!(app.signed_poll(&cinema, key, "timeout=1", "timeout=1", now).await, 401, "a revoked key is refused");
+
+    app.create(
+        "/cms/users",
+        "userID",
+        json!({"name": "店长", "alias": "mgr", "role": "MANAGER", "password": "manager-pass"}),
+    )
+    .await;
+    let m = app.login("mgr", "manager-pass").await;
+    let (status, _) = app.send("POST", &format!("/cms/cinemas/{cinema}/api_keys"), Some(&m), Some(json!({}))).await;
+    assert_eq!(status, 403, "only SYS_ADMIN issues API keys");
+}
+
+/// The next text frame of a socket as JSON, failing the test after 10 s of silence.
+async fn next_json<S>(socket: &mut S) -> Value
+where
+    S: futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+{
+    use futures_util::StreamExt;
+    let msg = tokio::time::timeout(Duration::from_secs(10), socket.next()).await.expect("a message in time");
+    serde_json::from_str(msg.unwrap().unwrap().to_text().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn websocket_delivers_and_takes_acks() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+    let app = spawn_app().await;
+    let cinema = app.cinema("ws").await;
+    let (m1, m2) = (app.movie("ws1").await, app.movie("ws2").await);
+    app.distribute(&m1, &[&cinema]).await;
+    let mut request = format!("{}/cms/ws/{cinema}", app.base.replace("http", "ws")).into_client_request().unwrap();
+    request.headers_mut().insert("authorization", format!("Bearer {}", app.token).parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("WebSocket upgrade");
+    let first = next_json(&mut socket).await;
+    assert_eq!(first["message"]["movieID"], m1.as_str());
+    app.distribute(&m2, &[&cinema]).await;
+    socket.send(Message::text(json!({ "ack": first["messageID"] }).to_string())).await.unwrap();
+    let second = next_json(&mut socket).await;
+    assert_eq!(second["message"]["movieID"], m2.as_str(), "after the ack the next message follows");
+    assert_eq!(app.cms.pending_message_count(&cinema).unwrap(), 1, "the first one is acknowledged");
+}
+
+#[test]
+fn the_queue_survives_a_server_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (mut server, base) = start_server(dir.path(), "restart-pass");
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: String, token: Option<String>, body: Option<Value>| {
+        let mut req = http.request(method, format!("{base}{path}"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (cinema, message_id) = rt.block_on(async {
+        let (_, login) = call(
+            reqwest::Method::POST,
+            "/cms/login".into(),
+            None,
+            Some(json!({"alias": "admin", "password": "restart-pass"})),
+        )
+        .await;
+        let token = login["token"].as_str().unwrap().to_string();
+        let (_, c) = call(
+            reqwest::Method::POST,
+            "/cms/cinemas".into(),
+            Some(token.clone()),
+            Some(json!({"cinemaCode": "rs", "name": "重启影城", "regionID": "BEIJING"})),
+        )
+        .await;
+        let cinema = c["cinemaID"].as_str().unwrap().to_string();
+        let (_, m) = call(
+            reqwest::Method::POST,
+            "/cms/movies".into(),
+            Some(token.clone()),
+            Some(json!({"name": "n", "movieCode": "rs_m", "duration": 5, "description": "d", "type": "MOVIE",
+                        "category": "ACTION", "country": "CHN", "price": 100})),
+        )
+        .await;
+        let movie = m["movieID"].as_str().unwrap().to_string();
+        let (status, _) = call(
+            reqwest::Method::POST,
+            format!("/cms/movies/{movie}/_distribute"),
+            Some(token.clone()),
+            Some(json!({"cinemaIDList": [cinema]})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (_, head) =
+            call(reqwest::Method::GET, format!("/cms/long_poll/{cinema}?timeout=1"), Some(token), None).await;
+        (cinema, head["messageID"].as_str().unwrap().to_string())
+    });
+    assert!(sigterm(&mut server).success());
+
+    let (mut server, base2) = start_server(dir.path(), "restart-pass");
+    let head = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let login: Value = http
+            .post(format!("{base2}/cms/login"))
+            .body(json!({"alias": "admin", "password": "restart-pass"}).to_string())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let res = http
+            .get(format!("{base2}/cms/long_poll/{cinema}?timeout=1"))
+            .bearer_auth(login["token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        res.json::<Value>().await.unwrap()
+    });
+    sigterm(&mut server);
+    assert_eq!(
+        head["messageID"].as_str(),
+        Some(message_id.as_str()),
+        "the unacknowledged message is still at the head"
+    );
+}

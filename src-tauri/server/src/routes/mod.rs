@@ -1,5 +1,6 @@
 //! The route table of seed 000, grouped by the capability each group needs.
 
+mod api_keys;
 mod cinemas;
 mod enums;
 mod halls;
@@ -41,6 +42,9 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { Json(json!({ "status": "ok" })) }))
         .merge(session::public_routes())
+        // The COMS channel authenticates users and signed machine clients itself.
+        .merge(crate::coms::routes())
+        .merge(guarded(&app, Capability::ManageApiKeys, api_keys::routes()))
         .merge(guarded(&app, Capability::Operate, operate))
         .merge(guarded(&app, Capability::ManageUsers, users::routes()))
         .merge(guarded(&app, Capability::ManageEnums, enums::write_routes()))

@@ -1,0 +1,180 @@
+//! The COMS channel of seed §6: long-poll and WebSocket delivery of each cinema's queue, woken by the outbox.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use cinedesk_core::{Capability, Error};
+use percent_encoding::percent_decode_str;
+use serde::Deserialize;
+use tokio::sync::Notify;
+
+use crate::auth::bearer;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::QueryPairs;
+use crate::state::AppState;
+
+/// Longest a poll may wait, in seconds; the default is 30.
+pub const MAX_POLL_SECONDS: u32 = 120;
+const DEFAULT_POLL_SECONDS: u32 = 30;
+
+/// One `Notify` per cinema, woken after a message for it commits: waiting polls wake at once
+/// instead of querying in a loop.
+#[derive(Default)]
+pub struct Waker {
+    cinemas: Mutex<HashMap<String, Arc<Notify>>>,
+}
+
+impl Waker {
+    fn get(&self, cinema: &str) -> Arc<Notify> {
+        let mut map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(map.entry(cinema.to_string()).or_default())
+    }
+
+    pub fn wake(&self, cinema: &str) {
+        let map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get(cinema) {
+            n.notify_waiters();
+        }
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/cms/long_poll/{cinema_id}", get(long_poll)).route("/cms/ws/{cinema_id}", get(websocket))
+}
+
+/// A user's bearer token (any operator), or a request signed with an API key of this very
+/// cinema (seed 004 §2.2). The signed `user-params` must be the query actually sent.
+async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: &str) -> ApiResult<()> {
+    if let Some(token) = bearer(headers) {
+        let principal = s.run(move |cms| cms.authenticate(&token)).await?;
+        return Ok(principal.require(Capability::Operate)?);
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let (Some(auth), Some(date), Some(params)) = (header("authorization"), header("user-date"), header("user-params"))
+    else {
+        return Err(Error::Unauthorized.into());
+    };
+    let sent = percent_decode_str(&params)
+        .decode_utf8()
+        .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?;
+    if sent != uri.query().unwrap_or("") {
+        return Err(Error::Unauthorized.into()); // signed for another request than this one
+    }
+    let key_cinema = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
+    if key_cinema != cinema {
+        return Err(ApiError::Forbidden("this API key belongs to another cinema".into()));
+    }
+    Ok(())
+}
+
+/// `GET /cms/long_poll/{cinemaID}?timeout=S&ack=ID`: acknowledges `ack` (and what came before
+/// it), then answers the head of the queue, or 204 when nothing came within the timeout.
+async fn long_poll(
+    State(s): State<AppState>,
+    Path(cinema): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    q: QueryPairs,
+) -> ApiResult<Response> {
+    authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    let timeout = q.u32("timeout")?.unwrap_or(DEFAULT_POLL_SECONDS);
+    if timeout > MAX_POLL_SECONDS {
+        return Err(ApiError::BadRequest(format!("timeout: at most {MAX_POLL_SECONDS} seconds")));
+    }
+    let (c, ack) = (cinema.clone(), q.one("ack"));
+    s.run(move |cms| {
+        if let Some(ack) = ack {
+            cms.ack_message(&c, &ack)?;
+        }
+        cms.mark_coms_seen(&c)
+    })
+    .await?;
+    let notify = s.waker.get(&cinema);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout.into());
+    loop {
+        // Registered before looking, so a message committed in between still wakes us.
+        let notified = notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let c = cinema.clone();
+        if let Some(message) = s.run(move |cms| cms.next_message(&c)).await? {
+            return Ok(Json(message).into_response());
+        }
+        tokio::select! {
+            _ = &mut notified => {}
+            _ = tokio::time::sleep_until(deadline) => return Ok(StatusCode::NO_CONTENT.into_response()),
+        }
+    }
+}
+
+/// `GET /cms/ws/{cinemaID}`: the same queue over a WebSocket. The server sends the head message;
+/// the client answers `{"ack": "<messageID>"}` and gets the next one.
+async fn websocket(
+    State(s): State<AppState>,
+    Path(cinema): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    upgrade: WebSocketUpgrade,
+) -> ApiResult<Response> {
+    authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        if let Err(e) = serve_socket(s, cinema, socket).await {
+            tracing::info!(error = %e, "COMS WebSocket closed");
+        }
+    }))
+}
+
+#[derive(Deserialize)]
+struct Ack {
+    ack: String,
+}
+
+async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
+    let notify = s.waker.get(&cinema);
+    let mut sent: Option<String> = None;
+    loop {
+        let notified = notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let c = cinema.clone();
+        let head = s
+            .run(move |cms| {
+                cms.mark_coms_seen(&c)?;
+                cms.next_message(&c)
+            })
+            .await?;
+        if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.message_id.as_str())) {
+            let text = serde_json::to_string(&m).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            if socket.send(Message::Text(text.into())).await.is_err() {
+                return Ok(());
+            }
+            sent = Some(m.message_id);
+        }
+        tokio::select! {
+            _ = &mut notified => {}
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    let ack: Ack = match serde_json::from_str(&text) {
+                        Ok(a) => a,
+                        Err(_) => {
+                            let info = serde_json::json!({"info": "expected {\"ack\": \"<messageID>\"}"}).to_string();
+                            let _ = socket.send(Message::Text(info.into())).await;
+                            continue;
+                        }
+                    };
+                    let c = cinema.clone();
+                    s.run(move |cms| cms.ack_message(&c, &ack.ack)).await?;
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
