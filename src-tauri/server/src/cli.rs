@@ -29,6 +29,9 @@ pub enum Command {
         /// Address to listen on
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
         listen: SocketAddr,
+        /// The built web UI to serve at `/` (default: ui/dist under the current directory, if built)
+        #[arg(long, value_name = "DIR")]
+        ui: Option<PathBuf>,
     },
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
@@ -86,7 +89,7 @@ fn password() -> Result<String, CliError> {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let cms = open(cli.data)?;
     match cli.command {
-        Command::Serve { listen } => serve(cms, listen).await,
+        Command::Serve { listen, ui } => serve(cms, listen, ui).await,
         Command::User(UserCommand::Add { alias, name, role }) => {
             let password = password()?;
             let id = cms.create_user(UserInput {
@@ -122,7 +125,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-async fn serve(cms: Cms, listen: SocketAddr) -> Result<(), CliError> {
+async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>) -> Result<(), CliError> {
     if cms.user_count()? == 0 {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
             Ok(p) => {
@@ -134,7 +137,14 @@ async fn serve(cms: Cms, listen: SocketAddr) -> Result<(), CliError> {
             ),
         }
     }
-    let app = crate::router(Arc::new(cms));
+    let ui = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").is_file()));
+    let app = match &ui {
+        Some(dir) => {
+            tracing::info!(dir = %dir.display(), "serving the web UI at /");
+            crate::router_with_ui(Arc::new(cms), dir)
+        }
+        None => crate::router(Arc::new(cms)),
+    };
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;

@@ -20,5 +20,10 @@ pub use state::AppState;
 
 /// The whole HTTP API over `cms`.
 pub fn router(cms: Arc<Cms>) -> axum::Router {
-    routes::router(AppState::new(cms))
+    routes::router(AppState::new(cms), None)
+}
+
+/// The API plus the built web UI served from `ui_dir` at `/`.
+pub fn router_with_ui(cms: Arc<Cms>, ui_dir: &std::path::Path) -> axum::Router {
+    routes::router(AppState::new(cms), Some(ui_dir))
 }

@@ -710,3 +710,23 @@ fn the_queue_survives_a_server_restart() {
         "the unacknowledged message is still at the head"
     );
 }
+
+#[tokio::test]
+async fn the_built_ui_is_served_at_the_root_beside_the_api() {
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), "<!doctype html><title>Cinedesk</title>").unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let cms = Arc::new(Cms::open(data.path()).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = cinedesk_server::router_with_ui(cms, ui.path());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let page = reqwest::get(format!("{base}/")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<title>Cinedesk</title>"), "/ is the UI's index.html");
+    let missing = reqwest::get(format!("{base}/cms/nothing")).await.unwrap();
+    assert_eq!(missing.status(), 404, "unknown API routes stay JSON 404s");
+    let body: Value = missing.json().await.unwrap();
+    assert!(body["info"].is_string());
+    assert_eq!(reqwest::get(format!("{base}/healthz")).await.unwrap().status(), 200);
+}

@@ -29,7 +29,14 @@ fn guarded(app: &AppState, cap: Capability, routes: Router<AppState>) -> Router<
     routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard))
 }
 
-pub fn router(app: AppState) -> Router {
+/// Answers unknown routes with the seed's JSON error.
+async fn no_route(uri: axum::http::Uri) -> ApiError {
+    ApiError::NoRoute(uri.path().to_string())
+}
+
+/// The API, and the built UI (`ui/dist`) at `/` when a directory is given: what is not an API
+/// route is looked up there, and what is not there either is the JSON 404.
+pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
     let operate = Router::new()
         .merge(cinemas::routes())
         .merge(halls::routes())
@@ -39,7 +46,7 @@ pub fn router(app: AppState) -> Router {
         .merge(models::routes())
         .merge(enums::read_routes())
         .merge(session::authenticated_routes());
-    Router::new()
+    let api = Router::new()
         .route("/healthz", get(|| async { Json(json!({ "status": "ok" })) }))
         .merge(session::public_routes())
         // The COMS channel authenticates users and signed machine clients itself.
@@ -48,7 +55,13 @@ pub fn router(app: AppState) -> Router {
         .merge(guarded(&app, Capability::Operate, operate))
         .merge(guarded(&app, Capability::ManageUsers, users::routes()))
         .merge(guarded(&app, Capability::ManageEnums, enums::write_routes()))
-        .fallback(|uri: axum::http::Uri| async move { ApiError::NoRoute(uri.path().to_string()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .with_state(app)
+        .with_state(app);
+    match ui {
+        Some(dir) => api.fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .not_found_service(axum::handler::HandlerWithoutStateExt::into_service(no_route)),
+        ),
+        None => api.fallback(no_route),
+    }
 }
