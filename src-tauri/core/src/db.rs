@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_default_enums.sql"),
     include_str!("../migrations/0003_api_keys.sql"),
+    include_str!("../migrations/0004_settings.sql"),
 ];
 
 /// Readers kept open for reuse; more may be opened under load and are closed when the pool is full.

@@ -92,7 +92,7 @@ fn database_is_a_wal_file_with_foreign_keys_and_migrations_applied_once() {
     drop(app.cms);
     let conn = rusqlite_like_check(&path);
     assert_eq!(conn.0, "wal", "journal mode must be WAL so readers never block the writer");
-    assert_eq!(conn.1, 3, "every migration recorded in user_version");
+    assert_eq!(conn.1, 4, "every migration recorded in user_version");
     // Opening again must not re-run migrations (they would fail on existing tables).
     let again = Cms::open(app.dir.path()).expect("reopen an existing database");
     again.integrity_check().unwrap();
@@ -1035,4 +1035,41 @@ fn api_keys_sign_for_their_cinema_until_revoked() {
     app.cms.revoke_api_key(&cinema, &key.apikey).unwrap();
     assert_eq!(app.cms.verify_signed(&auth, &now, params).unwrap_err().code(), "unauthorized", "revoked at once");
     assert_eq!(app.cms.create_api_key("ghost").unwrap_err().code(), "not_found");
+}
+
+// ---------------------------------------------------------------- QR codes
+
+/// Decodes the one QR code of a PNG with a real decoder.
+fn decode_png(png: &[u8]) -> String {
+    let img = image::load_from_memory(png).expect("a PNG").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "exactly one QR code in the image");
+    grids[0].decode().expect("the code decodes").1
+}
+
+#[test]
+fn seat_qr_codes_decode_to_the_template_with_the_scene_number() {
+    let app = spawn_app();
+    let (_, _, seats) = site(&app.cms, "qr", 1);
+    let scene = app.cms.get_vr_client(&seats[0]).unwrap().scene_number;
+    let png = app.cms.seat_qr_code(&seats[0], QrFormat::Png, 256).unwrap();
+    assert_eq!(decode_png(&png), format!("cinedesk:seat:{scene}"), "the default payload names the scene");
+    let dims = image::load_from_memory(&png).unwrap();
+    assert!(dims.width() <= 256 && dims.width() >= 200, "about the asked size: {}", dims.width());
+
+    app.cms.set_qr_template("https://wx.example.cn/order?scene={sceneNumber}&src=seat").unwrap();
+    let png = app.cms.seat_qr_code(&seats[0], QrFormat::Png, 300).unwrap();
+    assert_eq!(decode_png(&png), format!("https://wx.example.cn/order?scene={scene}&src=seat"));
+    let svg = String::from_utf8(app.cms.seat_qr_code(&seats[0], QrFormat::Svg, 300).unwrap()).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.contains("<svg"), "an SVG document");
+
+    let regenerated = app.cms.regenerate_scene_number(&seats[0]).unwrap();
+    let png = app.cms.seat_qr_code(&seats[0], QrFormat::Png, 300).unwrap();
+    assert!(decode_png(&png).contains(&format!("scene={regenerated}&")), "a new scene number means a new code");
+
+    assert_eq!(app.cms.set_qr_template("https://x/no-placeholder").unwrap_err().field(), Some("qrUrlTemplate"));
+    assert_eq!(app.cms.seat_qr_code(&seats[0], QrFormat::Png, 10).unwrap_err().field(), Some("size"));
+    assert_eq!(app.cms.seat_qr_code("ghost", QrFormat::Png, 256).unwrap_err().code(), "not_found");
+    assert_eq!(QrFormat::parse("gif").unwrap_err().field(), Some("format"));
 }

@@ -730,3 +730,45 @@ async fn the_built_ui_is_served_at_the_root_beside_the_api() {
     assert!(body["info"].is_string());
     assert_eq!(reqwest::get(format!("{base}/healthz")).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn seat_qr_code_png_and_svg_follow_the_template() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("qr").await;
+    let hall = app.hall(&cinema, "qr_h1").await;
+    let client = app
+        .create("/cms/vr_clients", "clientID", json!({"hallID": hall, "seatNumber": "A01", "IPAddr": "10.0.0.9"}))
+        .await;
+    let (status, _) = app.put("/cms/settings", json!({"qrUrlTemplate": "https://wx.example.cn/s/{sceneNumber}"})).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.get("/cms/settings").await.1["qrUrlTemplate"], "https://wx.example.cn/s/{sceneNumber}");
+    let scene = app.get(&format!("/cms/vr_clients?client_id={client}")).await.1["itemList"][0]["sceneNumber"].clone();
+
+    let res = app
+        .http
+        .get(format!("{}/cms/vr_clients/{client}/qr_code", app.base))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "image/png");
+    let png = res.bytes().await.unwrap();
+    let mut img = rqrr::PreparedImage::prepare(image::load_from_memory(&png).unwrap().to_luma8());
+    let grids = img.detect_grids();
+    assert_eq!(grids[0].decode().unwrap().1, format!("https://wx.example.cn/s/{}", scene.as_str().unwrap()));
+
+    let svg = app
+        .http
+        .get(format!("{}/cms/vr_clients/{client}/qr_code?format=svg&size=200", app.base))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+    assert_eq!(app.get(&format!("/cms/vr_clients/{client}/qr_code?size=5")).await.0, 400);
+    assert_eq!(app.get(&format!("/cms/vr_clients/{client}/qr_code?format=gif")).await.0, 400);
+    assert_eq!(app.get("/cms/vr_clients/ghost/qr_code").await.0, 404);
+    let (status, body) = app.put("/cms/settings", json!({"qrUrlTemplate": "https://no-scene"})).await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("qrUrlTemplate")));
+}

@@ -1,4 +1,4 @@
-//! Seed §8: system enumerations; reading is for every user, editing for SYS_ADMIN.
+//! Seed §8: system enumerations and installation settings; reading is for every user, editing for SYS_ADMIN.
 
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
@@ -13,11 +13,32 @@ use crate::extract::JsonBody;
 use crate::state::AppState;
 
 pub fn read_routes() -> Router<AppState> {
-    Router::new().route("/cms/sys_params/enum", get(all))
+    Router::new().route("/cms/sys_params/enum", get(all)).route("/cms/settings", get(settings))
 }
 
 pub fn write_routes() -> Router<AppState> {
-    Router::new().route("/cms/sys_params/enum/{kind}/{id}", put(put_value).delete(delete_value))
+    Router::new()
+        .route("/cms/sys_params/enum/{kind}/{id}", put(put_value).delete(delete_value))
+        .route("/cms/settings", put(put_settings))
+}
+
+/// Installation settings: the URL template of seat QR codes.
+async fn settings(State(s): State<AppState>) -> ApiResult<Json<Value>> {
+    let template = s.run(|cms| cms.qr_template()).await?;
+    Ok(Json(serde_json::json!({ "qrUrlTemplate": template })))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SettingsBody {
+    qr_url_template: Option<String>,
+}
+
+async fn put_settings(State(s): State<AppState>, JsonBody(body): JsonBody<SettingsBody>) -> ApiResult<Json<Value>> {
+    if let Some(t) = body.qr_url_template {
+        s.run(move |cms| cms.set_qr_template(&t)).await?;
+    }
+    Ok(done())
 }
 
 async fn all(State(s): State<AppState>) -> ApiResult<Json<SysEnums>> {

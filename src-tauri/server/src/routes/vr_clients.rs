@@ -1,9 +1,11 @@
 //! Seed §3: seats (VR clients), with bulk creation and scene-number regeneration.
 
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use cinedesk_core::{Page, SeatStatus, VrClient, VrClientInput, VrClientQuery};
+use cinedesk_core::{Page, QrFormat, SeatStatus, VrClient, VrClientInput, VrClientQuery};
 use serde_json::{json, Value};
 
 use super::done;
@@ -17,6 +19,16 @@ pub fn routes() -> Router<AppState> {
         .route("/cms/vr_clients/_batch", post(create_batch))
         .route("/cms/vr_clients/{client_id}", put(update).get(one))
         .route("/cms/vr_clients/{client_id}/_regenerate_scene", post(regenerate_scene))
+        .route("/cms/vr_clients/{client_id}/qr_code", get(qr_code))
+}
+
+/// Seed §3.5: the seat's QR code, PNG by default (`format=svg`, `size=` pixels, 512 by default).
+async fn qr_code(State(s): State<AppState>, Path(id): Path<String>, q: QueryPairs) -> ApiResult<Response> {
+    let format = q.one("format").map(|f| QrFormat::parse(&f)).transpose()?.unwrap_or(QrFormat::Png);
+    let size = q.u32("size")?.unwrap_or(512);
+    let image = s.run(move |cms| cms.seat_qr_code(&id, format, size)).await?;
+    // A code changes when its scene number is regenerated: never let a stale one be cached.
+    Ok(([(header::CONTENT_TYPE, format.mime()), (header::CACHE_CONTROL, "no-store")], image).into_response())
 }
 
 async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<VrClientInput>) -> ApiResult<Json<Value>> {
