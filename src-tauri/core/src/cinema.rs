@@ -10,6 +10,9 @@ use crate::query::{self, Page, Paging, Where};
 use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::{Cms, Entity};
 
+/// How fresh `comsLastSeen` is kept (ms).
+pub const COMS_SEEN_RESOLUTION_MS: i64 = 10_000;
+
 /// A cinema as the seed shows it, plus when its COMS last polled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -208,16 +211,24 @@ impl Cms {
         })
     }
 
-    /// Records that the cinema's COMS was just heard from.
+    /// Records that the cinema's COMS was just heard from. The time is kept to ten seconds:
+    /// a COMS polls continuously, and a durable write per poll would buy nothing.
     pub fn mark_coms_seen(&self, cinema_id: &str) -> Result<()> {
-        self.db.write(|tx| {
-            let n = tx
-                .prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
-                .execute(params![now_ms(), cinema_id])?;
-            if n == 0 {
-                return Err(Error::not_found(Entity::Cinema, cinema_id));
-            }
-            Ok(())
-        })
+        let now = now_ms();
+        let fresh: Option<Option<i64>> = self.db.read(|tx| {
+            Ok(tx
+                .prepare_cached("SELECT coms_last_seen FROM cinemas WHERE id = ?")?
+                .query_row([cinema_id], |r| r.get(0))
+                .optional()?)
+        })?;
+        match fresh {
+            None => Err(Error::not_found(Entity::Cinema, cinema_id)),
+            Some(Some(seen)) if now - seen < COMS_SEEN_RESOLUTION_MS => Ok(()),
+            Some(_) => self.db.write(|tx| {
+                tx.prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
+                    .execute(params![now, cinema_id])?;
+                Ok(())
+            }),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! SQLite storage: opening with the right pragmas, plain-SQL migrations, one writer and a pool of readers.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
@@ -16,15 +16,24 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_settings.sql"),
 ];
 
-/// Readers kept open for reuse; more may be opened under load and are closed when the pool is full.
-const READER_POOL: usize = 8;
+/// The most read connections open at once. Beyond a few per core more readers only add
+/// contention; callers past the limit wait for a connection instead of opening (and soon
+/// closing) one of their own, which under load costs more than the query.
+const MAX_READERS: usize = 8;
 
 pub(crate) struct Db {
     path: PathBuf,
     // SQLite allows one writer at a time anyway; holding the writer behind a mutex turns
     // contention into a queue instead of SQLITE_BUSY retries.
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Readers>,
+    reader_returned: Condvar,
+}
+
+#[derive(Default)]
+struct Readers {
+    idle: Vec<Connection>,
+    open: usize,
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -56,7 +65,12 @@ impl Db {
         // Lets the planner learn the data's shape (e.g. which of two indexes is narrower) from
         // time to time; cheap, and a no-op when nothing changed much.
         writer.execute_batch("PRAGMA optimize = 0x10002;")?;
-        Ok(Db { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+        Ok(Db {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Readers::default()),
+            reader_returned: Condvar::new(),
+        })
     }
 
     /// Runs `f` in one IMMEDIATE transaction and commits; any error rolls everything back.
@@ -70,23 +84,36 @@ impl Db {
 
     /// Runs `f` in a read transaction, so a count and its page see the same snapshot.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut conn = match pooled {
-            Some(c) => c,
-            None => self.open_reader()?,
-        };
-        let out = {
+        let mut conn = self.take_reader()?;
+        let out = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
             let out = f(&tx);
             // A read transaction has nothing to commit; ending it releases the snapshot.
             tx.finish()?;
             out
-        };
-        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
-        if pool.len() < READER_POOL {
-            pool.push(conn);
-        }
+        })();
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).idle.push(conn);
+        self.reader_returned.notify_one();
         out
+    }
+
+    /// An idle reader, a new one while fewer than MAX_READERS are open, or else the next one
+    /// returned.
+    fn take_reader(&self) -> Result<Connection> {
+        let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(conn) = readers.idle.pop() {
+                return Ok(conn);
+            }
+            if readers.open < MAX_READERS {
+                readers.open += 1;
+                drop(readers);
+                return self.open_reader().inspect_err(|_| {
+                    self.readers.lock().unwrap_or_else(|p| p.into_inner()).open -= 1;
+                });
+            }
+            readers = self.reader_returned.wait(readers).unwrap_or_else(|p| p.into_inner());
+        }
     }
 
     fn open_reader(&self) -> Result<Connection> {
@@ -95,7 +122,7 @@ impl Db {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.execute_batch("PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")?;
+        conn.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;")?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
     }

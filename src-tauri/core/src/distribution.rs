@@ -34,7 +34,7 @@ impl Cms {
     pub fn distribute_movie(&self, movie_id: &str, input: DistributeInput) -> Result<DistributionOutcome> {
         let cinemas = validate::id_list("cinemaIDList", &validate::required("cinemaIDList", input.cinema_id_list)?)?;
         let outcome = self.db.write(|tx| {
-            let film = movie::get(tx, movie_id)?;
+            let film = outbox::payload(&movie::get(tx, movie_id)?)?;
             query::ensure_all_exist(tx, "cinemas", &cinemas, Entity::Cinema)?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO distributions(movie_id, cinema_id, distributed_at) VALUES (?, ?, ?)",

@@ -35,15 +35,14 @@ pub struct ComsMessage {
     pub message: serde_json::Value,
 }
 
+/// The JSON of a message body, made once however many cinemas get it.
+pub(crate) fn payload(body: &impl Serialize) -> Result<String> {
+    serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))
+}
+
 /// Appends a message to `cinema_id`'s queue inside the caller's transaction.
-pub(crate) fn enqueue(
-    tx: &Transaction<'_>,
-    cinema_id: &str,
-    kind: MessageType,
-    payload: &impl Serialize,
-) -> Result<String> {
+pub(crate) fn enqueue(tx: &Transaction<'_>, cinema_id: &str, kind: MessageType, json: &str) -> Result<String> {
     let id = new_id();
-    let json = serde_json::to_string(payload).map_err(|e| Error::Internal(e.to_string()))?;
     tx.prepare_cached("INSERT INTO coms_messages(id, cinema_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)")?
         .execute(params![id, cinema_id, kind.as_str(), json, now_ms()])?;
     Ok(id)

@@ -226,7 +226,7 @@ impl Cms {
                 view.execute([movie_id])?;
             }
             let task = get(tx, &id)?;
-            outbox::enqueue(tx, &seat.cinema_id, MessageType::NewVodTask, &task)?;
+            outbox::enqueue(tx, &seat.cinema_id, MessageType::NewVodTask, &outbox::payload(&task)?)?;
             Ok((id, seat.cinema_id))
         })?;
         self.notify(&[cinema]);

@@ -3,14 +3,23 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() {
+/// Threads for blocking core calls. The core has one writer and a few readers, so more threads
+/// than this only park (tokio's default allows 512, each with its own stack).
+const BLOCKING_THREADS: usize = 32;
+
+fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
         .init();
     let cli = cinedesk_server::cli::Cli::parse();
-    if let Err(e) = cinedesk_server::cli::run(cli).await {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads(BLOCKING_THREADS).build();
+    let result = match runtime {
+        Ok(rt) => rt.block_on(cinedesk_server::cli::run(cli)),
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = result {
         tracing::error!("{e}");
         std::process::exit(1);
     }
