@@ -1,5 +1,8 @@
 //! Logging in: bearer-token sessions for users, and what each role may do.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -63,6 +66,45 @@ impl Principal {
     }
 }
 
+/// How long a resolved session is trusted from memory. Logout, password changes and deletes made
+/// through this process drop entries at once; the TTL bounds what another process sharing the
+/// data dir could leave stale.
+const CACHE_TTL_MS: i64 = 60_000;
+/// Past this many entries the cache starts over rather than grow without bound.
+const CACHE_MAX: usize = 50_000;
+
+/// Sessions resolved recently, by token hash: every API request authenticates, and a lookup in
+/// memory spares it a query and a trip to the blocking pool.
+#[derive(Default)]
+pub(crate) struct SessionCache {
+    entries: Mutex<HashMap<String, (Principal, i64)>>,
+}
+
+impl SessionCache {
+    fn get(&self, hash: &str, now: i64) -> Option<Principal> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.get(hash).filter(|(_, until)| *until > now).map(|(p, _)| p.clone())
+    }
+
+    fn put(&self, hash: String, principal: Principal, until: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CACHE_MAX {
+            entries.clear();
+        }
+        entries.insert(hash, (principal, until));
+    }
+
+    fn forget_token(&self, hash: &str) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(hash);
+    }
+
+    /// Drops every session of these users (their roles, name or password changed, or they went).
+    pub(crate) fn forget_users(&self, user_ids: &[String]) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, (p, _)| !user_ids.contains(&p.user_id));
+    }
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -102,29 +144,46 @@ impl Cms {
 
     /// Resolves a bearer token; an unknown, expired or revoked token is Unauthorized.
     pub fn authenticate(&self, token: &str) -> Result<Principal> {
-        self.db.read(|tx| {
+        let hash = token_hash(token);
+        let now = now_ms();
+        if let Some(p) = self.sessions.get(&hash, now) {
+            return Ok(p);
+        }
+        let (principal, expires_at) = self.db.read(|tx| {
             tx.prepare_cached(
-                "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+                "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ? AND s.expires_at > ?",
             )?
-            .query_row(params![token_hash(token), now_ms()], |r| {
+            .query_row(params![hash, now], |r| {
                 let role: String = r.get(2)?;
-                Ok(Principal {
+                let principal = Principal {
                     user_id: r.get(0)?,
                     name: r.get(1)?,
                     roles: role.split(',').map(str::to_string).collect(),
-                })
+                };
+                Ok((principal, r.get::<_, i64>(3)?))
             })
             .optional()?
             .ok_or(Error::Unauthorized)
-        })
+        })?;
+        self.sessions.put(hash, principal.clone(), expires_at.min(now + CACHE_TTL_MS));
+        Ok(principal)
+    }
+
+    /// The session of `token` if it was resolved recently: memory only, never the database,
+    /// so async code may call it without going to the blocking pool.
+    pub fn cached_principal(&self, token: &str) -> Option<Principal> {
+        self.sessions.get(&token_hash(token), now_ms())
     }
 
     /// Ends a session; logging out twice is harmless.
     pub fn logout(&self, token: &str) -> Result<()> {
+        let hash = token_hash(token);
         self.db.write(|tx| {
-            tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?.execute([token_hash(token)])?;
+            tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?.execute([&hash])?;
             Ok(())
-        })
+        })?;
+        self.sessions.forget_token(&hash);
+        Ok(())
     }
 }

@@ -56,6 +56,7 @@ pub struct Cms {
     db: db::Db,
     data_dir: PathBuf,
     listeners: Mutex<Vec<Listener>>,
+    sessions: auth::SessionCache,
 }
 
 impl Cms {
@@ -65,7 +66,7 @@ impl Cms {
         std::fs::create_dir_all(&data_dir)?;
         let db = db::Db::open(&data_dir.join(DB_FILE))?;
         tracing::info!(path = %db.path().display(), "opened database");
-        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()) })
+        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()), sessions: auth::SessionCache::default() })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).

@@ -165,7 +165,10 @@ impl Cms {
                 tx.prepare_cached("DELETE FROM sessions WHERE user_id = ?")?.execute([id])?;
             }
             Ok(())
-        })
+        })?;
+        // Name, roles or password changed: sessions resolve afresh (and die with a new password).
+        self.sessions.forget_users(&[id.to_string()]);
+        Ok(())
     }
 
     pub fn get_user(&self, id: &str) -> Result<User> {
@@ -195,6 +198,8 @@ impl Cms {
                 stmt.execute([id])?;
             }
             ensure_admin_remains(tx)
-        })
+        })?;
+        self.sessions.forget_users(&ids);
+        Ok(())
     }
 }

@@ -27,7 +27,11 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 /// the caller's identity travels on as a request extension.
 pub async fn guard(State(g): State<Guard>, mut req: Request, next: Next) -> Result<Response, ApiError> {
     let token = bearer(req.headers()).ok_or(ApiError::Core(Error::Unauthorized))?;
-    let principal = g.app.run(move |cms| cms.authenticate(&token)).await?;
+    // Most requests come from a session resolved moments ago: answer those from memory.
+    let principal = match g.app.cms.cached_principal(&token) {
+        Some(p) => p,
+        None => g.app.run(move |cms| cms.authenticate(&token)).await?,
+    };
     principal.require(g.cap)?;
     req.extensions_mut().insert(principal);
     Ok(next.run(req).await)
