@@ -1,6 +1,7 @@
 //! The COMS channel of seed §6: long-poll and WebSocket delivery of each cinema's queue, woken by the outbox.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use cinedesk_core::{Capability, Error};
+use cinedesk_core::{Capability, ComsMessage, Error};
 use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use tokio::sync::Notify;
@@ -24,23 +25,51 @@ use crate::state::AppState;
 pub const MAX_POLL_SECONDS: u32 = 120;
 const DEFAULT_POLL_SECONDS: u32 = 30;
 
-/// One `Notify` per cinema, woken after a message for it commits: waiting polls wake at once
-/// instead of querying in a loop.
+/// Per cinema: the `Notify` that wakes its waiting connections after a message for it commits
+/// (no polling loop), and the head of its queue as last read. A COMS often holds several
+/// connections and all of them wake together; they share one read of the head instead of
+/// each querying it.
+#[derive(Default)]
+pub struct Channel {
+    notify: Notify,
+    /// Set when the queue changed (a new message, an ack) since `head` was read.
+    stale: AtomicBool,
+    head: tokio::sync::Mutex<Option<Option<ComsMessage>>>,
+}
+
+impl Channel {
+    /// The head of the queue, read again only if it may have changed.
+    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<ComsMessage>> {
+        let mut head = self.head.lock().await;
+        // Cleared before reading: a change committed during the read marks it stale again.
+        if self.stale.swap(false, Ordering::SeqCst) || head.is_none() {
+            let c = cinema.to_string();
+            *head = Some(s.run(move |cms| cms.next_message(&c)).await?);
+        }
+        Ok(head.clone().flatten())
+    }
+
+    fn changed(&self) {
+        self.stale.store(true, Ordering::SeqCst);
+    }
+}
+
 #[derive(Default)]
 pub struct Waker {
-    cinemas: Mutex<HashMap<String, Arc<Notify>>>,
+    cinemas: Mutex<HashMap<String, Arc<Channel>>>,
 }
 
 impl Waker {
-    fn get(&self, cinema: &str) -> Arc<Notify> {
+    fn get(&self, cinema: &str) -> Arc<Channel> {
         let mut map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
         Arc::clone(map.entry(cinema.to_string()).or_default())
     }
 
     pub fn wake(&self, cinema: &str) {
         let map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = map.get(cinema) {
-            n.notify_waiters();
+        if let Some(ch) = map.get(cinema) {
+            ch.changed();
+            ch.notify.notify_waiters();
         }
     }
 }
@@ -88,7 +117,9 @@ async fn long_poll(
     if timeout > MAX_POLL_SECONDS {
         return Err(ApiError::BadRequest(format!("timeout: at most {MAX_POLL_SECONDS} seconds")));
     }
+    let channel = s.waker.get(&cinema);
     let (c, ack) = (cinema.clone(), q.one("ack"));
+    let acked = ack.is_some();
     s.run(move |cms| {
         if let Some(ack) = ack {
             cms.ack_message(&c, &ack)?;
@@ -96,15 +127,16 @@ async fn long_poll(
         cms.mark_coms_seen(&c)
     })
     .await?;
-    let notify = s.waker.get(&cinema);
+    if acked {
+        channel.changed();
+    }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout.into());
     loop {
         // Registered before looking, so a message committed in between still wakes us.
-        let notified = notify.notified();
+        let notified = channel.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let c = cinema.clone();
-        if let Some(message) = s.run(move |cms| cms.next_message(&c)).await? {
+        if let Some(message) = channel.head(&s, &cinema).await? {
             return Ok(Json(message).into_response());
         }
         tokio::select! {
@@ -137,19 +169,15 @@ struct Ack {
 }
 
 async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
-    let notify = s.waker.get(&cinema);
+    let channel = s.waker.get(&cinema);
     let mut sent: Option<String> = None;
     loop {
-        let notified = notify.notified();
+        let notified = channel.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         let c = cinema.clone();
-        let head = s
-            .run(move |cms| {
-                cms.mark_coms_seen(&c)?;
-                cms.next_message(&c)
-            })
-            .await?;
+        s.run(move |cms| cms.mark_coms_seen(&c)).await?;
+        let head = channel.head(&s, &cinema).await?;
         if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.message_id.as_str())) {
             let text = serde_json::to_string(&m).map_err(|e| ApiError::BadRequest(e.to_string()))?;
             if socket.send(Message::Text(text.into())).await.is_err() {
@@ -171,6 +199,7 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
                     };
                     let c = cinema.clone();
                     s.run(move |cms| cms.ack_message(&c, &ack.ack)).await?;
+                    channel.changed();
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),
                 Some(Ok(_)) => {}
