@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk chromium
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -36,4 +36,8 @@ fi
 if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "installing the UI's npm packages"
   npm --prefix ui install --no-audit --no-fund
+fi
+if [ ! -f tests/web/node_modules/.package-lock.json ] || [ tests/web/package-lock.json -nt tests/web/node_modules/.package-lock.json ]; then
+  echo "installing the browser test's npm packages"
+  npm --prefix tests/web install --no-audit --no-fund
 fi

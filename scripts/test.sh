@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Cinedesk: formatting and lints, the Rust crates' tests, the UI's checks and
-# unit tests, and the end-to-end test of the real desktop window under Xvfb. Installs what is
+# unit tests, the web UI end to end in Chromium against `cinedesk serve`, and the real desktop
+# window under Xvfb. Installs what is
 # missing first, so it works on a fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests"
 cargo test --workspace --locked
+
+step "web UI end to end (cinedesk serve + Chromium)"
+bash tests/web/run.sh
 
 step "desktop window end to end (tauri-driver under Xvfb)"
 bash tests/desktop/run.sh

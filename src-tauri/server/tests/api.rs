@@ -115,6 +115,8 @@ async fn health_unknown_routes_and_methods() {
     let app = spawn_app().await;
     let (status, body) = app.send("GET", "/healthz", None, None).await;
     assert_eq!((status, body), (200, json!({"status": "ok"})), "/healthz is public");
+    let (status, info) = app.send("GET", "/cms/app_info", None, None).await;
+    assert_eq!((status, info["hasUsers"].as_bool(), info["mode"].as_str()), (200, Some(true), Some("server")));
     let (status, body) = app.get("/cms/nothing_here").await;
     assert_eq!(status, 404);
     assert!(body["info"].as_str().unwrap().contains("/cms/nothing_here"), "404 says which route: {body}");

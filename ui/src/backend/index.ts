@@ -1,4 +1,6 @@
 import { ApiError } from './errors'
+import { isTauri } from '@tauri-apps/api/core'
+import { HttpBackend } from './http'
 import { TauriBackend } from './tauri'
 import type { Backend } from './types'
 
@@ -40,11 +42,11 @@ export function withSessionGuard(inner: Backend): Backend {
 }
 
 /**
- * Picks the implementation. Only the Tauri one exists; a server-mode HTTP implementation of
- * {@link Backend} is to be chosen here when it is written.
+ * Picks the implementation: the desktop app's commands inside Tauri, else the REST API of the
+ * `cinedesk serve` that served this page.
  */
 function createBackend(): Backend {
-  return withSessionGuard(new TauriBackend())
+  return withSessionGuard(isTauri() ? new TauriBackend() : new HttpBackend())
 }
 
 let instance: Backend | null = null

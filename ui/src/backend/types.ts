@@ -14,7 +14,8 @@
 /** `app_info()` */
 export interface AppInfo {
   version: string
-  dataDir: string
+  /** Where the embedded database lives; a server does not say. */
+  dataDir?: string
   /** false on first run: no user exists yet and the first SYS_ADMIN must be created. */
   hasUsers: boolean
   mode: 'embedded' | 'server'

@@ -2,11 +2,11 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use cinedesk_core::Session;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::done;
 use crate::auth::bearer;
@@ -15,7 +15,13 @@ use crate::extract::JsonBody;
 use crate::state::AppState;
 
 pub fn public_routes() -> Router<AppState> {
-    Router::new().route("/cms/login", post(login))
+    Router::new().route("/cms/login", post(login)).route("/cms/app_info", get(app_info))
+}
+
+/// What the web UI needs before logging in: whether anyone can log in yet.
+async fn app_info(State(s): State<AppState>) -> ApiResult<Json<Value>> {
+    let users = s.run(|cms| cms.user_count()).await?;
+    Ok(Json(json!({ "version": env!("CARGO_PKG_VERSION"), "hasUsers": users > 0, "mode": "server" })))
 }
 
 pub fn authenticated_routes() -> Router<AppState> {
