@@ -3,7 +3,7 @@
 // A command-line tool answers on stdout.
 #![allow(clippy::print_stdout)]
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -81,8 +81,13 @@ fn password() -> Result<String, CliError> {
     if let Ok(p) = std::env::var("CINEDESK_PASSWORD") {
         return Ok(p);
     }
+    let stdin = std::io::stdin();
+    // A person at a terminal needs to know the command is waiting; a pipe does not.
+    if stdin.is_terminal() {
+        eprint!("Password: ");
+    }
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
+    stdin.lock().read_line(&mut line)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 

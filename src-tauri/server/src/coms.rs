@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,7 +18,7 @@ use tokio::sync::Notify;
 
 use crate::auth::bearer;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryPairs;
+use crate::extract::{PathParam, QueryPairs};
 use crate::state::AppState;
 
 /// Longest a poll may wait, in seconds; the default is 30.
@@ -107,7 +107,7 @@ async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: 
 /// it), then answers the head of the queue, or 204 when nothing came within the timeout.
 async fn long_poll(
     State(s): State<AppState>,
-    Path(cinema): Path<String>,
+    PathParam(cinema): PathParam<String>,
     headers: HeaderMap,
     uri: Uri,
     q: QueryPairs,
@@ -150,7 +150,7 @@ async fn long_poll(
 /// the client answers `{"ack": "<messageID>"}` and gets the next one.
 async fn websocket(
     State(s): State<AppState>,
-    Path(cinema): Path<String>,
+    PathParam(cinema): PathParam<String>,
     headers: HeaderMap,
     uri: Uri,
     upgrade: WebSocketUpgrade,

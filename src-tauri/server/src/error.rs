@@ -16,6 +16,9 @@ pub enum ApiError {
     /// Authenticated, but not allowed this (e.g. another cinema's channel).
     #[error("{0}")]
     Forbidden(String),
+    /// A body over the size limit: the client must send less, not different.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("no such route: {0}")]
     NoRoute(String),
     #[error("method not allowed")]
@@ -30,6 +33,7 @@ impl ApiError {
             ApiError::Core(e) => e.code(),
             ApiError::BadRequest(_) => "invalid",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::TooLarge(_) => "too_large",
             ApiError::NoRoute(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
         }
@@ -43,6 +47,7 @@ impl ApiError {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" | "in_use" => StatusCode::CONFLICT,
             "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
+            "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

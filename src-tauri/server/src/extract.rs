@@ -1,8 +1,9 @@
 //! Request parsing the seed needs: JSON bodies whatever their Content-Type, and repeated query keys.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use cinedesk_core::Paging;
 use serde::de::DeserializeOwned;
 
@@ -16,9 +17,49 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(e.body_text())
+            } else {
+                ApiError::BadRequest(e.body_text())
+            }
+        })?;
         let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
-        serde_json::from_slice(body).map(JsonBody).map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+        parse_json(body).map(JsonBody)
+    }
+}
+
+/// Parses a JSON body; a value of the wrong type is blamed on its field (`name`,
+/// `movieList[0].id`), so the answer carries `field` just like the core's own validation.
+fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // "." is the body itself (an array where an object belongs): no field to blame.
+        if inner.is_data() && path != "." {
+            ApiError::Core(cinedesk_core::Error::invalid(path, inner.to_string()))
+        } else {
+            ApiError::BadRequest(format!("invalid JSON body: {inner}"))
+        }
+    })?;
+    // Trailing garbage after the value is as bad as no JSON at all.
+    de.end().map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
+    Ok(value)
+}
+
+/// A path parameter whose rejection (say, `%FF` in an id) is the JSON 400 of every other failure
+/// rather than axum's plain-text one.
+pub struct PathParam<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParam<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(PathParam(v)),
+            Err(e) => Err(ApiError::BadRequest(e.body_text())),
+        }
     }
 }
 

@@ -130,6 +130,19 @@ async fn cinemas_round_trip_in_the_seed_shapes() {
     let app = spawn_app().await;
     let a = app.cinema("huabeiqu_cinema_0001").await;
     let b = app.cinema("huabeiqu_cinema_0002").await;
+    // The seed's clients send text/plain (app.cinema does); browsers send application/json, curl
+    // sometimes nothing: all three are the same JSON body.
+    for (code, content_type) in [("ct_json", Some("application/json")), ("ct_none", None)] {
+        let mut req = app.http.post(format!("{}/cms/cinemas", app.base)).bearer_auth(&app.token);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let body = json!({"cinemaCode": code, "name": "n", "regionID": "BEIJING"}).to_string();
+        let res = req.body(body).send().await.unwrap();
+        assert_eq!(res.status(), 200, "content-type {content_type:?} is accepted");
+        let id = res.json::<Value>().await.unwrap()["cinemaID"].as_str().unwrap().to_string();
+        assert_eq!(app.delete(&format!("/cms/cinemas?cinema_id={id}")).await.0, 200);
+    }
     let (status, page) = app.get("/cms/cinemas").await;
     assert_eq!(status, 200);
     assert_eq!(page["totalCount"], 2, "pages are {{totalCount, itemList}}: {page}");
@@ -176,7 +189,35 @@ async fn bad_input_is_a_400_naming_the_problem_and_never_a_500() {
         .unwrap();
     assert_eq!(raw.status(), 400, "a body that is not JSON is the client's fault");
     let (status, body) = app.post("/cms/cinemas", json!({"cinemaCode": "x", "name": 5, "regionID": "BEIJING"})).await;
-    assert_eq!(status, 400, "a wrong type is a 400: {body}");
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("name")),
+        "a wrong type is a 400 blaming its field: {body}"
+    );
+    assert!(body["info"].as_str().unwrap().starts_with("name: invalid type"), "info says what was wrong: {body}");
+    let (status, body) = app.post("/cms/vod_tasks", json!({"movieList": [{"id": 7}]})).await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("movieList[0].id")), "nested fields are named: {body}");
+    let (status, body) = app.post("/cms/cinemas", json!("not an object")).await;
+    assert_eq!((status, body.get("field")), (400, None), "the whole body is wrong, not one field: {body}");
+    assert!(body["info"].as_str().unwrap().contains("invalid JSON body"), "{body}");
+    for raw_body in ["{not json", "{\"cinemaCode\": \"x\"} trailing"] {
+        let res = app.http.post(format!("{}/cms/cinemas", app.base)).bearer_auth(&app.token).body(raw_body);
+        let res = res.send().await.unwrap();
+        assert_eq!(res.status(), 400, "{raw_body:?} is not one JSON value");
+        let body: Value = res.json().await.expect("even a broken body is answered in JSON");
+        assert!(body["info"].as_str().unwrap().contains("invalid JSON body"), "{body}");
+    }
+    let res =
+        app.http.put(format!("{}/cms/cinemas/%FF", app.base)).bearer_auth(&app.token).body("{}").send().await.unwrap();
+    assert_eq!(res.status(), 400, "an id that is not UTF-8 is the client's fault");
+    let body: Value = res.json().await.expect("a bad path parameter is answered in JSON, like every failure");
+    assert_eq!(body["code"], "invalid");
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(3 << 20));
+    let res = app.http.post(format!("{}/cms/cinemas", app.base)).bearer_auth(&app.token).body(huge);
+    let res = res.send().await.unwrap();
+    assert_eq!(res.status(), 413, "a body over the limit is too large, not malformed");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "too_large", "{body}");
     for q in ["limit=abc", "start=-1", "limit=0", "limit=100000"] {
         let (status, body) = app.get(&format!("/cms/cinemas?{q}")).await;
         assert_eq!(status, 400, "{q} must be refused: {body}");
@@ -221,8 +262,16 @@ async fn halls_seats_and_models() {
             json!({"modelCode": "vr0109", "name": "动感座椅", "effects": ["WIND"]}),
         )
         .await;
+    let other_hmd =
+        app.create("/cms/hmd_models", "hmdModelID", json!({"modelCode": "hmd200", "name": "Quest 3"})).await;
     let (_, models) = app.get(&format!("/cms/hmd_models?id={hmd}")).await;
     assert_eq!(models["itemList"][0]["modelCode"], "hmd109");
+    let (_, both) = app.get(&format!("/cms/hmd_models?id={hmd}&id={other_hmd}")).await;
+    assert_eq!(both["totalCount"], 2, "repeated id keys select several models: {both}");
+    let (_, seats_models) = app.get(&format!("/cms/seat_models?id={seat_model}")).await;
+    assert_eq!(seats_models["itemList"][0]["modelCode"], "vr0109", "{seats_models}");
+    assert_eq!(app.put(&format!("/cms/hmd_models/{other_hmd}"), json!({"name": "Quest 3S"})).await.0, 200);
+    assert_eq!(app.delete(&format!("/cms/hmd_models?id={other_hmd}")).await.0, 200, "an unused model goes");
     assert_eq!(app.put(&format!("/cms/seat_models/{seat_model}"), json!({"maxLoadKg": 120})).await.0, 200);
 
     let client = app
@@ -299,6 +348,19 @@ async fn movies_praise_distribution_and_vod_tasks() {
     assert_eq!(app.put(&format!("/cms/movies/{movie}"), json!({"price": 3000})).await.0, 200);
     let (status, praised) = app.post(&format!("/cms/movies/{movie}/_praise"), json!({})).await;
     assert_eq!((status, praised["numOfPraise"].as_i64()), (200, Some(1)));
+    for expected in [2, 2] {
+        let (_, praised) = app.post(&format!("/cms/movies/{movie}/_praise?open_id=wx-viewer"), json!({})).await;
+        assert_eq!(praised["numOfPraise"], expected, "one WeChat user praises a film once: {praised}");
+    }
+    let other = app.movie("m2").await;
+    let (_, both) = app.get(&format!("/cms/movies?movie_id={movie}&movie_id={other}&start=0&limit=5")).await;
+    assert_eq!(both["totalCount"], 2, "repeated movie_id keys select several: {both}");
+    let (_, by_code) = app.get("/cms/movies?movie_code=m2").await;
+    assert_eq!(by_code["itemList"][0]["movieID"], other.as_str(), "{by_code}");
+    let (_, viewer) = app.get(&format!("/cms/movies?movie_id={movie}&open_id=wx-viewer")).await;
+    assert_eq!(viewer["totalCount"], 1, "open_id is accepted as a filter: {viewer}");
+    assert_eq!(app.delete(&format!("/cms/movies?movie_id={other}")).await.0, 200, "an unused film goes");
+    assert_eq!(app.get(&format!("/cms/movies/{other}")).await.0, 404, "and is gone");
     let (status, body) = app.post("/cms/movies/ghost/_praise", json!({})).await;
     assert_eq!(status, 404, "{body}");
 
@@ -318,11 +380,24 @@ async fn movies_praise_distribution_and_vod_tasks() {
         .await;
     let (_, tasks) = app.get(&format!("/cms/vod_tasks?cinema_id={cinema}&status=PENDING")).await;
     assert_eq!(tasks["itemList"][0]["taskID"], task.as_str());
+    let (_, by_client) = app.get(&format!("/cms/vod_tasks?client_id={client}&task_id={task}&task_id=ghost")).await;
+    assert_eq!(by_client["totalCount"], 1, "client_id and repeated task_id filter together: {by_client}");
+    let (status, one) = app.get(&format!("/cms/vod_tasks/{task}")).await;
+    assert_eq!((status, one["status"].as_str()), (200, Some("PENDING")), "{one}");
     assert_eq!(app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "ACCEPTED"})).await.0, 200);
     let (status, body) = app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "COMPLETED"})).await;
     assert_eq!(status, 400, "ACCEPTED cannot jump to COMPLETED: {body}");
     let (status, body) = app.delete(&format!("/cms/movies?movie_id={movie}")).await;
-    assert_eq!(status, 409, "an unfinished task still needs the film: {body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("in_use")),
+        "an unfinished task still needs the film: {body}"
+    );
+    let (status, body) = app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "PLAYING"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "COMPLETED"})).await.0, 200);
+    assert_eq!(app.get("/cms/vod_tasks?status=COMPLETED").await.1["totalCount"], 1);
+    assert_eq!(app.delete(&format!("/cms/movies?movie_id={movie}")).await.0, 200, "a finished task lets it go");
 }
 
 #[tokio::test]
@@ -343,6 +418,12 @@ async fn auth_tokens_and_roles() {
         .await;
     let (_, users) = app.get("/cms/users").await;
     assert_eq!(users["totalCount"], 2);
+    let (_, page) = app.get("/cms/users?start=1&limit=1").await;
+    assert_eq!(
+        (page["totalCount"].as_u64(), page["itemList"].as_array().map(Vec::len)),
+        (Some(2), Some(1)),
+        "users are paged like everything else: {page}"
+    );
     assert!(users["itemList"].as_array().unwrap().iter().all(|u| u.get("password").is_none()), "no secrets leak");
     let (status, session) =
         app.send("POST", "/cms/login", None, Some(json!({"alias": "zhangsan", "password": "manager-pass"}))).await;
@@ -409,11 +490,29 @@ fn cli_adds_and_lists_users_and_serve_stops_cleanly_on_sigterm() {
     let list = Command::new(bin).args(["--data", dir.path().to_str().unwrap(), "user", "list"]).output().unwrap();
     let listed = String::from_utf8(list.stdout).unwrap();
     assert!(listed.contains("ops\tSYS_ADMIN\t运维"), "user list shows the user: {listed}");
+    // Without CINEDESK_PASSWORD the password is one line of standard input (how scripts pipe it in).
+    let mut passwd = Command::new(bin)
+        .args(["--data", dir.path().to_str().unwrap(), "user", "passwd", "--alias", "ops"])
+        .env_remove("CINEDESK_PASSWORD")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(passwd.stdin.as_mut().unwrap(), b"new-ops-password\n").unwrap();
+    let out = passwd.wait_with_output().unwrap();
+    assert!(out.status.success(), "user passwd: {}", String::from_utf8_lossy(&out.stderr));
+    let ghost = Command::new(bin)
+        .args(["--data", dir.path().to_str().unwrap(), "user", "passwd", "--alias", "ghost"])
+        .env("CINEDESK_PASSWORD", "whatever-password")
+        .output()
+        .unwrap();
+    assert_eq!(ghost.status.code(), Some(1), "passwd of an unknown alias fails");
 
     // serve: an existing user means CINEDESK_ADMIN_PASSWORD must not create or overwrite anything.
     let (mut server, base) = start_server(dir.path(), "would-be-admin");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    assert_eq!(rt.block_on(http_login(&base, "ops", "ops-password")), 200, "the CLI's user logs in over HTTP");
+    assert_eq!(rt.block_on(http_login(&base, "ops", "new-ops-password")), 200, "the CLI's user logs in over HTTP");
+    assert_eq!(rt.block_on(http_login(&base, "ops", "ops-password")), 401, "the old password is gone");
     let status = rt.block_on(http_login(&base, "admin", "would-be-admin"));
     assert_eq!(status, 401, "CINEDESK_ADMIN_PASSWORD never adds an admin to a database that has users");
     let exit = sigterm(&mut server);

@@ -1,6 +1,6 @@
 //! API keys of a cinema's COMS (SYS_ADMIN only): issue, list without secrets, revoke.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use cinedesk_core::{ApiKey, ApiKeyInfo, Page};
@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::done;
 use crate::error::ApiResult;
+use crate::extract::PathParam;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -17,16 +18,19 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Answers `{"apikey","secretkey"}`; the secret is shown this once.
-async fn create(State(s): State<AppState>, Path(cinema): Path<String>) -> ApiResult<Json<ApiKey>> {
+async fn create(State(s): State<AppState>, PathParam(cinema): PathParam<String>) -> ApiResult<Json<ApiKey>> {
     Ok(Json(s.run(move |cms| cms.create_api_key(&cinema)).await?))
 }
 
-async fn list(State(s): State<AppState>, Path(cinema): Path<String>) -> ApiResult<Json<Page<ApiKeyInfo>>> {
+async fn list(State(s): State<AppState>, PathParam(cinema): PathParam<String>) -> ApiResult<Json<Page<ApiKeyInfo>>> {
     let keys = s.run(move |cms| cms.list_api_keys(&cinema)).await?;
     Ok(Json(Page { total_count: keys.len() as u64, item_list: keys }))
 }
 
-async fn revoke(State(s): State<AppState>, Path((cinema, apikey)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn revoke(
+    State(s): State<AppState>,
+    PathParam((cinema, apikey)): PathParam<(String, String)>,
+) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.revoke_api_key(&cinema, &apikey)).await?;
     Ok(done())
 }

@@ -1,6 +1,6 @@
 //! Seed §1: cinemas, plus what a delete would take with it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use cinedesk_core::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery, Page};
@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -34,13 +34,13 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<C
     Ok(Json(s.run(move |cms| cms.list_cinemas(&query)).await?))
 }
 
-async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Cinema>> {
+async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Cinema>> {
     Ok(Json(s.run(move |cms| cms.get_cinema(&id)).await?))
 }
 
 async fn update(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<CinemaInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_cinema(&id, input)).await?;

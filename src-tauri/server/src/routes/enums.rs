@@ -1,6 +1,6 @@
 //! Seed §8: system enumerations and installation settings; reading is for every user, editing for SYS_ADMIN.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use cinedesk_core::{EnumKind, EnumValue, SysEnums};
@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, PathParam};
 use crate::state::AppState;
 
 pub fn read_routes() -> Router<AppState> {
@@ -55,7 +55,7 @@ struct ValueBody {
 
 async fn put_value(
     State(s): State<AppState>,
-    Path((kind, id)): Path<(String, String)>,
+    PathParam((kind, id)): PathParam<(String, String)>,
     JsonBody(body): JsonBody<ValueBody>,
 ) -> ApiResult<Json<Value>> {
     let kind = EnumKind::parse(&kind)?;
@@ -64,7 +64,10 @@ async fn put_value(
     Ok(done())
 }
 
-async fn delete_value(State(s): State<AppState>, Path((kind, id)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn delete_value(
+    State(s): State<AppState>,
+    PathParam((kind, id)): PathParam<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let kind = EnumKind::parse(&kind)?;
     s.run(move |cms| cms.delete_enum_value(kind, &id)).await?;
     Ok(done())

@@ -1,6 +1,6 @@
 //! Seed §2: halls.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use cinedesk_core::{Hall, HallInput, HallQuery, Page};
@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -32,13 +32,13 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<H
     Ok(Json(s.run(move |cms| cms.list_halls(&query)).await?))
 }
 
-async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Hall>> {
+async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Hall>> {
     Ok(Json(s.run(move |cms| cms.get_hall(&id)).await?))
 }
 
 async fn update(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<HallInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_hall(&id, input)).await?;

@@ -1,6 +1,6 @@
 //! Seed §9 and §10: the headset and seat model catalogues.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use cinedesk_core::{HmdModel, HmdModelInput, ModelQuery, Page, SeatModel, SeatModelInput};
@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -41,7 +41,7 @@ async fn list_hmd(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Pa
 
 async fn update_hmd(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<HmdModelInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_hmd_model(&id, input)).await?;
@@ -66,7 +66,7 @@ async fn list_seat(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<P
 
 async fn update_seat(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<SeatModelInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_seat_model(&id, input)).await?;

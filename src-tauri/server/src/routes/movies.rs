@@ -1,6 +1,6 @@
 //! Seed §4: films, praise and distribution.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use cinedesk_core::{DistributeInput, DistributionOutcome, Movie, MovieInput, MovieQuery, OrderSeq, Page};
@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -43,13 +43,13 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<M
     Ok(Json(s.run(move |cms| cms.list_movies(&query)).await?))
 }
 
-async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Movie>> {
+async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Movie>> {
     Ok(Json(s.run(move |cms| cms.get_movie(&id)).await?))
 }
 
 async fn update(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<MovieInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_movie(&id, input)).await?;
@@ -63,7 +63,7 @@ async fn delete(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Valu
 }
 
 /// One praise; with `open_id` a WeChat user counts once. Answers the new count.
-async fn praise(State(s): State<AppState>, Path(id): Path<String>, q: QueryPairs) -> ApiResult<Json<Value>> {
+async fn praise(State(s): State<AppState>, PathParam(id): PathParam<String>, q: QueryPairs) -> ApiResult<Json<Value>> {
     let open_id = q.one("open_id");
     let count = s.run(move |cms| cms.praise_movie(&id, open_id.as_deref())).await?;
     Ok(Json(json!({ "numOfPraise": count })))
@@ -71,14 +71,14 @@ async fn praise(State(s): State<AppState>, Path(id): Path<String>, q: QueryPairs
 
 async fn distribute(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<DistributeInput>,
 ) -> ApiResult<Json<DistributionOutcome>> {
     Ok(Json(s.run(move |cms| cms.distribute_movie(&id, input)).await?))
 }
 
 /// Where a film already is (the distribute dialog shows it).
-async fn cinemas(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn cinemas(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Value>> {
     let ids = s.run(move |cms| cms.movie_cinema_ids(&id)).await?;
     Ok(Json(json!({ "cinemaIDList": ids })))
 }

@@ -1,6 +1,6 @@
 //! Seed §7: CMS users (SYS_ADMIN only).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use cinedesk_core::{Page, User, UserInput, UserQuery};
@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -33,20 +33,20 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<U
     Ok(Json(s.run(move |cms| cms.list_users(&query)).await?))
 }
 
-async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<User>> {
+async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<User>> {
     Ok(Json(s.run(move |cms| cms.get_user(&id)).await?))
 }
 
 async fn update(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<UserInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_user(&id, input)).await?;
     Ok(done())
 }
 
-async fn delete_one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn delete_one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.delete_users(&[id])).await?;
     Ok(done())
 }

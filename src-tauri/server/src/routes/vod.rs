@@ -1,6 +1,6 @@
 //! Seed §5: VOD tasks, and their lifecycle.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
 use cinedesk_core::{Page, VodStatus, VodTask, VodTaskInput, VodTaskQuery};
@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -34,7 +34,7 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<V
     Ok(Json(s.run(move |cms| cms.list_vod_tasks(&query)).await?))
 }
 
-async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<VodTask>> {
+async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VodTask>> {
     Ok(Json(s.run(move |cms| cms.get_vod_task(&id)).await?))
 }
 
@@ -45,7 +45,7 @@ struct StatusChange {
 
 async fn update(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(change): JsonBody<StatusChange>,
 ) -> ApiResult<Json<Value>> {
     let status = VodStatus::parse(change.status.as_deref().unwrap_or(""))?;

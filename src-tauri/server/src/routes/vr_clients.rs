@@ -1,6 +1,6 @@
 //! Seed §3: seats (VR clients), with bulk creation and scene-number regeneration.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::done;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
+use crate::extract::{JsonBody, PathParam, QueryPairs};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Seed §3.5: the seat's QR code, PNG by default (`format=svg`, `size=` pixels, 512 by default).
-async fn qr_code(State(s): State<AppState>, Path(id): Path<String>, q: QueryPairs) -> ApiResult<Response> {
+async fn qr_code(State(s): State<AppState>, PathParam(id): PathParam<String>, q: QueryPairs) -> ApiResult<Response> {
     let format = q.one("format").map(|f| QrFormat::parse(&f)).transpose()?.unwrap_or(QrFormat::Png);
     let size = q.u32("size")?.unwrap_or(512);
     let image = s.run(move |cms| cms.seat_qr_code(&id, format, size)).await?;
@@ -57,13 +57,13 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<V
     Ok(Json(s.run(move |cms| cms.list_vr_clients(&query)).await?))
 }
 
-async fn one(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<VrClient>> {
+async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VrClient>> {
     Ok(Json(s.run(move |cms| cms.get_vr_client(&id)).await?))
 }
 
 async fn update(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<VrClientInput>,
 ) -> ApiResult<Json<Value>> {
     s.run(move |cms| cms.update_vr_client(&id, input)).await?;
@@ -76,7 +76,7 @@ async fn delete(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Valu
     Ok(done())
 }
 
-async fn regenerate_scene(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+async fn regenerate_scene(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Value>> {
     let scene = s.run(move |cms| cms.regenerate_scene_number(&id)).await?;
     Ok(Json(json!({ "sceneNumber": scene })))
 }
