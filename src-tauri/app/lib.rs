@@ -15,6 +15,15 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
+    if !has_display() {
+        // GTK would otherwise panic with a backtrace that hides the simple cause.
+        tracing::error!(
+            "no display: DISPLAY and WAYLAND_DISPLAY are unset; start Cinedesk in a desktop session \
+             (on a headless machine: xvfb-run -a cinedesk-desktop)"
+        );
+        std::process::exit(1);
+    }
+
     let cms = match Cms::open_default() {
         Ok(cms) => Arc::new(cms),
         Err(e) => {
@@ -39,5 +48,15 @@ pub fn run() {
     if let Err(e) = result {
         tracing::error!(error = %e, "the desktop app stopped with an error");
         std::process::exit(1);
+    }
+}
+
+/// Whether a window can be opened at all. Only X11/Wayland systems can lack a display while
+/// running; Windows and macOS always have one for a desktop app.
+fn has_display() -> bool {
+    if cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
+        ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    } else {
+        true
     }
 }
