@@ -17,6 +17,8 @@ pub enum Entity {
     Message,
     Session,
     ApiKey,
+    File,
+    Upload,
 }
 
 impl fmt::Display for Entity {
@@ -34,6 +36,8 @@ impl fmt::Display for Entity {
             Entity::Message => "message",
             Entity::Session => "session",
             Entity::ApiKey => "api key",
+            Entity::File => "file",
+            Entity::Upload => "upload",
         })
     }
 }
@@ -64,6 +68,18 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Uploaded bytes that do not hash to what the client declared; nothing of them is kept.
+    #[error("checksum mismatch: expected {expected}, got {actual}")]
+    ChecksumMismatch { expected: String, actual: String },
+    /// A part of an upload sent for another position than the next one; `expected` is where to resume.
+    #[error("offset mismatch: the upload continues at byte {expected}, not {got}")]
+    OffsetMismatch { expected: u64, got: u64 },
+    /// More bytes than a limit allows (declared length, policy range, protocol maximum).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
+    #[error("{0}")]
+    Denied(String),
 }
 
 impl Error {
@@ -79,6 +95,10 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
             Error::Internal(_) => "internal",
+            Error::ChecksumMismatch { .. } => "checksum_mismatch",
+            Error::OffsetMismatch { .. } => "offset_mismatch",
+            Error::TooLarge(_) => "too_large",
+            Error::Denied(_) => "forbidden",
         }
     }
 
