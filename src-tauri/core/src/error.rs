@@ -19,6 +19,10 @@ pub enum Entity {
     ApiKey,
     File,
     Upload,
+    Folder,
+    Resource,
+    Classification,
+    Video,
 }
 
 impl fmt::Display for Entity {
@@ -38,6 +42,10 @@ impl fmt::Display for Entity {
             Entity::ApiKey => "api key",
             Entity::File => "file",
             Entity::Upload => "upload",
+            Entity::Folder => "folder",
+            Entity::Resource => "resource",
+            Entity::Classification => "classification",
+            Entity::Video => "video",
         })
     }
 }

@@ -1,0 +1,283 @@
+//! The classification tree: nodes of any kind and depth, queried in the shape of seed 004's queryChapters.
+//!
+//! The seed's period → subject → edition → grade → volume → textbook → chapter is one tree of
+//! this kind, told apart by `kind`. queryChapters is generic here: a node's "textbook" is its
+//! nearest ancestor of another kind (the node a run of same-kind nodes hangs from), `chapterPid`
+//! is "0" for nodes right below it, and `chapterLevel` counts from it (its children are level
+//! 2, as in the seed's example).
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use super::{flex, ROOT};
+use crate::error::{unique_to_conflict, Error, Result};
+use crate::ids::{new_id, now_ms};
+use crate::validate::{self, MAX_TEXT};
+use crate::{Cms, Entity};
+
+/// Longest `kind`, in characters.
+pub const MAX_KIND: usize = 32;
+/// Deepest tree: the seed's instance needs 7 levels plus chapters within chapters.
+const MAX_DEPTH: i64 = 32;
+
+/// A node as queryChapters answers it, with the generic names beside the seed's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassificationNode {
+    pub chapter_id: String,
+    pub chapter_title: String,
+    /// "0" when the parent is the node's textbook (or the node is at the top).
+    pub chapter_pid: String,
+    /// The nearest ancestor of another kind, "0" if none.
+    pub textbook_id: String,
+    /// Level below the textbook, which is level 1 (the seed names it `depth` and `chapterLevel`).
+    pub depth: i64,
+    pub chapter_level: i64,
+    /// "Y" or "N".
+    pub is_leaf: String,
+    pub kind: String,
+    /// The real parent, "0" at the top.
+    pub parent_id: String,
+    pub sort_num: i64,
+}
+
+/// Seed 004 §3.8's body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChapterQuery {
+    /// "0": parentId is a textbook (any node whose subtree is wanted); "1": a chapter.
+    #[serde(default, deserialize_with = "flex")]
+    pub parent_type: Option<String>,
+    #[serde(default, deserialize_with = "flex")]
+    pub parent_id: Option<String>,
+    /// "0": the whole subtree; "1": the children only.
+    #[serde(default, deserialize_with = "flex")]
+    pub ret_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassificationInput {
+    #[serde(default, deserialize_with = "flex")]
+    pub parent_id: Option<String>,
+    #[serde(default, deserialize_with = "flex")]
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "flex")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub sort_num: Option<i64>,
+}
+
+/// A change to a node: any field left out stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClassificationPatch {
+    #[serde(default, deserialize_with = "flex")]
+    pub classification_id: Option<String>,
+    #[serde(default, deserialize_with = "flex")]
+    pub parent_id: Option<String>,
+    #[serde(default, deserialize_with = "flex")]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub sort_num: Option<i64>,
+}
+
+struct Node {
+    id: String,
+    parent: Option<String>,
+    kind: String,
+}
+
+fn node(tx: &Transaction<'_>, id: &str) -> Result<Node> {
+    tx.prepare_cached("SELECT id, parent_id, kind FROM classifications WHERE id = ?")?
+        .query_row([id], |r| Ok(Node { id: r.get(0)?, parent: r.get(1)?, kind: r.get(2)? }))
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Classification, id))
+}
+
+/// The node's ancestors, nearest first.
+fn ancestors(tx: &Transaction<'_>, id: &str) -> Result<Vec<Node>> {
+    let mut out: Vec<Node> = Vec::new();
+    let mut next = node(tx, id)?.parent;
+    while let Some(p) = next {
+        if out.len() as i64 > MAX_DEPTH {
+            return Err(Error::Internal(format!("classification {id} has a cycle above it")));
+        }
+        let n = node(tx, &p)?;
+        next = n.parent.clone();
+        out.push(n);
+    }
+    Ok(out)
+}
+
+/// Checks that every id names a node; the first that does not is Invalid on `field`.
+pub(crate) fn ensure_nodes(tx: &Transaction<'_>, field: &str, ids: &[String]) -> Result<()> {
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM classifications WHERE id = ?")?;
+    for id in ids {
+        if !stmt.exists([id])? {
+            return Err(Error::invalid(field, format!("no classification {id}")));
+        }
+    }
+    Ok(())
+}
+
+fn kind(v: Option<&str>) -> Result<String> {
+    validate::code("kind", v.unwrap_or(""), MAX_KIND)
+}
+
+impl Cms {
+    /// A new node under `parentId` ("0" or absent: at the top); the answer is its id.
+    pub fn create_classification(&self, input: ClassificationInput) -> Result<String> {
+        let kind = kind(input.kind.as_deref())?;
+        let title = validate::text("title", input.title.as_deref().unwrap_or(""), MAX_TEXT)?;
+        self.db.write(|tx| {
+            let parent = input.parent_id.filter(|p| p != ROOT);
+            if let Some(p) = &parent {
+                if ancestors(tx, p)?.len() as i64 + 2 > MAX_DEPTH {
+                    return Err(Error::invalid("parentId", format!("the tree is at most {MAX_DEPTH} deep")));
+                }
+            }
+            let id = new_id();
+            tx.prepare_cached(
+                "INSERT INTO classifications(id, parent_id, kind, title, sort, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(params![id, parent, kind, title, input.sort_num.unwrap_or(0), now_ms()])
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+                {
+                    Error::not_found(Entity::Classification, parent.clone().unwrap_or_default())
+                }
+                e => unique_to_conflict(e, "title", &title),
+            })?;
+            Ok(id)
+        })
+    }
+
+    /// Renames, re-sorts or moves a node (never under itself).
+    pub fn update_classification(&self, patch: ClassificationPatch) -> Result<()> {
+        let id = patch.classification_id.ok_or_else(|| Error::invalid("classificationId", "is required"))?;
+        let title = patch.title.as_deref().map(|t| validate::text("title", t, MAX_TEXT)).transpose()?;
+        self.db.write(|tx| {
+            node(tx, &id)?;
+            if let Some(parent) = patch.parent_id.as_deref() {
+                let parent = Some(parent).filter(|p| *p != ROOT);
+                if let Some(p) = parent {
+                    let above = ancestors(tx, p)?;
+                    if p == id || above.iter().any(|n| n.id == id) {
+                        return Err(Error::invalid("parentId", "a node cannot move under itself"));
+                    }
+                }
+                tx.prepare_cached("UPDATE classifications SET parent_id = ? WHERE id = ?")?
+                    .execute(params![parent, id])
+                    .map_err(|e| unique_to_conflict(e, "title", &id))?;
+            }
+            if let Some(t) = &title {
+                tx.prepare_cached("UPDATE classifications SET title = ? WHERE id = ?")?
+                    .execute(params![t, id])
+                    .map_err(|e| unique_to_conflict(e, "title", t))?;
+            }
+            if let Some(s) = patch.sort_num {
+                tx.prepare_cached("UPDATE classifications SET sort = ? WHERE id = ?")?.execute(params![s, id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Deletes a leaf no resource is classified under; anything else is refused (409) so that no
+    /// resource silently loses its classification.
+    pub fn delete_classification(&self, id: &str) -> Result<()> {
+        self.db.write(|tx| {
+            node(tx, id)?;
+            let children: i64 =
+                tx.query_row("SELECT count(*) FROM classifications WHERE parent_id = ?", [id], |r| r.get(0))?;
+            if children > 0 {
+                return Err(Error::InUse(format!(
+                    "classification {id} has {children} nodes below it; delete them first"
+                )));
+            }
+            let used: i64 =
+                tx.query_row("SELECT count(*) FROM resource_classifications WHERE node_id = ?", [id], |r| r.get(0))?;
+            if used > 0 {
+                return Err(Error::InUse(format!("{used} resources are classified under {id}")));
+            }
+            tx.prepare_cached("DELETE FROM classifications WHERE id = ?")?.execute([id])?;
+            Ok(())
+        })
+    }
+
+    /// Seed 004 §3.8 over the generic tree. parentId "0" is the top of the tree.
+    pub fn query_chapters(&self, q: &ChapterQuery) -> Result<Vec<ClassificationNode>> {
+        let parent_type = q.parent_type.as_deref().ok_or_else(|| Error::invalid("parentType", "is required"))?;
+        if parent_type != "0" && parent_type != "1" {
+            return Err(Error::invalid("parentType", "must be 0 (a textbook id) or 1 (a chapter id)"));
+        }
+        let whole = match q.ret_type.as_deref() {
+            Some("0") => true,
+            Some("1") => false,
+            _ => return Err(Error::invalid("retType", "must be 0 (the whole subtree) or 1 (the children)")),
+        };
+        let parent_id = q.parent_id.clone().ok_or_else(|| Error::invalid("parentId", "is required"))?;
+        self.db.read(|tx| {
+            // The textbook of what is returned, and the queried node's level below it.
+            let (textbook, base_level) = if parent_id == ROOT {
+                (ROOT.to_string(), 1)
+            } else if parent_type == "0" {
+                node(tx, &parent_id)?;
+                (parent_id.clone(), 1)
+            } else {
+                let start = node(tx, &parent_id)?;
+                let above = ancestors(tx, &parent_id)?;
+                match above.iter().position(|n| n.kind != start.kind) {
+                    Some(i) => (above[i].id.clone(), i as i64 + 2),
+                    None => (ROOT.to_string(), above.len() as i64 + 2),
+                }
+            };
+            let top = (parent_id != ROOT).then(|| parent_id.clone());
+            let limit = if whole { MAX_DEPTH } else { 1 };
+            let mut stmt = tx.prepare_cached(
+                "WITH RECURSIVE down(id, parent_id, kind, title, sort, n, path) AS (
+                     SELECT id, parent_id, kind, title, sort, 1, printf('%010d.%s', sort + 1000000000, id)
+                       FROM classifications WHERE coalesce(parent_id, '') = coalesce(?1, '')
+                     UNION ALL
+                     SELECT c.id, c.parent_id, c.kind, c.title, c.sort, down.n + 1,
+                            down.path || '/' || printf('%010d.%s', c.sort + 1000000000, c.id)
+                       FROM classifications c JOIN down ON c.parent_id = down.id WHERE down.n < ?2)
+                 SELECT d.id, coalesce(d.parent_id, '0'), d.kind, d.title, d.sort, d.n,
+                        NOT EXISTS (SELECT 1 FROM classifications c WHERE c.parent_id = d.id)
+                   FROM down d ORDER BY d.path",
+            )?;
+            let rows = stmt
+                .query_map(params![top, limit], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                        r.get::<_, bool>(6)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, parent, kind, title, sort, n, leaf)| {
+                    let level = base_level + n;
+                    ClassificationNode {
+                        chapter_pid: if parent == textbook { ROOT.to_string() } else { parent.clone() },
+                        textbook_id: textbook.clone(),
+                        depth: level,
+                        chapter_level: level,
+                        is_leaf: if leaf { "Y" } else { "N" }.to_string(),
+                        chapter_id: id,
+                        chapter_title: title,
+                        kind,
+                        parent_id: parent,
+                        sort_num: sort,
+                    }
+                })
+                .collect())
+        })
+    }
+}

@@ -1,0 +1,161 @@
+//! The resource library (issue 6) in the core: folder trees, resources and their search index, the classification tree.
+
+use cinedesk_core::library::{
+    ChapterQuery, ClassificationInput, FolderInput, OrderBy, ResourceInput, ResourcePatch, ResourceQuery,
+};
+use cinedesk_core::*;
+
+use super::{cinema_input, spawn_app};
+
+fn admin(app: &super::App) -> Actor {
+    let id = app.cms.create_first_admin("管理员", "admin", "admin-password").unwrap();
+    Actor::User { user_id: id, name: "管理员".into(), admin: true }
+}
+
+fn org_space() -> SpaceRef {
+    SpaceRef { owner_type: Some("2".into()), ..Default::default() }
+}
+
+fn url_resource(title: &str, parent: &str) -> ResourceInput {
+    ResourceInput {
+        title: Some(title.into()),
+        res_form: Some("2".into()),
+        url: Some("https://cdn.example.com/film.mp4".into()),
+        space: org_space(),
+        parent_id: Some(parent.into()),
+        ..Default::default()
+    }
+}
+
+fn search(app: &super::App, actor: &Actor, keyword: &str) -> Vec<String> {
+    let mut q = ResourceQuery::default();
+    q.query.keyword = Some(keyword.into());
+    q.query.order_by = Some(OrderBy::CreateTime.wire().into());
+    app.cms.list_resources(actor, &q).unwrap().product_list.into_iter().map(|p| p.title).collect()
+}
+
+#[test]
+fn folders_nest_move_and_delete_with_their_resources_and_index_rows() {
+    let app = spawn_app();
+    let admin = admin(&app);
+    let folder = |name: &str, parent: &str| {
+        app.cms
+            .create_folder(
+                &admin,
+                FolderInput { space: org_space(), parent_id: Some(parent.into()), dir_name: Some(name.into()) },
+            )
+            .unwrap()
+    };
+    let a = folder("影片素材", "0");
+    let b = folder("海报", &a);
+    let c = folder("2024", &b);
+    let dup = app.cms.create_folder(
+        &admin,
+        FolderInput { space: org_space(), parent_id: Some(a.clone()), dir_name: Some("海报".into()) },
+    );
+    assert!(matches!(dup, Err(Error::Conflict { .. })), "a sibling of the same name is a conflict: {dup:?}");
+    assert!(
+        matches!(app.cms.move_folder(&admin, &a, Some(&c)), Err(Error::Invalid { .. })),
+        "a folder cannot move into its own subtree"
+    );
+    app.cms.create_resource(&admin, url_resource("过山车 roller coaster", &c)).unwrap();
+    app.cms.create_resource(&admin, url_resource("深海 deep sea", &b)).unwrap();
+    assert_eq!(search(&app, &admin, "coaster").len(), 1, "the trigram index finds a new resource");
+
+    let refused = app.cms.delete_folder(&admin, &a, false);
+    assert!(matches!(refused, Err(Error::InUse(_))), "a non-empty folder needs recursive: {refused:?}");
+    app.cms.move_folder(&admin, &c, Some("0")).unwrap();
+    assert_eq!(app.cms.folder(&admin, &c).unwrap().parent_id, "0", "moved to the root");
+    let gone = app.cms.delete_folder(&admin, &a, true).unwrap();
+    assert_eq!((gone.folders, gone.resources), (2, 1), "a and b went, with the one resource in b");
+    assert!(search(&app, &admin, "deep sea").is_empty(), "a cascaded delete leaves no index row behind");
+    assert_eq!(search(&app, &admin, "coaster").len(), 1, "the moved folder kept its resource");
+    app.cms.integrity_check().unwrap();
+}
+
+#[test]
+fn search_follows_updates_and_short_keywords_scan() {
+    let app = spawn_app();
+    let admin = admin(&app);
+    let id = app.cms.create_resource(&admin, url_resource("小学语文《春晓》课件", "0")).unwrap();
+    assert_eq!(search(&app, &admin, "春晓").len(), 1, "two characters: a substring scan");
+    assert_eq!(search(&app, &admin, "《春晓》").len(), 1, "four characters: the trigram index");
+    assert!(search(&app, &admin, "100%").is_empty(), "LIKE wildcards are literal");
+    app.cms
+        .update_resource(
+            &admin,
+            ResourcePatch { res_id: Some(id.clone()), title: Some("静夜思".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert!(search(&app, &admin, "《春晓》").is_empty(), "the old title left the index");
+    assert_eq!(search(&app, &admin, "静夜思").len(), 1, "the new title is in it");
+}
+
+#[test]
+fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
+    let app = spawn_app();
+    let admin = admin(&app);
+    let node = |parent: &str, kind: &str, title: &str| {
+        app.cms
+            .create_classification(ClassificationInput {
+                parent_id: Some(parent.into()),
+                kind: Some(kind.into()),
+                title: Some(title.into()),
+                sort_num: None,
+            })
+            .unwrap()
+    };
+    let period = node("0", "period", "小学");
+    let book = node(&period, "textbook", "语文一年级上册");
+    let unit1 = node(&book, "chapter", "一单元");
+    let lesson = node(&unit1, "chapter", "春晓");
+    let unit2 = node(&book, "chapter", "二单元");
+    let q = |parent_type: &str, parent: &str, ret: &str| {
+        app.cms
+            .query_chapters(&ChapterQuery {
+                parent_type: Some(parent_type.into()),
+                parent_id: Some(parent.into()),
+                ret_type: Some(ret.into()),
+            })
+            .unwrap()
+    };
+    let whole = q("0", &book, "0");
+    let ids: Vec<&str> = whole.iter().map(|n| n.chapter_id.as_str()).collect();
+    assert_eq!(ids, [unit1.as_str(), lesson.as_str(), unit2.as_str()], "depth first, in order");
+    assert_eq!(
+        (whole[0].chapter_pid.as_str(), whole[0].chapter_level, whole[0].is_leaf.as_str()),
+        ("0", 2, "N"),
+        "a unit right below its textbook: pid 0, level 2, as in the seed's example"
+    );
+    assert_eq!((whole[1].chapter_pid.as_str(), whole[1].chapter_level), (unit1.as_str(), 3));
+    assert!(whole.iter().all(|n| n.textbook_id == book), "every chapter names its textbook");
+    let children = q("1", &unit1, "1");
+    assert_eq!((children.len(), children[0].textbook_id.as_str(), children[0].depth), (1, book.as_str(), 3));
+
+    let mut input = url_resource("春晓 朗读", "0");
+    input.chapter_id_list = Some(vec![lesson.clone()]);
+    app.cms.create_resource(&admin, input).unwrap();
+    app.cms.create_resource(&admin, url_resource("无分类", "0")).unwrap();
+    let mut q = ResourceQuery::default();
+    q.query.period_id = Some(period.clone());
+    let page = app.cms.list_resources(&admin, &q).unwrap();
+    assert_eq!(page.total_count, 1, "a period finds what is classified anywhere below it");
+    assert_eq!(page.product_list[0].chapter_id, lesson, "the seed's chapterId is the resource's chapter");
+    assert!(matches!(app.cms.delete_classification(&lesson), Err(Error::InUse(_))), "a node in use is not deleted");
+    assert!(matches!(app.cms.delete_classification(&book), Err(Error::InUse(_))), "nor one with children");
+}
+
+#[test]
+fn a_cinema_space_goes_with_its_cinema() {
+    let app = spawn_app();
+    let admin = admin(&app);
+    let cinema = app.cms.create_cinema(cinema_input("lib_cinema")).unwrap();
+    let space = SpaceRef { owner_type: Some("1".into()), group_id: Some(cinema.clone()), ..Default::default() };
+    let mut input = url_resource("影院海报", "0");
+    input.space = space.clone();
+    app.cms.create_resource(&admin, input).unwrap();
+    app.cms.create_folder(&admin, FolderInput { space, parent_id: None, dir_name: Some("海报".into()) }).unwrap();
+    app.cms.delete_cinemas(&[cinema]).unwrap();
+    assert!(search(&app, &admin, "影院海报").is_empty(), "the cinema's resources went with it");
+    app.cms.integrity_check().unwrap();
+}
