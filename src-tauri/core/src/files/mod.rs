@@ -7,7 +7,7 @@
 //! whole, usable file, never half of each.
 
 mod chunked;
-mod clock;
+pub(crate) mod clock;
 mod ingest;
 mod local;
 mod media;

@@ -232,9 +232,22 @@ impl Cms {
     /// is this server as the client reaches it (`http://host:port`): local mode's `host` is
     /// its PostObject endpoint, and the callback comes back to it.
     pub fn oss_policy(&self, domain: Domain, owner: &str, base_url: &str) -> Result<OssPolicy> {
+        self.post_policy(domain, owner, base_url, false)
+    }
+
+    /// The same policy for this server's own PostObject endpoint, whatever mode is configured
+    /// (seed 003's `local` upload module).
+    pub fn local_post_policy(&self, domain: Domain, owner: &str, base_url: &str) -> Result<OssPolicy> {
+        self.post_policy(domain, owner, base_url, true)
+    }
+
+    fn post_policy(&self, domain: Domain, owner: &str, base_url: &str, local: bool) -> Result<OssPolicy> {
         let base = base_url.trim_end_matches('/');
         let (config, id, secret) = self.db.write(|tx| {
-            let c = read_config(tx)?;
+            let mut c = read_config(tx)?;
+            if local {
+                c.mode = OssMode::Local;
+            }
             let (id, secret) = match c.mode {
                 OssMode::Aliyun => (c.access_key_id.clone(), c.access_key_secret.clone()),
                 OssMode::Local => local_keys(tx)?,
