@@ -298,40 +298,43 @@ impl MovieInput {
     }
 }
 
+/// Creates a film inside a transaction (the VOD flow publishes a video and its film together).
+pub(crate) fn insert_movie(tx: &Transaction<'_>, input: MovieInput) -> Result<String> {
+    let v = validated(tx, input)?;
+    let id = new_id();
+    tx.prepare_cached(
+        "INSERT INTO movies(id, code, name, duration, description, type, category, country, file_id, icon_id,
+         poster_id, schedule_start, schedule_end, online, weixin_url, price, is_hot, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?
+    .execute(params![
+        id,
+        v.code,
+        v.name,
+        v.duration,
+        v.description,
+        v.movie_type,
+        v.categories.join(","),
+        v.country,
+        v.file_id,
+        v.icon_id,
+        v.poster_id,
+        v.schedule_start,
+        v.schedule_end,
+        v.online,
+        v.weixin_url,
+        v.price,
+        v.is_hot,
+        now_ms()
+    ])
+    .map_err(|e| unique_to_conflict(e, "movieCode", &v.code))?;
+    write_categories(tx, &id, &v.categories)?;
+    Ok(id)
+}
+
 impl Cms {
     pub fn create_movie(&self, input: MovieInput) -> Result<String> {
-        self.db.write(|tx| {
-            let v = validated(tx, input)?;
-            let id = new_id();
-            tx.prepare_cached(
-                "INSERT INTO movies(id, code, name, duration, description, type, category, country, file_id, icon_id,
-                 poster_id, schedule_start, schedule_end, online, weixin_url, price, is_hot, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )?
-            .execute(params![
-                id,
-                v.code,
-                v.name,
-                v.duration,
-                v.description,
-                v.movie_type,
-                v.categories.join(","),
-                v.country,
-                v.file_id,
-                v.icon_id,
-                v.poster_id,
-                v.schedule_start,
-                v.schedule_end,
-                v.online,
-                v.weixin_url,
-                v.price,
-                v.is_hot,
-                now_ms()
-            ])
-            .map_err(|e| unique_to_conflict(e, "movieCode", &v.code))?;
-            write_categories(tx, &id, &v.categories)?;
-            Ok(id)
-        })
+        self.db.write(|tx| insert_movie(tx, input))
     }
 
     pub fn update_movie(&self, id: &str, patch: MovieInput) -> Result<()> {
