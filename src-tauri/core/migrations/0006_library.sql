@@ -59,6 +59,9 @@ CREATE INDEX disk_resources_created ON disk_resources(created_at, seq);
 CREATE INDEX disk_resources_length ON disk_resources(file_length, seq);
 CREATE INDEX disk_resources_score ON disk_resources(score, seq);
 CREATE INDEX disk_resources_space ON disk_resources(owner_type, owner_id, folder_id);
+-- Narrow rows to check a match's space and kind without reading the whole resource: counting
+-- a keyword's thousands of matches reads this instead of the table.
+CREATE INDEX disk_resources_visibility ON disk_resources(seq, owner_type, owner_id, res_type);
 CREATE INDEX disk_resources_folder ON disk_resources(folder_id) WHERE folder_id IS NOT NULL;
 CREATE INDEX disk_resources_fid ON disk_resources(fid) WHERE fid IS NOT NULL;
 
@@ -78,6 +81,57 @@ CREATE TRIGGER disk_resources_fts_update AFTER UPDATE OF title, keyword, intro O
     INSERT INTO disk_resources_fts(disk_resources_fts, rowid, title, keyword, intro)
         VALUES ('delete', OLD.seq, OLD.title, OLD.keyword, OLD.intro);
     INSERT INTO disk_resources_fts(rowid, title, keyword, intro) VALUES (NEW.seq, NEW.title, NEW.keyword, NEW.intro);
+END;
+
+-- Resources per space and kind, kept by trigger: the totalCount of a listing without keyword,
+-- classification or folder is a sum over a few rows instead of a count over the library.
+CREATE TABLE disk_counts (
+    owner_type  INTEGER NOT NULL,
+    owner_id    TEXT NOT NULL,
+    res_type    INTEGER NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (owner_type, owner_id, res_type)
+) WITHOUT ROWID;
+CREATE TRIGGER disk_counts_insert AFTER INSERT ON disk_resources BEGIN
+    INSERT OR IGNORE INTO disk_counts(owner_type, owner_id, res_type, n) VALUES (NEW.owner_type, NEW.owner_id, NEW.res_type, 0);
+    UPDATE disk_counts SET n = n + 1 WHERE owner_type = NEW.owner_type AND owner_id = NEW.owner_id AND res_type = NEW.res_type;
+END;
+CREATE TRIGGER disk_counts_delete AFTER DELETE ON disk_resources BEGIN
+    UPDATE disk_counts SET n = n - 1 WHERE owner_type = OLD.owner_type AND owner_id = OLD.owner_id AND res_type = OLD.res_type;
+END;
+CREATE TRIGGER disk_counts_update AFTER UPDATE OF owner_type, owner_id, res_type ON disk_resources BEGIN
+    UPDATE disk_counts SET n = n - 1 WHERE owner_type = OLD.owner_type AND owner_id = OLD.owner_id AND res_type = OLD.res_type;
+    INSERT OR IGNORE INTO disk_counts(owner_type, owner_id, res_type, n) VALUES (NEW.owner_type, NEW.owner_id, NEW.res_type, 0);
+    UPDATE disk_counts SET n = n + 1 WHERE owner_type = NEW.owner_type AND owner_id = NEW.owner_id AND res_type = NEW.res_type;
+END;
+
+-- Two-character keywords (a Chinese word is often two) are below the trigram index's reach:
+-- the distinct character pairs of each title and keyword list are indexed here, by trigger.
+-- (The intro is searched from three characters on.) disk_numbers counts positions in a text.
+CREATE TABLE disk_numbers (n INTEGER PRIMARY KEY);
+INSERT INTO disk_numbers(n) WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 300) SELECT n FROM c;
+CREATE TABLE disk_resource_bigrams (
+    gram  TEXT NOT NULL,
+    seq   INTEGER NOT NULL,
+    PRIMARY KEY (gram, seq)
+) WITHOUT ROWID;
+CREATE TRIGGER disk_bigrams_insert AFTER INSERT ON disk_resources BEGIN
+    INSERT OR IGNORE INTO disk_resource_bigrams(gram, seq)
+        SELECT lower(substr(NEW.title, n, 2)), NEW.seq FROM disk_numbers WHERE n < length(NEW.title)
+        UNION SELECT lower(substr(NEW.keyword, n, 2)), NEW.seq FROM disk_numbers WHERE n < length(NEW.keyword);
+END;
+CREATE TRIGGER disk_bigrams_delete AFTER DELETE ON disk_resources BEGIN
+    DELETE FROM disk_resource_bigrams WHERE seq = OLD.seq AND gram IN (
+        SELECT lower(substr(OLD.title, n, 2)) FROM disk_numbers WHERE n < length(OLD.title)
+        UNION SELECT lower(substr(OLD.keyword, n, 2)) FROM disk_numbers WHERE n < length(OLD.keyword));
+END;
+CREATE TRIGGER disk_bigrams_update AFTER UPDATE OF title, keyword ON disk_resources BEGIN
+    DELETE FROM disk_resource_bigrams WHERE seq = OLD.seq AND gram IN (
+        SELECT lower(substr(OLD.title, n, 2)) FROM disk_numbers WHERE n < length(OLD.title)
+        UNION SELECT lower(substr(OLD.keyword, n, 2)) FROM disk_numbers WHERE n < length(OLD.keyword));
+    INSERT OR IGNORE INTO disk_resource_bigrams(gram, seq)
+        SELECT lower(substr(NEW.title, n, 2)), NEW.seq FROM disk_numbers WHERE n < length(NEW.title)
+        UNION SELECT lower(substr(NEW.keyword, n, 2)), NEW.seq FROM disk_numbers WHERE n < length(NEW.keyword);
 END;
 
 -- One mark per rater and resource; score above is their average.

@@ -50,6 +50,7 @@ fn configure(conn: &Connection) -> Result<()> {
          PRAGMA temp_store = MEMORY;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
+    rusqlite::vtab::array::load_module(conn)?;
     Ok(())
 }
 
@@ -126,6 +127,7 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;")?;
         conn.set_prepared_statement_cache_capacity(64);
+        rusqlite::vtab::array::load_module(&conn)?;
         Ok(conn)
     }
 

@@ -4,7 +4,11 @@
 //! as many rows as it shows. A keyword of three characters or more goes through the trigram
 //! index; a shorter one (a two-character Chinese word) is a substring scan of the three texts.
 
-use rusqlite::types::Value;
+use std::rc::Rc;
+
+use rusqlite::types::{ToSqlOutput, Value};
+use rusqlite::vtab::array::Array;
+use rusqlite::ToSql;
 use serde::{Deserialize, Serialize};
 
 use super::folders;
@@ -217,17 +221,33 @@ fn number(field: &str, v: Option<&str>, default: u32, range: std::ops::RangeIncl
     }
 }
 
+/// A query parameter: a value, or a set of rowids for `rarray(?)`.
+#[derive(Clone)]
+enum Param {
+    V(Value),
+    A(Array),
+}
+
+impl ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        match self {
+            Param::V(v) => v.to_sql(),
+            Param::A(a) => a.to_sql(),
+        }
+    }
+}
+
 /// SQL conditions and their parameters, joined by AND.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Conditions {
     clauses: Vec<String>,
-    params: Vec<Value>,
+    params: Vec<Param>,
 }
 
 impl Conditions {
     fn add(&mut self, clause: impl Into<String>, params: impl IntoIterator<Item = Value>) {
         self.clauses.push(clause.into());
-        self.params.extend(params);
+        self.params.extend(params.into_iter().map(Param::V));
     }
 
     fn sql(&self) -> String {
@@ -239,29 +259,89 @@ impl Conditions {
     }
 }
 
-/// Substring search in title, keyword and intro.
-fn keyword_filter(c: &mut Conditions, keyword: &str) {
-    if keyword.chars().count() >= 3 {
-        // A quoted FTS5 string is one phrase: with the trigram tokenizer, a substring match in
-        // any of the three columns, case-insensitive.
-        let phrase = format!("\"{}\"", keyword.replace('"', "\"\""));
-        c.add(
-            "r.seq IN (SELECT rowid FROM disk_resources_fts WHERE disk_resources_fts MATCH ?)",
-            [Value::Text(phrase)],
-        );
-    } else {
-        let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        let like = Value::Text(format!("%{escaped}%"));
-        c.add(
-            "(r.title LIKE ? ESCAPE '\\' OR r.keyword LIKE ? ESCAPE '\\' OR r.intro LIKE ? ESCAPE '\\')",
-            [like.clone(), like.clone(), like],
-        );
+/// The resources whose texts hold `keyword`, found once per request: three characters or
+/// more in title, keyword and intro through the trigram index, two characters in title and
+/// keyword through the pair index. A single character is None: a substring scan (see
+/// [`scan_filter`]).
+fn keyword_matches(tx: &rusqlite::Transaction<'_>, keyword: &str) -> Result<Option<Vec<i64>>> {
+    let (sql, arg) = match keyword.chars().count() {
+        // A quoted FTS5 string is one phrase: with the trigram tokenizer, a case-insensitive
+        // substring match in any of the three columns.
+        n if n >= 3 => (
+            "SELECT rowid FROM disk_resources_fts WHERE disk_resources_fts MATCH ?",
+            format!("\"{}\"", keyword.replace('"', "\"\"")),
+        ),
+        2 => ("SELECT seq FROM disk_resource_bigrams WHERE gram = lower(?)", keyword.to_string()),
+        _ => return Ok(None),
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
+    let seqs = stmt.query_map([arg], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(seqs))
+}
+
+/// Sorted, without repeats, for binary search and intersection.
+fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The rows in both sorted sets.
+fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::with_capacity(a.len().min(b.len())));
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The resources classified at `node` or anywhere below it.
+fn classified_under(tx: &rusqlite::Transaction<'_>, node: &str) -> Result<Vec<i64>> {
+    let mut stmt = tx.prepare_cached(
+        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT k.id FROM classifications k JOIN sub ON k.parent_id = sub.id)
+         SELECT rc.resource_seq FROM sub JOIN resource_classifications rc ON rc.node_id = sub.id",
+    )?;
+    let seqs = stmt.query_map([node], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(seqs)
+}
+
+/// A one-character keyword: a substring scan of the three texts.
+fn scan_filter(c: &mut Conditions, keyword: &str) {
+    let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let like = Value::Text(format!("%{escaped}%"));
+    c.add(
+        "(r.title LIKE ? ESCAPE '\\' OR r.keyword LIKE ? ESCAPE '\\' OR r.intro LIKE ? ESCAPE '\\')",
+        [like.clone(), like.clone(), like],
+    );
+}
+
+/// The index each order walks (see migration 0006).
+fn order_index(order: OrderBy) -> &'static str {
+    match order {
+        OrderBy::ViewCount => "disk_resources_views",
+        OrderBy::DownCount => "disk_resources_downs",
+        OrderBy::CreateTime => "disk_resources_created",
+        OrderBy::FileLength => "disk_resources_length",
+        OrderBy::Marks => "disk_resources_score",
     }
 }
 
 impl Cms {
     /// Seed 004 §3.9. Without a space the page covers every space the caller may see; with
     /// `ownerType` (and its id) one space; with `parentId` too, one folder of it.
+    ///
+    /// The count comes first: from the per-space counts when only spaces and kinds filter,
+    /// else over the matches. It then picks the cheaper way to the page: walking the order's
+    /// index and skipping non-matches (when matches are common, about window × total / count
+    /// rows), or sorting the matches (when they are few, about count rows).
     pub fn list_resources(&self, actor: &Actor, q: &ResourceQuery) -> Result<ResourcePage> {
         let cur_page = number("curPage", q.page.cur_page.as_deref(), 1, 1..=1_000_000)?;
         let per_page = number("numPerPage", q.page.num_per_page.as_deref(), 10, 1..=MAX_LIMIT)?;
@@ -279,10 +359,12 @@ impl Cms {
         .into_iter()
         .filter_map(|(f, v)| v.map(|v| (f, v)))
         .collect();
+        let keyword = q.query.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty());
         self.db.read(|tx| {
-            let mut c = Conditions::default();
+            // Conditions on spaces and kinds, which the per-space counts can answer …
+            let mut spaces = Conditions::default();
             if let Some((clause, param)) = visible_sql(actor, "r") {
-                c.add(clause, [Value::Text(param)]);
+                spaces.add(clause, [Value::Text(param)]);
             }
             let folder = q.query.parent_id.as_deref();
             if folder.is_some() || !q.query.space.is_empty() {
@@ -291,48 +373,110 @@ impl Cms {
                     None => resolve_space(tx, actor, &q.query.space)?,
                 };
                 require_read(actor, &space)?;
-                c.add(
+                spaces.add(
                     "r.owner_type = ? AND r.owner_id = ?",
                     [Value::Integer(space.owner_type.code()), Value::Text(space.owner_id)],
                 );
-                if let Some(f) = folder {
-                    let f = if f == ROOT { Value::Null } else { Value::Text(f.to_string()) };
-                    c.add("r.folder_id IS ?", [f]);
-                }
             }
             if res_type > 0 {
-                c.add("r.res_type = ?", [Value::Integer(res_type as i64)]);
+                spaces.add("r.res_type = ?", [Value::Integer(res_type as i64)]);
             }
-            if let Some(k) = q.query.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
-                keyword_filter(&mut c, k);
+            // … and the rest.
+            let mut c = spaces.clone();
+            if let Some(f) = folder {
+                let f = if f == ROOT { Value::Null } else { Value::Text(f.to_string()) };
+                c.add("r.folder_id IS ?", [f]);
+            }
+            // The candidates: resources matching the keyword and under every classification node
+            // asked for, as one sorted set (None: no such filter).
+            let mut set: Option<Vec<i64>> = None;
+            match keyword.map(|k| keyword_matches(tx, k)).transpose()?.flatten() {
+                Some(m) => set = Some(sorted(m)),
+                None => {
+                    if let Some(k) = keyword {
+                        scan_filter(&mut c, k);
+                    }
+                }
             }
             for (field, id) in nodes {
                 super::classification::ensure_nodes(tx, field, std::slice::from_ref(id))?;
-                // Classified at the node or anywhere below it.
-                c.add(
-                    "EXISTS (SELECT 1 FROM resource_classifications rc WHERE rc.resource_seq = r.seq AND rc.node_id IN (
-                         WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL
-                             SELECT k.id FROM classifications k JOIN sub ON k.parent_id = sub.id)
-                         SELECT id FROM sub))",
-                    [Value::Text(id.clone())],
-                );
+                let under = sorted(classified_under(tx, id)?);
+                set = Some(match set {
+                    Some(s) => intersect(&s, &under),
+                    None => under,
+                });
             }
-            let where_sql = c.sql();
-            let total: i64 = tx
-                .prepare_cached(&format!("SELECT count(*) FROM disk_resources r{where_sql}"))?
-                .query_row(rusqlite::params_from_iter(c.params.iter()), |r| r.get(0))?;
-            let mut params = c.params.clone();
-            params.push(Value::Integer(per_page as i64));
-            params.push(Value::Integer((cur_page as i64 - 1) * per_page as i64));
+            let all: i64 =
+                tx.prepare_cached("SELECT coalesce(sum(n), 0) FROM disk_counts")?.query_row([], |r| r.get(0))?;
+            let count = |sql: String, params: &[Param]| -> Result<i64> {
+                Ok(tx.prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0))?)
+            };
+            let with_set = |set: &[i64], c: &Conditions| -> Vec<Param> {
+                let mut p = vec![Param::A(Rc::new(set.iter().map(|s| Value::Integer(*s)).collect()))];
+                p.extend(c.params.iter().cloned());
+                p
+            };
+            const FROM_SET: &str = "FROM rarray(?) a JOIN disk_resources r ON r.seq = a.value";
+            let total = match &set {
+                // The set is the answer when nothing else narrows it.
+                Some(s) if c.clauses.is_empty() => s.len() as i64,
+                Some(s) => count(format!("SELECT count(*) {FROM_SET}{}", c.sql()), &with_set(s, &c))?,
+                None if c.clauses.len() == spaces.clauses.len() => {
+                    count(format!("SELECT coalesce(sum(n), 0) FROM disk_counts r{}", c.sql()), &c.params)?
+                }
+                None => count(format!("SELECT count(*) FROM disk_resources r{}", c.sql()), &c.params)?,
+            };
+            let window = cur_page as usize * per_page as usize;
+            let offset = window - per_page as usize;
+            if total as usize <= offset {
+                return Ok(ResourcePage { total_count: total as u64, product_list: Vec::new() });
+            }
+            // Walking the order's index visits about window × all / total rows; sorting the
+            // candidates handles about total (fetch, then sort): take the cheaper.
             let col = order.column();
-            let mut stmt = tx.prepare_cached(&format!(
-                "{}{where_sql} ORDER BY r.{col} DESC, r.seq DESC LIMIT ? OFFSET ?",
-                select_sql()
-            ))?;
-            let rows =
-                stmt.query_map(rusqlite::params_from_iter(params.iter()), from_row)?.collect::<Result<Vec<_>, _>>()?;
-            let mut products = Vec::with_capacity(rows.len());
-            for (seq, mut res) in rows {
+            let walk = window as f64 * all as f64 / total.max(1) as f64 <= 2.0 * total as f64;
+            let mut page: Vec<i64> = Vec::with_capacity(per_page as usize);
+            if walk {
+                let sql = format!(
+                    "SELECT r.seq FROM disk_resources r INDEXED BY {}{} ORDER BY r.{col} DESC, r.seq DESC",
+                    order_index(order),
+                    c.sql()
+                );
+                let mut stmt = tx.prepare_cached(&sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(c.params.iter()))?;
+                let mut seen = 0usize;
+                while let Some(row) = rows.next()? {
+                    let seq: i64 = row.get(0)?;
+                    if set.as_ref().is_some_and(|s| s.binary_search(&seq).is_err()) {
+                        continue;
+                    }
+                    seen += 1;
+                    if seen > offset {
+                        page.push(seq);
+                        if seen == window {
+                            break;
+                        }
+                    }
+                }
+            } else {
+                let (sql, params) = match &set {
+                    Some(s) => (format!("SELECT r.seq, r.{col} {FROM_SET}{}", c.sql()), with_set(s, &c)),
+                    None => (format!("SELECT r.seq, +r.{col} FROM disk_resources r{}", c.sql()), c.params.clone()),
+                };
+                let mut stmt = tx.prepare_cached(&sql)?;
+                let mut keyed = stmt
+                    .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                        Ok((r.get::<_, f64>(1)?, r.get::<_, i64>(0)?))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                // Descending by the order's value, then newest first, as the index walk would.
+                keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+                page.extend(keyed.into_iter().skip(offset).take(per_page as usize).map(|(_, seq)| seq));
+            }
+            let mut stmt = tx.prepare_cached(&format!("{} WHERE r.seq = ?", select_sql()))?;
+            let mut products = Vec::with_capacity(page.len());
+            for seq in page {
+                let (seq, mut res) = stmt.query_row([seq], from_row)?;
                 complete(tx, seq, &mut res)?;
                 products.push(Product::from(res));
             }
