@@ -873,3 +873,11 @@ async fn seat_qr_code_png_and_svg_follow_the_template() {
     let (status, body) = app.put("/cms/settings", json!({"qrUrlTemplate": "https://no-scene"})).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("qrUrlTemplate")));
 }
+
+// The resource library, upload tokens and VOD flows (issue 6) have their own modules.
+#[path = "api/library.rs"]
+mod library;
+#[path = "api/upload_tokens.rs"]
+mod upload_tokens;
+#[path = "api/vod_flow.rs"]
+mod vod_flow;

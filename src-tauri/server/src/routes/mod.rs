@@ -1,14 +1,18 @@
 //! The route table of seed 000, grouped by the capability each group needs.
 
 mod api_keys;
+mod caller;
 mod cinemas;
 mod enums;
 mod halls;
 mod models;
 mod movies;
+mod onlinedisk_library;
 mod session;
+mod upload_tokens;
 mod users;
 mod vod;
+mod vod_flow;
 mod vr_clients;
 
 use axum::routing::get;
@@ -51,7 +55,12 @@ pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
         .merge(session::public_routes())
         // The COMS channel authenticates users and signed machine clients itself.
         .merge(crate::coms::routes())
-        .merge(guarded(&app, Capability::ManageApiKeys, api_keys::routes()))
+        // The resource library, seed-003 upload tokens and seed-001 VOD flows authenticate
+        // users and signed machine clients themselves (routes/caller.rs).
+        .merge(onlinedisk_library::routes())
+        .merge(upload_tokens::routes())
+        .merge(vod_flow::routes())
+        .merge(guarded(&app, Capability::ManageApiKeys, api_keys::routes().merge(upload_tokens::admin_routes())))
         .merge(guarded(&app, Capability::Operate, operate))
         .merge(guarded(&app, Capability::ManageUsers, users::routes()))
         .merge(guarded(&app, Capability::ManageEnums, enums::write_routes()))
