@@ -164,6 +164,14 @@ CREATE TABLE resource_classifications (
     PRIMARY KEY (node_id, resource_seq)
 ) WITHOUT ROWID;
 CREATE INDEX resource_classifications_resource ON resource_classifications(resource_seq, position);
+-- Every node a resource is under: its own nodes and all their ancestors (kept by the core when
+-- a resource is classified or a node moves), so "under this node" is one index range.
+CREATE TABLE resource_ancestry (
+    node_id       TEXT NOT NULL,
+    resource_seq  INTEGER NOT NULL REFERENCES disk_resources(seq) ON DELETE CASCADE,
+    PRIMARY KEY (node_id, resource_seq)
+) WITHOUT ROWID;
+CREATE INDEX resource_ancestry_resource ON resource_ancestry(resource_seq);
 
 -- A space goes with its owner.
 CREATE TRIGGER disk_spaces_of_cinema AFTER DELETE ON cinemas BEGIN

@@ -121,6 +121,30 @@ pub(crate) fn ensure_nodes(tx: &Transaction<'_>, field: &str, ids: &[String]) ->
     Ok(())
 }
 
+/// Recomputes the nodes resource `seq` is under: its own and all their ancestors.
+pub(crate) fn rebuild_ancestry(tx: &Transaction<'_>, seq: i64) -> Result<()> {
+    tx.prepare_cached("DELETE FROM resource_ancestry WHERE resource_seq = ?")?.execute([seq])?;
+    let own: Vec<String> = tx
+        .prepare_cached("SELECT node_id FROM resource_classifications WHERE resource_seq = ?")?
+        .query_map([seq], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut parent = tx.prepare_cached("SELECT parent_id FROM classifications WHERE id = ?")?;
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO resource_ancestry(node_id, resource_seq) VALUES (?, ?)")?;
+    for node in own {
+        let mut next = Some(node);
+        let mut steps = 0;
+        while let Some(n) = next {
+            if insert.execute(params![n, seq])? == 0 || steps > MAX_DEPTH {
+                break; // reached from another of its nodes already: the rest is in
+            }
+            next = parent.query_row([&n], |r| r.get::<_, Option<String>>(0)).optional()?.flatten();
+            steps += 1;
+        }
+    }
+    Ok(())
+}
+
 fn kind(v: Option<&str>) -> Result<String> {
     validate::code("kind", v.unwrap_or(""), MAX_KIND)
 }
@@ -171,6 +195,14 @@ impl Cms {
                 tx.prepare_cached("UPDATE classifications SET parent_id = ? WHERE id = ?")?
                     .execute(params![parent, id])
                     .map_err(|e| unique_to_conflict(e, "title", &id))?;
+                // The resources under the moved subtree are now under other ancestors.
+                let moved: Vec<i64> = tx
+                    .prepare_cached("SELECT resource_seq FROM resource_ancestry WHERE node_id = ?")?
+                    .query_map([&id], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?;
+                for seq in moved {
+                    rebuild_ancestry(tx, seq)?;
+                }
             }
             if let Some(t) = &title {
                 tx.prepare_cached("UPDATE classifications SET title = ? WHERE id = ?")?

@@ -303,12 +303,9 @@ fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
     out
 }
 
-/// The resources classified at `node` or anywhere below it.
+/// The resources classified at `node` or anywhere below it (in rowid order).
 fn classified_under(tx: &rusqlite::Transaction<'_>, node: &str) -> Result<Vec<i64>> {
-    let mut stmt = tx.prepare_cached(
-        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT k.id FROM classifications k JOIN sub ON k.parent_id = sub.id)
-         SELECT rc.resource_seq FROM sub JOIN resource_classifications rc ON rc.node_id = sub.id",
-    )?;
+    let mut stmt = tx.prepare_cached("SELECT resource_seq FROM resource_ancestry WHERE node_id = ?")?;
     let seqs = stmt.query_map([node], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(seqs)
 }

@@ -363,7 +363,7 @@ fn write_nodes(tx: &Transaction<'_>, seq: i64, nodes: &[(String, String)]) -> Re
     for (i, (_, id)) in nodes.iter().enumerate() {
         stmt.execute(params![id, seq, i as i64])?;
     }
-    Ok(())
+    super::classification::rebuild_ancestry(tx, seq)
 }
 
 /// What a resource's content is: (fid, url, file name, ext, length, mime).

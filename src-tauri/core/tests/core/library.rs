@@ -141,6 +141,17 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
     let page = app.cms.list_resources(&admin, &q).unwrap();
     assert_eq!(page.total_count, 1, "a period finds what is classified anywhere below it");
     assert_eq!(page.product_list[0].chapter_id, lesson, "the seed's chapterId is the resource's chapter");
+    let period2 = node("0", "period", "初中");
+    app.cms
+        .update_classification(cinedesk_core::library::ClassificationPatch {
+            classification_id: Some(book.clone()),
+            parent_id: Some(period2.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(app.cms.list_resources(&admin, &q).unwrap().total_count, 0, "the book moved out of the old period");
+    q.query.period_id = Some(period2.clone());
+    assert_eq!(app.cms.list_resources(&admin, &q).unwrap().total_count, 1, "and its resources with it");
     assert!(matches!(app.cms.delete_classification(&lesson), Err(Error::InUse(_))), "a node in use is not deleted");
     assert!(matches!(app.cms.delete_classification(&book), Err(Error::InUse(_))), "nor one with children");
 }
