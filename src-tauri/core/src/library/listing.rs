@@ -413,7 +413,8 @@ impl Cms {
                 p.extend(c.params.iter().cloned());
                 p
             };
-            const FROM_SET: &str = "FROM rarray(?) a JOIN disk_resources r ON r.seq = a.value";
+            // CROSS JOIN keeps the set as the outer loop: the planner knows nothing of its size.
+            const FROM_SET: &str = "FROM rarray(?) a CROSS JOIN disk_resources r ON r.seq = a.value";
             let total = match &set {
                 // The set is the answer when nothing else narrows it.
                 Some(s) if c.clauses.is_empty() => s.len() as i64,
