@@ -12,6 +12,7 @@ packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver fonts-noto-cjk chromium
+  zbar-tools poppler-utils ffmpeg wrk
 )
 missing=()
 for p in "${packages[@]}"; do

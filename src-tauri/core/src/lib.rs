@@ -35,7 +35,7 @@ pub use error::{Entity, Error, Result};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
 pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
-pub use outbox::{ComsMessage, MessageType};
+pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
@@ -76,6 +76,12 @@ impl Cms {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Whether a read call would start at once rather than wait for a free connection. Async
+    /// adapters use it to run short reads in place, saving two thread switches per request.
+    pub fn read_ready(&self) -> bool {
+        self.db.reader_ready()
     }
 
     /// Runs SQLite's integrity check; `Ok(())` means the file is sound.

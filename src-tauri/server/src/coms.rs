@@ -5,13 +5,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::body::Bytes;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
-use cinedesk_core::{Capability, ComsMessage, Error};
+use axum::Router;
+use cinedesk_core::{Capability, Error};
 use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use tokio::sync::Notify;
@@ -34,17 +35,25 @@ pub struct Channel {
     notify: Notify,
     /// Set when the queue changed (a new message, an ack) since `head` was read.
     stale: AtomicBool,
-    head: tokio::sync::Mutex<Option<Option<ComsMessage>>>,
+    head: tokio::sync::Mutex<Option<Option<Head>>>,
+}
+
+/// A queue head ready to send: its id, and its JSON shared by every connection that sends it.
+#[derive(Clone)]
+struct Head {
+    id: String,
+    json: Bytes,
 }
 
 impl Channel {
     /// The head of the queue, read again only if it may have changed.
-    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<ComsMessage>> {
+    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<Head>> {
         let mut head = self.head.lock().await;
         // Cleared before reading: a change committed during the read marks it stale again.
         if self.stale.swap(false, Ordering::SeqCst) || head.is_none() {
             let c = cinema.to_string();
-            *head = Some(s.run(move |cms| cms.next_message(&c)).await?);
+            let wire = s.read(move |cms| cms.next_wire_message(&c)).await?;
+            *head = Some(wire.map(|m| Head { id: m.message_id, json: Bytes::from(m.json) }));
         }
         Ok(head.clone().flatten())
     }
@@ -82,7 +91,10 @@ pub fn routes() -> Router<AppState> {
 /// cinema (seed 004 §2.2). The signed `user-params` must be the query actually sent.
 async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: &str) -> ApiResult<()> {
     if let Some(token) = bearer(headers) {
-        let principal = s.run(move |cms| cms.authenticate(&token)).await?;
+        let principal = match s.cms.cached_principal(&token) {
+            Some(p) => p,
+            None => s.run(move |cms| cms.authenticate(&token)).await?,
+        };
         return Ok(principal.require(Capability::Operate)?);
     }
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
@@ -137,7 +149,7 @@ async fn long_poll(
         tokio::pin!(notified);
         notified.as_mut().enable();
         if let Some(message) = channel.head(&s, &cinema).await? {
-            return Ok(Json(message).into_response());
+            return Ok(([(header::CONTENT_TYPE, "application/json")], message.json).into_response());
         }
         tokio::select! {
             _ = &mut notified => {}
@@ -178,12 +190,12 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
         let c = cinema.clone();
         s.run(move |cms| cms.mark_coms_seen(&c)).await?;
         let head = channel.head(&s, &cinema).await?;
-        if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.message_id.as_str())) {
-            let text = serde_json::to_string(&m).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-            if socket.send(Message::Text(text.into())).await.is_err() {
+        if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.id.as_str())) {
+            let text = Utf8Bytes::try_from(m.json).map_err(|e| ApiError::Core(Error::Internal(e.to_string())))?;
+            if socket.send(Message::Text(text)).await.is_err() {
                 return Ok(());
             }
-            sent = Some(m.message_id);
+            sent = Some(m.id);
         }
         tokio::select! {
             _ = &mut notified => {}

@@ -23,7 +23,7 @@ async fn create(State(s): State<AppState>, PathParam(cinema): PathParam<String>)
 }
 
 async fn list(State(s): State<AppState>, PathParam(cinema): PathParam<String>) -> ApiResult<Json<Page<ApiKeyInfo>>> {
-    let keys = s.run(move |cms| cms.list_api_keys(&cinema)).await?;
+    let keys = s.read(move |cms| cms.list_api_keys(&cinema)).await?;
     Ok(Json(Page { total_count: keys.len() as u64, item_list: keys }))
 }
 

@@ -31,11 +31,11 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<C
         name: q.one("name"),
         paging: q.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_cinemas(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_cinemas(&query)).await?))
 }
 
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Cinema>> {
-    Ok(Json(s.run(move |cms| cms.get_cinema(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_cinema(&id)).await?))
 }
 
 async fn update(

@@ -42,7 +42,7 @@ async fn put_settings(State(s): State<AppState>, JsonBody(body): JsonBody<Settin
 }
 
 async fn all(State(s): State<AppState>) -> ApiResult<Json<SysEnums>> {
-    Ok(Json(s.run(|cms| cms.sys_enums()).await?))
+    Ok(Json(s.read(|cms| cms.sys_enums()).await?))
 }
 
 #[derive(Deserialize)]

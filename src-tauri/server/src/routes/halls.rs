@@ -29,11 +29,11 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<H
         hall_code: q.one("hall_code"),
         paging: q.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_halls(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_halls(&query)).await?))
 }
 
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Hall>> {
-    Ok(Json(s.run(move |cms| cms.get_hall(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_hall(&id)).await?))
 }
 
 async fn update(

@@ -36,7 +36,7 @@ async fn create_hmd(State(s): State<AppState>, JsonBody(input): JsonBody<HmdMode
 
 async fn list_hmd(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<HmdModel>>> {
     let query = model_query(&q)?;
-    Ok(Json(s.run(move |cms| cms.list_hmd_models(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_hmd_models(&query)).await?))
 }
 
 async fn update_hmd(
@@ -61,7 +61,7 @@ async fn create_seat(State(s): State<AppState>, JsonBody(input): JsonBody<SeatMo
 
 async fn list_seat(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<SeatModel>>> {
     let query = model_query(&q)?;
-    Ok(Json(s.run(move |cms| cms.list_seat_models(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_seat_models(&query)).await?))
 }
 
 async fn update_seat(

@@ -44,7 +44,7 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<M
 }
 
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Movie>> {
-    Ok(Json(s.run(move |cms| cms.get_movie(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_movie(&id)).await?))
 }
 
 async fn update(

@@ -34,7 +34,7 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<U
 }
 
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<User>> {
-    Ok(Json(s.run(move |cms| cms.get_user(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_user(&id)).await?))
 }
 
 async fn update(

@@ -35,7 +35,7 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<V
 }
 
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VodTask>> {
-    Ok(Json(s.run(move |cms| cms.get_vod_task(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_vod_task(&id)).await?))
 }
 
 #[derive(Deserialize)]

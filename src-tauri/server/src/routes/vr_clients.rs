@@ -54,11 +54,11 @@ async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<V
         status,
         paging: q.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_vr_clients(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_vr_clients(&query)).await?))
 }
 
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VrClient>> {
-    Ok(Json(s.run(move |cms| cms.get_vr_client(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_vr_client(&id)).await?))
 }
 
 async fn update(
