@@ -1073,3 +1073,17 @@ fn seat_qr_codes_decode_to_the_template_with_the_scene_number() {
     assert_eq!(app.cms.seat_qr_code("ghost", QrFormat::Png, 256).unwrap_err().code(), "not_found");
     assert_eq!(QrFormat::parse("gif").unwrap_err().field(), Some("format"));
 }
+
+#[test]
+fn wire_form_of_the_queue_head_is_the_message_as_json() {
+    let app = spawn_app();
+    let (cinema, _, _) = site(&app.cms, "w", 0);
+    assert_eq!(app.cms.next_wire_message(&cinema).unwrap(), None, "an empty queue has no head");
+    let movie = app.cms.create_movie(movie_input("w1")).unwrap();
+    app.cms.distribute_movie(&movie, DistributeInput { cinema_id_list: Some(vec![cinema.clone()]) }).unwrap();
+    let wire = app.cms.next_wire_message(&cinema).unwrap().expect("a NEW_MOVIE waits");
+    let parsed: ComsMessage = serde_json::from_str(&wire.json).expect("the spliced text is valid JSON");
+    assert_eq!(parsed, app.cms.next_message(&cinema).unwrap().unwrap(), "same message as the typed head");
+    assert_eq!(wire.message_id, parsed.message_id);
+    assert_eq!(app.cms.next_wire_message("no-cinema").unwrap_err().code(), "not_found");
+}
