@@ -3,6 +3,7 @@
 //! Every use case is a method of [`Cms`], written once here and called by the server, the
 //! desktop app and the tests alike.
 
+mod api;
 mod auth;
 mod catalogue;
 mod cinema;
@@ -26,6 +27,7 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use api::{AppInfo, CmsApi};
 pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
