@@ -45,7 +45,7 @@ pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOC
 pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
-pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery};
+pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
 
 /// The database file's name inside a data dir.
 pub const DB_FILE: &str = "cinedesk.db";

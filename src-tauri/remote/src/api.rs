@@ -2,10 +2,11 @@
 //! and src-tauri/server/src/routes).
 
 use cinedesk_core::{
-    ApiKey, ApiKeyInfo, AppInfo, Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery, CmsApi, DistributeInput,
-    DistributionOutcome, EnumKind, EnumValue, Error, Hall, HallInput, HallQuery, HmdModel, HmdModelInput, ModelQuery,
-    Movie, MovieInput, MovieQuery, Page, QrFormat, Result, SeatModel, SeatModelInput, Session, SysEnums, User,
-    UserInput, UserQuery, VodStatus, VodTask, VodTaskInput, VodTaskQuery, VrClient, VrClientInput, VrClientQuery,
+    ApiKey, ApiKeyInfo, AppInfo, Capability, Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery, CmsApi,
+    DistributeInput, DistributionOutcome, Entity, EnumKind, EnumValue, Error, Hall, HallInput, HallQuery, HmdModel,
+    HmdModelInput, ModelQuery, Movie, MovieInput, MovieQuery, Page, Principal, QrFormat, Result, SeatModel,
+    SeatModelInput, Session, SysEnums, User, UserInput, UserQuery, VodStatus, VodTask, VodTaskInput, VodTaskQuery,
+    VrClient, VrClientInput, VrClientQuery,
 };
 use reqwest::Method;
 use serde::Deserialize;
@@ -58,6 +59,26 @@ fn ids(key: &'static str, ids: &[String]) -> Pairs {
     Pairs::default().all(key, ids)
 }
 
+impl RemoteCms {
+    /// An id for a path segment. An empty one cannot reach a `{id}` route (the server would answer
+    /// "no such route"), so it gets here what the server would answer if it could: the guard's
+    /// verdict on the session first, then the core's "no such record".
+    fn path_id<'a>(&self, token: &str, cap: Capability, entity: Entity, id: &'a str) -> Result<&'a str> {
+        if !id.is_empty() {
+            return Ok(id);
+        }
+        self.guard(token, cap)?;
+        Err(Error::not_found(entity, id))
+    }
+
+    /// The server's guard for `cap`, asked of the session's user with the core's own rule.
+    fn guard(&self, token: &str, cap: Capability) -> Result<()> {
+        let me = self.whoami(token)?;
+        let roles = me.role.split(',').map(str::to_string).collect();
+        Principal { user_id: me.user_id, name: me.name, roles }.require(cap)
+    }
+}
+
 impl CmsApi for RemoteCms {
     fn app_info(&self) -> Result<AppInfo> {
         self.call(GET, &["cms", "app_info"]).json()
@@ -84,11 +105,16 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_cinema(&self, token: &str, id: &str, patch: CinemaInput) -> Result<()> {
-        self.call(PUT, &["cms", "cinemas", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "cinemas", self.path_id(token, Capability::Operate, Entity::Cinema, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn get_cinema(&self, token: &str, id: &str) -> Result<Cinema> {
-        self.call(GET, &["cms", "cinemas", id]).token(token).json()
+        self.call(GET, &["cms", "cinemas", self.path_id(token, Capability::Operate, Entity::Cinema, id)?])
+            .token(token)
+            .json()
     }
 
     fn list_cinemas(&self, token: &str, q: &CinemaQuery) -> Result<Page<Cinema>> {
@@ -109,11 +135,16 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_hall(&self, token: &str, id: &str, patch: HallInput) -> Result<()> {
-        self.call(PUT, &["cms", "halls", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "halls", self.path_id(token, Capability::Operate, Entity::Hall, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn get_hall(&self, token: &str, id: &str) -> Result<Hall> {
-        self.call(GET, &["cms", "halls", id]).token(token).json()
+        self.call(GET, &["cms", "halls", self.path_id(token, Capability::Operate, Entity::Hall, id)?])
+            .token(token)
+            .json()
     }
 
     fn list_halls(&self, token: &str, q: &HallQuery) -> Result<Page<Hall>> {
@@ -134,11 +165,16 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_vr_client(&self, token: &str, id: &str, patch: VrClientInput) -> Result<()> {
-        self.call(PUT, &["cms", "vr_clients", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "vr_clients", self.path_id(token, Capability::Operate, Entity::VrClient, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn get_vr_client(&self, token: &str, id: &str) -> Result<VrClient> {
-        self.call(GET, &["cms", "vr_clients", id]).token(token).json()
+        self.call(GET, &["cms", "vr_clients", self.path_id(token, Capability::Operate, Entity::VrClient, id)?])
+            .token(token)
+            .json()
     }
 
     fn list_vr_clients(&self, token: &str, q: &VrClientQuery) -> Result<Page<VrClient>> {
@@ -150,7 +186,18 @@ impl CmsApi for RemoteCms {
     }
 
     fn regenerate_scene_number(&self, token: &str, id: &str) -> Result<String> {
-        let out: Scene = self.call(POST, &["cms", "vr_clients", id, "_regenerate_scene"]).token(token).json()?;
+        let out: Scene = self
+            .call(
+                POST,
+                &[
+                    "cms",
+                    "vr_clients",
+                    self.path_id(token, Capability::Operate, Entity::VrClient, id)?,
+                    "_regenerate_scene",
+                ],
+            )
+            .token(token)
+            .json()?;
         Ok(out.scene_number)
     }
 
@@ -160,7 +207,13 @@ impl CmsApi for RemoteCms {
             QrFormat::Svg => "svg",
         };
         let q = Pairs::default().one("format", Some(format)).one("size", Some(&size.to_string()));
-        self.call(GET, &["cms", "vr_clients", id, "qr_code"]).token(token).query(&q).bytes()
+        self.call(
+            GET,
+            &["cms", "vr_clients", self.path_id(token, Capability::Operate, Entity::VrClient, id)?, "qr_code"],
+        )
+        .token(token)
+        .query(&q)
+        .bytes()
     }
 
     fn create_movie(&self, token: &str, input: MovieInput) -> Result<String> {
@@ -168,11 +221,16 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_movie(&self, token: &str, id: &str, patch: MovieInput) -> Result<()> {
-        self.call(PUT, &["cms", "movies", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "movies", self.path_id(token, Capability::Operate, Entity::Movie, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn get_movie(&self, token: &str, id: &str) -> Result<Movie> {
-        self.call(GET, &["cms", "movies", id]).token(token).json()
+        self.call(GET, &["cms", "movies", self.path_id(token, Capability::Operate, Entity::Movie, id)?])
+            .token(token)
+            .json()
     }
 
     fn list_movies(&self, token: &str, q: &MovieQuery) -> Result<Page<Movie>> {
@@ -185,16 +243,26 @@ impl CmsApi for RemoteCms {
 
     fn praise_movie(&self, token: &str, id: &str, open_id: Option<&str>) -> Result<i64> {
         let q = Pairs::default().one("open_id", open_id);
-        let out: Praised = self.call(POST, &["cms", "movies", id, "_praise"]).token(token).query(&q).json()?;
+        let out: Praised = self
+            .call(POST, &["cms", "movies", self.path_id(token, Capability::Operate, Entity::Movie, id)?, "_praise"])
+            .token(token)
+            .query(&q)
+            .json()?;
         Ok(out.num_of_praise)
     }
 
     fn distribute_movie(&self, token: &str, id: &str, input: DistributeInput) -> Result<DistributionOutcome> {
-        self.call(POST, &["cms", "movies", id, "_distribute"]).token(token).body(&input)?.json()
+        self.call(POST, &["cms", "movies", self.path_id(token, Capability::Operate, Entity::Movie, id)?, "_distribute"])
+            .token(token)
+            .body(&input)?
+            .json()
     }
 
     fn movie_cinema_ids(&self, token: &str, id: &str) -> Result<Vec<String>> {
-        let out: CinemaIds = self.call(GET, &["cms", "movies", id, "cinemas"]).token(token).json()?;
+        let out: CinemaIds = self
+            .call(GET, &["cms", "movies", self.path_id(token, Capability::Operate, Entity::Movie, id)?, "cinemas"])
+            .token(token)
+            .json()?;
         Ok(out.cinema_id_list)
     }
 
@@ -204,11 +272,16 @@ impl CmsApi for RemoteCms {
 
     fn set_vod_task_status(&self, token: &str, id: &str, status: VodStatus) -> Result<()> {
         let body = json!({ "status": status.as_str() });
-        self.call(PUT, &["cms", "vod_tasks", id]).token(token).body(&body)?.done()
+        self.call(PUT, &["cms", "vod_tasks", self.path_id(token, Capability::Operate, Entity::VodTask, id)?])
+            .token(token)
+            .body(&body)?
+            .done()
     }
 
     fn get_vod_task(&self, token: &str, id: &str) -> Result<VodTask> {
-        self.call(GET, &["cms", "vod_tasks", id]).token(token).json()
+        self.call(GET, &["cms", "vod_tasks", self.path_id(token, Capability::Operate, Entity::VodTask, id)?])
+            .token(token)
+            .json()
     }
 
     fn list_vod_tasks(&self, token: &str, q: &VodTaskQuery) -> Result<Page<VodTask>> {
@@ -220,11 +293,16 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_user(&self, token: &str, id: &str, patch: UserInput) -> Result<()> {
-        self.call(PUT, &["cms", "users", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "users", self.path_id(token, Capability::ManageUsers, Entity::User, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn get_user(&self, token: &str, id: &str) -> Result<User> {
-        self.call(GET, &["cms", "users", id]).token(token).json()
+        self.call(GET, &["cms", "users", self.path_id(token, Capability::ManageUsers, Entity::User, id)?])
+            .token(token)
+            .json()
     }
 
     fn list_users(&self, token: &str, q: &UserQuery) -> Result<Page<User>> {
@@ -241,10 +319,20 @@ impl CmsApi for RemoteCms {
 
     fn put_enum_value(&self, token: &str, kind: EnumKind, value: EnumValue) -> Result<()> {
         let body = json!({ "name": value.name, "isDefault": value.is_default });
+        if value.id.is_empty() {
+            // What the core says of an empty code; an empty segment would not reach the route.
+            self.guard(token, Capability::ManageEnums)?;
+            return Err(Error::invalid("id", "must not be empty"));
+        }
         self.call(PUT, &["cms", "sys_params", "enum", kind.as_str(), &value.id]).token(token).body(&body)?.done()
     }
 
     fn delete_enum_value(&self, token: &str, kind: EnumKind, id: &str) -> Result<()> {
+        if id.is_empty() {
+            // The core names an enumeration value by kind and id.
+            self.guard(token, Capability::ManageEnums)?;
+            return Err(Error::not_found(Entity::Enum, format!("{}/", kind.as_str())));
+        }
         self.call(DELETE, &["cms", "sys_params", "enum", kind.as_str(), id]).token(token).done()
     }
 
@@ -263,7 +351,10 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_hmd_model(&self, token: &str, id: &str, patch: HmdModelInput) -> Result<()> {
-        self.call(PUT, &["cms", "hmd_models", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "hmd_models", self.path_id(token, Capability::Operate, Entity::HmdModel, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn list_hmd_models(&self, token: &str, q: &ModelQuery) -> Result<Page<HmdModel>> {
@@ -279,7 +370,10 @@ impl CmsApi for RemoteCms {
     }
 
     fn update_seat_model(&self, token: &str, id: &str, patch: SeatModelInput) -> Result<()> {
-        self.call(PUT, &["cms", "seat_models", id]).token(token).body(&patch)?.done()
+        self.call(PUT, &["cms", "seat_models", self.path_id(token, Capability::Operate, Entity::SeatModel, id)?])
+            .token(token)
+            .body(&patch)?
+            .done()
     }
 
     fn list_seat_models(&self, token: &str, q: &ModelQuery) -> Result<Page<SeatModel>> {
@@ -291,15 +385,37 @@ impl CmsApi for RemoteCms {
     }
 
     fn create_api_key(&self, token: &str, cinema_id: &str) -> Result<ApiKey> {
-        self.call(POST, &["cms", "cinemas", cinema_id, "api_keys"]).token(token).json()
+        self.call(
+            POST,
+            &["cms", "cinemas", self.path_id(token, Capability::ManageApiKeys, Entity::Cinema, cinema_id)?, "api_keys"],
+        )
+        .token(token)
+        .json()
     }
 
     fn list_api_keys(&self, token: &str, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
-        let page: Page<ApiKeyInfo> = self.call(GET, &["cms", "cinemas", cinema_id, "api_keys"]).token(token).json()?;
+        let page: Page<ApiKeyInfo> = self
+            .call(
+                GET,
+                &[
+                    "cms",
+                    "cinemas",
+                    self.path_id(token, Capability::ManageApiKeys, Entity::Cinema, cinema_id)?,
+                    "api_keys",
+                ],
+            )
+            .token(token)
+            .json()?;
         Ok(page.item_list)
     }
 
     fn revoke_api_key(&self, token: &str, cinema_id: &str, apikey: &str) -> Result<()> {
+        if cinema_id.is_empty() {
+            // No key belongs to no cinema: the core's answer for it.
+            self.guard(token, Capability::ManageApiKeys)?;
+            return Err(Error::not_found(Entity::ApiKey, apikey));
+        }
+        let apikey = self.path_id(token, Capability::ManageApiKeys, Entity::ApiKey, apikey)?;
         self.call(DELETE, &["cms", "cinemas", cinema_id, "api_keys", apikey]).token(token).done()
     }
 }

@@ -35,6 +35,8 @@ contract! {
     seats::seat_has_every_seed_field_a_derived_cinema_and_a_unique_scene_number,
     seats::seat_validation_names_the_field,
     seats::bulk_seat_creation_is_all_or_nothing,
+    seats::a_full_batch_of_the_longest_seats_fits_and_one_more_is_refused,
+    seats::empty_ids_are_not_found_and_roles_come_first,
     seats::seat_update_status_and_scene_regeneration,
     seats::seat_filters,
     seats::seat_qr_codes_decode_to_the_template_with_the_scene_number,

@@ -85,6 +85,24 @@ pub fn bulk_seat_creation_is_all_or_nothing(f: &Fixture) {
     assert_eq!(empty.unwrap_err().code(), "invalid", "an empty batch is a mistake");
 }
 
+pub fn a_full_batch_of_the_longest_seats_fits_and_one_more_is_refused(f: &Fixture) {
+    let (_, hall, _) = site(f, "full", 0);
+    let longest = |i: usize| VrClientInput {
+        seat_number: Some(format!("{i:0>4}{}", "座".repeat(28))),
+        host_model: Some("主".repeat(MAX_TEXT)),
+        description: Some("描".repeat(MAX_SEAT_DESCRIPTION)),
+        ..seat_input(&hall, "")
+    };
+    let too_many: Vec<_> = (0..=MAX_BATCH_SEATS).map(longest).collect();
+    let err = f.api.create_vr_clients(&f.admin, too_many).unwrap_err();
+    assert_eq!(field_of(err), ("invalid".into(), "vrClients".into()), "one seat over the batch limit is refused");
+    let full: Vec<_> = (0..MAX_BATCH_SEATS).map(longest).collect();
+    let ids = f.api.create_vr_clients(&f.admin, full).expect("a full batch of the longest seats fits, on a server too");
+    assert_eq!(ids.len(), MAX_BATCH_SEATS);
+    let seat = f.a().get_seat(&ids[999]).unwrap();
+    assert_eq!(seat.description.map(|d| d.chars().count()), Some(MAX_SEAT_DESCRIPTION), "nothing was cut");
+}
+
 pub fn seat_update_status_and_scene_regeneration(f: &Fixture) {
     let (_, _, seats) = site(f, "up", 1);
     let before = f.a().get_seat(&seats[0]).unwrap();
@@ -237,4 +255,47 @@ pub fn model_catalogues_are_referenced_by_seats_and_protected_while_used(f: &Fix
     f.api.delete_hmd_models(t, &[hmd]).unwrap();
     f.api.delete_seat_models(t, &[seat_model]).unwrap();
     assert_eq!(f.api.list_hmd_models(t, &ModelQuery::default()).unwrap().total_count, 0);
+}
+
+/// An empty id names no record anywhere; and as for any other id, the session and the role are
+/// checked before the id is.
+pub fn empty_ids_are_not_found_and_roles_come_first(f: &Fixture) {
+    let (t, api) = (&f.admin, &f.api);
+    let not_found = |what: &str, r: Result<()>| {
+        let err = r.expect_err(what);
+        assert!(matches!(err, Error::NotFound { .. }), "{what} with an empty id: {err}");
+    };
+    not_found("get a cinema", api.get_cinema(t, "").map(drop));
+    not_found("update a hall", api.update_hall(t, "", HallInput::default()));
+    not_found("get a seat", api.get_vr_client(t, "").map(drop));
+    not_found("regenerate a scene", api.regenerate_scene_number(t, "").map(drop));
+    not_found("draw a QR code", api.seat_qr_code(t, "", QrFormat::Png, 256).map(drop));
+    not_found("praise a film", api.praise_movie(t, "", None).map(drop));
+    not_found("distribute a film", api.distribute_movie(t, "", DistributeInput::default()).map(drop));
+    not_found("find a film's cinemas", api.movie_cinema_ids(t, "").map(drop));
+    not_found("move a task", api.set_vod_task_status(t, "", VodStatus::Accepted));
+    not_found("get a user", api.get_user(t, "").map(drop));
+    not_found("update a headset", api.update_hmd_model(t, "", HmdModelInput::default()));
+    not_found("update a seat model", api.update_seat_model(t, "", SeatModelInput::default()));
+    not_found("issue a key", api.create_api_key(t, "").map(drop));
+    not_found("list keys", api.list_api_keys(t, "").map(drop));
+    not_found("list keys of an unknown cinema", api.list_api_keys(t, "ghost").map(drop));
+    not_found("revoke a key", api.revoke_api_key(t, "", "ck_x"));
+    not_found("revoke an empty key", api.revoke_api_key(t, "ghost", ""));
+    not_found("delete a value", api.delete_enum_value(t, EnumKind::MovieCountry, ""));
+    let empty = EnumValue { id: "".into(), name: "x".into(), is_default: false };
+    assert_eq!(api.put_enum_value(t, EnumKind::MovieCountry, empty.clone()).unwrap_err().field(), Some("id"));
+
+    let forbidden = |what: &str, r: Result<()>| {
+        let err = r.expect_err(what);
+        assert!(matches!(err, Error::Forbidden(_)), "a MANAGER is refused {what} before the id is read: {err}");
+    };
+    let m = &f.manager;
+    forbidden("a user", api.get_user(m, "").map(drop));
+    forbidden("keys", api.list_api_keys(m, "").map(drop));
+    forbidden("a key", api.revoke_api_key(m, "", ""));
+    forbidden("an enumeration", api.put_enum_value(m, EnumKind::MovieCountry, empty));
+    forbidden("an enumeration", api.delete_enum_value(m, EnumKind::MovieCountry, ""));
+    let err = api.get_cinema("garbage", "").unwrap_err();
+    assert!(matches!(err, Error::Unauthorized), "no session, no answer about ids: {err}");
 }
