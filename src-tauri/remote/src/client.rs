@@ -147,19 +147,20 @@ impl Call<'_> {
         Ok(self)
     }
 
-    fn builder(&self) -> RequestBuilder {
+    /// The request; the body moves into it (a seat batch can be megabytes).
+    fn builder(&mut self) -> RequestBuilder {
         let mut rb = self.client.http.request(self.method.clone(), self.url.clone());
         if let Some(t) = &self.token {
             rb = rb.bearer_auth(t);
         }
-        if let Some(b) = &self.body {
-            rb = rb.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.clone());
+        if let Some(b) = self.body.take() {
+            rb = rb.header(reqwest::header::CONTENT_TYPE, "application/json").body(b);
         }
         rb
     }
 
     /// Sends it; a failed answer becomes the core error the server reported.
-    fn send(self) -> Result<Response> {
+    fn send(mut self) -> Result<Response> {
         let started = std::time::Instant::now();
         let res = self.builder().send().map_err(|e| wire::transport(&self.url, &e))?;
         let status = res.status();
