@@ -203,6 +203,24 @@ fn login_sessions_die_with_password_change_and_user_deletion() {
 }
 
 #[test]
+fn first_run_through_the_api_creates_the_admin_and_logs_in() {
+    let app = spawn_app();
+    let api: &dyn CmsApi = &*app.cms;
+    let info = api.app_info().unwrap();
+    assert_eq!((info.has_users, info.mode.as_str()), (false, "embedded"), "a fresh install asks for its first admin");
+    assert_eq!(info.data_dir.as_deref(), Some(app.dir.path().to_str().unwrap()), "the UI shows where data lives");
+    let session = api.setup_admin("管理员", "admin", "first password").unwrap();
+    assert_eq!(session.role, ROLE_SYS_ADMIN);
+    assert_eq!(api.whoami(&session.token).unwrap().alias, "admin", "setup leaves the admin logged in");
+    assert!(api.app_info().unwrap().has_users);
+    let again = api.setup_admin("x", "other", "first password").unwrap_err();
+    assert_eq!(again.code(), "forbidden", "and cannot be replayed");
+    let short = spawn_app();
+    let err = CmsApi::setup_admin(&*short.cms, "管理员", "admin", "short").unwrap_err();
+    assert_eq!(err.field(), Some("password"), "the password rule holds on first run too");
+}
+
+#[test]
 fn the_last_admin_stays_and_first_admin_setup_runs_once() {
     let app = spawn_app();
     assert_eq!(app.cms.user_count().unwrap(), 0);

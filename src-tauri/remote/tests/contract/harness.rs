@@ -71,14 +71,14 @@ impl Fixture {
 
 /// `cinedesk serve`'s router on 127.0.0.1:0, on a runtime of its own thread (the remote client
 /// blocks, so it must not run on the server's runtime).
-struct Server {
-    base: String,
+pub struct Server {
+    pub base: String,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
-    fn start(cms: Arc<Cms>) -> Server {
+    pub fn start(cms: Arc<Cms>) -> Server {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {

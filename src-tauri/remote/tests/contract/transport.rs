@@ -61,6 +61,22 @@ fn something_that_is_not_a_cinedesk_server_is_named_as_such() {
 }
 
 #[test]
+fn a_fresh_server_says_it_has_no_users_and_still_refuses_setup_over_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let cms = std::sync::Arc::new(Cms::open(dir.path()).unwrap());
+    let server = crate::harness::Server::start(std::sync::Arc::clone(&cms));
+    let api = RemoteCms::new(&server.base).unwrap();
+    let info = api.app_info().unwrap();
+    assert_eq!((info.has_users, info.mode.as_str()), (false, "server"), "the UI shows its first-run text");
+    let err = api.setup_admin("管理员", "admin", "first password").unwrap_err();
+    assert_eq!(err.code(), "forbidden", "a server's first administrator is made on the server: {err}");
+    assert_eq!(cms.user_count().unwrap(), 0, "nothing was created");
+    // The client's pooled connection goes first, so the server's graceful stop has nothing to wait for.
+    drop(api);
+    drop(server);
+}
+
+#[test]
 fn a_bad_server_address_is_a_field_error() {
     let err = RemoteCms::new("ftp://files.example.cn").err().expect("ftp is refused");
     assert_eq!((err.code(), err.field()), ("invalid", Some("serverURL")));
