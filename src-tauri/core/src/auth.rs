@@ -117,6 +117,9 @@ const DUMMY_HASH: &str =
 impl Cms {
     /// Checks alias and password and opens a session.
     pub fn login(&self, alias: &str, password: &str) -> Result<Session> {
+        if alias.trim().is_empty() {
+            return Err(Error::invalid("alias", "is required"));
+        }
         let row: Option<(String, String, String, String)> = self.db.read(|tx| {
             Ok(tx
                 .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE alias = ?")?

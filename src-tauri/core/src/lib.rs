@@ -3,6 +3,7 @@
 //! Every use case is a method of [`Cms`], written once here and called by the server, the
 //! desktop app and the tests alike.
 
+mod api;
 mod auth;
 mod catalogue;
 mod cinema;
@@ -26,6 +27,7 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use api::{AppInfo, CmsApi};
 pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
@@ -43,7 +45,7 @@ pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOC
 pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
-pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery};
+pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
 
 /// The database file's name inside a data dir.
 pub const DB_FILE: &str = "cinedesk.db";

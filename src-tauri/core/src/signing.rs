@@ -112,6 +112,10 @@ impl Cms {
 
     pub fn list_api_keys(&self, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
         self.db.read(|tx| {
+            // An unknown cinema is not one without keys: say so, as issuing a key there does.
+            if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
+                return Err(Error::not_found(Entity::Cinema, cinema_id));
+            }
             let mut stmt = tx.prepare_cached(
                 "SELECT apikey, cinema_id, created_at, revoked_at FROM api_keys WHERE cinema_id = ? ORDER BY created_at",
             )?;

@@ -1,10 +1,10 @@
 //! Logging in and out with bearer tokens.
 
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cinedesk_core::Session;
+use cinedesk_core::{Principal, Session, User};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -25,7 +25,12 @@ async fn app_info(State(s): State<AppState>) -> ApiResult<Json<Value>> {
 }
 
 pub fn authenticated_routes() -> Router<AppState> {
-    Router::new().route("/cms/logout", post(logout))
+    Router::new().route("/cms/logout", post(logout)).route("/cms/me", get(me))
+}
+
+/// The user the session belongs to (the guard put the caller's identity on the request).
+async fn me(State(s): State<AppState>, Extension(p): Extension<Principal>) -> ApiResult<Json<User>> {
+    Ok(Json(s.run(move |cms| cms.get_user(&p.user_id)).await?))
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,6 @@
 //! Seed §3: seats (VR clients), with bulk creation and scene-number regeneration.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -16,7 +16,8 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cms/vr_clients", get(list).post(create).delete(delete))
-        .route("/cms/vr_clients/_batch", post(create_batch))
+        // A full batch of the longest seats (MAX_BATCH_SEATS) is about 2.5 MB, over axum's 2 MB default.
+        .route("/cms/vr_clients/_batch", post(create_batch).layer(DefaultBodyLimit::max(8 * 1024 * 1024)))
         .route("/cms/vr_clients/{client_id}", put(update).get(one))
         .route("/cms/vr_clients/{client_id}/_regenerate_scene", post(regenerate_scene))
         .route("/cms/vr_clients/{client_id}/qr_code", get(qr_code))
