@@ -10,6 +10,7 @@ use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::{Cms, Entity};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HmdModel {
     #[serde(rename = "hmdModelID")]
@@ -26,6 +27,7 @@ pub struct HmdModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HmdModelInput {
     pub model_code: Option<String>,
@@ -39,6 +41,7 @@ pub struct HmdModelInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SeatModel {
     #[serde(rename = "seatModelID")]
@@ -55,6 +58,7 @@ pub struct SeatModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SeatModelInput {
     pub model_code: Option<String>,
