@@ -28,6 +28,7 @@ pub struct HmdModel {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"modelCode": "hmd109", "name": "Vive Pro", "vendor": "HTC", "resolution": "1440x1600", "refreshRateHz": 90, "fieldOfViewDeg": 110, "weightG": 555})))]
 #[serde(rename_all = "camelCase")]
 pub struct HmdModelInput {
     pub model_code: Option<String>,
@@ -59,6 +60,7 @@ pub struct SeatModel {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"modelCode": "vr0109", "name": "双人动感座椅", "vendor": "X立方", "degreesOfFreedom": 3, "maxLoadKg": 120, "effects": ["WIND", "VIBRATION"]})))]
 #[serde(rename_all = "camelCase")]
 pub struct SeatModelInput {
     pub model_code: Option<String>,

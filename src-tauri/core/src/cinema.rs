@@ -38,6 +38,7 @@ pub struct Cinema {
 /// clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"cinemaCode": "huabeiqu_cinema_0001", "name": "X立方长宁缤谷", "numberOfHalls": 4, "regionID": "SHANGHAI", "comsMACAddr": "ef:23:7e:cc:8a:01", "comsIPAddr": "192.168.8.21", "description": "第二家店"})))]
 #[serde(rename_all = "camelCase")]
 pub struct CinemaInput {
     pub cinema_code: Option<String>,

@@ -62,6 +62,7 @@ pub struct Movie {
 /// clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "NAME", "movieCode": "movieCode", "duration": 30, "description": "简介", "type": "MOVIE", "category": "ACTION", "country": "USA", "scheduleStart": "1510208988793", "scheduleEnd": "1510208989793", "online": true, "price": 2990, "isHot": true})))]
 #[serde(rename_all = "camelCase")]
 pub struct MovieInput {
     pub name: Option<String>,

@@ -37,6 +37,7 @@ pub struct User {
 /// password and ends the user's sessions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "张三", "alias": "zhangsan", "role": "MANAGER", "password": "zhangsan-password"})))]
 #[serde(rename_all = "camelCase")]
 pub struct UserInput {
     pub name: Option<String>,
