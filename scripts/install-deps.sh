@@ -42,3 +42,13 @@ if [ ! -f tests/web/node_modules/.package-lock.json ] || [ tests/web/package-loc
   echo "installing the browser test's npm packages"
   npm --prefix tests/web install --no-audit --no-fund
 fi
+
+# schemathesis, for scripts/schemathesis.sh: pinned, in its own venv, installed again only when
+# the pin changes.
+SCHEMATHESIS_VERSION=4.32.5
+venv="$HOME/.cache/cinedesk-venv"
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)" != "$SCHEMATHESIS_VERSION" ]; then
+  echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

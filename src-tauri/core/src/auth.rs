@@ -18,6 +18,7 @@ pub const SESSION_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The answer to a login: `{"token","userID","name","role"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub token: String,
     #[serde(rename = "userID")]

@@ -11,6 +11,7 @@ use crate::{movie, validate, Cms, Entity};
 
 /// Body of `POST /cms/movies/{movie_id}/_distribute`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DistributeInput {
     #[serde(rename = "cinemaIDList")]
@@ -19,6 +20,7 @@ pub struct DistributeInput {
 
 /// What a distribution did: cinemas newly given the film, and those that already had it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DistributionOutcome {
     #[serde(rename = "addedCinemaIDList")]

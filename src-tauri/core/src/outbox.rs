@@ -9,6 +9,7 @@ use crate::{Cms, Entity};
 
 /// Message types of seed §6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageType {
     NewMovie,
@@ -26,6 +27,7 @@ impl MessageType {
 
 /// A message as the COMS receives it: `{"messageID", "type", "message"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComsMessage {
     #[serde(rename = "messageID")]
     pub message_id: String,

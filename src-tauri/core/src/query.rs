@@ -35,6 +35,7 @@ impl Paging {
 
 /// A page as the seed shapes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub total_count: u64,
@@ -43,6 +44,7 @@ pub struct Page<T> {
 
 /// Sort direction (`order_seq`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OrderSeq {
     Asc,

@@ -17,6 +17,7 @@ const USER_DATE_OFFSET_MS: i64 = 8 * 60 * 60 * 1000;
 
 /// A new key pair, shown once: `{"apikey","secretkey"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     pub apikey: String,
     pub secretkey: String,
@@ -24,6 +25,7 @@ pub struct ApiKey {
 
 /// A key as listed: never with its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyInfo {
     pub apikey: String,

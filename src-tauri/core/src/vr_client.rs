@@ -17,6 +17,7 @@ pub const MAX_BATCH_SEATS: usize = 1000;
 
 /// Seat states of the seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SeatStatus {
     ShutDown,
@@ -49,6 +50,7 @@ impl SeatStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VrClient {
     #[serde(rename = "clientID")]
@@ -74,6 +76,7 @@ pub struct VrClient {
 /// Body of create and update. `hallID` is fixed after creation (a seat belongs to its hall);
 /// `sceneNumber` may be given on create, otherwise one is assigned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VrClientInput {
     #[serde(rename = "hallID")]

@@ -6,20 +6,23 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
-use cinedesk_core::{Capability, Error};
+use cinedesk_core::{Capability, ComsMessage, Error};
 use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use tokio::sync::Notify;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::bearer;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{PathParam, QueryPairs};
+use crate::extract::{PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
 /// Longest a poll may wait, in seconds; the default is 30.
@@ -83,8 +86,8 @@ impl Waker {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/cms/long_poll/{cinema_id}", get(long_poll)).route("/cms/ws/{cinema_id}", get(websocket))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(long_poll)).routes(routes!(websocket))
 }
 
 /// A user's bearer token (any operator), or a request signed with an API key of this very
@@ -115,22 +118,42 @@ async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: 
     Ok(())
 }
 
-/// `GET /cms/long_poll/{cinemaID}?timeout=S&ack=ID`: acknowledges `ack` (and what came before
-/// it), then answers the head of the queue, or 204 when nothing came within the timeout.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PollParams {
+    /// Seconds to wait for a message before answering 204 (30 by default).
+    #[param(maximum = 120)]
+    timeout: Option<u32>,
+    /// The messageID of the last message handled: it and every message before it are done.
+    ack: Option<String>,
+}
+
+/// Seed §6: acknowledges `ack` (and what came before it), then answers the head of the cinema's
+/// queue, or 204 when nothing came within the timeout.
+#[utoipa::path(get, path = "/cms/long_poll/{cinema_id}", tag = "coms", operation_id = "long_poll",
+    params(("cinema_id" = String, Path), PollParams),
+    security(("bearer" = []), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
+    responses(
+        (status = 200, description = "The oldest message not yet acknowledged", body = ComsMessage),
+        (status = 204, description = "Nothing came within the timeout"),
+        (status = 401, description = "No valid session or signature", body = ErrorBody),
+        (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
+        (status = 404, description = "No such cinema, or `ack` names no message of it", body = ErrorBody),
+    ))]
 async fn long_poll(
     State(s): State<AppState>,
     PathParam(cinema): PathParam<String>,
     headers: HeaderMap,
     uri: Uri,
-    q: QueryPairs,
+    Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
     authorize_cinema(&s, &headers, &uri, &cinema).await?;
-    let timeout = q.u32("timeout")?.unwrap_or(DEFAULT_POLL_SECONDS);
+    let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
-        return Err(ApiError::BadRequest(format!("timeout: at most {MAX_POLL_SECONDS} seconds")));
+        return Err(Error::invalid("timeout", format!("at most {MAX_POLL_SECONDS} seconds")).into());
     }
     let channel = s.waker.get(&cinema);
-    let (c, ack) = (cinema.clone(), q.one("ack"));
+    let (c, ack) = (cinema.clone(), q.ack);
     let acked = ack.is_some();
     s.run(move |cms| {
         if let Some(ack) = ack {
@@ -158,16 +181,28 @@ async fn long_poll(
     }
 }
 
-/// `GET /cms/ws/{cinemaID}`: the same queue over a WebSocket. The server sends the head message;
-/// the client answers `{"ack": "<messageID>"}` and gets the next one.
+/// The same queue over a WebSocket. The server sends the head message; the client answers
+/// `{"ack": "<messageID>"}` and gets the next one.
+#[utoipa::path(get, path = "/cms/ws/{cinema_id}", tag = "coms", operation_id = "coms_websocket",
+    params(("cinema_id" = String, Path)),
+    security(("bearer" = []), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
+    responses(
+        (status = 101, description = "Switched to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
+        (status = 401, description = "No valid session or signature", body = ErrorBody),
+        (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
+    ))]
 async fn websocket(
     State(s): State<AppState>,
     PathParam(cinema): PathParam<String>,
     headers: HeaderMap,
     uri: Uri,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
+    // Who is asking comes first: a stranger learns nothing from a handshake error.
     authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    // axum answers a broken handshake in plain text; this API answers every failure in JSON.
+    let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;
     Ok(upgrade.on_upgrade(move |socket| async move {
         if let Err(e) = serve_socket(s, cinema, socket).await {
             tracing::info!(error = %e, "COMS WebSocket closed");
