@@ -64,6 +64,10 @@ echo "seeded cinema $cinema, hall $hall, seat $seat, movie $movie"
 # Excluded, and why:
 # - POST /cms/logout ends the very session the run authenticates with; every later case would
 #   be a 401. It is covered by the API tests.
+# - PUT and DELETE of users: schemathesis learns the administrator's id from the user list and
+#   then changes its password or deletes it, which also ends the session (a token dies with its
+#   user's password), leaving every later operation with nothing but 401s. The API tests and the
+#   contract suite cover both.
 # Login stays in: a wrong alias still costs one argon2 verification by design (no timing
 # oracle), which only makes those cases slower.
 report="$work/report"
@@ -73,6 +77,7 @@ set +e
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --exclude-path /cms/logout \
+  --exclude-operation-id update_user --exclude-operation-id delete_user --exclude-operation-id delete_users \
   --phases examples,coverage,fuzzing \
   --max-examples "$MAX_EXAMPLES" \
   --workers 2 \
@@ -100,6 +105,11 @@ echo "schemathesis: $cases requests generated and checked"
 if grep -q ' ERROR \| panicked' "$work/server.log"; then
   grep ' ERROR \| panicked' "$work/server.log" | head -20
   echo "the server logged errors during the run" >&2
+  status=1
+fi
+# A session that died mid-run leaves operations answered only 401: nothing of them was tested.
+if grep -q 'Authentication failed' "$work/st.log"; then
+  echo "some operations only ever got 401/403: the run's session died or the token is wrong" >&2
   status=1
 fi
 if [ "$cases" -lt "$MIN_CASES" ]; then

@@ -31,7 +31,8 @@ async fn create(State(s): State<AppState>, PathParam(cinema): PathParam<String>)
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}/api_keys", tag = "api_keys", operation_id = "list_api_keys",
     params(("cinema_id" = String, Path)),
     responses(
-        (status = 200, description = "The cinema's keys (none for an unknown cinema)", body = Page<ApiKeyInfo>),
+        (status = 200, description = "The cinema's keys", body = Page<ApiKeyInfo>),
+        (status = 404, description = "No such cinema", body = ErrorBody),
     ))]
 async fn list(State(s): State<AppState>, PathParam(cinema): PathParam<String>) -> ApiResult<Json<Page<ApiKeyInfo>>> {
     let keys = s.read(move |cms| cms.list_api_keys(&cinema)).await?;
