@@ -5,6 +5,10 @@ use std::sync::Arc;
 use cinedesk_core::*;
 use tempfile::TempDir;
 
+mod qr;
+#[path = "support/qr_decode.rs"]
+mod qr_decode;
+
 /// A CMS on its own fresh data dir; the dir lives as long as the returned guard.
 struct App {
     cms: Arc<Cms>,

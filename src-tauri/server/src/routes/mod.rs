@@ -6,6 +6,7 @@ mod enums;
 mod halls;
 mod models;
 mod movies;
+mod qr_sheet;
 mod session;
 mod users;
 mod vod;
@@ -41,6 +42,7 @@ pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
         .merge(cinemas::routes())
         .merge(halls::routes())
         .merge(vr_clients::routes())
+        .merge(qr_sheet::routes())
         .merge(movies::routes())
         .merge(vod::routes())
         .merge(models::routes())
