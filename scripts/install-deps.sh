@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Cinedesk needs to build, run and test, and only what is missing: Debian
-# packages for Tauri (WebKitGTK) and the window tests (Xvfb, WebKitWebDriver, CJK fonts),
+# packages for Tauri (WebKitGTK), the window tests (Xvfb, WebKitWebDriver, CJK fonts) and the
+# QR sheet tests (poppler's pdftoppm/pdftotext/pdffonts, zbarimg),
 # tauri-driver, and the npm packages of the UI. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."

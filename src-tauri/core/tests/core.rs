@@ -8,6 +8,10 @@ use std::sync::Arc;
 use cinedesk_core::*;
 use tempfile::TempDir;
 
+mod qr;
+#[path = "support/qr_decode.rs"]
+mod qr_decode;
+
 /// A CMS on its own fresh data dir; the dir lives as long as the returned guard.
 struct App {
     cms: Arc<Cms>,
@@ -348,4 +352,9 @@ fn wire_form_of_the_queue_head_is_the_message_as_json() {
     assert_eq!(parsed, app.cms.next_message(&cinema).unwrap().unwrap(), "same message as the typed head");
     assert_eq!(wire.message_id, parsed.message_id);
     assert_eq!(app.cms.next_wire_message("no-cinema").unwrap_err().code(), "not_found");
+}
+
+/// An error's (code, field), for asserting which input a refusal names.
+fn field_of(err: Error) -> (String, String) {
+    (err.code().to_string(), err.field().unwrap_or("").to_string())
 }

@@ -8,6 +8,10 @@ use cinedesk_core::Cms;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+mod qr;
+#[path = "../../core/tests/support/qr_decode.rs"]
+mod qr_decode;
+
 const ADMIN_PASSWORD: &str = "admin-password";
 
 struct TestApp {

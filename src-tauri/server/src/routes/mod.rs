@@ -9,6 +9,7 @@ mod enums;
 mod halls;
 mod models;
 mod movies;
+mod qr_sheet;
 mod session;
 mod users;
 mod vod;
@@ -66,6 +67,7 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(cinemas::routes())
         .merge(halls::routes())
         .merge(vr_clients::routes())
+        .merge(qr_sheet::routes())
         .merge(movies::routes())
         .merge(vod::routes())
         .merge(models::routes())
