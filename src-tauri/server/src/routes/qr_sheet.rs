@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::{QrSheet, SheetFormat, DEFAULT_SHEET_PER_PAGE};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -78,7 +78,9 @@ async fn sheet(
 /// `attachment` with the Chinese file name (RFC 6266 / 5987 `filename*`) and an ASCII one for
 /// clients that read only `filename`.
 fn content_disposition(sheet: &QrSheet) -> HeaderValue {
-    let utf8 = utf8_percent_encode(&sheet.file_name, NON_ALPHANUMERIC);
+    // RFC 5987 attr-chars stay as they are, so the extension reads plainly (`….pdf`).
+    const ATTR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
+    let utf8 = utf8_percent_encode(&sheet.file_name, ATTR);
     // The ASCII name is built from codes ([A-Za-z0-9_-]), so it needs no quoting beyond the quotes.
     HeaderValue::from_str(&format!("attachment; filename=\"{}\"; filename*=UTF-8''{utf8}", sheet.ascii_file_name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
