@@ -8,9 +8,13 @@ use std::sync::Arc;
 use cinedesk_core::*;
 use tempfile::TempDir;
 
+#[path = "support/inputs.rs"]
+mod inputs;
 mod qr;
 #[path = "support/qr_decode.rs"]
 mod qr_decode;
+
+use inputs::*;
 
 /// A CMS on its own fresh data dir; the dir lives as long as the returned guard.
 struct App {
@@ -22,54 +26,6 @@ fn spawn_app() -> App {
     let dir = tempfile::tempdir().expect("temp dir");
     let cms = Arc::new(Cms::open(dir.path()).expect("open a fresh CMS"));
     App { cms, dir }
-}
-
-fn cinema_input(code: &str) -> CinemaInput {
-    CinemaInput {
-        cinema_code: Some(code.into()),
-        name: Some(format!("X立方 {code}")),
-        number_of_halls: Some(2),
-        region_id: Some("SHANGHAI".into()),
-        coms_mac_addr: Some("ef:23:7e:cc:8a:01".into()),
-        coms_ip_addr: Some("192.168.8.21".into()),
-        description: Some("第二家店".into()),
-    }
-}
-
-fn hall_input(cinema: &str, code: &str) -> HallInput {
-    HallInput {
-        hall_code: Some(code.into()),
-        name: Some(format!("放映厅 {code}")),
-        cinema_id: Some(cinema.into()),
-        number_of_seats: Some(10),
-    }
-}
-
-fn seat_input(hall: &str, seat: &str) -> VrClientInput {
-    VrClientInput {
-        hall_id: Some(hall.into()),
-        seat_number: Some(seat.into()),
-        ip_addr: Some("192.168.8.28".into()),
-        mac_addr: Some("99:ed:9d:3b:e8:36".into()),
-        host_model: Some("windows07".into()),
-        ..Default::default()
-    }
-}
-
-fn movie_input(code: &str) -> MovieInput {
-    MovieInput {
-        name: Some(format!("影片 {code}")),
-        movie_code: Some(code.into()),
-        duration: Some(30),
-        description: Some("简介".into()),
-        movie_type: Some("MOVIE".into()),
-        category: Some("ACTION,SCIENCE".into()),
-        country: Some("USA".into()),
-        price: Some(2990),
-        online: Some(true),
-        schedule_start: Some(1_510_208_988_793),
-        ..Default::default()
-    }
 }
 
 /// A cinema with one hall and `seats` seats; returns (cinema, hall, seat ids).
@@ -352,9 +308,4 @@ fn wire_form_of_the_queue_head_is_the_message_as_json() {
     assert_eq!(parsed, app.cms.next_message(&cinema).unwrap().unwrap(), "same message as the typed head");
     assert_eq!(wire.message_id, parsed.message_id);
     assert_eq!(app.cms.next_wire_message("no-cinema").unwrap_err().code(), "not_found");
-}
-
-/// An error's (code, field), for asserting which input a refusal names.
-fn field_of(err: Error) -> (String, String) {
-    (err.code().to_string(), err.field().unwrap_or("").to_string())
 }

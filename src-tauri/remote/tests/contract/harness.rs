@@ -7,6 +7,10 @@ use cinedesk_core::*;
 use cinedesk_remote::RemoteCms;
 use tempfile::TempDir;
 
+#[path = "../../../core/tests/support/inputs.rs"]
+mod inputs;
+pub use inputs::*;
+
 pub const PASSWORD: &str = "correct horse";
 pub const ADMIN: &str = "sysadmin";
 pub const MANAGER: &str = "manager1";
@@ -143,54 +147,6 @@ impl Admin<'_> {
     }
 }
 
-pub fn cinema_input(code: &str) -> CinemaInput {
-    CinemaInput {
-        cinema_code: Some(code.into()),
-        name: Some(format!("X立方 {code}")),
-        number_of_halls: Some(2),
-        region_id: Some("SHANGHAI".into()),
-        coms_mac_addr: Some("ef:23:7e:cc:8a:01".into()),
-        coms_ip_addr: Some("192.168.8.21".into()),
-        description: Some("第二家店".into()),
-    }
-}
-
-pub fn hall_input(cinema: &str, code: &str) -> HallInput {
-    HallInput {
-        hall_code: Some(code.into()),
-        name: Some(format!("放映厅 {code}")),
-        cinema_id: Some(cinema.into()),
-        number_of_seats: Some(10),
-    }
-}
-
-pub fn seat_input(hall: &str, seat: &str) -> VrClientInput {
-    VrClientInput {
-        hall_id: Some(hall.into()),
-        seat_number: Some(seat.into()),
-        ip_addr: Some("192.168.8.28".into()),
-        mac_addr: Some("99:ed:9d:3b:e8:36".into()),
-        host_model: Some("windows07".into()),
-        ..Default::default()
-    }
-}
-
-pub fn movie_input(code: &str) -> MovieInput {
-    MovieInput {
-        name: Some(format!("影片 {code}")),
-        movie_code: Some(code.into()),
-        duration: Some(30),
-        description: Some("简介".into()),
-        movie_type: Some("MOVIE".into()),
-        category: Some("ACTION,SCIENCE".into()),
-        country: Some("USA".into()),
-        price: Some(2990),
-        online: Some(true),
-        schedule_start: Some(1_510_208_988_793),
-        ..Default::default()
-    }
-}
-
 pub fn user_input(alias: &str, role: &str) -> UserInput {
     UserInput {
         name: Some("张三".into()),
@@ -208,11 +164,6 @@ pub fn site(f: &Fixture, code: &str, seats: usize) -> (String, String, Vec<Strin
     let inputs = (1..=seats).map(|i| seat_input(&hall, &format!("A{i:02}"))).collect();
     let ids = if seats > 0 { f.api.create_vr_clients(&f.admin, inputs).expect("seats of a site") } else { vec![] };
     (cinema, hall, ids)
-}
-
-/// (code, field) of an error, the two things a form shows.
-pub fn field_of(err: Error) -> (String, String) {
-    (err.code().to_string(), err.field().unwrap_or("").to_string())
 }
 
 pub fn paging(start: Option<u32>, limit: Option<u32>) -> Paging {
