@@ -68,6 +68,8 @@ echo "seeded cinema $cinema, hall $hall, seat $seat, movie $movie"
 #   then changes its password or deletes it, which also ends the session (a token dies with its
 #   user's password), leaving every later operation with nothing but 401s. The API tests and the
 #   contract suite cover both.
+# The request timeout is above the long poll's longest wait (120 s): a generated poll on a cinema
+# with nothing queued legitimately holds its answer for up to `timeout` seconds (30 by default).
 # Login stays in: a wrong alias still costs one argon2 verification by design (no timing
 # oracle), which only makes those cases slower.
 report="$work/report"
@@ -82,7 +84,7 @@ set +e
   --max-examples "$MAX_EXAMPLES" \
   --workers 2 \
   --seed "${SCHEMATHESIS_SEED:-20240601}" \
-  --request-timeout 30 \
+  --request-timeout 130 \
   --report ndjson --report-ndjson-path "$report.ndjson" \
   --no-color) \
   2>&1 | tee "$work/st.log"
