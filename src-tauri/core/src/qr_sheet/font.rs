@@ -206,7 +206,7 @@ mod tests {
         let (line, size) = font.fit("放映厅", 100.0, 10.0, 6.0, &mut missing);
         assert_eq!((line.text.as_str(), size), ("放映厅", 10.0), "fits as asked");
         let (line, size) = font.fit("一二三四五六七八九十一二三四", 100.0, 10.0, 6.0, &mut missing);
-        assert!(size < 10.0 && size >= 6.0 && (line.width_em * size - 100.0).abs() < 0.01, "shrunk to fit");
+        assert!((6.0..10.0).contains(&size) && (line.width_em * size - 100.0).abs() < 0.01, "shrunk to fit");
         let (line, size) = font.fit(&"长".repeat(100), 100.0, 10.0, 6.0, &mut missing);
         assert_eq!(size, 6.0);
         assert!(line.text.ends_with('…') && line.width_em * size <= 100.0, "cut with an ellipsis: {}", line.text);

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use cinedesk_core::{QrSheet, SheetFormat, DEFAULT_SHEET_PER_PAGE};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::ApiResult;
 use crate::extract::{PathParam, QueryPairs};
@@ -41,10 +41,14 @@ async fn sheet(State(s): State<AppState>, PathParam(id): PathParam<String>, q: Q
     Ok(res)
 }
 
+/// What RFC 5987 must escape in `filename*`: all but letters, digits and a few marks (kept so
+/// `.pdf` stays readable).
+const FILENAME_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// `attachment` with the Chinese file name (RFC 6266 / 5987 `filename*`) and an ASCII one for
 /// clients that read only `filename`.
 fn content_disposition(sheet: &QrSheet) -> HeaderValue {
-    let utf8 = utf8_percent_encode(&sheet.file_name, NON_ALPHANUMERIC);
+    let utf8 = utf8_percent_encode(&sheet.file_name, FILENAME_ESCAPE);
     // The ASCII name is built from codes ([A-Za-z0-9_-]), so it needs no quoting beyond the quotes.
     HeaderValue::from_str(&format!("attachment; filename=\"{}\"; filename*=UTF-8''{utf8}", sheet.ascii_file_name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
