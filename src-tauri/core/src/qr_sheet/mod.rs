@@ -84,8 +84,9 @@ pub(crate) struct SheetData {
 }
 
 impl Cms {
-    /// The print sheet of a hall's seat codes: `per_page` is 1, 4 or 12 codes per A4 page (the
-    /// ZIP ignores it). This is the desktop app's "print sheet" entry point as well as the server's.
+    /// The print sheet of a hall's seat codes: `per_page` is 1, 4 or 12 codes per A4 page (checked
+    /// for the ZIP too, which has no pages, so a wrong value is never silently accepted). This is
+    /// the desktop app's "print sheet" entry point as well as the server's.
     pub fn hall_qr_sheet(&self, hall_id: &str, format: SheetFormat, per_page: u32) -> Result<QrSheet> {
         let grid = layout::Grid::for_per_page(per_page)?;
         let (data, codes) = self.sheet_data(hall_id)?;

@@ -1,7 +1,7 @@
 //! The ZIP sheet: one self-contained SVG per seat (code, quiet zone and labels as outlines, so a
 //! print shop without a CJK font sees the same card), named by seat number.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{Cursor, Write as _};
 
@@ -22,9 +22,11 @@ pub(crate) fn zip(data: &SheetData, missing: &mut BTreeSet<char>) -> Result<Vec<
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let mut names = HashSet::new();
+    // The cinema and hall names repeat on every card: outline each glyph once.
+    let mut outlines = HashMap::new();
     for seat in &data.seats {
         out.start_file(entry_name(&seat.seat_number, &mut names), options).map_err(zip_err)?;
-        out.write_all(seat_svg(data, seat, missing)?.as_bytes())?;
+        out.write_all(seat_svg(data, seat, &mut outlines, missing)?.as_bytes())?;
     }
     Ok(out.finish().map_err(zip_err)?.into_inner())
 }
@@ -49,7 +51,13 @@ fn entry_name(seat_number: &str, taken: &mut HashSet<String>) -> String {
 }
 
 /// One seat's card: the code in module units (1 unit = 1 module), labels below it.
-pub(crate) fn seat_svg(data: &SheetData, seat: &SheetSeat, missing: &mut BTreeSet<char>) -> Result<String> {
+/// `outlines` caches glyph outlines (SVG path data by glyph id) across cards.
+pub(crate) fn seat_svg(
+    data: &SheetData,
+    seat: &SheetSeat,
+    outlines: &mut HashMap<u32, String>,
+    missing: &mut BTreeSet<char>,
+) -> Result<String> {
     let code = Modules::encode(&seat.payload)?;
     let side = code.side_with_quiet_zone() as f32;
     // The same proportions as a 12-per-page PDF cell.
@@ -75,11 +83,11 @@ pub(crate) fn seat_svg(data: &SheetData, seat: &SheetSeat, missing: &mut BTreeSe
     let labels = LabelFont::get();
     let (line, size) = labels.fit(&format!("座位 {}", seat.seat_number), label_w, seat_size, seat_size * 0.6, missing);
     let mut baseline = side + seat_size;
-    outline_line(&mut svg, labels, &line, size, side / 2.0, baseline);
+    outline_line(&mut svg, labels, outlines, &line, size, side / 2.0, baseline);
     baseline += seat_size * 0.3 + name_size * 1.05;
     for text in [&data.cinema, &data.hall] {
         let (line, size) = labels.fit(text, label_w, name_size, name_size * 0.7, missing);
-        outline_line(&mut svg, labels, &line, size, side / 2.0, baseline);
+        outline_line(&mut svg, labels, outlines, &line, size, side / 2.0, baseline);
         baseline += name_size * 1.4;
     }
     svg.push_str("</g>\n</svg>\n");
@@ -87,10 +95,18 @@ pub(crate) fn seat_svg(data: &SheetData, seat: &SheetSeat, missing: &mut BTreeSe
 }
 
 /// Writes a line's glyphs as outlines, centred on `cx`.
-fn outline_line(svg: &mut String, font: &LabelFont, line: &Line, size: f32, cx: f32, baseline: f32) {
+fn outline_line(
+    svg: &mut String,
+    font: &LabelFont,
+    outlines: &mut HashMap<u32, String>,
+    line: &Line,
+    size: f32,
+    cx: f32,
+    baseline: f32,
+) {
     let mut x = cx - line.width_em * size / 2.0;
     for (gid, advance, _) in &line.glyphs {
-        let d = font.svg_outline(*gid);
+        let d = outlines.entry(*gid).or_insert_with(|| font.svg_outline(*gid));
         if !d.is_empty() {
             let _ = writeln!(
                 svg,

@@ -75,12 +75,14 @@ async fn sheet(
     Ok(res)
 }
 
+/// What RFC 5987 must escape in `filename*`: all but letters, digits and a few marks (kept so
+/// `.pdf` stays readable).
+const FILENAME_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// `attachment` with the Chinese file name (RFC 6266 / 5987 `filename*`) and an ASCII one for
 /// clients that read only `filename`.
 fn content_disposition(sheet: &QrSheet) -> HeaderValue {
-    // RFC 5987 attr-chars stay as they are, so the extension reads plainly (`….pdf`).
-    const ATTR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
-    let utf8 = utf8_percent_encode(&sheet.file_name, ATTR);
+    let utf8 = utf8_percent_encode(&sheet.file_name, FILENAME_ESCAPE);
     // The ASCII name is built from codes ([A-Za-z0-9_-]), so it needs no quoting beyond the quotes.
     HeaderValue::from_str(&format!("attachment; filename=\"{}\"; filename*=UTF-8''{utf8}", sheet.ascii_file_name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
