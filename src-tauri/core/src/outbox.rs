@@ -101,7 +101,14 @@ impl Cms {
         self.db.read(|tx| {
             Ok(head(tx, cinema_id)?.map(|(id, kind, payload)| {
                 // Ids and type names are plain ASCII tokens written by the core: no escaping needed.
-                let json = format!(r#"{{"messageID":"{id}","type":"{kind}","message":{payload}}}"#);
+                let mut json = String::with_capacity(id.len() + kind.len() + payload.len() + 40);
+                json.push_str(r#"{"messageID":""#);
+                json.push_str(&id);
+                json.push_str(r#"","type":""#);
+                json.push_str(&kind);
+                json.push_str(r#"","message":"#);
+                json.push_str(&payload);
+                json.push('}');
                 WireMessage { message_id: id, json }
             }))
         })
