@@ -88,6 +88,12 @@ impl Cms {
         self.db.reader_ready()
     }
 
+    /// A number that changes whenever a write commits. An adapter may keep a read's answer for
+    /// as long as this stays what it was when the read began (see the server's read cache).
+    pub fn data_generation(&self) -> u64 {
+        self.db.generation()
+    }
+
     /// Runs SQLite's integrity check; `Ok(())` means the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
         self.db.read(|tx| {

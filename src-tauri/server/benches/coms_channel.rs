@@ -49,10 +49,11 @@ impl Server {
     }
 }
 
-fn start(dir: &std::path::Path) -> Server {
+fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
         .args(["--data", dir.to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .env("CINEDESK_ADMIN_PASSWORD", "bench-password")
         .env("RUST_LOG", "warn")
         .stderr(Stdio::null())
@@ -159,7 +160,7 @@ async fn raw_poll(addr: std::net::SocketAddr, request: String) -> (Instant, u16,
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let server = start(dir.path());
+    let server = start(dir.path(), &[]);
     let http = reqwest::Client::builder().pool_max_idle_per_host(20_000).build().unwrap();
     let post = |path: String, token: Option<String>, body: Value| {
         let mut req = http.post(format!("{}{path}", server.base)).body(body.to_string());
@@ -222,6 +223,16 @@ async fn main() {
         page.rps, page.p50, page.p99
     );
     println!("\nRatio filtered seats / healthz: **{:.2}×** (target ≥ 0.5×)\n", page.rps / health.rps);
+    // The same pages with the read cache off, from a second server on the same data: what each
+    // page costs when it is read from SQLite (after a write, or the first time).
+    let uncached = {
+        let cold = start(dir.path(), &["--read-cache-mib", "0"]);
+        wrk(&cold.base, &token, &seats)
+    };
+    println!(
+        "Same pages with `--read-cache-mib 0` (every answer read from SQLite): {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms ({:.2}× healthz)\n",
+        uncached.rps, uncached.p50, uncached.p99, uncached.rps / health.rps
+    );
 
     let rss_idle = server.rss_mib();
     let fds_before = server.open_fds();

@@ -9,6 +9,7 @@ pub mod coms;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod read_cache;
 mod routes;
 pub mod state;
 
@@ -27,4 +28,10 @@ pub fn router(cms: Arc<Cms>) -> axum::Router {
 /// The API plus the built web UI served from `ui_dir` at `/`.
 pub fn router_with_ui(cms: Arc<Cms>, ui_dir: &std::path::Path) -> axum::Router {
     routes::router(AppState::new(cms), Some(ui_dir))
+}
+
+/// The API over a state built by the caller (e.g. with another read cache size), with the UI
+/// from `ui_dir` when given.
+pub fn router_with_state(state: AppState, ui_dir: Option<&std::path::Path>) -> axum::Router {
+    routes::router(state, ui_dir)
 }

@@ -1030,3 +1030,30 @@ async fn a_websocket_route_without_a_handshake_answers_json() {
     let (status, body) = app.get(&format!("/cms/ws/{cinema}")).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid")), "a plain GET is no handshake: {body}");
 }
+
+#[tokio::test]
+async fn a_list_answer_is_never_served_after_a_write_that_changes_it() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("c_cache").await;
+    let hall = app.hall(&cinema, "c_cache_h1").await;
+    let seats = format!("/cms/vr_clients?cinema_id={cinema}");
+    let (_, before) = app.get(&seats).await;
+    let (_, again) = app.get(&seats).await;
+    assert_eq!((before["totalCount"].clone(), again), (json!(0), before.clone()), "a repeated read is the same page");
+
+    app.create("/cms/vr_clients", "clientID", json!({"hallID": hall, "seatNumber": "A1", "IPAddr": "10.0.0.1"})).await;
+    let (_, after) = app.get(&seats).await;
+    assert_eq!(after["totalCount"], 1, "the seat created over HTTP shows at once: {after}");
+
+    // A write that does not come through the HTTP layer (the desktop, a CLI) counts as well.
+    let client = after["itemList"][0]["clientID"].as_str().unwrap().to_string();
+    app.cms.delete_vr_clients(std::slice::from_ref(&client)).unwrap();
+    let (_, gone) = app.get(&seats).await;
+    assert_eq!(gone["totalCount"], 0, "a seat deleted through the core is gone from the list: {gone}");
+
+    let (_, halls) = app.get(&format!("/cms/halls?cinema_id={cinema}")).await;
+    assert_eq!(app.put(&format!("/cms/halls/{hall}"), json!({"name": "新厅名"})).await.0, 200);
+    let (_, renamed) = app.get(&format!("/cms/halls?cinema_id={cinema}")).await;
+    assert_ne!(halls["itemList"][0]["name"], renamed["itemList"][0]["name"], "the rename shows: {renamed}");
+    assert_eq!(renamed["itemList"][0]["name"], "新厅名");
+}

@@ -1,6 +1,8 @@
 //! Seed §1: cinemas, plus what a delete would take with it.
 
 use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Response;
 use axum::Json;
 use cinedesk_core::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery, Page};
 use serde::{Deserialize, Serialize};
@@ -56,9 +58,10 @@ struct CinemaFilter {
     responses((status = 200, description = "A page of cinemas", body = Page<Cinema>)))]
 async fn list(
     State(s): State<AppState>,
+    uri: Uri,
     Query(f): Query<CinemaFilter>,
     Query(p): Query<PageParams>,
-) -> ApiResult<Json<Page<Cinema>>> {
+) -> ApiResult<Response> {
     let query = CinemaQuery {
         region_id: f.region_id,
         cinema_ids: f.cinema_id,
@@ -66,7 +69,7 @@ async fn list(
         name: f.name,
         paging: p.paging()?,
     };
-    Ok(Json(s.read(move |cms| cms.list_cinemas(&query)).await?))
+    s.cached_json(&uri, move |cms| cms.list_cinemas(&query)).await
 }
 
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}", tag = "cinemas", operation_id = "get_cinema",

@@ -1,6 +1,8 @@
 //! Seed §2: halls.
 
 use axum::extract::State;
+use axum::http::Uri;
+use axum::response::Response;
 use axum::Json;
 use cinedesk_core::{Hall, HallInput, HallQuery, Page};
 use serde::{Deserialize, Serialize};
@@ -55,11 +57,12 @@ struct HallFilter {
     responses((status = 200, description = "A page of halls", body = Page<Hall>)))]
 async fn list(
     State(s): State<AppState>,
+    uri: Uri,
     Query(f): Query<HallFilter>,
     Query(p): Query<PageParams>,
-) -> ApiResult<Json<Page<Hall>>> {
+) -> ApiResult<Response> {
     let query = HallQuery { cinema_id: f.cinema_id, hall_ids: f.hall_id, hall_code: f.hall_code, paging: p.paging()? };
-    Ok(Json(s.read(move |cms| cms.list_halls(&query)).await?))
+    s.cached_json(&uri, move |cms| cms.list_halls(&query)).await
 }
 
 #[utoipa::path(get, path = "/cms/halls/{hall_id}", tag = "halls", operation_id = "get_hall",

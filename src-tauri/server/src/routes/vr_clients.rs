@@ -1,7 +1,7 @@
 //! Seed §3: seats (VR clients), with bulk creation and scene-number regeneration.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::{Page, QrFormat, SeatStatus, VrClient, VrClientInput, VrClientQuery};
@@ -130,9 +130,10 @@ struct VrClientFilter {
     responses((status = 200, description = "A page of seats", body = Page<VrClient>)))]
 async fn list(
     State(s): State<AppState>,
+    uri: Uri,
     Query(f): Query<VrClientFilter>,
     Query(p): Query<PageParams>,
-) -> ApiResult<Json<Page<VrClient>>> {
+) -> ApiResult<Response> {
     let query = VrClientQuery {
         client_ids: f.client_id,
         cinema_id: f.cinema_id,
@@ -140,7 +141,7 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    Ok(Json(s.read(move |cms| cms.list_vr_clients(&query)).await?))
+    s.cached_json(&uri, move |cms| cms.list_vr_clients(&query)).await
 }
 
 #[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",
