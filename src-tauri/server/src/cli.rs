@@ -153,10 +153,7 @@ async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_byt
     let app = crate::router_with_state(state, ui.as_deref());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    // `into_make_service` hands each connection a clone of the one router (an Arc). Given the
-    // Router itself, axum 0.8 rebuilds the whole route table per connection (`with_state(())`):
-    // ~45 KB each and a full teardown when it closes, which 10,000 held long-polls feel.
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown()).await?;
+    crate::serve(listener, app, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())
 }
