@@ -19,6 +19,9 @@ pub enum ApiError {
     /// A body over the size limit: the client must send less, not different.
     #[error("{0}")]
     TooLarge(String),
+    /// A body of a Content-Type the route does not take.
+    #[error("{0}")]
+    Unsupported(String),
     #[error("no such route: {0}")]
     NoRoute(String),
     #[error("method not allowed")]
@@ -34,6 +37,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "invalid",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::Unsupported(_) => "unsupported_media_type",
             ApiError::NoRoute(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
         }
@@ -45,9 +49,12 @@ impl ApiError {
             "unauthorized" => StatusCode::UNAUTHORIZED,
             "forbidden" => StatusCode::FORBIDDEN,
             "not_found" => StatusCode::NOT_FOUND,
-            "conflict" | "in_use" => StatusCode::CONFLICT,
+            "conflict" | "in_use" | "offset_mismatch" => StatusCode::CONFLICT,
+            // Bytes that do not hash as declared: resending the same is no use, so a 400.
+            "checksum_mismatch" => StatusCode::BAD_REQUEST,
             "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
             "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+            "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

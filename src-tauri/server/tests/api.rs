@@ -873,3 +873,7 @@ async fn seat_qr_code_png_and_svg_follow_the_template() {
     let (status, body) = app.put("/cms/settings", json!({"qrUrlTemplate": "https://no-scene"})).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("qrUrlTemplate")));
 }
+
+// The file store and every upload protocol (issue 4) have their own module.
+#[path = "api/uploads.rs"]
+mod uploads;

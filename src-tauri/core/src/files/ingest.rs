@@ -102,6 +102,11 @@ impl Ingest {
         name::mime(&self.head, &self.spec.name, self.spec.mime.as_deref())
     }
 
+    /// The MIME type the content's first bytes show, if they show one (a name can lie).
+    pub fn sniffed(&self) -> Option<&'static str> {
+        infer::get(&self.head).map(|k| k.mime_type())
+    }
+
     /// Fsyncs and stores the file. Fewer than `min_size` bytes is Invalid on `file` (a policy's
     /// content-length-range), and nothing is kept.
     pub fn finish(mut self, min_size: u64) -> Result<StoredFile> {
