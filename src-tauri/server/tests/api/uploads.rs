@@ -1059,3 +1059,81 @@ async fn films_are_probed_and_snapshotted_in_the_background() {
     assert!(info["events"][0]["ErrorMessage"].as_str().unwrap().contains("install FFmpeg"), "{info}");
     assert_eq!(app.bytes_of(&id).await, other);
 }
+
+// ---------------------------------------------------------------- client names
+
+#[tokio::test]
+async fn client_names_and_keys_never_become_paths() {
+    let app = spawn_app().await;
+    let names = [
+        ("../../../etc/passwd", "passwd"),
+        ("/etc/shadow", "shadow"),
+        ("C:\\Windows\\System32\\CON.txt", "_CON.txt"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("nul", "_nul"),
+        ("..", "file"),
+    ];
+    for (i, (sent, kept)) in names.iter().enumerate() {
+        let id = app.uploadify(sent, format!("content {i}").as_bytes()).await;
+        let (_, info) = app.get(&format!("/cms/files/{id}/info")).await;
+        assert_eq!(info["name"], *kept, "{sent:?} is kept as {kept:?}");
+    }
+    // A NUL in a multipart file name, written by hand (HTTP libraries refuse to send one).
+    let boundary = "cinedeskboundary";
+    let mut body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"fileData\"; filename=\"a\0b.txt\"\r\n\r\n")
+            .into_bytes();
+    body.extend_from_slice(format!("nul name\r\n--{boundary}--\r\n").as_bytes());
+    let res = app
+        .http
+        .post(format!("{}/onlineDisk/uploadify", app.base))
+        .bearer_auth(&app.token)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let answer: Value = res.json().await.unwrap();
+    assert!(status == 200 || status == 400, "a NUL name is refused or cleaned, never a 500: {status} {answer}");
+    if status == 200 {
+        let (_, info) = app.get(&format!("/cms/files/{}/info", answer["fid"].as_str().unwrap())).await;
+        assert!(!info["name"].as_str().unwrap().contains('\0'), "{info}");
+    }
+    let meta = format!("filename {}", b64(b"/abs/../../x\0y"));
+    let res = app
+        .tus(
+            "POST",
+            "/files/",
+            &[("tus-resumable", "1.0.0"), ("upload-length", "3"), ("upload-metadata", &meta)],
+            vec![],
+        )
+        .await;
+    let path = res.headers()["location"].to_str().unwrap().trim_start_matches(&app.base).to_string();
+    let res = app
+        .tus(
+            "PATCH",
+            &path,
+            &[("tus-resumable", "1.0.0"), ("content-type", "application/offset+octet-stream"), ("upload-offset", "0")],
+            b"abc".to_vec(),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let (_, info) = app.get(&format!("/cms/files/{}/info", path.trim_start_matches("/files/"))).await;
+    assert_eq!(info["name"], "xy");
+
+    // Everything the uploads wrote is inside the store, named by id.
+    let data = app.cms.data_dir();
+    for entry in std::fs::read_dir(data).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            name == "files" || name.starts_with(cinedesk_core::DB_FILE),
+            "nothing beside the store and the database: {name}"
+        );
+    }
+    for blob in all_files(&app.cms.file_store_dir().join("objects")) {
+        let name = blob.file_name().unwrap().to_str().unwrap();
+        assert!(cinedesk_core::files::is_id(name), "blobs are named by id only: {}", blob.display());
+    }
+    assert!(app.leftovers().is_empty(), "{:?}", app.leftovers());
+}
