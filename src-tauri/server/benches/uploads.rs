@@ -74,6 +74,17 @@ fn start(dir: &Path) -> Server {
     panic!("cinedesk serve did not start");
 }
 
+/// CPU seconds used by a process (`/proc/<pid>/stat` utime + stime), and by its waited-for
+/// children (cutime + cstime), at 100 ticks a second.
+fn cpu_secs(pid: &str) -> (f64, f64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces): state,
+    // ppid, … utime is field 14 of the line, index 11 here.
+    let rest: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("").split_whitespace().collect();
+    let tick = |i: usize| rest.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
+    (tick(11) + tick(12), tick(13) + tick(14))
+}
+
 /// Samples a process's RSS every 10 ms until stopped; answers the highest seen.
 struct RssPeak {
     stop: Arc<AtomicBool>,
@@ -230,6 +241,9 @@ async fn tus(http: &reqwest::Client, base: &str, token: &str, src: &Path, size: 
 struct Run {
     secs: f64,
     rss_growth_mib: f64,
+    /// CPU seconds of the server and of the client (this process) during the upload.
+    server_cpu: f64,
+    client_cpu: f64,
 }
 
 /// One protocol against a fresh server and data dir.
@@ -246,12 +260,15 @@ fn run_protocol(
     std::thread::sleep(Duration::from_millis(300));
     sync();
     let before = rss_kib(server.child.id());
+    let pid = server.child.id().to_string();
+    let (server_cpu0, client_cpu0) = (cpu_secs(&pid).0, cpu_secs("self").0);
     let peak = RssPeak::watch(server.child.id());
     let mut id = String::new();
     let secs = timed(|| id = rt.block_on(upload(&http, &server.base, &token)));
+    let (server_cpu, client_cpu) = (cpu_secs(&pid).0 - server_cpu0, cpu_secs("self").0 - client_cpu0);
     let peak = peak.peak_kib();
     drop(server);
-    let run = Run { secs, rss_growth_mib: peak.saturating_sub(before) as f64 / 1024.0 };
+    let run = Run { secs, rss_growth_mib: peak.saturating_sub(before) as f64 / 1024.0, server_cpu, client_cpu };
     // The stored blob, for the MD5 check after the run.
     let blob = data.join("files/objects").join(&id[22..]).join(&id);
     (run, blob.to_string_lossy().into_owned())
@@ -293,9 +310,11 @@ fn main() {
 
     // The reference: hash then copy, the two jobs an upload does.
     sync();
+    let children_cpu0 = cpu_secs("self").1;
     let reference = timed(|| {
         sh(&format!("md5sum '{}' && cp '{}' '{}'", src.display(), src.display(), dest.display()));
     });
+    let reference_cpu = cpu_secs("self").1 - children_cpu0;
     std::fs::remove_file(&dest).unwrap();
     sync();
 
@@ -315,18 +334,23 @@ fn main() {
     let gib = size as f64 / (1u64 << 30) as f64;
     let mb_s = |secs: f64| size as f64 / 1e6 / secs;
     println!("## Uploads on loopback ({gib:.2} GiB file, resumable parts of {} MiB)\n", part / MIB);
-    println!("| what | wall time | throughput | vs `md5sum && cp` | server RSS growth |");
-    println!("|---|---|---|---|---|");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!("Load average at the end: {} (other work on the machine skews wall times).\n", load.join(" "));
+    println!("| what | wall time | throughput | vs `md5sum && cp` | CPU s (server + client) | server RSS growth |");
+    println!("|---|---|---|---|---|---|");
     println!(
-        "| `md5sum FILE && cp FILE DEST` (reference) | {reference:.2} s | {:.0} MB/s | 1.00× | – |",
+        "| `md5sum FILE && cp FILE DEST` (reference) | {reference:.2} s | {:.0} MB/s | 1.00× | {reference_cpu:.2} | – |",
         mb_s(reference)
     );
     for (name, r) in [("resumable (createFid + fileResume)", &resumable_run), ("tus (POST + one PATCH)", &tus_run)] {
         println!(
-            "| {name} | {:.2} s | {:.0} MB/s | {:.2}× | {:.1} MiB |",
+            "| {name} | {:.2} s | {:.0} MB/s | {:.2}× | {:.2} + {:.2} | {:.1} MiB |",
             r.secs,
             mb_s(r.secs),
             r.secs / reference,
+            r.server_cpu,
+            r.client_cpu,
             r.rss_growth_mib
         );
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use md5::{Digest, Md5};
 
+use super::flush::WriteBehind;
 use super::{hex_lower, name, Domain, Files, StoredFile, HEAD_BYTES, MAX_FILE_SIZE};
 use crate::error::{Error, Result};
 use crate::ids::new_id;
@@ -49,10 +50,12 @@ pub struct Ingest {
     max: u64,
     head: Vec<u8>,
     finished: bool,
+    behind: WriteBehind,
 }
 
-/// Writes go through a buffer this big: few syscalls, and one part never sits in memory whole.
-pub(crate) const WRITE_BUFFER: usize = 1 << 20;
+/// Small pieces of a body are gathered into this much before a write; pieces at least this big
+/// (most, once a stream is going) are written straight from the network buffer, not copied.
+pub(crate) const WRITE_BUFFER: usize = 64 << 10;
 
 impl Files {
     pub(crate) fn ingest(self: &Arc<Self>, id: Option<String>, spec: NewFile, max: u64) -> Result<Ingest> {
@@ -68,6 +71,7 @@ impl Files {
             max: max.min(MAX_FILE_SIZE),
             head: Vec::new(),
             finished: false,
+            behind: WriteBehind::default(),
         })
     }
 }
@@ -83,7 +87,9 @@ impl Ingest {
             self.head.extend_from_slice(&buf[..take]);
         }
         self.md5.update(buf);
-        self.out.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?.write_all(buf)?;
+        let out = self.out.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
+        out.write_all(buf)?;
+        self.behind.wrote(out.get_ref(), buf.len());
         self.size += buf.len() as u64;
         Ok(())
     }
@@ -115,6 +121,7 @@ impl Ingest {
         }
         let out = self.out.take().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
+        self.behind.stop();
         file.sync_all()?;
         drop(file);
         let md5 = hex_lower(&self.md5.clone().finalize());
@@ -129,6 +136,7 @@ impl Ingest {
 impl Drop for Ingest {
     fn drop(&mut self) {
         if !self.finished {
+            self.behind.stop();
             drop(self.out.take());
             super::store::Store::remove(&self.path);
         }

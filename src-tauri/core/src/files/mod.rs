@@ -8,6 +8,7 @@
 
 mod chunked;
 mod clock;
+mod flush;
 mod ingest;
 mod local;
 mod media;

@@ -14,6 +14,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 
+use super::flush::WriteBehind;
 use super::ingest::WRITE_BUFFER;
 use super::{hash_prefix, hex_lower, parse_md5, Busy, Domain, Files, HashState, NewFile, StoredFile, MAX_FILE_SIZE};
 use crate::error::{Error, Result};
@@ -306,6 +307,7 @@ impl Files {
             written: 0,
             keep_partial: options.keep_partial,
             done: false,
+            behind: WriteBehind::default(),
             _busy: busy,
         })
     }
@@ -444,6 +446,7 @@ pub struct PartWriter {
     written: u64,
     keep_partial: bool,
     done: bool,
+    behind: WriteBehind,
     _busy: Busy,
 }
 
@@ -469,6 +472,7 @@ impl PartWriter {
         }
         let out = self.out.as_mut().ok_or_else(|| Error::Internal("part already ended".into()))?;
         out.write_all(buf)?;
+        self.behind.wrote(out.get_ref(), buf.len());
         self.md5.update(buf);
         match &mut self.check {
             Some((PartHash::Md5(h), _)) => h.update(buf),
@@ -510,6 +514,7 @@ impl PartWriter {
     fn save(&mut self) -> Result<PartOutcome> {
         let out = self.out.take().ok_or_else(|| Error::Internal("part already ended".into()))?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
+        self.behind.stop();
         // Acknowledged means on disk: data first, then the offset that points past it.
         file.sync_data()?;
         drop(file);
@@ -550,6 +555,7 @@ impl PartWriter {
         }
         self.done = true;
         let start = self.upload.offset;
+        self.behind.stop();
         if let Some(out) = self.out.take() {
             // The buffered tail is thrown away with the rest of the part.
             let (file, _) = out.into_parts();
