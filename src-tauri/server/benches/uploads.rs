@@ -289,24 +289,34 @@ fn md5_file(path: &Path) -> (String, f64) {
     (hex::encode(md5.finalize()), t.elapsed().as_secs_f64())
 }
 
-fn main() {
-    let size = env_mib("CINEDESK_BENCH_MIB", 2048);
-    let part = env_mib("CINEDESK_BENCH_PART_MIB", 16);
-    let base_dir = std::env::var_os("CINEDESK_BENCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let root = tempfile::tempdir_in(&base_dir).unwrap();
-    let src = root.path().join("source.bin");
-    let dest = root.path().join("copy.bin");
-    make_source(&src, size);
-    sync();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// The median of a few measurements.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
 
-    // MD5 speed, file in the page cache for both (read once before).
-    let _ = md5_file(&src);
+fn best(v: &[f64]) -> f64 {
+    v.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+/// One round: every measurement once, back to back, so each round sees the same machine.
+struct Round {
+    md5sum: f64,
+    ours_md5: f64,
+    reference: f64,
+    reference_cpu: f64,
+    resumable: Run,
+    tus: Run,
+}
+
+fn round(rt: &tokio::runtime::Runtime, root: &Path, src: &Path, size: u64, part: u64) -> Round {
+    let dest = root.join("copy.bin");
+    // MD5 speed on the file in the page cache, for both.
     let t = Instant::now();
     let reference_md5 = sh(&format!("md5sum '{}'", src.display())).split_whitespace().next().unwrap().to_string();
-    let md5sum_secs = t.elapsed().as_secs_f64();
-    let (ours_md5, ours_secs) = md5_file(&src);
-    assert_eq!(ours_md5, reference_md5, "the same MD5 as md5sum");
+    let md5sum = t.elapsed().as_secs_f64();
+    let (ours, ours_md5) = md5_file(src);
+    assert_eq!(ours, reference_md5, "the same MD5 as md5sum");
 
     // The reference: hash then copy, the two jobs an upload does.
     sync();
@@ -319,48 +329,83 @@ fn main() {
     sync();
 
     let md5 = reference_md5.clone();
-    let (resumable_run, blob) = run_protocol(&rt, root.path(), "resumable", async |http, base, token| {
-        let last = resumable(http, base, token, &src, size, &md5, part).await;
+    let (resumable_run, blob) = run_protocol(rt, root, "resumable", async |http, base, token| {
+        let last = resumable(http, base, token, src, size, &md5, part).await;
         assert_eq!(last["data"]["postComplete"], "true");
         last["data"]["fid"].as_str().unwrap().to_string()
     });
     assert_eq!(md5_file(Path::new(&blob)).0, reference_md5, "the resumable upload stored the file whole");
-    std::fs::remove_dir_all(root.path().join("data-resumable")).unwrap();
+    std::fs::remove_dir_all(root.join("data-resumable")).unwrap();
     sync();
     let (tus_run, blob) =
-        run_protocol(&rt, root.path(), "tus", async |http, base, token| tus(http, base, token, &src, size).await);
+        run_protocol(rt, root, "tus", async |http, base, token| tus(http, base, token, src, size).await);
     assert_eq!(md5_file(Path::new(&blob)).0, reference_md5, "the tus upload stored the file whole");
+    std::fs::remove_dir_all(root.join("data-tus")).unwrap();
+    sync();
+    Round { md5sum, ours_md5, reference, reference_cpu, resumable: resumable_run, tus: tus_run }
+}
 
+fn main() {
+    let size = env_mib("CINEDESK_BENCH_MIB", 2048);
+    let part = env_mib("CINEDESK_BENCH_PART_MIB", 16);
+    let rounds: usize = std::env::var("CINEDESK_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let base_dir = std::env::var_os("CINEDESK_BENCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let root = tempfile::tempdir_in(&base_dir).unwrap();
+    let src = root.path().join("source.bin");
+    make_source(&src, size);
+    sync();
+    let _ = md5_file(&src); // into the page cache
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let results: Vec<Round> = (0..rounds).map(|_| round(&rt, root.path(), &src, size, part)).collect();
+
+    let col = |f: &dyn Fn(&Round) -> f64| results.iter().map(f).collect::<Vec<f64>>();
     let gib = size as f64 / (1u64 << 30) as f64;
     let mb_s = |secs: f64| size as f64 / 1e6 / secs;
-    println!("## Uploads on loopback ({gib:.2} GiB file, resumable parts of {} MiB)\n", part / MIB);
+    println!("## Uploads on loopback ({gib:.2} GiB file, resumable parts of {} MiB, {rounds} rounds)\n", part / MIB);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = load.split_whitespace().take(3).collect();
     println!("Load average at the end: {} (other work on the machine skews wall times).\n", load.join(" "));
-    println!("| what | wall time | throughput | vs `md5sum && cp` | CPU s (server + client) | server RSS growth |");
-    println!("|---|---|---|---|---|---|");
+    println!("| what | wall time, best / median | vs `md5sum && cp`, best / median | CPU s (server + client), median | server RSS growth, max |");
+    println!("|---|---|---|---|---|");
+    let reference = col(&|r| r.reference);
+    let (ref_best, ref_median) = (best(&reference), median(reference.clone()));
     println!(
-        "| `md5sum FILE && cp FILE DEST` (reference) | {reference:.2} s | {:.0} MB/s | 1.00× | {reference_cpu:.2} | – |",
-        mb_s(reference)
+        "| `md5sum FILE && cp FILE DEST` (reference) | {ref_best:.2} s / {ref_median:.2} s ({:.0} MB/s) | 1.00× | {:.2} | – |",
+        mb_s(ref_median),
+        median(col(&|r| r.reference_cpu))
     );
-    for (name, r) in [("resumable (createFid + fileResume)", &resumable_run), ("tus (POST + one PATCH)", &tus_run)] {
+    let resumable_runs: Vec<&Run> = results.iter().map(|r| &r.resumable).collect();
+    let tus_runs: Vec<&Run> = results.iter().map(|r| &r.tus).collect();
+    for (name, runs) in [("resumable (createFid + fileResume)", resumable_runs), ("tus (POST + one PATCH)", tus_runs)] {
+        let of = |f: fn(&Run) -> f64| runs.iter().map(|r| f(r)).collect::<Vec<f64>>();
+        let secs = of(|r| r.secs);
+        let (b, m) = (best(&secs), median(secs.clone()));
         println!(
-            "| {name} | {:.2} s | {:.0} MB/s | {:.2}× | {:.2} + {:.2} | {:.1} MiB |",
-            r.secs,
-            mb_s(r.secs),
-            r.secs / reference,
-            r.server_cpu,
-            r.client_cpu,
-            r.rss_growth_mib
+            "| {name} | {b:.2} s / {m:.2} s ({:.0} MB/s) | {:.2}× / {:.2}× | {:.2} + {:.2} | {:.1} MiB |",
+            mb_s(m),
+            b / ref_best,
+            m / ref_median,
+            median(of(|r| r.server_cpu)),
+            median(of(|r| r.client_cpu)),
+            of(|r| r.rss_growth_mib).into_iter().fold(0.0, f64::max)
         );
     }
     println!("\n## MD5 of the same file (page cache)\n");
-    println!("| what | time | speed |");
+    println!("| what | time, best / median | speed (median) |");
     println!("|---|---|---|");
-    println!("| `md5sum` | {md5sum_secs:.2} s | {:.0} MB/s |", mb_s(md5sum_secs));
+    let (sum, ours) = (col(&|r| r.md5sum), col(&|r| r.ours_md5));
     println!(
-        "| md-5 crate (asm), as the server hashes | {ours_secs:.2} s | {:.0} MB/s ({:.2}× md5sum) |",
-        mb_s(ours_secs),
-        md5sum_secs / ours_secs
+        "| `md5sum` | {:.2} s / {:.2} s | {:.0} MB/s |",
+        best(&sum),
+        median(sum.clone()),
+        mb_s(median(sum.clone()))
+    );
+    println!(
+        "| md-5 crate (asm), as the server hashes | {:.2} s / {:.2} s | {:.0} MB/s ({:.2}× md5sum best, {:.2}× median) |",
+        best(&ours),
+        median(ours.clone()),
+        mb_s(median(ours.clone())),
+        best(&sum) / best(&ours),
+        median(sum) / median(ours)
     );
 }

@@ -5,9 +5,11 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use md5::{Digest, Md5};
 
 use super::flush::WriteBehind;
+use super::hasher::Hasher;
 use super::{hex_lower, name, Domain, Files, StoredFile, HEAD_BYTES, MAX_FILE_SIZE};
 use crate::error::{Error, Result};
 use crate::ids::new_id;
@@ -45,7 +47,8 @@ pub struct Ingest {
     path: PathBuf,
     /// Taken (closed) before the file is renamed: Windows renames no open file.
     out: Option<BufWriter<File>>,
-    md5: Md5,
+    /// Taken when finished; hashing runs beside the writes.
+    hasher: Option<Hasher>,
     size: u64,
     max: u64,
     head: Vec<u8>,
@@ -66,7 +69,7 @@ impl Files {
             spec,
             path,
             out: Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
-            md5: Md5::new(),
+            hasher: Some(Hasher::start(Md5::new(), None)),
             size: 0,
             max: max.min(MAX_FILE_SIZE),
             head: Vec::new(),
@@ -77,8 +80,14 @@ impl Files {
 }
 
 impl Ingest {
-    /// Appends bytes; past the size limit the file is refused (TooLarge) and nothing is kept.
+    /// Appends bytes (copied once; [`Ingest::write_bytes`] shares a buffer instead); past the
+    /// size limit the file is refused (TooLarge) and nothing is kept.
     pub fn write(&mut self, buf: &[u8]) -> Result<()> {
+        self.write_bytes(Bytes::copy_from_slice(buf))
+    }
+
+    /// Appends a buffer, shared with the hashing thread rather than copied.
+    pub fn write_bytes(&mut self, buf: Bytes) -> Result<()> {
         if self.size + buf.len() as u64 > self.max {
             return Err(Error::TooLarge(format!("the file is larger than the {} bytes allowed", self.max)));
         }
@@ -86,12 +95,11 @@ impl Ingest {
             let take = (HEAD_BYTES - self.head.len()).min(buf.len());
             self.head.extend_from_slice(&buf[..take]);
         }
-        self.md5.update(buf);
         let out = self.out.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
-        out.write_all(buf)?;
+        out.write_all(&buf)?;
         self.behind.wrote(out.get_ref(), buf.len());
         self.size += buf.len() as u64;
-        Ok(())
+        self.hasher.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?.feed(buf)
     }
 
     pub fn size(&self) -> u64 {
@@ -124,7 +132,8 @@ impl Ingest {
         self.behind.stop();
         file.sync_all()?;
         drop(file);
-        let md5 = hex_lower(&self.md5.clone().finalize());
+        let hasher = self.hasher.take().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
+        let md5 = hex_lower(&hasher.finish()?.md5.finalize());
         let result = self.files.complete(&self.id, &self.spec, &self.path, &md5, self.size, None);
         // Installed, or shared and removed: either way the temp file is no longer ours. On an
         // error Drop removes it.

@@ -9,6 +9,7 @@
 mod chunked;
 mod clock;
 mod flush;
+mod hasher;
 mod ingest;
 mod local;
 mod media;

@@ -9,12 +9,14 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use md5::{Digest, Md5};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 
 use super::flush::WriteBehind;
+use super::hasher::{Digests, Hasher, PartHash};
 use super::ingest::WRITE_BUFFER;
 use super::{hash_prefix, hex_lower, parse_md5, Busy, Domain, Files, HashState, NewFile, StoredFile, MAX_FILE_SIZE};
 use crate::error::{Error, Result};
@@ -293,17 +295,18 @@ impl Files {
                 _ => hash_prefix(&path, offset)?,
             }
         };
-        let check = options.checksum.map(|c| match c {
-            Checksum::Md5(want) => (PartHash::Md5(Md5::new()), want),
-            Checksum::Sha1(want) => (PartHash::Sha1(Sha1::new()), want),
-        });
+        let (check, want) = match options.checksum {
+            Some(Checksum::Md5(want)) => (Some(PartHash::Md5(Md5::new())), Some(want)),
+            Some(Checksum::Sha1(want)) => (Some(PartHash::Sha1(Sha1::new())), Some(want)),
+            None => (None, None),
+        };
         Ok(PartWriter {
             files: Arc::clone(self),
             md5_at_start: md5.clone(),
-            md5,
+            hasher: Some(Hasher::start(md5, check)),
             upload,
             out: Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
-            check,
+            want,
             written: 0,
             keep_partial: options.keep_partial,
             done: false,
@@ -428,21 +431,17 @@ fn tus_filetype(metadata: &str) -> Option<String> {
     })
 }
 
-enum PartHash {
-    Md5(Md5),
-    Sha1(Sha1),
-}
-
-/// One part of a resumable upload being written: bytes go to the partial file and the running
-/// MD5 as they come. [`PartWriter::commit`] fsyncs them and moves the acknowledged offset;
-/// dropped without a commit, the part is rolled back (or, with `keep_partial`, kept).
+/// One part of a resumable upload being written: bytes go to the partial file, and to the MD5
+/// on its own thread, as they come. [`PartWriter::commit`] fsyncs them and moves the acknowledged
+/// offset; dropped without a commit, the part is rolled back (or, with `keep_partial`, kept).
 pub struct PartWriter {
     files: Arc<Files>,
     upload: Upload,
     out: Option<BufWriter<File>>,
-    md5: Md5,
+    hasher: Option<Hasher>,
     md5_at_start: Md5,
-    check: Option<(PartHash, Vec<u8>)>,
+    /// The part's expected checksum, when the client sent one.
+    want: Option<Vec<u8>>,
     written: u64,
     keep_partial: bool,
     done: bool,
@@ -460,8 +459,14 @@ impl PartWriter {
         self.written
     }
 
-    /// Appends bytes. Past the upload's declared length: TooLarge, and the part is rolled back.
+    /// Appends bytes (copied once; [`PartWriter::write_bytes`] shares a buffer instead). Past
+    /// the upload's declared length: TooLarge, and the part is rolled back.
     pub fn write(&mut self, buf: &[u8]) -> Result<()> {
+        self.write_bytes(Bytes::copy_from_slice(buf))
+    }
+
+    /// Appends a buffer, shared with the hashing thread rather than copied.
+    pub fn write_bytes(&mut self, buf: Bytes) -> Result<()> {
         let room = self.upload.length - self.upload.offset - self.written;
         if buf.len() as u64 > room {
             self.rollback();
@@ -471,47 +476,44 @@ impl PartWriter {
             )));
         }
         let out = self.out.as_mut().ok_or_else(|| Error::Internal("part already ended".into()))?;
-        out.write_all(buf)?;
+        out.write_all(&buf)?;
         self.behind.wrote(out.get_ref(), buf.len());
-        self.md5.update(buf);
-        match &mut self.check {
-            Some((PartHash::Md5(h), _)) => h.update(buf),
-            Some((PartHash::Sha1(h), _)) => h.update(buf),
-            None => {}
-        }
         self.written += buf.len() as u64;
-        Ok(())
+        self.hasher.as_mut().ok_or_else(|| Error::Internal("part already ended".into()))?.feed(buf)
+    }
+
+    fn digests(&mut self) -> Result<Digests> {
+        self.hasher.take().ok_or_else(|| Error::Internal("part already ended".into()))?.finish()
     }
 
     /// Fsyncs the part and acknowledges it; completes the file if it was the last. A part
     /// whose checksum is wrong is rolled back (ChecksumMismatch); so is the whole upload when
     /// the finished file's MD5 is not the declared one.
     pub fn commit(mut self) -> Result<PartOutcome> {
-        if let Some((hash, want)) = self.check.take() {
-            let got = match hash {
-                PartHash::Md5(h) => h.finalize().to_vec(),
-                PartHash::Sha1(h) => h.finalize().to_vec(),
-            };
+        let digests = self.digests()?;
+        if let (Some(want), Some(check)) = (self.want.take(), digests.check) {
+            let got = check.finalize();
             if got != want {
                 self.rollback();
                 return Err(Error::ChecksumMismatch { expected: hex_lower(&want), actual: hex_lower(&got) });
             }
         }
-        self.save()
+        self.save(digests.md5)
     }
 
     /// Ends a part that stopped early: kept as far as it got when the options say so (tus),
     /// else rolled back. Answers the upload as it now stands.
     pub fn abort(mut self) -> Result<Upload> {
-        if self.keep_partial && self.check.is_none() && self.written > 0 {
-            Ok(self.save()?.upload)
+        if self.keep_partial && self.want.is_none() && self.written > 0 {
+            let digests = self.digests()?;
+            Ok(self.save(digests.md5)?.upload)
         } else {
             self.rollback();
             Ok(self.upload.clone())
         }
     }
 
-    fn save(&mut self) -> Result<PartOutcome> {
+    fn save(&mut self, md5: Md5) -> Result<PartOutcome> {
         let out = self.out.take().ok_or_else(|| Error::Internal("part already ended".into()))?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
         self.behind.stop();
@@ -537,14 +539,10 @@ impl PartWriter {
         self.upload.update_time = now;
         self.upload.expire_time = now + UPLOAD_TTL_MS;
         if offset == self.upload.length {
-            let file = self.files.finalize(&self.upload, self.md5.clone())?;
+            let file = self.files.finalize(&self.upload, md5)?;
             return Ok(PartOutcome { upload: self.upload.clone(), file: Some(file) });
         }
-        self.files
-            .hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, HashState { offset, md5: self.md5.clone() });
+        self.files.hashes.lock().unwrap_or_else(|p| p.into_inner()).insert(id, HashState { offset, md5 });
         Ok(PartOutcome { upload: self.upload.clone(), file: None })
     }
 
@@ -556,6 +554,7 @@ impl PartWriter {
         self.done = true;
         let start = self.upload.offset;
         self.behind.stop();
+        drop(self.hasher.take());
         if let Some(out) = self.out.take() {
             // The buffered tail is thrown away with the rest of the part.
             let (file, _) = out.into_parts();

@@ -107,7 +107,7 @@ async fn receive(
                         let spec = NewFile::new(&name, Domain::Movie, &owner).with_mime(field.content_type());
                         let mut job = pump(&s, move |cms, mut feed| {
                             let mut ingest = cms.ingest(spec, MAX_FILE_SIZE)?;
-                            if !feed.drain(|b| ingest.write(b))? {
+                            if !feed.drain(|b| ingest.write_bytes(b))? {
                                 return Err(Error::invalid("file", "the upload broke off"));
                             }
                             ingest.finish(0)
@@ -120,7 +120,7 @@ async fn receive(
                         let index = chunk.unwrap_or(0);
                         let mut job = pump(&s, move |cms, mut feed| {
                             let mut w = cms.begin_chunk(&key, &owner, &name, index, total)?;
-                            if !feed.drain(|b| w.write(b))? {
+                            if !feed.drain(|b| w.write(&b))? {
                                 return Err(Error::invalid("file", "the chunk broke off"));
                             }
                             w.commit()

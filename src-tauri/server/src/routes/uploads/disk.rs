@@ -148,7 +148,7 @@ async fn uploadify(
                 .with_mime(field.content_type());
             let mut job = pump(&s, move |cms, mut feed| {
                 let mut ingest = cms.ingest(spec, MAX_UPLOADIFY)?;
-                if !feed.drain(|b| ingest.write(b))? {
+                if !feed.drain(|b| ingest.write_bytes(b))? {
                     return Err(Error::invalid("fileData", "the upload broke off"));
                 }
                 ingest.finish(0)
@@ -240,7 +240,7 @@ async fn file_resume(
             }
             let mut job = pump(&s, move |cms, mut feed| {
                 let mut part = cms.begin_part(&fid, &owner, Protocol::Resumable, pos, PartOptions::default())?;
-                if !feed.drain(|b| part.write(b))? {
+                if !feed.drain(|b| part.write_bytes(b))? {
                     return Err(Error::invalid("part", "the part broke off; send it again from filePos"));
                 }
                 part.commit()

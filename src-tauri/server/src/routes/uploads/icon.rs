@@ -34,7 +34,7 @@ async fn upload_icon(State(s): State<AppState>, caller: Caller, Form(mut form): 
                     .with_mime(field.content_type());
                 let mut job = pump(&s, move |cms, mut feed| {
                     let mut ingest = cms.ingest(spec, MAX_ICON)?;
-                    if !feed.drain(|b| ingest.write(b))? {
+                    if !feed.drain(|b| ingest.write_bytes(b))? {
                         return Err(Error::invalid("file", "the upload broke off"));
                     }
                     Ok(ingest)

@@ -144,15 +144,15 @@ pub(crate) type Piece = Result<Bytes, String>;
 pub(crate) struct Feed(mpsc::Receiver<Piece>);
 
 impl Feed {
-    /// Passes every piece to `write`. Ok(true) when the body ended as it should, Ok(false) when
-    /// it broke off (the client went away).
+    /// Passes every piece to `write` (the network's own buffer, never copied). Ok(true) when the
+    /// body ended as it should, Ok(false) when it broke off (the client went away).
     pub(crate) fn drain(
         &mut self,
-        mut write: impl FnMut(&[u8]) -> cinedesk_core::Result<()>,
+        mut write: impl FnMut(Bytes) -> cinedesk_core::Result<()>,
     ) -> cinedesk_core::Result<bool> {
         while let Some(piece) = self.0.blocking_recv() {
             match piece {
-                Ok(bytes) => write(&bytes)?,
+                Ok(bytes) => write(bytes)?,
                 Err(why) => {
                     tracing::info!(why, "upload body broke off");
                     return Ok(false);

@@ -77,7 +77,7 @@ async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResu
         let grant = s.run(move |cms| cms.check_post_policy(&f, &n)).await?;
         let mut job = pump(&s, move |cms, mut feed| {
             let mut ingest = cms.ingest(grant.file.with_mime(content_type.as_deref()), grant.max_size)?;
-            if !feed.drain(|b| ingest.write(b))? {
+            if !feed.drain(|b| ingest.write_bytes(b))? {
                 return Err(Error::invalid("file", "the upload broke off"));
             }
             Ok((ingest.finish(grant.min_size)?, grant.success_status))

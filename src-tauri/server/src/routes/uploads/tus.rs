@@ -295,7 +295,7 @@ async fn patch(
             let options = PartOptions { checksum: check, keep_partial: true };
             let mut job = pump(&s, move |cms, mut feed| {
                 let mut part = cms.begin_part(&id, &owner, Protocol::Tus, offset, options)?;
-                if feed.drain(|b| part.write(b))? {
+                if feed.drain(|b| part.write_bytes(b))? {
                     Ok(Patched::Whole(part.commit()?.upload))
                 } else {
                     Ok(Patched::BrokeOff(part.abort()?))
