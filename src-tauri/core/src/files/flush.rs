@@ -7,9 +7,10 @@ use std::fs::File;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-/// Bytes written between two background flushes: small enough that a 16 MiB part is mostly on
-/// disk by the time it ends.
-const EVERY: u64 = 8 << 20;
+/// Bytes written between two asks for a background flush. Small: the helper flushes again as
+/// soon as it is done (asks made meanwhile merge into one), so writeback runs all the time and
+/// a part's tail is all that is left when it ends.
+const EVERY: u64 = 2 << 20;
 
 #[derive(Default)]
 pub(crate) struct WriteBehind {
@@ -59,7 +60,14 @@ impl WriteBehind {
         }
     }
 
-    /// Stops the helper (waiting for a flush in progress).
+    /// Tells the helper to end after the flush it may be doing, without waiting for it: the
+    /// writer's own fsync runs alongside. [`WriteBehind::stop`] then waits.
+    pub(crate) fn release(&mut self) {
+        self.tx = None;
+    }
+
+    /// Stops the helper, waiting for a flush in progress (its handle must be closed before the
+    /// file is renamed: Windows renames no open file).
     pub(crate) fn stop(&mut self) {
         self.tx = None;
         if let Some(t) = self.thread.take() {

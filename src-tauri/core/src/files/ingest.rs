@@ -69,7 +69,7 @@ impl Files {
             spec,
             path,
             out: Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
-            hasher: Some(Hasher::start(Md5::new(), None)),
+            hasher: Some(Hasher::start(Md5::new())),
             size: 0,
             max: max.min(MAX_FILE_SIZE),
             head: Vec::new(),
@@ -129,11 +129,12 @@ impl Ingest {
         }
         let out = self.out.take().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
-        self.behind.stop();
+        self.behind.release();
         file.sync_all()?;
         drop(file);
+        self.behind.stop();
         let hasher = self.hasher.take().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
-        let md5 = hex_lower(&hasher.finish()?.md5.finalize());
+        let md5 = hex_lower(&hasher.finish()?.finalize());
         let result = self.files.complete(&self.id, &self.spec, &self.path, &md5, self.size, None);
         // Installed, or shared and removed: either way the temp file is no longer ours. On an
         // error Drop removes it.

@@ -151,11 +151,16 @@ pub struct StoredFile {
 }
 
 /// The hash of an upload's acknowledged bytes, kept between its parts so a part only hashes
-/// itself. After a restart it is rebuilt from the partial file once.
+/// itself; it may still be catching up on its thread. After a restart (or a part rolled back
+/// without a mark) it is rebuilt from the partial file once.
 struct HashState {
     offset: u64,
-    md5: Md5,
+    hasher: hasher::Hasher,
 }
+
+/// Uploads whose hasher thread stays alive between parts; past this, a paused upload's hash is
+/// settled (its thread ends) and restarted with its next part.
+const LIVE_HASHERS: usize = 16;
 
 /// The store and everything shared with the background worker.
 pub(crate) struct Files {
