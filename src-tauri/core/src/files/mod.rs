@@ -47,8 +47,9 @@ pub use upload::{
 pub const MAX_FILE_SIZE: u64 = 1 << 40;
 /// How many leading bytes are kept to sniff a MIME type from.
 const HEAD_BYTES: usize = 8192;
-/// Read buffer for hashing and copying files already on disk.
-const COPY_BUFFER: usize = 1 << 20;
+/// Read buffer for hashing and copying files already on disk: big enough for few syscalls,
+/// small enough to stay in cache between the read and the hash.
+const COPY_BUFFER: usize = 256 << 10;
 
 /// The business area a file belongs to (seed §11.1 `domain`, plus RESOURCE for the resource disk).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
