@@ -22,6 +22,12 @@ pub enum ApiError {
     /// A body of a Content-Type the route does not take.
     #[error("{0}")]
     Unsupported(String),
+    /// A request without what the protocol requires of every request (tus: `Tus-Resumable: 1.0.0`).
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A `Range` that starts past the end of the file.
+    #[error("{0}")]
+    RangeNotSatisfiable(String),
     #[error("no such route: {0}")]
     NoRoute(String),
     #[error("method not allowed")]
@@ -38,6 +44,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::TooLarge(_) => "too_large",
             ApiError::Unsupported(_) => "unsupported_media_type",
+            ApiError::PreconditionFailed(_) => "precondition_failed",
+            ApiError::RangeNotSatisfiable(_) => "range_not_satisfiable",
             ApiError::NoRoute(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
         }
@@ -55,6 +63,8 @@ impl ApiError {
             "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
             "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "precondition_failed" => StatusCode::PRECONDITION_FAILED,
+            "range_not_satisfiable" => StatusCode::RANGE_NOT_SATISFIABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -49,6 +49,13 @@ pub enum ErrorCode {
     InUse,
     MethodNotAllowed,
     TooLarge,
+    /// Uploaded bytes that do not hash to the declared MD5 or checksum.
+    ChecksumMismatch,
+    /// A part of an upload sent for another position than the acknowledged one.
+    OffsetMismatch,
+    UnsupportedMediaType,
+    PreconditionFailed,
+    RangeNotSatisfiable,
     Storage,
     Io,
     Internal,
@@ -136,6 +143,22 @@ pub fn require_bearer(api: &mut OpenApi) {
     for item in api.paths.paths.values_mut() {
         for op in operations(item) {
             op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+            add_response(op, "401", "Unauthorized");
+            add_response(op, "403", "Forbidden");
+        }
+    }
+}
+
+/// Marks every operation of `api` as taking a user's bearer token or a cinema's signed request
+/// ([`crate::auth::Caller`]), with the 401 and 403 that extractor answers.
+pub fn require_caller(api: &mut OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        for op in operations(item) {
+            let mut signed = SecurityRequirement::default();
+            for scheme in SIGNED {
+                signed = signed.add::<&str, [&str; 0], &str>(scheme, []);
+            }
+            op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new()), signed]);
             add_response(op, "401", "Unauthorized");
             add_response(op, "403", "Forbidden");
         }

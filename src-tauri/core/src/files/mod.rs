@@ -52,6 +52,7 @@ const HEAD_BYTES: usize = 8192;
 const COPY_BUFFER: usize = 256 << 10;
 
 /// The business area a file belongs to (seed §11.1 `domain`, plus RESOURCE for the resource disk).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Domain {
@@ -88,6 +89,7 @@ impl Domain {
 }
 
 /// Where a file's content is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FileState {
@@ -98,6 +100,7 @@ pub enum FileState {
 }
 
 /// Whether background processing (probe, snapshot, thumbnail) is still to run.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Processing {
@@ -108,6 +111,7 @@ pub enum Processing {
 
 /// A processing event, shaped like seed 001's callbacks: `EventTime`, `EventType`, `VideoId`
 /// (the file id), `Status` (success/fail), and what the event found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileEvent {
     #[serde(rename = "EventType")]
@@ -124,6 +128,7 @@ pub struct FileEvent {
 }
 
 /// A stored file's metadata.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredFile {

@@ -8,23 +8,27 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::files::is_id;
 use cinedesk_core::{Entity, Error, StoredFile};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{PathParam, QueryPairs};
+use crate::extract::{PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn public_routes() -> Router<AppState> {
-    Router::new().route("/cms/files/{file_id}", get(download))
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(download))
 }
 
-pub fn operate_routes() -> Router<AppState> {
-    Router::new().route("/cms/files/{file_id}/info", get(info))
+pub fn operate_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(info))
 }
 
 /// Read size for streaming a file out.
@@ -44,6 +48,13 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'|')
     .remove(b'~');
 
+/// A file's metadata and its processing events (probe, snapshot, thumbnail).
+#[utoipa::path(get, path = "/cms/files/{file_id}/info", tag = "files", operation_id = "file_info",
+    params(("file_id" = String, Path, description = "The file's id")),
+    responses(
+        (status = 200, description = "The file", body = StoredFile),
+        (status = 404, description = "No such file", body = ErrorBody),
+    ))]
 async fn info(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<StoredFile>> {
     Ok(Json(s.run(move |cms| cms.file(&id)).await?))
 }
@@ -100,11 +111,49 @@ fn range(value: &str, size: u64) -> Option<Result<(u64, u64), ()>> {
     Some(Ok(r))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DownloadParams {
+    /// `true` (or `1`): `Content-Disposition: attachment`, so a browser saves it; inline otherwise.
+    download: Option<bool>,
+}
+
+/// The headers a download reads; documented so clients (and generated tests) know them.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // read from the HeaderMap; this struct only documents them
+struct DownloadHeaders {
+    /// One range `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything else is answered with the whole file.
+    #[param(rename = "Range")]
+    range: Option<String>,
+    /// The ETag the client has: 304 when it is this file's.
+    #[param(rename = "If-None-Match")]
+    if_none_match: Option<String>,
+    /// Send the range only if the file still has this ETag, else the whole file.
+    #[param(rename = "If-Range")]
+    if_range: Option<String>,
+}
+
+/// The file's content (public, like OSS public-read: `<img src>` and players fetch it without a
+/// token). The ETag is the MD5; answers may be cached for good, since content never changes under
+/// an id. Files uploaded to Aliyun OSS directly redirect there.
+#[utoipa::path(get, path = "/cms/files/{file_id}", tag = "files", operation_id = "download_file",
+    params(("file_id" = String, Path, description = "The file's id"), DownloadParams, DownloadHeaders),
+    responses(
+        (status = 200, description = "The whole file, with its MIME type, `ETag`, `Content-Disposition` (UTF-8 name)",
+            content_type = "*/*", body = Vec<u8>),
+        (status = 206, description = "The requested range (`Content-Range`)", content_type = "*/*", body = Vec<u8>),
+        (status = 302, description = "Stored in Aliyun OSS: `Location` is the object's URL"),
+        (status = 304, description = "`If-None-Match` named this file's ETag"),
+        (status = 400, description = "`download` is not a boolean", body = ErrorBody),
+        (status = 404, description = "No such file", body = ErrorBody),
+        (status = 416, description = "The range starts past the end (`Content-Range: bytes */size`)", body = ErrorBody),
+    ))]
 async fn download(
     State(s): State<AppState>,
     PathParam(id): PathParam<String>,
     headers: HeaderMap,
-    q: QueryPairs,
+    Query(q): Query<DownloadParams>,
 ) -> ApiResult<Response> {
     if !is_id(&id) {
         return Err(Error::not_found(Entity::File, id).into());
@@ -139,7 +188,7 @@ async fn download(
     }
     set(&mut h, header::CONTENT_TYPE, &file.mime_type);
     set(&mut h, header::ACCEPT_RANGES, "bytes");
-    h.insert(header::CONTENT_DISPOSITION, disposition(&file.name, q.bool("download")?.unwrap_or(false)));
+    h.insert(header::CONTENT_DISPOSITION, disposition(&file.name, q.download.unwrap_or(false)));
     // Uploaded HTML or SVG must not run as this origin: no sniffing, and a sandbox.
     set(&mut h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(
@@ -155,8 +204,10 @@ async fn download(
         headers.get(header::RANGE).and_then(|v| v.to_str().ok()).filter(|_| if_range_ok).and_then(|v| range(v, size));
     let (status, start, len) = match wanted {
         Some(Err(())) => {
-            set(&mut h, header::CONTENT_RANGE, &format!("bytes */{size}"));
-            return Ok((StatusCode::RANGE_NOT_SATISFIABLE, h).into_response());
+            let mut res = ApiError::RangeNotSatisfiable(format!("the range starts past the end ({size} bytes)"))
+                .into_response();
+            set(res.headers_mut(), header::CONTENT_RANGE, &format!("bytes */{size}"));
+            return Ok(res);
         }
         Some(Ok((a, b))) => {
             set(&mut h, header::CONTENT_RANGE, &format!("bytes {a}-{b}/{size}"));

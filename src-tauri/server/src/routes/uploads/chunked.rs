@@ -6,22 +6,63 @@
 //! for a failure, `code` being that status.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Json;
-use axum::Router;
 use cinedesk_core::files::MAX_FILE_SIZE;
 use cinedesk_core::{Domain, Error, NewFile};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{base_url, next_field, pump, text, Caller, Form};
+use super::{base_url, next_field, pump, text, Form};
+use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::QueryPairs;
+use crate::extract::Query;
+use crate::openapi::ErrorCode;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/oauth2/video/upload/url", get(upload_url)).route("/oauth2/video/upload", post(upload_chunk))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upload_url)).routes(routes!(upload_chunk))
+}
+
+/// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
+/// others are missing (`OK` 0, `data.code` 101), or a failure (`OK` 0, `debug` 1, `data.code` the
+/// HTTP status, and `info` and `code` as in every other failure of this API).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ChunkAnswer {
+    #[serde(rename = "OK")]
+    ok: u8,
+    debug: u8,
+    data: ChunkData,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    info: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, value_type = Option<ErrorCode>)]
+    code: Option<&'static str>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ChunkData {
+    /// The file's id once whole; the upload's (the same id) while chunks are missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    id: Option<String>,
+    /// 101 while chunks are missing; the HTTP status on failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    code: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    message: Option<String>,
+}
+
+impl ChunkAnswer {
+    fn whole(id: String) -> ChunkAnswer {
+        ChunkAnswer { ok: 1, debug: 1, data: ChunkData { id: Some(id), code: None, message: None }, info: None, code: None }
+    }
 }
 
 /// The seed's failure shape, with the status as its code (and the usual `info` beside it).
@@ -30,12 +71,39 @@ fn failure(e: ApiError) -> Response {
     if status.is_server_error() {
         tracing::error!(error = %e, "chunked upload failed");
     }
-    let body = json!({ "OK": 0, "debug": 1, "data": { "code": status.as_u16(), "message": e.to_string() },
-                       "info": e.to_string(), "code": e.code() });
-    (status, Json(body)).into_response()
+    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(e.to_string()) };
+    (status, Json(ChunkAnswer { ok: 0, debug: 1, data, info: Some(e.to_string()), code: Some(e.code()) }))
+        .into_response()
 }
 
-/// `{"code":200,"msg":"success","data":{"block":1,"url":…}}`
+/// Seed 002's answer for an upload URL; on failure `code` is the HTTP status, `data` null.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadUrlAnswer {
+    code: u16,
+    msg: String,
+    data: Option<UploadUrl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    info: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadUrl {
+    /// Always 1: chunks go to one URL.
+    block: u8,
+    /// Where to POST the chunks (valid 24 hours, for this caller only).
+    url: String,
+}
+
+/// Seed 002: `{"code":200,"msg":"success","data":{"block":1,"url":…}}`.
+#[utoipa::path(get, path = "/oauth2/video/upload/url", tag = "uploads", operation_id = "chunked_upload_url",
+    responses(
+        (status = 200, description = "The URL to post chunks to", body = UploadUrlAnswer),
+        (status = 400, description = "`user-params` is not URL-encoded UTF-8", body = UploadUrlAnswer),
+        (status = 401, description = "No valid session or signature", body = UploadUrlAnswer),
+        (status = 403, description = "The role may not upload", body = UploadUrlAnswer),
+        (status = 500, description = "The server failed (storage)", body = UploadUrlAnswer),
+    ))]
 async fn upload_url(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
@@ -50,23 +118,64 @@ async fn upload_url(
         Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
     }
     .await;
-    match result {
-        Ok(url) => Json(json!({ "code": 200, "msg": "success", "data": { "block": 1, "url": url } })).into_response(),
+    let (status, answer) = match result {
+        Ok(url) => (
+            StatusCode::OK,
+            UploadUrlAnswer { code: 200, msg: "success".into(), data: Some(UploadUrl { block: 1, url }), info: None },
+        ),
         Err(e) => {
             let status = e.status();
-            let body = json!({ "code": status.as_u16(), "msg": e.to_string(), "data": null, "info": e.to_string() });
-            (status, Json(body)).into_response()
+            if status.is_server_error() {
+                tracing::error!(error = %e, "upload URL failed");
+            }
+            (status, UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) })
         }
-    }
+    };
+    (status, Json(answer)).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ChunkParams {
+    /// The key of the URL `GET /oauth2/video/upload/url` answered.
+    key: String,
+}
+
+/// The form plupload sends: its parameters first, then the chunk.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form read field by field
+pub(crate) struct ChunkForm {
+    /// The file's name.
+    name: Option<String>,
+    /// This chunk's index, from 0.
+    chunk: Option<u32>,
+    /// How many chunks the file has; absent when the file comes whole.
+    chunks: Option<u32>,
+    /// The chunk's bytes (last).
+    #[schema(content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
 }
 
 /// `POST /oauth2/video/upload?key=…`, multipart: `name`, `chunk`, `chunks` before `file`
 /// (plupload sends its params first). Without `chunks` the file came whole.
+#[utoipa::path(post, path = "/oauth2/video/upload", tag = "uploads", operation_id = "chunked_upload",
+    params(ChunkParams),
+    request_body(content = ChunkForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The file is whole (`OK` 1) or the chunk is stored and others are missing (`OK` 0, `data.code` 101)",
+            body = ChunkAnswer),
+        (status = 400, description = "A field missing or malformed, or the chunk broke off", body = ChunkAnswer),
+        (status = 401, description = "No valid session or signature", body = ChunkAnswer),
+        (status = 403, description = "The role may not upload", body = ChunkAnswer),
+        (status = 404, description = "The key is unknown, expired, or another caller's", body = ChunkAnswer),
+        (status = 413, description = "Above the largest file", body = ChunkAnswer),
+        (status = 500, description = "The server failed (storage)", body = ChunkAnswer),
+    ))]
 async fn upload_chunk(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
     uri: Uri,
-    q: QueryPairs,
+    q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Response {
     match receive(s, caller, uri, q, form).await {
@@ -79,13 +188,13 @@ async fn receive(
     s: AppState,
     caller: Result<Caller, ApiError>,
     uri: Uri,
-    q: QueryPairs,
+    q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
-) -> Result<Value, ApiError> {
+) -> Result<ChunkAnswer, ApiError> {
     let caller = caller?;
     caller.covers(&[uri.query().unwrap_or("")])?;
     let owner = caller.owner();
-    let key = q.one("key").ok_or_else(|| Error::invalid("key", "is required (the upload URL's key)"))?;
+    let Query(ChunkParams { key }) = q?;
     let (k, o) = (key.clone(), owner.clone());
     s.run(move |cms| cms.check_upload_url(&k, &o)).await?;
     let Form(mut form) = form?;
@@ -114,7 +223,7 @@ async fn receive(
                         });
                         job.field(&mut field).await;
                         let file = job.finish().await?;
-                        Ok(json!({ "OK": 1, "debug": 1, "data": { "id": file.file_id } }))
+                        Ok(ChunkAnswer::whole(file.file_id))
                     }
                     Some(total) => {
                         let index = chunk.unwrap_or(0);
@@ -128,10 +237,14 @@ async fn receive(
                         job.field(&mut field).await;
                         let outcome = job.finish().await?;
                         Ok(match outcome.file {
-                            Some(file) => json!({ "OK": 1, "debug": 1, "data": { "id": file.file_id } }),
-                            None => json!({ "OK": 0, "debug": 0, "data": { "code": 101,
-                                "message": format!("chunk {index} stored; {} of {} received", outcome.received, outcome.chunks),
-                                "id": outcome.upload_id } }),
+                            Some(file) => ChunkAnswer::whole(file.file_id),
+                            None => {
+                                let message =
+                                    format!("chunk {index} stored; {} of {} received", outcome.received, outcome.chunks);
+                                let data =
+                                    ChunkData { id: Some(outcome.upload_id), code: Some(101), message: Some(message) };
+                                ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None }
+                            }
                         })
                     }
                 };

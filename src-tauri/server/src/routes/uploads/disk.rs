@@ -9,14 +9,19 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::files::{NewUpload, PartOptions, Protocol, Upload, UploadStart};
 use cinedesk_core::{user_date, Domain, Error, NewFile, StoredFile};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{next_field, pump, text, Caller, Form};
+use super::{next_field, pump, text, Form};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::ErrorCode;
 use crate::state::AppState;
 
 /// Seed 004 §4.1: uploadify is for small files; larger ones go through createFid/fileResume.
@@ -24,25 +29,87 @@ pub const MAX_UPLOADIFY: u64 = 50 << 20;
 /// Form bodies of createFid and uncompletedFiles are a few short fields.
 const MAX_FORM: usize = 64 << 10;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/onlineDisk/uploadify", post(uploadify))
-        .route("/onlineDisk/createFid", post(create_fid))
-        .route("/onlineDisk/fileResume", post(file_resume))
-        .route("/onlineDisk/uncompletedFiles", post(uncompleted).get(uncompleted))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(uploadify))
+        .routes(routes!(create_fid))
+        .routes(routes!(file_resume))
+        .routes(routes!(uncompleted_get, uncompleted_post))
 }
 
-fn ok(data: Value) -> Response {
-    Json(json!({ "result": "000000", "resultDesc": "success", "data": data })).into_response()
+/// The seed's envelope of a success: `result` "000000" and what was asked for.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DiskAnswer<T> {
+    /// "000000".
+    result: &'static str,
+    result_desc: &'static str,
+    data: T,
 }
 
-fn failure(e: ApiError, data: Value) -> Response {
+/// The seed's envelope of a failure: `result` "100000", why, and where an upload stands when the
+/// failure was about one (so the client knows the `filePos` to go on from); `info` and `code` as
+/// in every other failure of this API.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DiskFailure {
+    /// "100000".
+    result: &'static str,
+    result_desc: String,
+    data: Option<DiskFile>,
+    info: String,
+    #[schema(value_type = ErrorCode)]
+    code: &'static str,
+}
+
+/// An upload or a finished file as seed 004 describes it; `fid` is the id of the file it becomes.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DiskFile {
+    fid: String,
+    file_length: u64,
+    file_md5: String,
+    file_name_local: String,
+    file_path_local: String,
+    /// The acknowledged position: where the next part starts.
+    file_pos: u64,
+    /// "24.84MB".
+    file_size: String,
+    file_ext: String,
+    /// "false".
+    is_deleted: &'static str,
+    /// "true" once the file is whole, "false" before.
+    post_complete: &'static str,
+    posted_length: u64,
+    /// "2015-04-20 17:13:47", China time.
+    posted_time: String,
+    user_id: String,
+}
+
+/// The unfinished uploads of a user.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Uncompleted {
+    uncompleted_files: Vec<DiskFile>,
+}
+
+/// uploadify's answer: the new file's id.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Fid {
+    fid: String,
+}
+
+fn ok<T: Serialize>(data: T) -> Response {
+    Json(DiskAnswer { result: "000000", result_desc: "success", data }).into_response()
+}
+
+fn failure(e: ApiError, data: Option<DiskFile>) -> Response {
     let status = e.status();
     if status.is_server_error() {
         tracing::error!(error = %e, "resource disk upload failed");
     }
-    let body = json!({ "result": "100000", "resultDesc": e.to_string(), "data": data, "info": e.to_string(),
-                       "code": e.code() });
+    let body =
+        DiskFailure { result: "100000", result_desc: e.to_string(), data, info: e.to_string(), code: e.code() };
     (status, Json(body)).into_response()
 }
 
@@ -72,22 +139,115 @@ fn ext(name: &str) -> &str {
     cinedesk_core::files::name::extension(name).unwrap_or("")
 }
 
-fn upload_data(u: &Upload) -> Value {
-    json!({
-        "fid": u.upload_id, "fileLength": u.length, "fileMd5": u.md5, "fileNameLocal": u.name,
-        "filePathLocal": u.path_local, "filePos": u.offset, "fileSize": human_size(u.length), "fileExt": ext(&u.name),
-        "isDeleted": "false", "postComplete": "false", "postedLength": u.offset,
-        "postedTime": posted_time(u.update_time), "userId": u.client_user,
-    })
+fn upload_data(u: &Upload) -> DiskFile {
+    DiskFile {
+        fid: u.upload_id.clone(),
+        file_length: u.length,
+        file_md5: u.md5.clone().unwrap_or_default(),
+        file_name_local: u.name.clone(),
+        file_path_local: u.path_local.clone(),
+        file_pos: u.offset,
+        file_size: human_size(u.length),
+        file_ext: ext(&u.name).to_string(),
+        is_deleted: "false",
+        post_complete: "false",
+        posted_length: u.offset,
+        posted_time: posted_time(u.update_time),
+        user_id: u.client_user.clone(),
+    }
 }
 
-fn file_data(f: &StoredFile, user_id: &str, path_local: &str) -> Value {
-    json!({
-        "fid": f.file_id, "fileLength": f.size, "fileMd5": f.md5, "fileNameLocal": f.name,
-        "filePathLocal": path_local, "filePos": f.size, "fileSize": human_size(f.size), "fileExt": ext(&f.name),
-        "isDeleted": "false", "postComplete": "true", "postedLength": f.size,
-        "postedTime": posted_time(f.create_time), "userId": user_id,
-    })
+fn file_data(f: &StoredFile, user_id: &str, path_local: &str) -> DiskFile {
+    DiskFile {
+        fid: f.file_id.clone(),
+        file_length: f.size,
+        file_md5: f.md5.clone(),
+        file_name_local: f.name.clone(),
+        file_path_local: path_local.to_string(),
+        file_pos: f.size,
+        file_size: human_size(f.size),
+        file_ext: ext(&f.name).to_string(),
+        is_deleted: "false",
+        post_complete: "true",
+        posted_length: f.size,
+        posted_time: posted_time(f.create_time),
+        user_id: user_id.to_string(),
+    }
+}
+
+/// createFid's form (urlencoded, or the same as a JSON object).
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the form read as name/value pairs
+pub(crate) struct CreateFidForm {
+    /// The whole file's MD5 (hex).
+    #[schema(rename = "fileMd5")]
+    file_md5: String,
+    /// The client's user.
+    #[schema(rename = "userId")]
+    user_id: String,
+    /// The whole file's size in bytes.
+    #[schema(rename = "fileLength")]
+    file_length: u64,
+    /// The file's path on the client; its last segment names the file.
+    #[schema(rename = "filePathLocal")]
+    file_path_local: String,
+    /// What the file is for (RESOURCE if absent).
+    domain: Option<Domain>,
+}
+
+/// fileResume's form: the part's description first, the part last.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form read field by field
+pub(crate) struct FileResumeForm {
+    fid: String,
+    #[schema(rename = "userId")]
+    user_id: String,
+    #[schema(rename = "fileLength")]
+    file_length: u64,
+    #[schema(rename = "fileMd5")]
+    file_md5: String,
+    #[schema(rename = "fileNameLocal")]
+    file_name_local: Option<String>,
+    /// Where this part starts: the `filePos` last answered.
+    #[schema(rename = "filePos")]
+    file_pos: u64,
+    /// The part's bytes (last).
+    #[schema(content_media_type = "application/octet-stream")]
+    part: Vec<u8>,
+}
+
+/// uploadify's form.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form read field by field
+pub(crate) struct UploadifyForm {
+    /// The file, at most 50 MB.
+    #[schema(rename = "fileData", content_media_type = "application/octet-stream")]
+    file_data: Vec<u8>,
+}
+
+/// uncompletedFiles' form.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the form read as name/value pairs
+pub(crate) struct UncompletedForm {
+    #[schema(rename = "userId")]
+    user_id: String,
+}
+
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read from the query string with the form; this struct documents it
+struct DomainParam {
+    /// What the file is for (RESOURCE if absent).
+    domain: Option<Domain>,
+}
+
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read from the query string with the form; this struct documents it
+struct UserParam {
+    /// The client's user (the form's `userId` wins).
+    #[param(rename = "userId")]
+    user_id: Option<String>,
 }
 
 /// A small form body (urlencoded, whatever the Content-Type says; or a JSON object) and the
@@ -126,6 +286,17 @@ fn domain(pairs: &[(String, String)]) -> ApiResult<Domain> {
 }
 
 /// §4.1: multipart `fileData`, at most 50 MB → `{"fid"}`.
+#[utoipa::path(post, path = "/onlineDisk/uploadify", tag = "uploads", operation_id = "disk_uploadify",
+    params(DomainParam),
+    request_body(content = UploadifyForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored", body = Fid),
+        (status = 400, description = "No `fileData`, not a multipart form, a bad `domain`", body = DiskFailure),
+        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
+        (status = 403, description = "The role may not upload", body = DiskFailure),
+        (status = 413, description = "Over 50 MB: use createFid and fileResume", body = DiskFailure),
+        (status = 500, description = "The server failed (storage)", body = DiskFailure),
+    ))]
 async fn uploadify(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
@@ -160,14 +331,26 @@ async fn uploadify(
     }
     .await;
     match result {
-        Ok(file) => Json(json!({ "fid": file.file_id })).into_response(),
-        Err(e) => failure(e, Value::Null),
+        Ok(file) => Json(Fid { fid: file.file_id }).into_response(),
+        Err(e) => failure(e, None),
     }
 }
 
 /// §4.2: form `fileMd5`, `userId`, `fileLength`, `filePathLocal` (and optionally `domain`).
 /// The same user, MD5 and length again: the same fid at its acknowledged `filePos`. Content
 /// already stored: done at once (`postComplete` "true").
+#[utoipa::path(post, path = "/onlineDisk/createFid", tag = "uploads", operation_id = "disk_create_fid",
+    params(DomainParam),
+    request_body(content((CreateFidForm = "application/x-www-form-urlencoded"), (CreateFidForm = "application/json"))),
+    responses(
+        (status = 200, description = "The upload (`filePos` where to go on) or, content already stored, the file",
+            body = DiskAnswer<DiskFile>),
+        (status = 400, description = "A field missing or malformed", body = DiskFailure),
+        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
+        (status = 403, description = "The role may not upload", body = DiskFailure),
+        (status = 413, description = "The form is over 64 KB, or `fileLength` over the largest file", body = DiskFailure),
+        (status = 500, description = "The server failed (storage)", body = DiskFailure),
+    ))]
 async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     let result = async {
         let caller = caller?;
@@ -197,13 +380,27 @@ async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>,
     .await;
     match result {
         Ok(data) => ok(data),
-        Err(e) => failure(e, Value::Null),
+        Err(e) => failure(e, None),
     }
 }
 
 /// §4.3: multipart `fid`, `userId`, `fileLength`, `fileMd5`, `fileNameLocal`, `filePos`, then
 /// `part`. The part is written as it arrives, fsynced, then acknowledged; the MD5 is checked
 /// when the last byte is in.
+#[utoipa::path(post, path = "/onlineDisk/fileResume", tag = "uploads", operation_id = "disk_file_resume",
+    request_body(content = FileResumeForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The part is stored: the upload, or the file once whole", body = DiskAnswer<DiskFile>),
+        (status = 400, description = "A field missing or not what createFid was given, the part broke off, or the whole \
+            file does not hash to `fileMd5` (then the upload is gone)", body = DiskFailure),
+        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
+        (status = 403, description = "The role may not upload", body = DiskFailure),
+        (status = 404, description = "No such fid of this caller", body = DiskFailure),
+        (status = 409, description = "`filePos` is not the acknowledged position (`data.filePos`), or another part is \
+            being sent", body = DiskFailure),
+        (status = 413, description = "The part goes past `fileLength`", body = DiskFailure),
+        (status = 500, description = "The server failed (storage)", body = DiskFailure),
+    ))]
 async fn file_resume(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
@@ -265,12 +462,41 @@ async fn file_resume(
                 }
                 _ => None,
             };
-            failure(e, data.unwrap_or(Value::Null))
+            failure(e, data)
         }
     }
 }
 
-/// §4.4: `userId` → `{"uncompletedFiles":[…]}`.
+/// §4.4: `userId` → `{"uncompletedFiles":[…]}`, by query string.
+#[utoipa::path(get, path = "/onlineDisk/uncompletedFiles", tag = "uploads", operation_id = "disk_uncompleted_files",
+    params(UserParam),
+    responses(
+        (status = 200, description = "The user's unfinished uploads of this caller", body = DiskAnswer<Uncompleted>),
+        (status = 400, description = "No `userId`", body = DiskFailure),
+        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
+        (status = 403, description = "The role may not upload", body = DiskFailure),
+        (status = 500, description = "The server failed (storage)", body = DiskFailure),
+    ))]
+async fn uncompleted_get(state: State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
+    uncompleted(state, caller, uri, body).await
+}
+
+/// §4.4 with a form body (urlencoded or JSON) instead of the query string.
+#[utoipa::path(post, path = "/onlineDisk/uncompletedFiles", tag = "uploads", operation_id = "disk_uncompleted_files_form",
+    params(UserParam),
+    request_body(content((UncompletedForm = "application/x-www-form-urlencoded"), (UncompletedForm = "application/json"))),
+    responses(
+        (status = 200, description = "The user's unfinished uploads of this caller", body = DiskAnswer<Uncompleted>),
+        (status = 400, description = "No `userId`", body = DiskFailure),
+        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
+        (status = 403, description = "The role may not upload", body = DiskFailure),
+        (status = 413, description = "The form is over 64 KB", body = DiskFailure),
+        (status = 500, description = "The server failed (storage)", body = DiskFailure),
+    ))]
+async fn uncompleted_post(state: State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
+    uncompleted(state, caller, uri, body).await
+}
+
 async fn uncompleted(State(s): State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     let result = async {
         let caller = caller?;
@@ -279,12 +505,12 @@ async fn uncompleted(State(s): State<AppState>, caller: Result<Caller, ApiError>
         let user_id = required(&pairs, "userId")?.to_string();
         let owner = caller.owner();
         let list = s.run(move |cms| cms.list_uploads(&owner, Some(Protocol::Resumable), Some(&user_id))).await?;
-        Ok::<_, ApiError>(json!({ "uncompletedFiles": list.iter().map(upload_data).collect::<Vec<_>>() }))
+        Ok::<_, ApiError>(Uncompleted { uncompleted_files: list.iter().map(upload_data).collect() })
     }
     .await;
     match result {
         Ok(data) => ok(data),
-        Err(e) => failure(e, Value::Null),
+        Err(e) => failure(e, None),
     }
 }
 

@@ -1,23 +1,55 @@
 //! Seed §7.2: `POST /cms/files/users/icon` (multipart `userID`, `file`) → `{"fileID"}`; with a userID, that user's icon becomes it.
 
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::{Capability, Domain, Error, NewFile, UserInput};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{next_field, pump, text, Caller, Form};
+use super::{next_field, pump, text, Form};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
 /// Icons are pictures of a few hundred KB; 10 MB leaves room for a photo straight off a camera.
 const MAX_ICON: u64 = 10 << 20;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/cms/files/users/icon", post(upload_icon))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upload_icon))
 }
 
-async fn upload_icon(State(s): State<AppState>, caller: Caller, Form(mut form): Form) -> ApiResult<Json<Value>> {
+/// The form: `userID` (optional) and the picture.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form read field by field
+pub(crate) struct IconForm {
+    /// The user whose icon this becomes (yourself, or anyone for a user manager); absent: just store it.
+    #[schema(rename = "userID")]
+    user_id: Option<String>,
+    /// A PNG, JPEG, GIF, WebP or BMP picture, at most 10 MB.
+    #[schema(content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+}
+
+/// The stored icon's id (a user's `iconID`).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct IconId {
+    #[serde(rename = "fileID")]
+    file_id: String,
+}
+
+/// Seed §7.2: stores a user icon; with `userID`, that user's `iconID` becomes it.
+#[utoipa::path(post, path = "/cms/files/users/icon", tag = "uploads", operation_id = "upload_user_icon",
+    request_body(content = IconForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored", body = IconId),
+        (status = 400, description = "Not a multipart form, no `file`, or not a picture", body = ErrorBody),
+        (status = 403, description = "A cinema's signature, or another user's icon without the right to manage users", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    ))]
+async fn upload_icon(State(s): State<AppState>, caller: Caller, Form(mut form): Form) -> ApiResult<Json<IconId>> {
     let Caller::User(principal) = &caller else {
         return Err(ApiError::Forbidden("user icons are uploaded by users".into()));
     };
@@ -68,5 +100,5 @@ async fn upload_icon(State(s): State<AppState>, caller: Caller, Form(mut form): 
             Ok(file.file_id)
         })
         .await?;
-    Ok(Json(json!({ "fileID": file_id })))
+    Ok(Json(IconId { file_id }))
 }

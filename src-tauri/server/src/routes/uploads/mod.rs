@@ -14,92 +14,33 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::{header, HeaderMap};
-use axum::Router;
-use cinedesk_core::{Capability, Cms, Error, Principal};
-use percent_encoding::percent_decode_str;
+use cinedesk_core::{Cms, Error};
 use tokio::sync::mpsc;
+use utoipa_axum::router::OpenApiRouter;
 
-use crate::auth::bearer;
 use crate::error::{ApiError, ApiResult};
+use crate::openapi;
 use crate::state::AppState;
 
-/// The upload routes. They authenticate themselves ([`Caller`]; the PostObject endpoint by its
-/// policy) and take bodies of any size, each protocol applying its own limit.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(oss::routes())
+/// The upload routes. They authenticate themselves ([`crate::auth::Caller`]: a user's token or a
+/// cinema's signed request; the PostObject endpoint by its policy, the OSS callback by OSS's
+/// signature) and take bodies of any size, each protocol applying its own limit.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let mut callers = OpenApiRouter::new()
+        .merge(oss::caller_routes())
         .merge(icon::routes())
         .merge(chunked::routes())
         .merge(disk::routes())
-        .merge(tus::routes())
-        .layer(DefaultBodyLimit::disable())
+        .merge(tus::caller_routes());
+    openapi::require_caller(callers.get_openapi_mut());
+    callers.merge(oss::public_routes()).merge(tus::public_routes()).layer(DefaultBodyLimit::disable())
 }
 
 /// Direct-upload settings: SYS_ADMIN only (guarded by the caller).
-pub fn admin_routes() -> Router<AppState> {
+pub fn admin_routes() -> OpenApiRouter<AppState> {
     oss::admin_routes()
-}
-
-/// Who is uploading: a user with a bearer token (any operator), or a machine client signing
-/// the seed-004 way (`authorization: dc:{apikey}:{signature}`, `user-date`, `user-params`).
-pub(crate) enum Caller {
-    User(Principal),
-    Cinema {
-        cinema: String,
-        /// The decoded `user-params` the signature covers.
-        signed: String,
-    },
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        if let Some(token) = bearer(&parts.headers) {
-            let principal = match s.cms.cached_principal(&token) {
-                Some(p) => p,
-                None => s.run(move |cms| cms.authenticate(&token)).await?,
-            };
-            principal.require(Capability::Operate)?;
-            return Ok(Caller::User(principal));
-        }
-        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let (Some(auth), Some(date), Some(params)) =
-            (header("authorization"), header("user-date"), header("user-params"))
-        else {
-            return Err(Error::Unauthorized.into());
-        };
-        let signed = percent_decode_str(&params)
-            .decode_utf8()
-            .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
-            .into_owned();
-        let cinema = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-        Ok(Caller::Cinema { cinema, signed })
-    }
-}
-
-impl Caller {
-    /// Who owns what this caller uploads: `user:<id>` or `cinema:<id>`.
-    pub(crate) fn owner(&self) -> String {
-        match self {
-            Caller::User(p) => format!("user:{}", p.user_id),
-            Caller::Cinema { cinema, .. } => format!("cinema:{cinema}"),
-        }
-    }
-
-    /// A signed request must have signed the parameters it acts on: one of `sent` (the query
-    /// string, or a small form body). File contents are not signed; they are checked by size
-    /// and MD5. A user's request passes.
-    pub(crate) fn covers(&self, sent: &[&str]) -> ApiResult<()> {
-        match self {
-            Caller::User(_) => Ok(()),
-            Caller::Cinema { signed, .. } if sent.contains(&signed.as_str()) => Ok(()),
-            Caller::Cinema { .. } => Err(Error::Unauthorized.into()), // signed for another request
-        }
-    }
 }
 
 /// A multipart body whose rejection (not multipart at all) is the JSON 400.

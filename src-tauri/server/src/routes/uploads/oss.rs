@@ -7,48 +7,74 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use base64::Engine;
 use cinedesk_core::files::{OssCallback, OssConfig, OssPolicy};
 use cinedesk_core::{Domain, Error};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{base_url, next_field, pump, text, Caller, Form};
+use super::{base_url, next_field, pump, text, Form};
+use crate::auth::Caller;
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, QueryPairs};
-use crate::routes::done;
+use crate::extract::{JsonBody, Query};
+use crate::openapi::ErrorBody;
+use crate::routes::{done, Done};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cms/upload/oss_policy", get(policy))
-        .route("/cms/upload/oss_post", post(post_object))
-        .route("/cms/upload/oss_callback", post(callback))
+/// The policy a [`Caller`] asks for.
+pub fn caller_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(policy))
 }
 
-pub fn admin_routes() -> Router<AppState> {
-    Router::new().route("/cms/upload/oss_config", get(config).put(set_config))
+/// The PostObject endpoint (authorized by its signed policy) and the OSS callback (by OSS's
+/// signature).
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(post_object)).routes(routes!(callback))
 }
 
+pub fn admin_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(config, set_config))
+}
+
+/// Where direct uploads go (local or Aliyun OSS), without the secret.
+#[utoipa::path(get, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "get_oss_config",
+    responses((status = 200, description = "The direct-upload settings", body = OssConfig)))]
 async fn config(State(s): State<AppState>) -> ApiResult<Json<OssConfig>> {
     Ok(Json(s.run(|cms| cms.oss_config()).await?))
 }
 
-async fn set_config(State(s): State<AppState>, JsonBody(c): JsonBody<OssConfig>) -> ApiResult<Json<serde_json::Value>> {
+/// Sets where direct uploads go. Aliyun mode needs `host`, `accessKeyId`, `accessKeySecret`.
+#[utoipa::path(put, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "set_oss_config",
+    request_body = OssConfig,
+    responses((status = 200, description = "Saved", body = Done)))]
+async fn set_config(State(s): State<AppState>, JsonBody(c): JsonBody<OssConfig>) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.set_oss_config(c)).await?;
     Ok(done())
 }
 
-/// `GET /cms/upload/oss_policy?domain=MOVIE`
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PolicyParams {
+    /// What the upload is for; it names the directory the policy allows.
+    domain: Domain,
+}
+
+/// Seed §11.1: a policy for one direct upload (`POST` the form to `host`), valid for minutes.
+#[utoipa::path(get, path = "/cms/upload/oss_policy", tag = "uploads", operation_id = "oss_policy",
+    params(PolicyParams),
+    responses((status = 200, description = "The signed policy and where to post", body = OssPolicy)))]
 async fn policy(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
     uri: Uri,
-    q: QueryPairs,
+    Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
     caller.covers(&[uri.query().unwrap_or("")])?;
-    let domain = Domain::parse(&q.one("domain").ok_or_else(|| Error::invalid("domain", "is required"))?)?;
+    let domain = q.domain;
     let (owner, base) = (caller.owner(), base_url(&headers));
     Ok(Json(s.run(move |cms| cms.oss_policy(domain, &owner, &base)).await?))
 }
@@ -57,11 +83,42 @@ fn success(file_id: String) -> OssCallback {
     OssCallback { is_success: true, file_id, info: "成功".into() }
 }
 
+/// The PostObject form, as OSS takes it: the policy's fields first, the file last.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form read field by field
+pub(crate) struct PostObjectForm {
+    /// The object's key: the policy's `dir` + a name (`${filename}` is replaced by the file's name).
+    key: String,
+    /// The base64 policy of `GET /cms/upload/oss_policy`.
+    policy: String,
+    #[schema(rename = "OSSAccessKeyId")]
+    oss_access_key_id: String,
+    #[schema(rename = "Signature")]
+    signature: String,
+    /// The policy's `callback`, when it has one: the answer is then the callback's result.
+    callback: Option<String>,
+    /// 200, 201 or 204 (the default without a callback).
+    success_action_status: Option<String>,
+    /// The file (last).
+    #[schema(content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+}
+
 /// The local PostObject endpoint: fields first (key, policy, OSSAccessKeyId, Signature,
 /// callback, success_action_status …), `file` last, as OSS requires. The policy is checked
 /// before one byte of the file is read, and the file's size against its range while it
 /// streams in, so a refused upload stores nothing. Answers the callback result, as OSS
 /// relays it.
+#[utoipa::path(post, path = "/cms/upload/oss_post", tag = "uploads", operation_id = "oss_post_object",
+    request_body(content = PostObjectForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Stored; the callback's result", body = OssCallback),
+        (status = 201, description = "Stored (`success_action_status` 201)", body = OssCallback),
+        (status = 204, description = "Stored (no callback, `success_action_status` absent or 204)"),
+        (status = 400, description = "A field missing or malformed, or a condition of the policy not met", body = ErrorBody),
+        (status = 403, description = "The policy's signature, key or expiry does not allow this", body = ErrorBody),
+        (status = 413, description = "The file is outside the policy's `content-length-range`", body = ErrorBody),
+    ))]
 async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResult<Response> {
     let mut fields: Vec<(String, String)> = Vec::new();
     while let Some(mut field) = next_field(&mut form).await? {
@@ -122,7 +179,17 @@ async fn public_key(s: &AppState, url: &str) -> ApiResult<String> {
 }
 
 /// `POST /cms/upload/oss_callback`, called by OSS after a direct upload. Seed §11.2: always
-/// 200, success or not said by `isSuccess` (OSS relays the answer to the uploader).
+/// 200, success or not said by `isSuccess` (OSS relays the answer to the uploader). The body is
+/// verified against OSS's RSA signature over the path, query and body.
+#[utoipa::path(post, path = "/cms/upload/oss_callback", tag = "uploads", operation_id = "oss_callback",
+    params(
+        ("authorization" = Option<String>, Header, description = "OSS's base64 RSA signature"),
+        ("x-oss-pub-key-url" = Option<String>, Header, description = "The base64 URL of OSS's public key"),
+    ),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "The policy's `callbackBody`, as OSS filled it in"),
+    responses((status = 200, description = "Recorded (`isSuccess` true) or refused (`isSuccess` false, `Info` why)",
+        body = OssCallback)))]
 async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
     let result = async {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);

@@ -11,15 +11,18 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{options, post};
-use axum::Router;
 use base64::Engine;
 use cinedesk_core::files::{Checksum, NewUpload, PartOptions, Protocol, Upload, UploadStart, MAX_FILE_SIZE};
 use cinedesk_core::{Domain, Entity, Error};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::{base_url, pump, Caller};
+use super::{base_url, pump};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParam;
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
 const VERSION: &str = "1.0.0";
@@ -28,19 +31,40 @@ const CHECKSUMS: &str = "md5,sha1";
 /// tus's status for a checksum that does not match.
 const CHECKSUM_MISMATCH: u16 = 460;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/files", post(create).options(discover))
-        .route("/files/", post(create).options(discover))
-        .route("/files/{id}", options(discover).head(head).patch(patch).delete(terminate))
-        .layer(middleware::from_fn(protocol))
+/// The operations a [`Caller`] makes: create, HEAD, PATCH, DELETE. The creation URL is served
+/// with and without its trailing slash, as clients are configured either way.
+pub fn caller_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create))
+        .routes(routes!(create_bare))
+        .routes(routes!(head, patch, terminate))
+        .route_layer(middleware::from_fn(protocol))
+}
+
+/// Discovery (OPTIONS) needs no credentials, as the protocol says.
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(discover))
+        .routes(routes!(discover_bare))
+        .routes(routes!(discover_upload))
+        .route_layer(middleware::from_fn(protocol))
+}
+
+/// The tus protocol version, which every request but OPTIONS must name.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the `Tus-Resumable` header, which `protocol` checks
+pub(crate) enum TusVersion {
+    #[schema(rename = "1.0.0")]
+    V1,
 }
 
 /// Every answer says `Tus-Resumable`; every request but OPTIONS must speak 1.0.0 (412 otherwise).
+/// A route layer: a method this path does not serve is the plain 405.
 async fn protocol(req: Request, next: Next) -> Response {
     let speaks = req.headers().get("tus-resumable").and_then(|v| v.to_str().ok()) == Some(VERSION);
     let mut res = if req.method() != Method::OPTIONS && !speaks {
-        let mut r = (StatusCode::PRECONDITION_FAILED, "this server speaks tus 1.0.0").into_response();
+        let mut r = ApiError::PreconditionFailed("this server speaks tus 1.0.0: send Tus-Resumable: 1.0.0".into())
+            .into_response();
         r.headers_mut().insert("tus-version", HeaderValue::from_static(VERSION));
         r
     } else {
@@ -64,7 +88,29 @@ fn answer(r: ApiResult<Response>) -> Response {
     r.unwrap_or_else(failure)
 }
 
+/// What this server supports: version, extensions, checksum algorithms, largest upload.
+#[utoipa::path(options, path = "/files/", tag = "tus", operation_id = "tus_options",
+    responses((status = 204, description = "`Tus-Version`, `Tus-Extension`, `Tus-Checksum-Algorithm`, `Tus-Max-Size`")))]
 async fn discover() -> Response {
+    capabilities()
+}
+
+/// The same at `/files`.
+#[utoipa::path(options, path = "/files", tag = "tus", operation_id = "tus_options_bare",
+    responses((status = 204, description = "As `OPTIONS /files/`")))]
+async fn discover_bare() -> Response {
+    capabilities()
+}
+
+/// The same at an upload's URL.
+#[utoipa::path(options, path = "/files/{id}", tag = "tus", operation_id = "tus_options_upload",
+    params(("id" = String, Path, description = "The upload's id (the id of the file it becomes)")),
+    responses((status = 204, description = "As `OPTIONS /files/`")))]
+async fn discover_upload() -> Response {
+    capabilities()
+}
+
+fn capabilities() -> Response {
     (
         StatusCode::NO_CONTENT,
         [
@@ -112,8 +158,43 @@ fn meta<'a>(pairs: &'a [(String, String)], keys: &[&str]) -> Option<&'a str> {
 }
 
 /// POST: a new upload of `Upload-Length` bytes, named by `filename` (or `name`) metadata;
-/// `domain` metadata says what it is for (RESOURCE if absent).
-async fn create(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
+/// `domain` metadata says what it is for (RESOURCE if absent). Content already stored (same
+/// MD5 and size) is not known yet at this point; the upload completes when its bytes are in.
+#[utoipa::path(post, path = "/files/", tag = "tus", operation_id = "tus_create",
+    params(
+        ("Tus-Resumable" = inline(TusVersion), Header),
+        ("Upload-Length" = u64, Header, description = "The upload's size in bytes"),
+        ("Upload-Metadata" = Option<String>, Header,
+            description = "`key base64,key base64`: `filename` (or `name`), `filetype` (or `type`), `domain`, `relativePath`"),
+    ),
+    responses(
+        (status = 201, description = "Created: `Location` is the upload's URL, `Upload-Expires` when it is dropped if unfinished"),
+        (status = 400, description = "A header missing or malformed (`Upload-Defer-Length` is not supported)", body = ErrorBody),
+        (status = 412, description = "Not tus 1.0.0 (`Tus-Version` says what is)", body = ErrorBody),
+        (status = 413, description = "`Upload-Length` above `Tus-Max-Size`", body = ErrorBody),
+    ))]
+async fn create(state: State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
+    creation(state, caller, headers, uri).await
+}
+
+/// The same at `/files`.
+#[utoipa::path(post, path = "/files", tag = "tus", operation_id = "tus_create_bare",
+    params(
+        ("Tus-Resumable" = inline(TusVersion), Header),
+        ("Upload-Length" = u64, Header, description = "The upload's size in bytes"),
+        ("Upload-Metadata" = Option<String>, Header, description = "As `POST /files/`"),
+    ),
+    responses(
+        (status = 201, description = "As `POST /files/`"),
+        (status = 400, description = "A header missing or malformed", body = ErrorBody),
+        (status = 412, description = "Not tus 1.0.0", body = ErrorBody),
+        (status = 413, description = "`Upload-Length` above `Tus-Max-Size`", body = ErrorBody),
+    ))]
+async fn create_bare(state: State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
+    creation(state, caller, headers, uri).await
+}
+
+async fn creation(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
     answer(
         async {
             let caller = caller?;
@@ -197,7 +278,14 @@ async fn state(s: &AppState, id: &str, owner: &str) -> ApiResult<Upload> {
     }
 }
 
-/// HEAD: where the upload stands.
+/// HEAD: where the upload stands. A finished upload is a file: its offset is its length.
+#[utoipa::path(head, path = "/files/{id}", tag = "tus", operation_id = "tus_head",
+    params(("id" = String, Path, description = "The upload's id"), ("Tus-Resumable" = inline(TusVersion), Header)),
+    responses(
+        (status = 200, description = "`Upload-Offset` (bytes acknowledged), `Upload-Length`, `Upload-Metadata`, `Upload-Expires`"),
+        (status = 404, description = "No such upload of this caller", body = ErrorBody),
+        (status = 412, description = "Not tus 1.0.0", body = ErrorBody),
+    ))]
 async fn head(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
@@ -251,7 +339,26 @@ enum Patched {
     BrokeOff(Upload),
 }
 
-/// PATCH: bytes at `Upload-Offset`.
+/// PATCH: bytes at `Upload-Offset`, written as they arrive and fsynced before the answer. A body
+/// that breaks off keeps what arrived, unless it carried `Upload-Checksum`.
+#[utoipa::path(patch, path = "/files/{id}", tag = "tus", operation_id = "tus_patch",
+    params(
+        ("id" = String, Path, description = "The upload's id"),
+        ("Tus-Resumable" = inline(TusVersion), Header),
+        ("Upload-Offset" = u64, Header, description = "Where these bytes go: the offset HEAD answered"),
+        ("Upload-Checksum" = Option<String>, Header, description = "`md5 <base64>` or `sha1 <base64>` of this body"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream", description = "The bytes"),
+    responses(
+        (status = 204, description = "Stored: `Upload-Offset` is the new offset"),
+        (status = 400, description = "A header missing or malformed", body = ErrorBody),
+        (status = 404, description = "No such upload of this caller", body = ErrorBody),
+        (status = 409, description = "`Upload-Offset` is not the upload's offset", body = ErrorBody),
+        (status = 412, description = "Not tus 1.0.0", body = ErrorBody),
+        (status = 413, description = "The body goes past `Upload-Length`", body = ErrorBody),
+        (status = 415, description = "Not `application/offset+octet-stream`", body = ErrorBody),
+        (status = 460, description = "The body does not match `Upload-Checksum`; nothing of it is kept", body = ErrorBody),
+    ))]
 async fn patch(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
@@ -320,7 +427,15 @@ fn done(u: &Upload) -> Response {
     res
 }
 
-/// DELETE: the upload and what it received are gone (termination).
+/// DELETE: the upload and what it received are gone (termination). A finished upload is a file,
+/// not an upload: 404.
+#[utoipa::path(delete, path = "/files/{id}", tag = "tus", operation_id = "tus_delete",
+    params(("id" = String, Path, description = "The upload's id"), ("Tus-Resumable" = inline(TusVersion), Header)),
+    responses(
+        (status = 204, description = "Terminated"),
+        (status = 404, description = "No such unfinished upload of this caller", body = ErrorBody),
+        (status = 412, description = "Not tus 1.0.0", body = ErrorBody),
+    ))]
 async fn terminate(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
