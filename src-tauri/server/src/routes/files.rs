@@ -204,8 +204,8 @@ async fn download(
         headers.get(header::RANGE).and_then(|v| v.to_str().ok()).filter(|_| if_range_ok).and_then(|v| range(v, size));
     let (status, start, len) = match wanted {
         Some(Err(())) => {
-            let mut res = ApiError::RangeNotSatisfiable(format!("the range starts past the end ({size} bytes)"))
-                .into_response();
+            let mut res =
+                ApiError::RangeNotSatisfiable(format!("the range starts past the end ({size} bytes)")).into_response();
             set(res.headers_mut(), header::CONTENT_RANGE, &format!("bytes */{size}"));
             return Ok(res);
         }

@@ -61,7 +61,13 @@ pub(crate) struct ChunkData {
 
 impl ChunkAnswer {
     fn whole(id: String) -> ChunkAnswer {
-        ChunkAnswer { ok: 1, debug: 1, data: ChunkData { id: Some(id), code: None, message: None }, info: None, code: None }
+        ChunkAnswer {
+            ok: 1,
+            debug: 1,
+            data: ChunkData { id: Some(id), code: None, message: None },
+            info: None,
+            code: None,
+        }
     }
 }
 
@@ -128,7 +134,10 @@ async fn upload_url(
             if status.is_server_error() {
                 tracing::error!(error = %e, "upload URL failed");
             }
-            (status, UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) })
+            (
+                status,
+                UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) },
+            )
         }
     };
     (status, Json(answer)).into_response()
@@ -239,8 +248,10 @@ async fn receive(
                         Ok(match outcome.file {
                             Some(file) => ChunkAnswer::whole(file.file_id),
                             None => {
-                                let message =
-                                    format!("chunk {index} stored; {} of {} received", outcome.received, outcome.chunks);
+                                let message = format!(
+                                    "chunk {index} stored; {} of {} received",
+                                    outcome.received, outcome.chunks
+                                );
                                 let data =
                                     ChunkData { id: Some(outcome.upload_id), code: Some(101), message: Some(message) };
                                 ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None }

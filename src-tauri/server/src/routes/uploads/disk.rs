@@ -108,8 +108,7 @@ fn failure(e: ApiError, data: Option<DiskFile>) -> Response {
     if status.is_server_error() {
         tracing::error!(error = %e, "resource disk upload failed");
     }
-    let body =
-        DiskFailure { result: "100000", result_desc: e.to_string(), data, info: e.to_string(), code: e.code() };
+    let body = DiskFailure { result: "100000", result_desc: e.to_string(), data, info: e.to_string(), code: e.code() };
     (status, Json(body)).into_response()
 }
 

@@ -190,11 +190,21 @@ async fn create(state: State<AppState>, caller: Result<Caller, ApiError>, header
         (status = 412, description = "Not tus 1.0.0", body = ErrorBody),
         (status = 413, description = "`Upload-Length` above `Tus-Max-Size`", body = ErrorBody),
     ))]
-async fn create_bare(state: State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
+async fn create_bare(
+    state: State<AppState>,
+    caller: Result<Caller, ApiError>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     creation(state, caller, headers, uri).await
 }
 
-async fn creation(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
+async fn creation(
+    State(s): State<AppState>,
+    caller: Result<Caller, ApiError>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     answer(
         async {
             let caller = caller?;
