@@ -165,6 +165,24 @@ pub fn require_caller(api: &mut OpenApi) {
     }
 }
 
+/// The failures a family of routes answers in its own shape (seed 002's and 004's envelopes,
+/// which carry `info` and `code` too): each of `statuses` (code, description) that an operation
+/// of `api` does not document itself is added with the schema `schema`.
+pub fn failures_as(api: &mut OpenApi, schema: &str, statuses: &[(&str, &str)]) {
+    for item in api.paths.paths.values_mut() {
+        for op in operations(item) {
+            for (status, description) in statuses {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                    let content = Content::new(Some(Ref::from_schema_name(schema)));
+                    RefOr::T(
+                        ResponseBuilder::new().description(*description).content("application/json", content).build(),
+                    )
+                });
+            }
+        }
+    }
+}
+
 /// The responses every operation of a kind shares (see the module's comment).
 pub fn finish(mut api: OpenApi) -> OpenApi {
     for item in api.paths.paths.values_mut() {

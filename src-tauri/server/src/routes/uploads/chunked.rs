@@ -20,11 +20,20 @@ use super::{base_url, next_field, pump, text, Form};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::openapi::ErrorCode;
+use crate::openapi::{self, ErrorCode};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(upload_url)).routes(routes!(upload_chunk))
+    let failures = [
+        ("401", "No valid session or signature"),
+        ("403", "The role may not upload"),
+        ("500", "The server failed (storage)"),
+    ];
+    let mut url = OpenApiRouter::new().routes(routes!(upload_url));
+    openapi::failures_as(url.get_openapi_mut(), "UploadUrlAnswer", &failures);
+    let mut chunk = OpenApiRouter::new().routes(routes!(upload_chunk));
+    openapi::failures_as(chunk.get_openapi_mut(), "ChunkAnswer", &failures);
+    url.merge(chunk)
 }
 
 /// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
@@ -106,9 +115,6 @@ pub(crate) struct UploadUrl {
     responses(
         (status = 200, description = "The URL to post chunks to", body = UploadUrlAnswer),
         (status = 400, description = "`user-params` is not URL-encoded UTF-8", body = UploadUrlAnswer),
-        (status = 401, description = "No valid session or signature", body = UploadUrlAnswer),
-        (status = 403, description = "The role may not upload", body = UploadUrlAnswer),
-        (status = 500, description = "The server failed (storage)", body = UploadUrlAnswer),
     ))]
 async fn upload_url(
     State(s): State<AppState>,
@@ -174,11 +180,8 @@ pub(crate) struct ChunkForm {
         (status = 200, description = "The file is whole (`OK` 1) or the chunk is stored and others are missing (`OK` 0, `data.code` 101)",
             body = ChunkAnswer),
         (status = 400, description = "A field missing or malformed, or the chunk broke off", body = ChunkAnswer),
-        (status = 401, description = "No valid session or signature", body = ChunkAnswer),
-        (status = 403, description = "The role may not upload", body = ChunkAnswer),
         (status = 404, description = "The key is unknown, expired, or another caller's", body = ChunkAnswer),
         (status = 413, description = "Above the largest file", body = ChunkAnswer),
-        (status = 500, description = "The server failed (storage)", body = ChunkAnswer),
     ))]
 async fn upload_chunk(
     State(s): State<AppState>,

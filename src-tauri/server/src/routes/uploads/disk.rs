@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use super::{next_field, pump, text, Form};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::ErrorCode;
+use crate::openapi::{self, ErrorCode};
 use crate::state::AppState;
 
 /// Seed 004 §4.1: uploadify is for small files; larger ones go through createFid/fileResume.
@@ -30,11 +30,21 @@ pub const MAX_UPLOADIFY: u64 = 50 << 20;
 const MAX_FORM: usize = 64 << 10;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let mut routes = OpenApiRouter::new()
         .routes(routes!(uploadify))
         .routes(routes!(create_fid))
         .routes(routes!(file_resume))
-        .routes(routes!(uncompleted_get, uncompleted_post))
+        .routes(routes!(uncompleted_get, uncompleted_post));
+    openapi::failures_as(
+        routes.get_openapi_mut(),
+        "DiskFailure",
+        &[
+            ("401", "No valid session or signature, or a signature over another request"),
+            ("403", "The role may not upload"),
+            ("500", "The server failed (storage)"),
+        ],
+    );
+    routes
 }
 
 /// The seed's envelope of a success: `result` "000000" and what was asked for.
@@ -291,10 +301,7 @@ fn domain(pairs: &[(String, String)]) -> ApiResult<Domain> {
     responses(
         (status = 200, description = "Stored", body = Fid),
         (status = 400, description = "No `fileData`, not a multipart form, a bad `domain`", body = DiskFailure),
-        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
-        (status = 403, description = "The role may not upload", body = DiskFailure),
         (status = 413, description = "Over 50 MB: use createFid and fileResume", body = DiskFailure),
-        (status = 500, description = "The server failed (storage)", body = DiskFailure),
     ))]
 async fn uploadify(
     State(s): State<AppState>,
@@ -345,10 +352,7 @@ async fn uploadify(
         (status = 200, description = "The upload (`filePos` where to go on) or, content already stored, the file",
             body = DiskAnswer<DiskFile>),
         (status = 400, description = "A field missing or malformed", body = DiskFailure),
-        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
-        (status = 403, description = "The role may not upload", body = DiskFailure),
         (status = 413, description = "The form is over 64 KB, or `fileLength` over the largest file", body = DiskFailure),
-        (status = 500, description = "The server failed (storage)", body = DiskFailure),
     ))]
 async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     let result = async {
@@ -392,13 +396,10 @@ async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>,
         (status = 200, description = "The part is stored: the upload, or the file once whole", body = DiskAnswer<DiskFile>),
         (status = 400, description = "A field missing or not what createFid was given, the part broke off, or the whole \
             file does not hash to `fileMd5` (then the upload is gone)", body = DiskFailure),
-        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
-        (status = 403, description = "The role may not upload", body = DiskFailure),
         (status = 404, description = "No such fid of this caller", body = DiskFailure),
         (status = 409, description = "`filePos` is not the acknowledged position (`data.filePos`), or another part is \
             being sent", body = DiskFailure),
         (status = 413, description = "The part goes past `fileLength`", body = DiskFailure),
-        (status = 500, description = "The server failed (storage)", body = DiskFailure),
     ))]
 async fn file_resume(
     State(s): State<AppState>,
@@ -472,9 +473,6 @@ async fn file_resume(
     responses(
         (status = 200, description = "The user's unfinished uploads of this caller", body = DiskAnswer<Uncompleted>),
         (status = 400, description = "No `userId`", body = DiskFailure),
-        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
-        (status = 403, description = "The role may not upload", body = DiskFailure),
-        (status = 500, description = "The server failed (storage)", body = DiskFailure),
     ))]
 async fn uncompleted_get(state: State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     uncompleted(state, caller, uri, body).await
@@ -487,10 +485,7 @@ async fn uncompleted_get(state: State<AppState>, caller: Result<Caller, ApiError
     responses(
         (status = 200, description = "The user's unfinished uploads of this caller", body = DiskAnswer<Uncompleted>),
         (status = 400, description = "No `userId`", body = DiskFailure),
-        (status = 401, description = "No valid session or signature, or a signature over another request", body = DiskFailure),
-        (status = 403, description = "The role may not upload", body = DiskFailure),
         (status = 413, description = "The form is over 64 KB", body = DiskFailure),
-        (status = 500, description = "The server failed (storage)", body = DiskFailure),
     ))]
 async fn uncompleted_post(state: State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     uncompleted(state, caller, uri, body).await
