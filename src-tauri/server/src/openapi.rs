@@ -61,6 +61,12 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// Raw bytes (a file's content) as a body, documented as such rather than as a JSON array.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // only documents bodies that are streamed, never built from this type
+pub struct Binary(Vec<u8>);
+
 /// The document's frame: what the handlers do not say themselves.
 #[derive(utoipa::OpenApi)]
 #[openapi(

@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
-use crate::openapi::ErrorBody;
+use crate::openapi::{Binary, ErrorBody};
 use crate::state::AppState;
 
 pub fn public_routes() -> OpenApiRouter<AppState> {
@@ -141,8 +141,8 @@ struct DownloadHeaders {
     params(("file_id" = String, Path, description = "The file's id"), DownloadParams, DownloadHeaders),
     responses(
         (status = 200, description = "The whole file, with its MIME type, `ETag`, `Content-Disposition` (UTF-8 name)",
-            content_type = "*/*", body = Vec<u8>),
-        (status = 206, description = "The requested range (`Content-Range`)", content_type = "*/*", body = Vec<u8>),
+            content_type = "*/*", body = inline(Binary)),
+        (status = 206, description = "The requested range (`Content-Range`)", content_type = "*/*", body = inline(Binary)),
         (status = 302, description = "Stored in Aliyun OSS: `Location` is the object's URL"),
         (status = 304, description = "`If-None-Match` named this file's ETag"),
         (status = 400, description = "`download` is not a boolean", body = ErrorBody),

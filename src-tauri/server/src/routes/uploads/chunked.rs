@@ -153,6 +153,7 @@ async fn upload_url(
 #[into_params(parameter_in = Query)]
 struct ChunkParams {
     /// The key of the URL `GET /oauth2/video/upload/url` answered.
+    #[param(min_length = 1)]
     key: String,
 }
 
@@ -167,7 +168,7 @@ pub(crate) struct ChunkForm {
     /// How many chunks the file has; absent when the file comes whole.
     chunks: Option<u32>,
     /// The chunk's bytes (last).
-    #[schema(content_media_type = "application/octet-stream")]
+    #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
 

@@ -189,16 +189,16 @@ fn file_data(f: &StoredFile, user_id: &str, path_local: &str) -> DiskFile {
 #[allow(dead_code)] // documents the form read as name/value pairs
 pub(crate) struct CreateFidForm {
     /// The whole file's MD5 (hex).
-    #[schema(rename = "fileMd5")]
+    #[schema(rename = "fileMd5", pattern = "^[0-9a-fA-F]{32}$")]
     file_md5: String,
     /// The client's user.
-    #[schema(rename = "userId")]
+    #[schema(rename = "userId", min_length = 1)]
     user_id: String,
     /// The whole file's size in bytes.
     #[schema(rename = "fileLength")]
     file_length: u64,
     /// The file's path on the client; its last segment names the file.
-    #[schema(rename = "filePathLocal")]
+    #[schema(rename = "filePathLocal", min_length = 1)]
     file_path_local: String,
     /// What the file is for (RESOURCE if absent).
     domain: Option<Domain>,
@@ -208,12 +208,13 @@ pub(crate) struct CreateFidForm {
 #[derive(ToSchema)]
 #[allow(dead_code)] // documents the multipart form read field by field
 pub(crate) struct FileResumeForm {
+    #[schema(min_length = 1)]
     fid: String,
-    #[schema(rename = "userId")]
+    #[schema(rename = "userId", min_length = 1)]
     user_id: String,
     #[schema(rename = "fileLength")]
     file_length: u64,
-    #[schema(rename = "fileMd5")]
+    #[schema(rename = "fileMd5", pattern = "^[0-9a-fA-F]{32}$")]
     file_md5: String,
     #[schema(rename = "fileNameLocal")]
     file_name_local: Option<String>,
@@ -221,7 +222,7 @@ pub(crate) struct FileResumeForm {
     #[schema(rename = "filePos")]
     file_pos: u64,
     /// The part's bytes (last).
-    #[schema(content_media_type = "application/octet-stream")]
+    #[schema(value_type = String, format = Binary)]
     part: Vec<u8>,
 }
 
@@ -230,7 +231,7 @@ pub(crate) struct FileResumeForm {
 #[allow(dead_code)] // documents the multipart form read field by field
 pub(crate) struct UploadifyForm {
     /// The file, at most 50 MB.
-    #[schema(rename = "fileData", content_media_type = "application/octet-stream")]
+    #[schema(rename = "fileData", value_type = String, format = Binary)]
     file_data: Vec<u8>,
 }
 
@@ -238,7 +239,7 @@ pub(crate) struct UploadifyForm {
 #[derive(ToSchema)]
 #[allow(dead_code)] // documents the form read as name/value pairs
 pub(crate) struct UncompletedForm {
-    #[schema(rename = "userId")]
+    #[schema(rename = "userId", min_length = 1)]
     user_id: String,
 }
 

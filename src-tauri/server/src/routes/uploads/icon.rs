@@ -29,7 +29,7 @@ pub(crate) struct IconForm {
     #[schema(rename = "userID")]
     user_id: Option<String>,
     /// A PNG, JPEG, GIF, WebP or BMP picture, at most 10 MB.
-    #[schema(content_media_type = "application/octet-stream")]
+    #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
 

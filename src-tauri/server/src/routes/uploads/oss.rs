@@ -100,7 +100,7 @@ pub(crate) struct PostObjectForm {
     /// 200, 201 or 204 (the default without a callback).
     success_action_status: Option<String>,
     /// The file (last).
-    #[schema(content_media_type = "application/octet-stream")]
+    #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
 

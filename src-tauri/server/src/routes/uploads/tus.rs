@@ -22,7 +22,7 @@ use super::{base_url, pump};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParam;
-use crate::openapi::ErrorBody;
+use crate::openapi::{Binary, ErrorBody};
 use crate::state::AppState;
 
 const VERSION: &str = "1.0.0";
@@ -358,7 +358,7 @@ enum Patched {
         ("Upload-Offset" = u64, Header, description = "Where these bytes go: the offset HEAD answered"),
         ("Upload-Checksum" = Option<String>, Header, description = "`md5 <base64>` or `sha1 <base64>` of this body"),
     ),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream", description = "The bytes"),
+    request_body(content = inline(Binary), content_type = "application/offset+octet-stream", description = "The bytes"),
     responses(
         (status = 204, description = "Stored: `Upload-Offset` is the new offset"),
         (status = 400, description = "A header missing or malformed", body = ErrorBody),
