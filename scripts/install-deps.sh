@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Cinedesk needs to build, run and test, and only what is missing: Debian
-# packages for Tauri (WebKitGTK), the window tests (Xvfb, WebKitWebDriver, CJK fonts) and the
-# QR sheet tests (poppler's pdftoppm/pdftotext/pdffonts, zbarimg),
-# tauri-driver, and the npm packages of the UI. Safe to run again and again.
+# packages for Tauri (WebKitGTK), the window tests (Xvfb, WebKitWebDriver, CJK fonts), the
+# QR sheet tests (poppler's pdftoppm/pdftotext/pdffonts, zbarimg) and film processing (FFmpeg),
+# tauri-driver, and the npm packages of the UI and the end-to-end tests. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +42,10 @@ fi
 if [ ! -f tests/web/node_modules/.package-lock.json ] || [ tests/web/package-lock.json -nt tests/web/node_modules/.package-lock.json ]; then
   echo "installing the browser test's npm packages"
   npm --prefix tests/web install --no-audit --no-fund
+fi
+if [ ! -f tests/tus/node_modules/.package-lock.json ] || [ tests/tus/package-lock.json -nt tests/tus/node_modules/.package-lock.json ]; then
+  echo "installing the tus test's npm packages (tus-js-client)"
+  npm --prefix tests/tus install --no-audit --no-fund
 fi
 
 # schemathesis, for scripts/schemathesis.sh: pinned, in its own venv, installed again only when

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_default_enums.sql"),
     include_str!("../migrations/0003_api_keys.sql"),
     include_str!("../migrations/0004_settings.sql"),
+    include_str!("../migrations/0005_files.sql"),
 ];
 
 /// The most read connections open at once. Beyond a few per core more readers only add

@@ -17,11 +17,13 @@ pub enum Entity {
     Message,
     Session,
     ApiKey,
+    File,
+    Upload,
 }
 
 impl Entity {
     /// Every kind, so an adapter can read an entity back from its display name.
-    pub const ALL: [Entity; 12] = [
+    pub const ALL: [Entity; 14] = [
         Entity::Cinema,
         Entity::Hall,
         Entity::VrClient,
@@ -34,6 +36,8 @@ impl Entity {
         Entity::Message,
         Entity::Session,
         Entity::ApiKey,
+        Entity::File,
+        Entity::Upload,
     ];
 }
 
@@ -52,6 +56,8 @@ impl fmt::Display for Entity {
             Entity::Message => "message",
             Entity::Session => "session",
             Entity::ApiKey => "api key",
+            Entity::File => "file",
+            Entity::Upload => "upload",
         })
     }
 }
@@ -82,6 +88,18 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Uploaded bytes that do not hash to what the client declared; nothing of them is kept.
+    #[error("checksum mismatch: expected {expected}, got {actual}")]
+    ChecksumMismatch { expected: String, actual: String },
+    /// A part of an upload sent for another position than the next one; `expected` is where to resume.
+    #[error("offset mismatch: the upload continues at byte {expected}, not {got}")]
+    OffsetMismatch { expected: u64, got: u64 },
+    /// More bytes than a limit allows (declared length, policy range, protocol maximum).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
+    #[error("{0}")]
+    Denied(String),
     /// A remote backend's server could not be reached (refused, timed out, TLS, a proxy's error
     /// page): nothing is known about whether the operation ran.
     #[error("cannot reach the Cinedesk server: {0}")]
@@ -101,6 +119,10 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
             Error::Internal(_) => "internal",
+            Error::ChecksumMismatch { .. } => "checksum_mismatch",
+            Error::OffsetMismatch { .. } => "offset_mismatch",
+            Error::TooLarge(_) => "too_large",
+            Error::Denied(_) => "forbidden",
             Error::Unreachable(_) => "unreachable",
         }
     }

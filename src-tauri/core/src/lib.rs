@@ -11,6 +11,7 @@ mod db;
 mod distribution;
 mod enums;
 mod error;
+pub mod files;
 mod hall;
 mod ids;
 mod movie;
@@ -26,7 +27,7 @@ mod vod;
 mod vr_client;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use api::{AppInfo, CmsApi};
 pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
@@ -35,6 +36,7 @@ pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use distribution::{DistributeInput, DistributionOutcome};
 pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
 pub use error::{Entity, Error, Result};
+pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
 pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
@@ -57,10 +59,12 @@ type Listener = Box<dyn Fn(&str) + Send + Sync>;
 /// The CMS: one per data dir. Cheap to share behind an `Arc`; every method is blocking and
 /// thread-safe (call it from `spawn_blocking` in async code).
 pub struct Cms {
-    db: db::Db,
+    // Shared with the file store's background worker.
+    db: Arc<db::Db>,
     data_dir: PathBuf,
     listeners: Mutex<Vec<Listener>>,
     sessions: auth::SessionCache,
+    files: Arc<files::Files>,
 }
 
 impl Cms {
@@ -68,9 +72,10 @@ impl Cms {
     pub fn open(data_dir: impl AsRef<Path>) -> Result<Cms> {
         let data_dir = data_dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&data_dir)?;
-        let db = db::Db::open(&data_dir.join(DB_FILE))?;
+        let db = Arc::new(db::Db::open(&data_dir.join(DB_FILE))?);
         tracing::info!(path = %db.path().display(), "opened database");
-        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()), sessions: auth::SessionCache::default() })
+        let files = files::Files::open(Arc::clone(&db), &data_dir)?;
+        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()), sessions: auth::SessionCache::default(), files })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).

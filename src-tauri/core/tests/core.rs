@@ -47,7 +47,7 @@ fn database_is_a_wal_file_with_foreign_keys_and_migrations_applied_once() {
     drop(app.cms);
     let conn = rusqlite_like_check(&path);
     assert_eq!(conn.0, "wal", "journal mode must be WAL so readers never block the writer");
-    assert_eq!(conn.1, 4, "every migration recorded in user_version");
+    assert_eq!(conn.1, 5, "every migration recorded in user_version");
     // Opening again must not re-run migrations (they would fail on existing tables).
     let again = Cms::open(app.dir.path()).expect("reopen an existing database");
     again.integrity_check().unwrap();
@@ -309,3 +309,7 @@ fn wire_form_of_the_queue_head_is_the_message_as_json() {
     assert_eq!(wire.message_id, parsed.message_id);
     assert_eq!(app.cms.next_wire_message("no-cinema").unwrap_err().code(), "not_found");
 }
+
+// The file store (issue 4) has its own module.
+#[path = "core/files.rs"]
+mod files;

@@ -11,15 +11,14 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{Capability, ComsMessage, Error};
-use percent_encoding::percent_decode_str;
+use cinedesk_core::{ComsMessage, Error};
 use serde::Deserialize;
 use tokio::sync::Notify;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::bearer;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -93,29 +92,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A user's bearer token (any operator), or a request signed with an API key of this very
 /// cinema (seed 004 §2.2). The signed `user-params` must be the query actually sent.
 async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: &str) -> ApiResult<()> {
-    if let Some(token) = bearer(headers) {
-        let principal = match s.cms.cached_principal(&token) {
-            Some(p) => p,
-            None => s.run(move |cms| cms.authenticate(&token)).await?,
-        };
-        return Ok(principal.require(Capability::Operate)?);
+    let caller = Caller::identify(s, headers).await?;
+    caller.covers(&[uri.query().unwrap_or("")])?;
+    match caller {
+        Caller::Cinema { cinema: key_cinema, .. } if key_cinema != cinema => {
+            Err(ApiError::Forbidden("this API key belongs to another cinema".into()))
+        }
+        _ => Ok(()),
     }
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let (Some(auth), Some(date), Some(params)) = (header("authorization"), header("user-date"), header("user-params"))
-    else {
-        return Err(Error::Unauthorized.into());
-    };
-    let sent = percent_decode_str(&params)
-        .decode_utf8()
-        .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?;
-    if sent != uri.query().unwrap_or("") {
-        return Err(Error::Unauthorized.into()); // signed for another request than this one
-    }
-    let key_cinema = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-    if key_cinema != cinema {
-        return Err(ApiError::Forbidden("this API key belongs to another cinema".into()));
-    }
-    Ok(())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -49,10 +49,23 @@ pub enum ErrorCode {
     InUse,
     MethodNotAllowed,
     TooLarge,
+    /// Uploaded bytes that do not hash to the declared MD5 or checksum.
+    ChecksumMismatch,
+    /// A part of an upload sent for another position than the acknowledged one.
+    OffsetMismatch,
+    UnsupportedMediaType,
+    PreconditionFailed,
+    RangeNotSatisfiable,
     Storage,
     Io,
     Internal,
 }
+
+/// Raw bytes (a file's content) as a body, documented as such rather than as a JSON array.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)] // only documents bodies that are streamed, never built from this type
+pub struct Binary(Vec<u8>);
 
 /// The document's frame: what the handlers do not say themselves.
 #[derive(utoipa::OpenApi)]
@@ -138,6 +151,40 @@ pub fn require_bearer(api: &mut OpenApi) {
             op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             add_response(op, "401", "Unauthorized");
             add_response(op, "403", "Forbidden");
+        }
+    }
+}
+
+/// Marks every operation of `api` as taking a user's bearer token or a cinema's signed request
+/// ([`crate::auth::Caller`]), with the 401 and 403 that extractor answers.
+pub fn require_caller(api: &mut OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        for op in operations(item) {
+            let mut signed = SecurityRequirement::default();
+            for scheme in SIGNED {
+                signed = signed.add::<&str, [&str; 0], &str>(scheme, []);
+            }
+            op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new()), signed]);
+            add_response(op, "401", "Unauthorized");
+            add_response(op, "403", "Forbidden");
+        }
+    }
+}
+
+/// The failures a family of routes answers in its own shape (seed 002's and 004's envelopes,
+/// which carry `info` and `code` too): each of `statuses` (code, description) that an operation
+/// of `api` does not document itself is added with the schema `schema`.
+pub fn failures_as(api: &mut OpenApi, schema: &str, statuses: &[(&str, &str)]) {
+    for item in api.paths.paths.values_mut() {
+        for op in operations(item) {
+            for (status, description) in statuses {
+                op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                    let content = Content::new(Some(Ref::from_schema_name(schema)));
+                    RefOr::T(
+                        ResponseBuilder::new().description(*description).content("application/json", content).build(),
+                    )
+                });
+            }
         }
     }
 }

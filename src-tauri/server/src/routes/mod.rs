@@ -6,11 +6,13 @@
 mod api_keys;
 mod cinemas;
 mod enums;
+mod files;
 mod halls;
 mod models;
 mod movies;
 mod qr_sheet;
 mod session;
+mod uploads;
 mod users;
 mod vod;
 mod vr_clients;
@@ -72,14 +74,18 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(vod::routes())
         .merge(models::routes())
         .merge(enums::read_routes())
-        .merge(session::authenticated_routes());
+        .merge(session::authenticated_routes())
+        .merge(files::operate_routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(openapi::document))
         .merge(session::public_routes())
         // The COMS channel authenticates users and signed machine clients itself.
         .merge(crate::coms::routes())
-        .merge(guarded(app, Capability::ManageApiKeys, api_keys::routes()))
+        // Downloads are public (like OSS public-read); uploads authenticate themselves.
+        .merge(files::public_routes())
+        .merge(uploads::routes())
+        .merge(guarded(app, Capability::ManageApiKeys, api_keys::routes().merge(uploads::admin_routes())))
         .merge(guarded(app, Capability::Operate, operate))
         .merge(guarded(app, Capability::ManageUsers, users::routes()))
         .merge(guarded(app, Capability::ManageEnums, enums::write_routes()))
