@@ -25,6 +25,26 @@ pub enum Entity {
     Video,
 }
 
+impl Entity {
+    /// Every kind, so an adapter can read an entity back from its display name.
+    pub const ALL: [Entity; 14] = [
+        Entity::Cinema,
+        Entity::Hall,
+        Entity::VrClient,
+        Entity::Movie,
+        Entity::VodTask,
+        Entity::User,
+        Entity::HmdModel,
+        Entity::SeatModel,
+        Entity::Enum,
+        Entity::Message,
+        Entity::Session,
+        Entity::ApiKey,
+        Entity::File,
+        Entity::Upload,
+    ];
+}
+
 impl fmt::Display for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -88,6 +108,10 @@ pub enum Error {
     /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
     #[error("{0}")]
     Denied(String),
+    /// A remote backend's server could not be reached (refused, timed out, TLS, a proxy's error
+    /// page): nothing is known about whether the operation ran.
+    #[error("cannot reach the Cinedesk server: {0}")]
+    Unreachable(String),
 }
 
 impl Error {
@@ -107,6 +131,7 @@ impl Error {
             Error::OffsetMismatch { .. } => "offset_mismatch",
             Error::TooLarge(_) => "too_large",
             Error::Denied(_) => "forbidden",
+            Error::Unreachable(_) => "unreachable",
         }
     }
 

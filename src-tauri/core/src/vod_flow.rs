@@ -45,6 +45,7 @@ pub const EVENT_CENSOR: &str = "AIVideoCensorComplete";
 
 /// getVideoUploadAuth's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct VideoUploadRequest {
     #[serde(default, deserialize_with = "flex")]
@@ -64,6 +65,7 @@ pub struct VideoUploadRequest {
 
 /// getImageUploadAuth's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct ImageUploadRequest {
     /// default | cover
@@ -81,6 +83,7 @@ pub struct ImageUploadRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UploadAuth {
     pub video_id: String,
@@ -91,6 +94,7 @@ pub struct UploadAuth {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImageUploadAuth {
     #[serde(rename = "uploadAddress")]
     pub upload_address: String,
@@ -103,6 +107,7 @@ pub struct ImageUploadAuth {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlayAuth {
     #[serde(rename = "coverURL")]
     pub cover_url: String,
@@ -119,6 +124,7 @@ pub struct PlayAuth {
 
 /// videoPublish's parameters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPublish {
     #[serde(default, deserialize_with = "flex")]
@@ -141,6 +147,7 @@ pub struct VideoPublish {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VideoUser {
     pub user_id: String,
@@ -150,6 +157,7 @@ pub struct VideoUser {
 
 /// Seed 001's Video, with the film it was published as.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Video {
     pub id: String,
@@ -180,6 +188,7 @@ pub struct Video {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VideoPage {
     pub total: u64,
@@ -189,6 +198,7 @@ pub struct VideoPage {
 /// A processing callback: `EventTime`, `EventType`, `VideoId`, `Status`, and whatever the
 /// processor adds (`SnapshotFileID`, `CoverUrl`, `Duration`, `Suggestion` …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VodEvent {
     #[serde(rename = "EventTime", default)]
     pub event_time: Option<String>,
@@ -199,6 +209,7 @@ pub struct VodEvent {
     #[serde(rename = "Status", default)]
     pub status: Option<String>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: Map<String, Value>,
 }
 

@@ -32,6 +32,9 @@ pub enum Command {
         /// The built web UI to serve at `/` (default: ui/dist under the current directory, if built)
         #[arg(long, value_name = "DIR")]
         ui: Option<PathBuf>,
+        /// MiB of list answers kept in memory until the next write (0: none)
+        #[arg(long, default_value_t = 16, value_name = "MIB")]
+        read_cache_mib: usize,
     },
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
@@ -94,7 +97,7 @@ fn password() -> Result<String, CliError> {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let cms = open(cli.data)?;
     match cli.command {
-        Command::Serve { listen, ui } => serve(cms, listen, ui).await,
+        Command::Serve { listen, ui, read_cache_mib } => serve(cms, listen, ui, read_cache_mib << 20).await,
         Command::User(UserCommand::Add { alias, name, role }) => {
             let password = password()?;
             let id = cms.create_user(UserInput {
@@ -130,7 +133,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>) -> Result<(), CliError> {
+async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_bytes: usize) -> Result<(), CliError> {
     if cms.user_count()? == 0 {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
             Ok(p) => {
@@ -143,16 +146,14 @@ async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>) -> Result<(), 
         }
     }
     let ui = ui.or_else(|| Some(PathBuf::from("ui/dist")).filter(|d| d.join("index.html").is_file()));
-    let app = match &ui {
-        Some(dir) => {
-            tracing::info!(dir = %dir.display(), "serving the web UI at /");
-            crate::router_with_ui(Arc::new(cms), dir)
-        }
-        None => crate::router(Arc::new(cms)),
-    };
+    if let Some(dir) = &ui {
+        tracing::info!(dir = %dir.display(), "serving the web UI at /");
+    }
+    let state = crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes);
+    let app = crate::router_with_state(state, ui.as_deref());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    crate::serve(listener, app, shutdown()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -19,6 +19,15 @@ pub enum ApiError {
     /// A body over the size limit: the client must send less, not different.
     #[error("{0}")]
     TooLarge(String),
+    /// A body of a Content-Type the route does not take.
+    #[error("{0}")]
+    Unsupported(String),
+    /// A request without what the protocol requires of every request (tus: `Tus-Resumable: 1.0.0`).
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// A `Range` that starts past the end of the file.
+    #[error("{0}")]
+    RangeNotSatisfiable(String),
     #[error("no such route: {0}")]
     NoRoute(String),
     #[error("method not allowed")]
@@ -34,6 +43,9 @@ impl ApiError {
             ApiError::BadRequest(_) => "invalid",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::Unsupported(_) => "unsupported_media_type",
+            ApiError::PreconditionFailed(_) => "precondition_failed",
+            ApiError::RangeNotSatisfiable(_) => "range_not_satisfiable",
             ApiError::NoRoute(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
         }
@@ -45,9 +57,14 @@ impl ApiError {
             "unauthorized" => StatusCode::UNAUTHORIZED,
             "forbidden" => StatusCode::FORBIDDEN,
             "not_found" => StatusCode::NOT_FOUND,
-            "conflict" | "in_use" => StatusCode::CONFLICT,
+            "conflict" | "in_use" | "offset_mismatch" => StatusCode::CONFLICT,
+            // Bytes that do not hash as declared: resending the same is no use, so a 400.
+            "checksum_mismatch" => StatusCode::BAD_REQUEST,
             "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
             "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
+            "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "precondition_failed" => StatusCode::PRECONDITION_FAILED,
+            "range_not_satisfiable" => StatusCode::RANGE_NOT_SATISFIABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod coms;
 pub mod error;
 pub mod extract;
+pub mod openapi;
+pub mod read_cache;
 mod routes;
 pub mod state;
 
@@ -26,4 +28,23 @@ pub fn router(cms: Arc<Cms>) -> axum::Router {
 /// The API plus the built web UI served from `ui_dir` at `/`.
 pub fn router_with_ui(cms: Arc<Cms>, ui_dir: &std::path::Path) -> axum::Router {
     routes::router(AppState::new(cms), Some(ui_dir))
+}
+
+/// The API over a state built by the caller (e.g. with another read cache size), with the UI
+/// from `ui_dir` when given.
+pub fn router_with_state(state: AppState, ui_dir: Option<&std::path::Path>) -> axum::Router {
+    routes::router(state, ui_dir)
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
+/// The one way to run the router on a socket (`cinedesk serve`, the desktop's LAN serving):
+/// `into_make_service` hands each connection a clone of the one router (an Arc), where given
+/// the Router itself axum 0.8 rebuilds the whole route table per connection (`with_state(())`),
+/// about 45 KB each and a full teardown at close, which 10,000 held long-polls feel.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await
 }

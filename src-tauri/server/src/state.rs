@@ -2,16 +2,23 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
+use axum::http::{header, Uri};
+use axum::response::{IntoResponse, Response};
 use cinedesk_core::Cms;
+use serde::Serialize;
 
 use crate::coms::Waker;
 use crate::error::ApiError;
+use crate::read_cache::{self, ReadCache};
 
 #[derive(Clone)]
 pub struct AppState {
     pub cms: Arc<Cms>,
     /// Wakes the COMS polls and sockets waiting on a cinema when its queue grows.
     pub waker: Arc<Waker>,
+    /// List answers kept until the next write.
+    pub cache: Arc<ReadCache>,
 }
 
 impl AppState {
@@ -20,7 +27,38 @@ impl AppState {
         let waker = Arc::new(Waker::default());
         let w = Arc::clone(&waker);
         cms.on_new_message(move |cinema| w.wake(cinema));
-        AppState { cms, waker }
+        AppState { cms, waker, cache: Arc::new(ReadCache::new(read_cache::DEFAULT_BYTES)) }
+    }
+
+    /// The same state with a read cache of `max_bytes` (0: no cache).
+    pub fn with_read_cache(self, max_bytes: usize) -> AppState {
+        AppState { cache: Arc::new(ReadCache::new(max_bytes)), ..self }
+    }
+
+    /// The JSON answer of a list route: from the read cache when nothing was written since it
+    /// was made, else read now (see [`AppState::read`]) and kept. Only for routes whose answer
+    /// is the same for every caller allowed to ask; `uri` (path and query) is the key.
+    pub async fn cached_json<T: Serialize + Send + 'static>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&Cms) -> cinedesk_core::Result<T> + Send + 'static,
+    ) -> Result<Response, ApiError> {
+        let key = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        // Read before the data is: an entry is never newer than the generation it carries.
+        let generation = self.cms.data_generation();
+        let body = match self.cache.get(generation, key) {
+            Some(body) => body,
+            None => {
+                let value = self.read(f).await?;
+                let body = Bytes::from(
+                    serde_json::to_vec(&value)
+                        .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))?,
+                );
+                self.cache.put(generation, key.to_string(), body.clone());
+                body
+            }
+        };
+        Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
     }
 
     /// Runs a core call on the blocking pool: the core waits on SQLite and argon2.
@@ -33,5 +71,19 @@ impl AppState {
             .await
             .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(format!("worker failed: {e}"))))?
             .map_err(ApiError::Core)
+    }
+
+    /// Runs a short core read: in place when a read connection is free (a page read takes tens
+    /// of microseconds, less than the two thread switches of the blocking pool), else on the
+    /// blocking pool like [`AppState::run`]. Only for bounded reads (a page, one record), never
+    /// for writes, password hashing or exports.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Cms) -> cinedesk_core::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        if self.cms.read_ready() {
+            return f(&self.cms).map_err(ApiError::Core);
+        }
+        self.run(f).await
     }
 }

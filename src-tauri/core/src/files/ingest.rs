@@ -5,8 +5,11 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use md5::{Digest, Md5};
 
+use super::flush::WriteBehind;
+use super::hasher::Hasher;
 use super::{hex_lower, name, Domain, Files, StoredFile, HEAD_BYTES, MAX_FILE_SIZE};
 use crate::error::{Error, Result};
 use crate::ids::new_id;
@@ -44,15 +47,18 @@ pub struct Ingest {
     path: PathBuf,
     /// Taken (closed) before the file is renamed: Windows renames no open file.
     out: Option<BufWriter<File>>,
-    md5: Md5,
+    /// Taken when finished; hashing runs beside the writes.
+    hasher: Option<Hasher>,
     size: u64,
     max: u64,
     head: Vec<u8>,
     finished: bool,
+    behind: WriteBehind,
 }
 
-/// Writes go through a buffer this big: few syscalls, and one part never sits in memory whole.
-pub(crate) const WRITE_BUFFER: usize = 1 << 20;
+/// Small pieces of a body are gathered into this much before a write; pieces at least this big
+/// (most, once a stream is going) are written straight from the network buffer, not copied.
+pub(crate) const WRITE_BUFFER: usize = 64 << 10;
 
 impl Files {
     pub(crate) fn ingest(self: &Arc<Self>, id: Option<String>, spec: NewFile, max: u64) -> Result<Ingest> {
@@ -63,18 +69,25 @@ impl Files {
             spec,
             path,
             out: Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
-            md5: Md5::new(),
+            hasher: Some(Hasher::start(Md5::new())),
             size: 0,
             max: max.min(MAX_FILE_SIZE),
             head: Vec::new(),
             finished: false,
+            behind: WriteBehind::default(),
         })
     }
 }
 
 impl Ingest {
-    /// Appends bytes; past the size limit the file is refused (TooLarge) and nothing is kept.
+    /// Appends bytes (copied once; [`Ingest::write_bytes`] shares a buffer instead); past the
+    /// size limit the file is refused (TooLarge) and nothing is kept.
     pub fn write(&mut self, buf: &[u8]) -> Result<()> {
+        self.write_bytes(Bytes::copy_from_slice(buf))
+    }
+
+    /// Appends a buffer, shared with the hashing thread rather than copied.
+    pub fn write_bytes(&mut self, buf: Bytes) -> Result<()> {
         if self.size + buf.len() as u64 > self.max {
             return Err(Error::TooLarge(format!("the file is larger than the {} bytes allowed", self.max)));
         }
@@ -82,10 +95,11 @@ impl Ingest {
             let take = (HEAD_BYTES - self.head.len()).min(buf.len());
             self.head.extend_from_slice(&buf[..take]);
         }
-        self.md5.update(buf);
-        self.out.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?.write_all(buf)?;
+        let out = self.out.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
+        out.write_all(&buf)?;
+        self.behind.wrote(out.get_ref(), buf.len());
         self.size += buf.len() as u64;
-        Ok(())
+        self.hasher.as_mut().ok_or_else(|| Error::Internal("ingest already finished".into()))?.feed(buf)
     }
 
     pub fn size(&self) -> u64 {
@@ -102,6 +116,11 @@ impl Ingest {
         name::mime(&self.head, &self.spec.name, self.spec.mime.as_deref())
     }
 
+    /// The MIME type the content's first bytes show, if they show one (a name can lie).
+    pub fn sniffed(&self) -> Option<&'static str> {
+        infer::get(&self.head).map(|k| k.mime_type())
+    }
+
     /// Fsyncs and stores the file. Fewer than `min_size` bytes is Invalid on `file` (a policy's
     /// content-length-range), and nothing is kept.
     pub fn finish(mut self, min_size: u64) -> Result<StoredFile> {
@@ -110,9 +129,12 @@ impl Ingest {
         }
         let out = self.out.take().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
+        self.behind.release();
         file.sync_all()?;
         drop(file);
-        let md5 = hex_lower(&self.md5.clone().finalize());
+        self.behind.stop();
+        let hasher = self.hasher.take().ok_or_else(|| Error::Internal("ingest already finished".into()))?;
+        let md5 = hex_lower(&hasher.finish()?.finalize());
         let result = self.files.complete(&self.id, &self.spec, &self.path, &md5, self.size, None);
         // Installed, or shared and removed: either way the temp file is no longer ours. On an
         // error Drop removes it.
@@ -124,6 +146,7 @@ impl Ingest {
 impl Drop for Ingest {
     fn drop(&mut self) {
         if !self.finished {
+            self.behind.stop();
             drop(self.out.take());
             super::store::Store::remove(&self.path);
         }

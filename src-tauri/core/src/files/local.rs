@@ -61,19 +61,21 @@ impl Cms {
             return Err(Error::invalid("path", format!("{} changed size since the upload started", path.display())));
         }
         src.seek(SeekFrom::Start(upload.offset))?;
-        let mut buf = vec![0u8; COPY_BUFFER];
         let mut offset = upload.offset;
         loop {
             let mut part = self.begin_part(id, owner, Protocol::Local, offset, PartOptions::default())?;
             let end = (offset + LOCAL_PART).min(upload.length);
             let mut go_on = true;
             while offset + part.written() < end {
-                let want = ((end - offset - part.written()) as usize).min(buf.len());
-                let n = src.read(&mut buf[..want])?;
+                let want = ((end - offset - part.written()) as usize).min(COPY_BUFFER);
+                // A fresh buffer each time: it goes to the hashing thread as it is, not copied.
+                let mut buf = vec![0u8; want];
+                let n = src.read(&mut buf)?;
                 if n == 0 {
                     return Err(Error::invalid("path", format!("{} got shorter while being read", path.display())));
                 }
-                part.write(&buf[..n])?;
+                buf.truncate(n);
+                part.write_bytes(buf.into())?;
                 go_on = progress(offset + part.written(), upload.length);
                 if !go_on {
                     break;

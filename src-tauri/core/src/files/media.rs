@@ -347,6 +347,10 @@ impl Files {
         reader.limits(limits);
         let img = reader.decode().map_err(|e| format!("could not decode the picture: {e}"))?;
         let (w, h) = (img.width(), img.height());
+        if w <= THUMBNAIL_SIZE && h <= THUMBNAIL_SIZE {
+            // Small enough already: the picture is its own thumbnail.
+            return Ok((w, h, file.clone()));
+        }
         let thumb = img.thumbnail(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
         let (tmp, handle) = self.store.temp_file(".png").map_err(|e| e.to_string())?;
         let result = (|| {

@@ -8,6 +8,8 @@
 
 mod chunked;
 pub(crate) mod clock;
+mod flush;
+mod hasher;
 mod ingest;
 mod local;
 mod media;
@@ -45,10 +47,12 @@ pub use upload::{
 pub const MAX_FILE_SIZE: u64 = 1 << 40;
 /// How many leading bytes are kept to sniff a MIME type from.
 const HEAD_BYTES: usize = 8192;
-/// Read buffer for hashing and copying files already on disk.
-const COPY_BUFFER: usize = 1 << 20;
+/// Read buffer for hashing and copying files already on disk: big enough for few syscalls,
+/// small enough to stay in cache between the read and the hash.
+const COPY_BUFFER: usize = 256 << 10;
 
 /// The business area a file belongs to (seed §11.1 `domain`, plus RESOURCE for the resource disk).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Domain {
@@ -85,6 +89,7 @@ impl Domain {
 }
 
 /// Where a file's content is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FileState {
@@ -95,6 +100,7 @@ pub enum FileState {
 }
 
 /// Whether background processing (probe, snapshot, thumbnail) is still to run.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Processing {
@@ -105,6 +111,7 @@ pub enum Processing {
 
 /// A processing event, shaped like seed 001's callbacks: `EventTime`, `EventType`, `VideoId`
 /// (the file id), `Status` (success/fail), and what the event found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileEvent {
     #[serde(rename = "EventType")]
@@ -121,6 +128,7 @@ pub struct FileEvent {
 }
 
 /// A stored file's metadata.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredFile {
@@ -149,11 +157,16 @@ pub struct StoredFile {
 }
 
 /// The hash of an upload's acknowledged bytes, kept between its parts so a part only hashes
-/// itself. After a restart it is rebuilt from the partial file once.
+/// itself; it may still be catching up on its thread. After a restart (or a part rolled back
+/// without a mark) it is rebuilt from the partial file once.
 struct HashState {
     offset: u64,
-    md5: Md5,
+    hasher: hasher::Hasher,
 }
+
+/// Uploads whose hasher thread stays alive between parts; past this, a paused upload's hash is
+/// settled (its thread ends) and restarted with its next part.
+const LIVE_HASHERS: usize = 16;
 
 /// The store and everything shared with the background worker.
 pub(crate) struct Files {

@@ -33,6 +33,7 @@ const SEGMENT: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Where direct uploads go.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OssMode {
@@ -43,6 +44,7 @@ pub enum OssMode {
 }
 
 /// The direct-upload settings (SYS_ADMIN). The secret is write-only: it is never answered.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OssConfig {
@@ -52,7 +54,9 @@ pub struct OssConfig {
     pub host: String,
     #[serde(default)]
     pub access_key_id: String,
+    /// Write-only: set it, it is never answered.
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "openapi", schema(write_only))]
     pub access_key_secret: String,
     /// Aliyun: this server's callback URL as OSS reaches it (`https://…/cms/upload/oss_callback`).
     #[serde(default)]
@@ -66,6 +70,7 @@ pub struct OssConfig {
 }
 
 /// Seed §11.1's answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OssPolicy {
     pub accessid: String,
@@ -89,6 +94,7 @@ pub struct PostGrant {
 }
 
 /// Seed §11.2's answer (also what the local PostObject answers, as OSS relays the callback's).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OssCallback {
     #[serde(rename = "isSuccess")]

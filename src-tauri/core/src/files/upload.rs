@@ -9,13 +9,18 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use md5::{Digest, Md5};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 
+use super::flush::WriteBehind;
+use super::hasher::{Hasher, PartHash};
 use super::ingest::WRITE_BUFFER;
-use super::{hash_prefix, hex_lower, parse_md5, Busy, Domain, Files, HashState, NewFile, StoredFile, MAX_FILE_SIZE};
+use super::{
+    hash_prefix, hex_lower, parse_md5, Busy, Domain, Files, HashState, NewFile, StoredFile, LIVE_HASHERS, MAX_FILE_SIZE,
+};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -285,27 +290,29 @@ impl Files {
             file.set_len(offset)?;
         }
         file.seek(SeekFrom::Start(offset))?;
-        let md5 = {
-            let kept = self.hashes.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
-            match kept {
-                Some(h) if h.offset == offset => h.md5,
-                _ => hash_prefix(&path, offset)?,
-            }
+        let kept = self.hashes.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        let mut hasher = match kept {
+            Some(h) if h.offset == offset => h.hasher.threaded()?,
+            _ => Hasher::start(hash_prefix(&path, offset)?),
         };
-        let check = options.checksum.map(|c| match c {
-            Checksum::Md5(want) => (PartHash::Md5(Md5::new()), want),
-            Checksum::Sha1(want) => (PartHash::Sha1(Sha1::new()), want),
-        });
+        // Where this part begins, should it be rolled back.
+        hasher.mark()?;
+        let (check, want) = match options.checksum {
+            Some(Checksum::Md5(want)) => (Some(PartHash::Md5(Md5::new())), Some(want)),
+            Some(Checksum::Sha1(want)) => (Some(PartHash::Sha1(Sha1::new())), Some(want)),
+            None => (None, None),
+        };
         Ok(PartWriter {
             files: Arc::clone(self),
-            md5_at_start: md5.clone(),
-            md5,
+            hasher: Some(hasher),
+            check,
             upload,
             out: Some(BufWriter::with_capacity(WRITE_BUFFER, file)),
-            check,
+            want,
             written: 0,
             keep_partial: options.keep_partial,
             done: false,
+            behind: WriteBehind::default(),
             _busy: busy,
         })
     }
@@ -391,6 +398,15 @@ impl Files {
         }
     }
 
+    /// Keeps an upload's hash for its next part. Past [`LIVE_HASHERS`] paused uploads the hash
+    /// is settled first, so idle uploads do not each hold a thread.
+    fn keep_hash(&self, id: String, offset: u64, hasher: Hasher) -> Result<()> {
+        let live = self.hashes.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let hasher = if live >= LIVE_HASHERS { Hasher::settled(hasher.finish()?) } else { hasher };
+        self.hashes.lock().unwrap_or_else(|p| p.into_inner()).insert(id, HashState { offset, hasher });
+        Ok(())
+    }
+
     /// The last byte is in: check the declared MD5 and make the file.
     fn finalize(self: &Arc<Self>, upload: &Upload, md5: Md5) -> Result<StoredFile> {
         let id = &upload.upload_id;
@@ -426,24 +442,23 @@ fn tus_filetype(metadata: &str) -> Option<String> {
     })
 }
 
-enum PartHash {
-    Md5(Md5),
-    Sha1(Sha1),
-}
-
-/// One part of a resumable upload being written: bytes go to the partial file and the running
-/// MD5 as they come. [`PartWriter::commit`] fsyncs them and moves the acknowledged offset;
-/// dropped without a commit, the part is rolled back (or, with `keep_partial`, kept).
+/// One part of a resumable upload being written: bytes go to the partial file, and to the MD5
+/// on its own thread, as they come. [`PartWriter::commit`] fsyncs them and moves the acknowledged
+/// offset (without waiting for the hash, which goes on into the next part); dropped without a
+/// commit, the part is rolled back (or, with `keep_partial`, kept).
 pub struct PartWriter {
     files: Arc<Files>,
     upload: Upload,
     out: Option<BufWriter<File>>,
-    md5: Md5,
-    md5_at_start: Md5,
-    check: Option<(PartHash, Vec<u8>)>,
+    /// The upload's running MD5, marked where this part began.
+    hasher: Option<Hasher>,
+    /// The part's own checksum, when the client sent one to compare with (`want`).
+    check: Option<PartHash>,
+    want: Option<Vec<u8>>,
     written: u64,
     keep_partial: bool,
     done: bool,
+    behind: WriteBehind,
     _busy: Busy,
 }
 
@@ -457,8 +472,14 @@ impl PartWriter {
         self.written
     }
 
-    /// Appends bytes. Past the upload's declared length: TooLarge, and the part is rolled back.
+    /// Appends bytes (copied once; [`PartWriter::write_bytes`] shares a buffer instead). Past
+    /// the upload's declared length: TooLarge, and the part is rolled back.
     pub fn write(&mut self, buf: &[u8]) -> Result<()> {
+        self.write_bytes(Bytes::copy_from_slice(buf))
+    }
+
+    /// Appends a buffer, shared with the hashing thread rather than copied.
+    pub fn write_bytes(&mut self, buf: Bytes) -> Result<()> {
         let room = self.upload.length - self.upload.offset - self.written;
         if buf.len() as u64 > room {
             self.rollback();
@@ -468,26 +489,21 @@ impl PartWriter {
             )));
         }
         let out = self.out.as_mut().ok_or_else(|| Error::Internal("part already ended".into()))?;
-        out.write_all(buf)?;
-        self.md5.update(buf);
-        match &mut self.check {
-            Some((PartHash::Md5(h), _)) => h.update(buf),
-            Some((PartHash::Sha1(h), _)) => h.update(buf),
-            None => {}
-        }
+        out.write_all(&buf)?;
+        self.behind.wrote(out.get_ref(), buf.len());
         self.written += buf.len() as u64;
-        Ok(())
+        if let Some(check) = &mut self.check {
+            check.update(&buf);
+        }
+        self.hasher.as_mut().ok_or_else(|| Error::Internal("part already ended".into()))?.feed(buf)
     }
 
     /// Fsyncs the part and acknowledges it; completes the file if it was the last. A part
     /// whose checksum is wrong is rolled back (ChecksumMismatch); so is the whole upload when
     /// the finished file's MD5 is not the declared one.
     pub fn commit(mut self) -> Result<PartOutcome> {
-        if let Some((hash, want)) = self.check.take() {
-            let got = match hash {
-                PartHash::Md5(h) => h.finalize().to_vec(),
-                PartHash::Sha1(h) => h.finalize().to_vec(),
-            };
+        if let (Some(want), Some(check)) = (self.want.take(), self.check.take()) {
+            let got = check.finalize();
             if got != want {
                 self.rollback();
                 return Err(Error::ChecksumMismatch { expected: hex_lower(&want), actual: hex_lower(&got) });
@@ -499,7 +515,7 @@ impl PartWriter {
     /// Ends a part that stopped early: kept as far as it got when the options say so (tus),
     /// else rolled back. Answers the upload as it now stands.
     pub fn abort(mut self) -> Result<Upload> {
-        if self.keep_partial && self.check.is_none() && self.written > 0 {
+        if self.keep_partial && self.want.is_none() && self.written > 0 {
             Ok(self.save()?.upload)
         } else {
             self.rollback();
@@ -510,9 +526,11 @@ impl PartWriter {
     fn save(&mut self) -> Result<PartOutcome> {
         let out = self.out.take().ok_or_else(|| Error::Internal("part already ended".into()))?;
         let file = out.into_inner().map_err(|e| e.into_error())?;
+        self.behind.release();
         // Acknowledged means on disk: data first, then the offset that points past it.
         file.sync_data()?;
         drop(file);
+        self.behind.stop();
         let start = self.upload.offset;
         let offset = start + self.written;
         let now = now_ms();
@@ -531,25 +549,24 @@ impl PartWriter {
         self.upload.offset = offset;
         self.upload.update_time = now;
         self.upload.expire_time = now + UPLOAD_TTL_MS;
+        let hasher = self.hasher.take().ok_or_else(|| Error::Internal("part already ended".into()))?;
         if offset == self.upload.length {
-            let file = self.files.finalize(&self.upload, self.md5.clone())?;
+            let file = self.files.finalize(&self.upload, hasher.finish()?)?;
             return Ok(PartOutcome { upload: self.upload.clone(), file: Some(file) });
         }
-        self.files
-            .hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(id, HashState { offset, md5: self.md5.clone() });
+        self.files.keep_hash(id, offset, hasher)?;
         Ok(PartOutcome { upload: self.upload.clone(), file: None })
     }
 
-    /// Forgets the part: the partial file is cut back to the acknowledged offset.
+    /// Forgets the part: the partial file is cut back to the acknowledged offset, and the hash
+    /// to where the part began.
     fn rollback(&mut self) {
         if self.done {
             return;
         }
         self.done = true;
         let start = self.upload.offset;
+        self.behind.stop();
         if let Some(out) = self.out.take() {
             // The buffered tail is thrown away with the rest of the part.
             let (file, _) = out.into_parts();
@@ -557,11 +574,10 @@ impl PartWriter {
                 tracing::warn!(id = %self.upload.upload_id, error = %e, "could not roll a part back; the next part will");
             }
         }
-        self.files
-            .hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(self.upload.upload_id.clone(), HashState { offset: start, md5: self.md5_at_start.clone() });
+        // Without the mark's state the next part rebuilds the hash from the partial file.
+        if let Some(Ok(Some(md5))) = self.hasher.take().map(Hasher::finish_at_mark) {
+            let _ = self.files.keep_hash(self.upload.upload_id.clone(), start, Hasher::start(md5));
+        }
     }
 }
 

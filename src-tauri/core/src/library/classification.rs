@@ -22,6 +22,7 @@ const MAX_DEPTH: i64 = 32;
 
 /// A node as queryChapters answers it, with the generic names beside the seed's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClassificationNode {
     pub chapter_id: String,
@@ -43,6 +44,7 @@ pub struct ClassificationNode {
 
 /// Seed 004 §3.8's body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChapterQuery {
     /// "0": parentId is a textbook (any node whose subtree is wanted); "1": a chapter.
@@ -56,6 +58,7 @@ pub struct ChapterQuery {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClassificationInput {
     #[serde(default, deserialize_with = "flex")]
@@ -70,6 +73,7 @@ pub struct ClassificationInput {
 
 /// A change to a node: any field left out stays.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ClassificationPatch {
     #[serde(default, deserialize_with = "flex")]

@@ -19,6 +19,7 @@ const MAX_DEPTH: i64 = 64;
 
 /// A folder as answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Folder {
     pub dir_id: String,
@@ -35,6 +36,7 @@ pub struct Folder {
 
 /// The body of createFolder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FolderInput {
     #[serde(flatten)]
@@ -47,6 +49,7 @@ pub struct FolderInput {
 
 /// What a recursive delete took with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FolderDeletion {
     pub folders: u64,
@@ -55,6 +58,7 @@ pub struct FolderDeletion {
 
 /// A space the caller may use, for choosing where to file things.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SpaceInfo {
     pub owner_type: String,

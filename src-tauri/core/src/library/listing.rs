@@ -63,6 +63,7 @@ impl OrderBy {
 
 /// xkzyList's body: `{"page": {curPage, numPerPage}, "query": {…}}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceQuery {
     #[serde(default)]
@@ -72,6 +73,7 @@ pub struct ResourceQuery {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PageIn {
     #[serde(default, deserialize_with = "flex")]
@@ -81,6 +83,7 @@ pub struct PageIn {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct QueryIn {
     #[serde(default, deserialize_with = "flex")]
@@ -117,6 +120,7 @@ pub struct QueryIn {
 
 /// A page as the seed answers it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResourcePage {
     pub total_count: u64,
@@ -125,6 +129,7 @@ pub struct ResourcePage {
 
 /// One resource in the seed's listing shape, with Cinedesk's fields beside.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     pub product_code: String,

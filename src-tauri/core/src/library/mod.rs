@@ -125,6 +125,7 @@ impl Space {
 
 /// The seed's way of naming a space: `ownerType` with `userId`, `groupId` or `orgId`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SpaceRef {
     #[serde(default, deserialize_with = "flex")]

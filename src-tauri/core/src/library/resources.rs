@@ -27,6 +27,7 @@ const MAX_IMPORT: usize = 10_000;
 
 /// A resource as viewed (and, reshaped, as listed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
     pub res_id: String,
@@ -73,6 +74,7 @@ pub struct Resource {
 
 /// A classification node a resource is filed under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NodeRef {
     pub id: String,
     pub kind: String,
@@ -81,6 +83,7 @@ pub struct NodeRef {
 
 /// createResource's body (seed 004 §3.1).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResourceInput {
     #[serde(default, deserialize_with = "flex")]
@@ -132,6 +135,7 @@ pub struct ResourceInput {
 /// updateResource's body: what is given changes, the rest stays. Classification fields, when
 /// any is given, replace the resource's classification as a whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResourcePatch {
     #[serde(default, deserialize_with = "flex")]
@@ -171,6 +175,7 @@ pub struct ResourcePatch {
 
 /// What a resource can become for a film.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MovieUsage {
     Poster,
@@ -191,6 +196,7 @@ impl MovieUsage {
 
 /// The film after a resource was put to use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsedForMovie {
     #[serde(rename = "movieID")]
     pub movie_id: String,

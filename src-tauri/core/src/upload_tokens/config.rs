@@ -104,6 +104,7 @@ pub(crate) fn resolve(tx: &Transaction<'_>) -> Result<Resolved> {
 
 /// One module's settings as shown (secrets never) and as changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ModuleSettings {
     pub module: String,
@@ -119,6 +120,7 @@ pub struct ModuleSettings {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UploadTokenSettings {
     pub default_module: String,
@@ -129,6 +131,7 @@ pub struct UploadTokenSettings {
 /// A change: `fields` maps `<module>.<field>` (e.g. `s3.region`) to a value; an empty value
 /// removes the setting so the environment's applies again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UploadTokenSettingsPatch {
     #[serde(default)]

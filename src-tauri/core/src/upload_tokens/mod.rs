@@ -87,8 +87,10 @@ impl Terminal {
 
 /// Seed 003's answer: `{"token": {…}, "expires": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadToken {
     /// `upload_url` (`{upload_url, module, param}`), the module's fields, and `dir`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub token: Map<String, Value>,
     /// When the token stops working, epoch seconds.
     pub expires: i64,

@@ -6,64 +6,129 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use cinedesk_core::upload_tokens::{UploadTokenSettings, UploadTokenSettingsPatch};
-use serde_json::{json, Value};
+use axum::Json;
+use cinedesk_core::upload_tokens::{UploadToken, UploadTokenSettings, UploadTokenSettingsPatch};
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::caller::{failure_parts, Call};
-use super::done;
+use super::call::{failure_parts, get_and_post, Call};
+use super::{done, Done};
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
+use crate::openapi::{self, ErrorCode};
 use crate::state::AppState;
 
-const TOKEN_PATH: &str = "/api/v1/upload/method/get.upload.token/";
-
 /// The token route authenticates itself ([`Call`]).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(TOKEN_PATH, get(token).post(token))
-        .route(TOKEN_PATH.trim_end_matches('/'), get(token).post(token))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let mut routes = OpenApiRouter::new().routes(routes!(upload_token_get, upload_token_post));
+    let api = routes.get_openapi_mut();
+    openapi::require_caller(api);
+    openapi::accept_token_parameter(api);
+    openapi::failures_as(
+        api,
+        "TokenFailure",
+        &[
+            ("401", "No valid session or signature, or a signature over another request"),
+            ("403", "The role may not upload"),
+            ("413", "The body is over 1 MiB"),
+            ("500", "The server failed (storage)"),
+        ],
+    );
+    routes
 }
 
 /// The modules' credentials: SYS_ADMIN only (guarded by the caller).
-pub fn admin_routes() -> Router<AppState> {
-    Router::new().route("/cms/upload_tokens/config", get(settings).put(set_settings))
+pub fn admin_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(settings, set_settings))
 }
 
-async fn token(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let result: ApiResult<Value> = async {
+/// Seed 003's answer.
+#[derive(Serialize, ToSchema)]
+struct TokenAnswer {
+    /// 200.
+    status: u16,
+    /// "success".
+    message: &'static str,
+    data: UploadToken,
+}
+
+/// Seed 003's failure: the HTTP status again, the message, no data; `info`, `code` and `field`
+/// as in every other failure of this API.
+#[derive(Serialize, ToSchema)]
+struct TokenFailure {
+    status: u16,
+    message: String,
+    /// Always null.
+    data: (),
+    info: String,
+    #[schema(value_type = ErrorCode)]
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    field: Option<String>,
+}
+
+/// The token request's parameters.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read with the other parameters of the call; this struct documents them
+struct TokenRequest {
+    /// local, aliyun, qiniu or s3 (the configured default if absent).
+    module: Option<String>,
+    /// web (a browser's form post) or app.
+    #[param(rename = "type")]
+    #[schema(rename = "type")]
+    kind: Option<String>,
+}
+
+get_and_post!(
+    /// Seed 003: a token to upload into the caller's directory with one storage module, for 30 minutes.
+    upload_token_get, upload_token_post, "/api/v1/upload/method/get.upload.token/", "upload_tokens", TokenRequest,
+    upload_token,
+    responses(
+        (status = 200, description = "The token, its form fields and where to post them", body = TokenAnswer),
+        (status = 400, description = "An unknown or unconfigured `module` (the message names what to set), a bad `type`",
+            body = TokenFailure),
+    )
+);
+
+async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
+    let result = async {
         let call = call?;
         let module = call.param("module")?;
         let terminal = call.param("type")?;
         let owner = call.actor().owner();
         let base = call.base_url();
-        let token = s.run(move |cms| cms.upload_token(module.as_deref(), terminal.as_deref(), &owner, &base)).await?;
-        Ok(json!({ "token": token.token, "expires": token.expires }))
+        Ok(s.run(move |cms| cms.upload_token(module.as_deref(), terminal.as_deref(), &owner, &base)).await?)
     }
     .await;
     match result {
-        Ok(data) => Json(json!({ "status": 200, "message": "success", "data": data })).into_response(),
+        Ok(data) => Json(TokenAnswer { status: 200, message: "success", data }).into_response(),
         Err(e) => {
             let (status, info, code, field) = failure_parts(&e);
-            let mut body =
-                json!({ "status": status.as_u16(), "message": info, "data": null, "info": info, "code": code });
-            if let Some(f) = field {
-                body["field"] = json!(f);
-            }
+            let body = TokenFailure { status: status.as_u16(), message: info.clone(), data: (), info, code, field };
             (status, Json(body)).into_response()
         }
     }
 }
 
+/// The upload modules' settings; secrets are never answered, only whether each is set.
+#[utoipa::path(get, path = "/cms/upload_tokens/config", tag = "upload_tokens",
+    responses((status = 200, description = "The settings", body = UploadTokenSettings)))]
 async fn settings(State(s): State<AppState>) -> ApiResult<Json<UploadTokenSettings>> {
     Ok(Json(s.run(|cms| cms.upload_token_settings()).await?))
 }
 
+/// Changes the default module, the size limit, or fields (`"s3.region": "…"`; an empty value
+/// removes the setting so the environment's applies again).
+#[utoipa::path(put, path = "/cms/upload_tokens/config", tag = "upload_tokens", request_body = UploadTokenSettingsPatch,
+    responses((status = 200, description = "Changed", body = Done)))]
 async fn set_settings(
     State(s): State<AppState>,
     JsonBody(patch): JsonBody<UploadTokenSettingsPatch>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.set_upload_token_settings(patch)).await?;
     Ok(done())
 }

@@ -3,33 +3,141 @@
 //! Answers are `{"result":"true","requestId":…,"message":"","code":"200","data":…}`; a failure
 //! is `{"result":"false","requestId":…,"message":…,"data":null}` with `info` and the machine
 //! `code` (and `field`), at the HTTP status that says what kind. Parameters may come in the
-//! query, a form body or a JSON body; `token` (the seed's session parameter) or a bearer
-//! header or a seed-004 signature say who calls. The processing callback route is
-//! `/vod/callback` (the seed leaves it to the console's callback setting).
+//! query, a form body or a JSON body, on GET and POST alike; `token` (the seed's session
+//! parameter) or a bearer header or a seed-004 signature say who calls ([`Call`]). The
+//! processing callback route is `/vod/callback` (the seed leaves it to the console's setting).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use cinedesk_core::vod_flow::{ImageUploadRequest, VideoPublish, VideoUploadRequest, VodEvent};
+use axum::Json;
+use cinedesk_core::vod_flow::{
+    ImageUploadAuth, ImageUploadRequest, PlayAuth, UploadAuth, Video, VideoPage, VideoPublish, VideoUploadRequest,
+    VodEvent,
+};
 use cinedesk_core::{new_secret, Error};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::caller::{failure_parts, Call};
-use crate::error::{ApiError, ApiResult};
+use super::call::{failure_parts, get_and_post, Call};
+use crate::error::ApiResult;
+use crate::openapi::{self, ErrorCode};
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/vod/getVideoUploadAuth", get(video_upload_auth).post(video_upload_auth))
-        .route("/vod/refreshVideoUploadAuth", get(refresh_upload_auth).post(refresh_upload_auth))
-        .route("/vod/getImageUploadAuth", get(image_upload_auth).post(image_upload_auth))
-        .route("/vod/getVideoPlayAuth", get(play_auth).post(play_auth))
-        .route("/vod/videoPublish", get(publish).post(publish))
-        .route("/vod/getRecommendVideoList", get(recommended).post(recommended))
-        .route("/vod/getPersonalVideoList", get(personal).post(personal))
-        .route("/vod/deleteVideoById", get(delete).post(delete))
-        .route("/vod/callback", axum::routing::post(callback))
+pub fn routes() -> OpenApiRouter<AppState> {
+    let mut routes = OpenApiRouter::new()
+        .routes(routes!(get_video_upload_auth, post_video_upload_auth))
+        .routes(routes!(get_refresh_video_upload_auth, post_refresh_video_upload_auth))
+        .routes(routes!(get_image_upload_auth, post_image_upload_auth))
+        .routes(routes!(get_video_play_auth, post_video_play_auth))
+        .routes(routes!(get_video_publish, post_video_publish))
+        .routes(routes!(get_recommend_video_list, post_recommend_video_list))
+        .routes(routes!(get_personal_video_list, post_personal_video_list))
+        .routes(routes!(get_delete_video_by_id, post_delete_video_by_id))
+        .routes(routes!(callback));
+    let api = routes.get_openapi_mut();
+    openapi::require_caller(api);
+    openapi::accept_token_parameter(api);
+    openapi::failures_as(
+        api,
+        "VodFailure",
+        &[
+            ("400", "Bad input: a parameter missing, of the wrong type or out of range"),
+            ("401", "No valid session or signature, or a signature over another request"),
+            ("403", "The video is someone else's or was refused, or this is for the chain's operators only"),
+            ("413", "The body is over 1 MiB"),
+            ("500", "The server failed (storage)"),
+        ],
+    );
+    routes
+}
+
+/// Seed 001's envelope of a success.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct VodAnswer<T> {
+    /// "true".
+    result: &'static str,
+    /// Shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
+    request_id: String,
+    message: &'static str,
+    /// "200".
+    code: &'static str,
+    data: T,
+}
+
+/// Seed 001's envelope of a failure: `result` "false", why, no data; `info`, `code` and `field` as
+/// in every other failure of this API.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct VodFailure {
+    /// "false".
+    result: &'static str,
+    request_id: String,
+    message: String,
+    info: String,
+    #[schema(value_type = ErrorCode)]
+    code: &'static str,
+    /// Always null.
+    data: (),
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    field: Option<String>,
+}
+
+/// refreshVideoUploadAuth's answer: new credentials for the same upload.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct RefreshedAuth {
+    upload_address: String,
+    upload_auth: String,
+}
+
+/// videoPublish's answer: the film the video became.
+#[derive(Serialize, ToSchema)]
+struct Published {
+    #[serde(rename = "movieID")]
+    movie_id: String,
+}
+
+/// A video named by its id.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read with the other parameters of the call; this struct documents them
+struct VideoRef {
+    #[param(rename = "videoId", min_length = 1)]
+    #[schema(rename = "videoId", min_length = 1)]
+    video_id: String,
+}
+
+/// deleteVideoById's parameters.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read with the other parameters of the call; this struct documents them
+struct VideoDelete {
+    #[param(rename = "videoId", min_length = 1)]
+    #[schema(rename = "videoId", min_length = 1)]
+    video_id: String,
+    /// When given, the video must be this user's.
+    #[param(rename = "userId")]
+    #[schema(rename = "userId")]
+    user_id: Option<String>,
+}
+
+/// A page of a video list.
+#[derive(ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read with the other parameters of the call; this struct documents them
+struct VideoPageParams {
+    /// From 1.
+    #[param(rename = "pageIndex")]
+    #[schema(rename = "pageIndex")]
+    page_index: Option<u32>,
+    #[param(rename = "pageSize")]
+    #[schema(rename = "pageSize")]
+    page_size: Option<u32>,
 }
 
 /// A request id shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
@@ -38,175 +146,197 @@ fn request_id() -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-fn reply(r: ApiResult<Value>, message: &str) -> Response {
+fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
     match r {
-        Ok(data) => Json(json!({ "result": "true", "requestId": request_id(), "message": message, "code": "200",
-                                 "data": data }))
-        .into_response(),
+        Ok(data) => Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response(),
         Err(e) => {
             let (status, info, code, field) = failure_parts(&e);
-            let mut body = json!({ "result": "false", "requestId": request_id(), "message": info, "info": info,
-                                   "code": code, "data": null });
-            if let Some(f) = field {
-                body["field"] = json!(f);
-            }
+            let body =
+                VodFailure { result: "false", request_id: request_id(), message: info.clone(), info, code, data: (), field };
             (status, Json(body)).into_response()
         }
     }
-}
-
-fn to_value(v: impl serde::Serialize) -> ApiResult<Value> {
-    serde_json::to_value(v).map_err(|e| ApiError::Core(Error::Internal(e.to_string())))
 }
 
 fn video_id(call: &Call) -> ApiResult<String> {
     call.param("videoId")?.ok_or_else(|| Error::invalid("videoId", "is required").into())
 }
 
-async fn video_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
-    };
-    reply(
-        async {
-            let req: VideoUploadRequest = call.params_as()?;
-            let (actor, base) = (call.actor(), call.base_url());
-            to_value(s.run(move |cms| cms.vod_video_upload_auth(&actor, req, &base)).await?)
-        }
-        .await,
-        "",
+get_and_post!(
+    /// Credentials to upload a video (`fileSize` required): a tus session of the store, named in
+    /// the base64 `uploadAddress` and `uploadAuth`.
+    get_video_upload_auth, post_video_upload_auth, "/vod/getVideoUploadAuth", "vod", VideoUploadRequest,
+    video_upload_auth,
+    responses(
+        (status = 200, description = "The video's id and its upload credentials", body = VodAnswer<UploadAuth>),
+        (status = 413, description = "`fileSize` is over the largest upload", body = VodFailure),
     )
+);
+
+async fn video_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
+    let result = async {
+        let call = call?;
+        let req: VideoUploadRequest = call.params_as()?;
+        let (actor, base) = (call.actor(), call.base_url());
+        Ok(s.run(move |cms| cms.vod_video_upload_auth(&actor, req, &base)).await?)
+    };
+    reply(result.await, "")
 }
+
+get_and_post!(
+    /// New credentials for an unfinished upload.
+    get_refresh_video_upload_auth, post_refresh_video_upload_auth, "/vod/refreshVideoUploadAuth", "vod", VideoRef,
+    refresh_upload_auth,
+    responses(
+        (status = 200, description = "The new credentials", body = VodAnswer<RefreshedAuth>),
+        (status = 404, description = "No such video", body = VodFailure),
+        (status = 409, description = "The video is uploaded already, or its upload expired", body = VodFailure),
+    )
+);
 
 async fn refresh_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let id = video_id(&call)?;
+        let (actor, base) = (call.actor(), call.base_url());
+        let auth = s.run(move |cms| cms.vod_refresh_upload_auth(&actor, &id, &base)).await?;
+        Ok(RefreshedAuth { upload_address: auth.upload_address, upload_auth: auth.upload_auth })
     };
-    reply(
-        async {
-            let id = video_id(&call)?;
-            let (actor, base) = (call.actor(), call.base_url());
-            let auth = s.run(move |cms| cms.vod_refresh_upload_auth(&actor, &id, &base)).await?;
-            Ok(json!({ "uploadAddress": auth.upload_address, "uploadAuth": auth.upload_auth }))
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }
+
+get_and_post!(
+    /// Credentials to upload an image (`fileSize` required).
+    get_image_upload_auth, post_image_upload_auth, "/vod/getImageUploadAuth", "vod", ImageUploadRequest,
+    image_upload_auth,
+    responses(
+        (status = 200, description = "The image's id, URL and upload credentials", body = VodAnswer<ImageUploadAuth>),
+        (status = 413, description = "`fileSize` is over the largest upload", body = VodFailure),
+    )
+);
 
 async fn image_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let req: ImageUploadRequest = call.params_as()?;
+        let (actor, base) = (call.actor(), call.base_url());
+        Ok(s.run(move |cms| cms.vod_image_upload_auth(&actor, req, &base)).await?)
     };
-    reply(
-        async {
-            let req: ImageUploadRequest = call.params_as()?;
-            let (actor, base) = (call.actor(), call.base_url());
-            to_value(s.run(move |cms| cms.vod_image_upload_auth(&actor, req, &base)).await?)
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }
+
+get_and_post!(
+    /// Credentials to play a video: its owner or a SYS_ADMIN once uploaded, anyone once published,
+    /// nobody while refused.
+    get_video_play_auth, post_video_play_auth, "/vod/getVideoPlayAuth", "vod", VideoRef, play_auth,
+    responses(
+        (status = 200, description = "The play URL and credentials", body = VodAnswer<PlayAuth>),
+        (status = 404, description = "No such video", body = VodFailure),
+        (status = 409, description = "The video is still uploading", body = VodFailure),
+    )
+);
 
 async fn play_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let id = video_id(&call)?;
+        let (actor, base) = (call.actor(), call.base_url());
+        Ok(s.run(move |cms| cms.vod_play_auth(&actor, &id, &base)).await?)
     };
-    reply(
-        async {
-            let id = video_id(&call)?;
-            let (actor, base) = (call.actor(), call.base_url());
-            to_value(s.run(move |cms| cms.vod_play_auth(&actor, &id, &base)).await?)
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }
+
+get_and_post!(
+    /// Publishes an uploaded video as a film (the chain's operators only).
+    get_video_publish, post_video_publish, "/vod/videoPublish", "vod", VideoPublish, publish,
+    responses(
+        (status = 200, description = "The film", body = VodAnswer<Published>),
+        (status = 404, description = "No such video", body = VodFailure),
+        (status = 409, description = "Published already, or still uploading", body = VodFailure),
+    )
+);
 
 async fn publish(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let p: VideoPublish = call.params_as()?;
+        let actor = call.actor();
+        Ok(Published { movie_id: s.run(move |cms| cms.vod_publish(&actor, p)).await? })
     };
-    reply(
-        async {
-            let p: VideoPublish = call.params_as()?;
-            let actor = call.actor();
-            let movie = s.run(move |cms| cms.vod_publish(&actor, p)).await?;
-            Ok(json!({ "movieID": movie }))
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }
+
+get_and_post!(
+    /// Published videos whose film is online, newest first.
+    get_recommend_video_list, post_recommend_video_list, "/vod/getRecommendVideoList", "vod", VideoPageParams,
+    recommended,
+    responses((status = 200, description = "A page of videos", body = VodAnswer<VideoPage>))
+);
 
 async fn recommended(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
+        Ok(s.run(move |cms| cms.vod_recommended(index, size)).await?)
     };
-    reply(
-        async {
-            let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
-            to_value(s.run(move |cms| cms.vod_recommended(index, size)).await?)
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }
+
+get_and_post!(
+    /// The caller's videos in every state, newest first.
+    get_personal_video_list, post_personal_video_list, "/vod/getPersonalVideoList", "vod", VideoPageParams,
+    personal,
+    responses((status = 200, description = "A page of videos", body = VodAnswer<VideoPage>))
+);
 
 async fn personal(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
+        let actor = call.actor();
+        Ok(s.run(move |cms| cms.vod_personal(&actor, index, size)).await?)
     };
-    reply(
-        async {
-            let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
-            let actor = call.actor();
-            to_value(s.run(move |cms| cms.vod_personal(&actor, index, size)).await?)
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }
 
+get_and_post!(
+    /// Deletes a video, its film and an unfinished upload (the stored file stays).
+    get_delete_video_by_id, post_delete_video_by_id, "/vod/deleteVideoById", "vod", VideoDelete, delete,
+    responses(
+        (status = 200, description = "Deleted (`message` 删除完成, `data` null)", body = VodAnswer<utoipa::TupleUnit>),
+        (status = 404, description = "No such video", body = VodFailure),
+        (status = 409, description = "A VOD task still needs its film", body = VodFailure),
+    )
+);
+
 async fn delete(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
-    };
     let result = async {
+        let call = call?;
         let id = video_id(&call)?;
         let user = call.param("userId")?;
         let actor = call.actor();
-        s.run(move |cms| cms.vod_delete(&actor, &id, user.as_deref())).await?;
-        Ok(Value::Null)
-    }
-    .await;
-    let message = if result.is_ok() { "删除完成" } else { "" };
-    reply(result, message)
+        Ok(s.run(move |cms| cms.vod_delete(&actor, &id, user.as_deref())).await?)
+    };
+    reply(result.await, "删除完成")
 }
 
+/// A processing event (StreamTranscodeComplete, SnapshotComplete, AIVideoCensorComplete) for a
+/// video, as a form or JSON; it moves the video's (and its film's) state.
+#[utoipa::path(post, path = "/vod/callback", tag = "vod",
+    request_body(content((VodEvent = "application/x-www-form-urlencoded"), (VodEvent = "application/json"))),
+    responses(
+        (status = 200, description = "Recorded: the video as it is now", body = VodAnswer<Video>),
+        (status = 404, description = "No such video", body = VodFailure),
+        (status = 409, description = "The video has not finished uploading", body = VodFailure),
+    ))]
 async fn callback(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
-    let call = match call {
-        Ok(c) => c,
-        Err(e) => return reply(Err(e), ""),
+    let result = async {
+        let call = call?;
+        let mut params = call.params()?;
+        params.remove("token"); // the caller's session, not part of the event
+        let event: VodEvent = crate::extract::parse_json(Value::Object(params).to_string().as_bytes())?;
+        let actor = call.actor();
+        Ok(s.run(move |cms| cms.vod_event(&actor, event)).await?)
     };
-    reply(
-        async {
-            let mut params = call.params()?;
-            params.remove("token"); // the caller's session, not part of the event
-            let event: VodEvent = crate::extract::parse_json(Value::Object(params).to_string().as_bytes())?;
-            let actor = call.actor();
-            to_value(s.run(move |cms| cms.vod_event(&actor, event)).await?)
-        }
-        .await,
-        "",
-    )
+    reply(result.await, "")
 }

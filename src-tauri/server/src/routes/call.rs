@@ -1,20 +1,19 @@
-//! Who calls the library, upload-token and VOD routes, and what they sent: a user's bearer token (or seed 001's `token` parameter), or a cinema's client signing the seed-004 way.
+//! A request of the seed routes that take their parameters from anywhere (the resource library, seed-003 upload tokens, seed-001 VOD flows): its [`Caller`], query pairs and body.
 //!
-//! A signed request must have signed what it acts on: its decoded `user-params` must be the
-//! query string as sent, or the body as sent, byte for byte, so a signature cannot be replayed
-//! onto other parameters. (The file store's upload routes have an extractor of the same rules;
-//! the two are one once both are merged.)
+//! The caller is [`Caller`]'s, like every route machine clients call, plus seed 001's `token`
+//! parameter. A signed request must have signed what it acts on: its decoded `user-params` must be
+//! the query string as sent, or the body as sent, so a signature cannot be replayed onto other
+//! parameters.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
-use cinedesk_core::{Actor, Capability, Error, Principal};
-use percent_encoding::percent_decode_str;
+use axum::http::{HeaderMap, StatusCode};
+use cinedesk_core::{Actor, Error};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::auth::bearer;
+use super::uploads::base_url;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
 use crate::state::AppState;
@@ -22,53 +21,19 @@ use crate::state::AppState;
 /// Bodies of these routes are small JSON or forms.
 const MAX_BODY: usize = 1 << 20;
 
-pub(crate) enum Caller {
-    User(Principal),
-    Cinema { cinema: String },
-}
-
-impl Caller {
-    pub(crate) fn actor(&self) -> Actor {
-        match self {
-            Caller::User(p) => Actor::from_principal(p),
-            Caller::Cinema { cinema } => Actor::Cinema { cinema_id: cinema.clone() },
-        }
-    }
-
-    /// Operators only (classification, upload-token settings): a cinema's client is refused.
-    pub(crate) fn require_user(&self) -> ApiResult<&Principal> {
-        match self {
-            Caller::User(p) => Ok(p),
-            Caller::Cinema { .. } => {
-                Err(ApiError::Forbidden("this is for the chain's operators, not a cinema's client".into()))
-            }
-        }
-    }
-}
-
-/// A request: its caller, query pairs and body.
 pub(crate) struct Call {
     pub caller: Caller,
-    pub headers: HeaderMap,
+    headers: HeaderMap,
     pairs: Vec<(String, String)>,
     body: Bytes,
-}
-
-async fn user(s: &AppState, token: String) -> ApiResult<Principal> {
-    let principal = match s.cms.cached_principal(&token) {
-        Some(p) => p,
-        None => s.run(move |cms| cms.authenticate(&token)).await?,
-    };
-    principal.require(Capability::Operate)?;
-    Ok(principal)
 }
 
 impl FromRequest<AppState> for Call {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, s: &AppState) -> Result<Self, Self::Rejection> {
-        let (parts, body): (Parts, _) = req.into_parts();
-        let query = parts.uri.query().unwrap_or("").to_string();
+        let (parts, body) = req.into_parts();
+        let query = parts.uri.query().unwrap_or("");
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
             if e.to_string().contains("length limit") {
@@ -77,26 +42,11 @@ impl FromRequest<AppState> for Call {
                 ApiError::BadRequest(format!("could not read the body: {e}"))
             }
         })?;
-        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let seed_token = pairs.iter().find(|(k, v)| k == "token" && !v.is_empty()).map(|(_, v)| v.clone());
-        let caller = if let Some(token) = bearer(&parts.headers).or(seed_token) {
-            Caller::User(user(s, token).await?)
-        } else {
-            let (Some(auth), Some(date), Some(params)) =
-                (header("authorization"), header("user-date"), header("user-params"))
-            else {
-                return Err(Error::Unauthorized.into());
-            };
-            let signed = percent_decode_str(&params)
-                .decode_utf8()
-                .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
-                .into_owned();
-            if signed != query && signed.as_bytes() != body.as_ref() {
-                return Err(Error::Unauthorized.into()); // signed for another request than this one
-            }
-            let cinema = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-            Caller::Cinema { cinema }
-        };
+        let token = pairs.iter().find(|(k, v)| k == "token" && !v.is_empty()).map(|(_, v)| v.clone());
+        let caller = Caller::identify_with(s, &parts.headers, token).await?;
+        // A body that is not UTF-8 cannot be what a (text) signature covers.
+        let sent: Vec<&str> = [Some(query), std::str::from_utf8(&body).ok()].into_iter().flatten().collect();
+        caller.covers(&sent)?;
         Ok(Call { caller, headers: parts.headers, pairs, body })
     }
 }
@@ -158,21 +108,14 @@ impl Call {
             .transpose()
     }
 
-    /// This server as the client reached it (`http://host:port`), for URLs handed back: the
-    /// Host header, and https when a proxy in front says so.
+    /// This server as the client reached it, for URLs handed back.
     pub(crate) fn base_url(&self) -> String {
-        let host = self
-            .headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b)))
-            .unwrap_or("127.0.0.1");
-        let https = self.headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
-        format!("{}://{host}", if https { "https" } else { "http" })
+        base_url(&self.headers)
     }
 }
 
-/// The HTTP status and body fields every envelope shares on failure.
+/// What every envelope of these routes says on failure: the HTTP status, the message, the
+/// stable code and the field at fault. A server error is logged here, once.
 pub(crate) fn failure_parts(e: &ApiError) -> (StatusCode, String, &'static str, Option<String>) {
     let status = e.status();
     if status.is_server_error() {
@@ -184,3 +127,32 @@ pub(crate) fn failure_parts(e: &ApiError) -> (StatusCode, String, &'static str, 
     };
     (status, e.to_string(), e.code(), field)
 }
+
+/// One operation served on GET (parameters in the query, `$params` documented as query
+/// parameters) and on POST (the same parameters as a form or a JSON body): two documented
+/// operations, `$get` and `$post`, both answered by `$handler`.
+macro_rules! get_and_post {
+    ($(#[doc = $doc:literal])* $get:ident, $post:ident, $path:literal, $tag:literal, $params:ident, $handler:ident,
+     responses($($responses:tt)*)) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(get, path = $path, tag = $tag, params($params), responses($($responses)*))]
+        async fn $get(
+            s: axum::extract::State<$crate::state::AppState>,
+            call: $crate::error::ApiResult<$crate::routes::call::Call>,
+        ) -> axum::response::Response {
+            $handler(s, call).await
+        }
+
+        $(#[doc = $doc])*
+        #[utoipa::path(post, path = $path, tag = $tag,
+            request_body(content(($params = "application/x-www-form-urlencoded"), ($params = "application/json"))),
+            responses($($responses)*))]
+        async fn $post(
+            s: axum::extract::State<$crate::state::AppState>,
+            call: $crate::error::ApiResult<$crate::routes::call::Call>,
+        ) -> axum::response::Response {
+            $handler(s, call).await
+        }
+    };
+}
+pub(crate) use get_and_post;

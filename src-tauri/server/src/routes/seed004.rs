@@ -1,0 +1,50 @@
+//! Seed 004's envelope, shared by the resource disk's uploads and the resource library: `{"result":"000000","resultDesc":"success","data":…}`, and on failure `result` "100000" with `info`, `code` (and `field`) beside it at the HTTP status that says what kind.
+
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::call::failure_parts;
+use super::uploads::DiskFile;
+use crate::error::ApiError;
+use crate::openapi::ErrorCode;
+
+/// The seed's envelope of a success: `result` "000000" and what was asked for.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DiskAnswer<T> {
+    /// "000000".
+    result: &'static str,
+    result_desc: &'static str,
+    data: T,
+}
+
+/// The seed's envelope of a failure: `result` "100000", why, and where an upload stands when the
+/// failure was about one of the resource disk's uploads (so the client knows the `filePos` to go
+/// on from; null otherwise); `info`, `code` and `field` as in every other failure of this API.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DiskFailure {
+    /// "100000".
+    result: &'static str,
+    result_desc: String,
+    data: Option<DiskFile>,
+    info: String,
+    #[schema(value_type = ErrorCode)]
+    code: &'static str,
+    /// The wire name of the field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    field: Option<String>,
+}
+
+pub(crate) fn ok<T: Serialize>(data: T) -> Response {
+    Json(DiskAnswer { result: "000000", result_desc: "success", data }).into_response()
+}
+
+pub(crate) fn failure(e: ApiError, data: Option<DiskFile>) -> Response {
+    let (status, info, code, field) = failure_parts(&e);
+    let body = DiskFailure { result: "100000", result_desc: info.clone(), data, info, code, field };
+    (status, Json(body)).into_response()
+}

@@ -1,0 +1,273 @@
+//! Seed 002: `GET /oauth2/video/upload/url` hands out an upload URL; plupload posts chunks there (`chunk`, `chunks`, `name`, `file`).
+//!
+//! Answers are the seed's: `{"OK":1,"debug":1,"data":{"id"}}` once the file is whole,
+//! `{"OK":0,"debug":0,"data":{"code":101,…}}` for a chunk stored while others are missing
+//! (the seed's "上传中"), and `{"OK":0,"debug":1,"data":{"code","message"}}` with a 4xx status
+//! for a failure, `code` being that status.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use cinedesk_core::files::MAX_FILE_SIZE;
+use cinedesk_core::{Domain, Error, NewFile};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{base_url, next_field, pump, text, Form};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::Query;
+use crate::openapi::{self, ErrorCode};
+use crate::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    let failures = [
+        ("401", "No valid session or signature"),
+        ("403", "The role may not upload"),
+        ("500", "The server failed (storage)"),
+    ];
+    let mut url = OpenApiRouter::new().routes(routes!(upload_url));
+    openapi::failures_as(url.get_openapi_mut(), "UploadUrlAnswer", &failures);
+    let mut chunk = OpenApiRouter::new().routes(routes!(upload_chunk));
+    openapi::failures_as(chunk.get_openapi_mut(), "ChunkAnswer", &failures);
+    url.merge(chunk)
+}
+
+/// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
+/// others are missing (`OK` 0, `data.code` 101), or a failure (`OK` 0, `debug` 1, `data.code` the
+/// HTTP status, and `info` and `code` as in every other failure of this API).
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ChunkAnswer {
+    #[serde(rename = "OK")]
+    ok: u8,
+    debug: u8,
+    data: ChunkData,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    info: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, value_type = Option<ErrorCode>)]
+    code: Option<&'static str>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ChunkData {
+    /// The file's id once whole; the upload's (the same id) while chunks are missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    id: Option<String>,
+    /// 101 while chunks are missing; the HTTP status on failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    code: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    message: Option<String>,
+}
+
+impl ChunkAnswer {
+    fn whole(id: String) -> ChunkAnswer {
+        ChunkAnswer {
+            ok: 1,
+            debug: 1,
+            data: ChunkData { id: Some(id), code: None, message: None },
+            info: None,
+            code: None,
+        }
+    }
+}
+
+/// The seed's failure shape, with the status as its code (and the usual `info` beside it).
+fn failure(e: ApiError) -> Response {
+    let status = e.status();
+    if status.is_server_error() {
+        tracing::error!(error = %e, "chunked upload failed");
+    }
+    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(e.to_string()) };
+    (status, Json(ChunkAnswer { ok: 0, debug: 1, data, info: Some(e.to_string()), code: Some(e.code()) }))
+        .into_response()
+}
+
+/// Seed 002's answer for an upload URL; on failure `code` is the HTTP status, `data` null.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadUrlAnswer {
+    code: u16,
+    msg: String,
+    data: Option<UploadUrl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    info: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadUrl {
+    /// Always 1: chunks go to one URL.
+    block: u8,
+    /// Where to POST the chunks (valid 24 hours, for this caller only).
+    url: String,
+}
+
+/// Seed 002: `{"code":200,"msg":"success","data":{"block":1,"url":…}}`.
+#[utoipa::path(get, path = "/oauth2/video/upload/url", tag = "uploads", operation_id = "chunked_upload_url",
+    responses(
+        (status = 200, description = "The URL to post chunks to", body = UploadUrlAnswer),
+        (status = 400, description = "`user-params` is not URL-encoded UTF-8", body = UploadUrlAnswer),
+    ))]
+async fn upload_url(
+    State(s): State<AppState>,
+    caller: Result<Caller, ApiError>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let result = async {
+        let caller = caller?;
+        caller.covers(&[uri.query().unwrap_or("")])?;
+        let owner = caller.owner();
+        let key = s.run(move |cms| cms.create_upload_url(&owner)).await?;
+        Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
+    }
+    .await;
+    let (status, answer) = match result {
+        Ok(url) => (
+            StatusCode::OK,
+            UploadUrlAnswer { code: 200, msg: "success".into(), data: Some(UploadUrl { block: 1, url }), info: None },
+        ),
+        Err(e) => {
+            let status = e.status();
+            if status.is_server_error() {
+                tracing::error!(error = %e, "upload URL failed");
+            }
+            (
+                status,
+                UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) },
+            )
+        }
+    };
+    (status, Json(answer)).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ChunkParams {
+    /// The key of the URL `GET /oauth2/video/upload/url` answered.
+    #[param(min_length = 1)]
+    key: String,
+}
+
+/// The form plupload sends: its parameters first, then the chunk.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the multipart form read field by field
+pub(crate) struct ChunkForm {
+    /// The file's name.
+    name: Option<String>,
+    /// This chunk's index, from 0.
+    chunk: Option<u32>,
+    /// How many chunks the file has; absent when the file comes whole.
+    chunks: Option<u32>,
+    /// The chunk's bytes (last).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// `POST /oauth2/video/upload?key=…`, multipart: `name`, `chunk`, `chunks` before `file`
+/// (plupload sends its params first). Without `chunks` the file came whole.
+#[utoipa::path(post, path = "/oauth2/video/upload", tag = "uploads", operation_id = "chunked_upload",
+    params(ChunkParams),
+    request_body(content = ChunkForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The file is whole (`OK` 1) or the chunk is stored and others are missing (`OK` 0, `data.code` 101)",
+            body = ChunkAnswer),
+        (status = 400, description = "A field missing or malformed, or the chunk broke off", body = ChunkAnswer),
+        (status = 404, description = "The key is unknown, expired, or another caller's", body = ChunkAnswer),
+        (status = 413, description = "Above the largest file", body = ChunkAnswer),
+    ))]
+async fn upload_chunk(
+    State(s): State<AppState>,
+    caller: Result<Caller, ApiError>,
+    uri: Uri,
+    q: Result<Query<ChunkParams>, ApiError>,
+    form: Result<Form, ApiError>,
+) -> Response {
+    match receive(s, caller, uri, q, form).await {
+        Ok(answer) => Json(answer).into_response(),
+        Err(e) => failure(e),
+    }
+}
+
+async fn receive(
+    s: AppState,
+    caller: Result<Caller, ApiError>,
+    uri: Uri,
+    q: Result<Query<ChunkParams>, ApiError>,
+    form: Result<Form, ApiError>,
+) -> Result<ChunkAnswer, ApiError> {
+    let caller = caller?;
+    caller.covers(&[uri.query().unwrap_or("")])?;
+    let owner = caller.owner();
+    let Query(ChunkParams { key }) = q?;
+    let (k, o) = (key.clone(), owner.clone());
+    s.run(move |cms| cms.check_upload_url(&k, &o)).await?;
+    let Form(mut form) = form?;
+    let (mut name, mut chunk, mut chunks) = (None::<String>, None::<u32>, None::<u32>);
+    let number = |field: &str, v: String| {
+        v.trim().parse::<u32>().map_err(|_| ApiError::Core(Error::invalid(field, "must be a non-negative integer")))
+    };
+    while let Some(mut field) = next_field(&mut form).await? {
+        match field.name().unwrap_or("") {
+            "name" => name = Some(text(&mut field).await?),
+            "chunk" => chunk = Some(number("chunk", text(&mut field).await?)?),
+            "chunks" => chunks = Some(number("chunks", text(&mut field).await?)?),
+            "file" => {
+                let name =
+                    name.clone().or_else(|| field.file_name().map(str::to_string)).unwrap_or_else(|| "video".into());
+                let (key, owner) = (key.clone(), owner.clone());
+                return match chunks {
+                    None => {
+                        let spec = NewFile::new(&name, Domain::Movie, &owner).with_mime(field.content_type());
+                        let mut job = pump(&s, move |cms, mut feed| {
+                            let mut ingest = cms.ingest(spec, MAX_FILE_SIZE)?;
+                            if !feed.drain(|b| ingest.write_bytes(b))? {
+                                return Err(Error::invalid("file", "the upload broke off"));
+                            }
+                            ingest.finish(0)
+                        });
+                        job.field(&mut field).await;
+                        let file = job.finish().await?;
+                        Ok(ChunkAnswer::whole(file.file_id))
+                    }
+                    Some(total) => {
+                        let index = chunk.unwrap_or(0);
+                        let mut job = pump(&s, move |cms, mut feed| {
+                            let mut w = cms.begin_chunk(&key, &owner, &name, index, total)?;
+                            if !feed.drain(|b| w.write(&b))? {
+                                return Err(Error::invalid("file", "the chunk broke off"));
+                            }
+                            w.commit()
+                        });
+                        job.field(&mut field).await;
+                        let outcome = job.finish().await?;
+                        Ok(match outcome.file {
+                            Some(file) => ChunkAnswer::whole(file.file_id),
+                            None => {
+                                let message = format!(
+                                    "chunk {index} stored; {} of {} received",
+                                    outcome.received, outcome.chunks
+                                );
+                                let data =
+                                    ChunkData { id: Some(outcome.upload_id), code: Some(101), message: Some(message) };
+                                ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None }
+                            }
+                        })
+                    }
+                };
+            }
+            _ => {
+                text(&mut field).await?;
+            }
+        }
+    }
+    Err(Error::invalid("file", "is required").into())
+}
