@@ -12,6 +12,18 @@ pub struct CommandError {
     pub field: Option<String>,
 }
 
+impl CommandError {
+    pub fn internal(info: String) -> CommandError {
+        tracing::error!(info, "command failed");
+        CommandError { code: "internal", info, field: None }
+    }
+
+    /// Code `no_backend`: the UI knows it as "no host to talk to" (ui/src/backend/errors.ts).
+    pub fn no_backend(info: String) -> CommandError {
+        CommandError { code: "no_backend", info, field: None }
+    }
+}
+
 impl From<cinedesk_core::Error> for CommandError {
     fn from(e: cinedesk_core::Error) -> Self {
         if matches!(e.code(), "storage" | "io" | "internal") {

@@ -42,8 +42,9 @@ export function withSessionGuard(inner: Backend): Backend {
 }
 
 /**
- * Picks the implementation: the desktop app's commands inside Tauri, else the REST API of the
- * `cinedesk serve` that served this page.
+ * Picks the implementation: inside Tauri the REST API over the desktop shell's `cinedesk://`
+ * scheme (embedded or remote, the shell decides), else the REST API of the `cinedesk serve`
+ * that served this page.
  */
 function createBackend(): Backend {
   return withSessionGuard(isTauri() ? new TauriBackend() : new HttpBackend())

@@ -1,18 +1,17 @@
-import { invoke, isTauri } from '@tauri-apps/api/core'
+import { convertFileSrc, invoke, isTauri } from '@tauri-apps/api/core'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
-import type {
-  AppInfo,
-  Backend,
-  Cinema,
-  CinemaInput,
-  CinemaQuery,
-  CreatedCinema,
-  LoginInput,
-  Page,
-  Session,
-  SetupAdminInput,
-  SysEnums,
-} from './types'
+import { HttpBackend } from './http'
+import type { AppInfo, Session, SetupAdminInput } from './types'
+
+/**
+ * Where the desktop shell answers the REST API: its `cinedesk` URI scheme, which hands each
+ * request to the server's own router (embedded mode) or to the configured server (remote mode).
+ * `cinedesk://localhost` on Linux/macOS, `http://cinedesk.localhost` on Windows; Tauri's
+ * convertFileSrc knows the platform's form. See NOTES-shell.md for the contract.
+ */
+export function desktopApiBase(): string {
+  return convertFileSrc('', 'cinedesk').replace(/\/$/, '')
+}
 
 /** Calls a Tauri command; rejections become ApiError. Tauri maps camelCase args to snake_case. */
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -24,33 +23,22 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-/** {@link Backend} over the Tauri commands of the desktop app (embedded mode). */
-export class TauriBackend implements Backend {
-  appInfo(): Promise<AppInfo> {
+/**
+ * {@link Backend} of the desktop app: the REST API over the `cinedesk://` scheme (the same
+ * HttpBackend as in a browser), plus the two things only the desktop has as commands.
+ */
+export class TauriBackend extends HttpBackend {
+  constructor(base: string = desktopApiBase()) {
+    super(base)
+  }
+
+  /** The desktop's own answer: embedded or remote mode, and the data dir. */
+  override appInfo(): Promise<AppInfo> {
     return call<AppInfo>('app_info')
   }
 
-  setupAdmin(input: SetupAdminInput): Promise<Session> {
+  /** First run of the embedded database only; a server never offers this. */
+  override setupAdmin(input: SetupAdminInput): Promise<Session> {
     return call<Session>('setup_admin', { name: input.name, alias: input.alias, password: input.password })
-  }
-
-  login(input: LoginInput): Promise<Session> {
-    return call<Session>('login', { alias: input.alias, password: input.password })
-  }
-
-  async logout(token: string): Promise<void> {
-    await call<null>('logout', { token })
-  }
-
-  sysEnums(token: string): Promise<SysEnums> {
-    return call<SysEnums>('sys_enums', { token })
-  }
-
-  listCinemas(token: string, query: CinemaQuery): Promise<Page<Cinema>> {
-    return call<Page<Cinema>>('list_cinemas', { token, query })
-  }
-
-  createCinema(token: string, input: CinemaInput): Promise<CreatedCinema> {
-    return call<CreatedCinema>('create_cinema', { token, input })
   }
 }
