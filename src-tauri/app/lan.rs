@@ -76,7 +76,7 @@ mod tests {
         let url = format!("http://{addr}/cms/app_info");
         let res = reqwest::get(&url).await.expect("the LAN listener answers");
         assert_eq!(res.status(), 200, "the public route is served");
-        let body: serde_json::Value = res.json().await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&res.bytes().await.unwrap()).unwrap();
         assert_eq!(body["hasUsers"], false, "it is the same database: no users yet");
 
         server.stop().await;

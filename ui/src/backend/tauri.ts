@@ -37,8 +37,12 @@ export class TauriBackend extends HttpBackend {
     return call<AppInfo>('app_info')
   }
 
-  /** First run of the embedded database only; a server never offers this. */
-  override setupAdmin(input: SetupAdminInput): Promise<Session> {
+  /**
+   * First run of the embedded database only; a server never offers this. (The parameter is
+   * optional only to match HttpBackend's signature, which takes none.)
+   */
+  override setupAdmin(input?: SetupAdminInput): Promise<Session> {
+    if (!input) return Promise.reject(new ApiError('invalid', 'setupAdmin needs name, alias and password'))
     return call<Session>('setup_admin', { name: input.name, alias: input.alias, password: input.password })
   }
 }
