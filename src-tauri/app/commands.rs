@@ -13,6 +13,13 @@ use crate::protocol::api_base;
 use crate::settings::{Mode, Settings};
 use crate::shell::{DesktopState, Shell};
 
+impl From<tauri::Error> for CommandError {
+    fn from(e: tauri::Error) -> Self {
+        tracing::error!(error = %e, "command task failed");
+        CommandError { code: "internal", info: e.to_string(), field: None }
+    }
+}
+
 /// The managed state: one shell for the app's life.
 pub type ShellState = Arc<Shell>;
 

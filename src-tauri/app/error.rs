@@ -33,11 +33,5 @@ impl From<cinedesk_core::Error> for CommandError {
     }
 }
 
-impl From<tauri::Error> for CommandError {
-    fn from(e: tauri::Error) -> Self {
-        tracing::error!(error = %e, "command task failed");
-        CommandError { code: "internal", info: e.to_string(), field: None }
-    }
-}
 
 pub type CommandResult<T> = Result<T, CommandError>;
