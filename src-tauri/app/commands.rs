@@ -62,7 +62,9 @@ pub async fn app_info(shell: State<'_, ShellState>) -> CommandResult<AppInfo> {
             // The server's own answer; if it cannot be reached the UI still gets to its login
             // page (and its settings) with the reason, instead of a dead first screen.
             info.server_url = settings.server_url.clone();
-            let req = http::Request::get("/cms/app_info").body(Vec::new()).map_err(|e| CommandError::internal(e.to_string()))?;
+            let req = http::Request::get("/cms/app_info")
+                .body(Vec::new())
+                .map_err(|e| CommandError::internal(e.to_string()))?;
             let res = shell.upstream().send(req).await;
             let body: serde_json::Value = serde_json::from_slice(res.body()).unwrap_or_default();
             if res.status().is_success() {
@@ -136,7 +138,10 @@ pub struct FileFilter {
 /// The native open dialog; answers the chosen absolute paths (none if cancelled). Only paths
 /// cross to the webview: whatever is done with the files is done by the core, by path.
 #[tauri::command]
-pub async fn pick_files<R: Runtime>(window: WebviewWindow<R>, options: Option<PickOptions>) -> CommandResult<Vec<String>> {
+pub async fn pick_files<R: Runtime>(
+    window: WebviewWindow<R>,
+    options: Option<PickOptions>,
+) -> CommandResult<Vec<String>> {
     let o = options.unwrap_or_default();
     let mut dialog = window.dialog().file().set_parent(&window);
     if let Some(title) = &o.title {

@@ -33,5 +33,4 @@ impl From<cinedesk_core::Error> for CommandError {
     }
 }
 
-
 pub type CommandResult<T> = Result<T, CommandError>;

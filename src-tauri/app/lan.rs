@@ -80,10 +80,7 @@ mod tests {
         assert_eq!(body["hasUsers"], false, "it is the same database: no users yet");
 
         server.stop().await;
-        assert!(
-            tokio::net::TcpStream::connect(addr).await.is_err(),
-            "after stop nothing accepts on {addr} any more"
-        );
+        assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "after stop nothing accepts on {addr} any more");
         // The same port can be taken again at once (turning serving back on).
         let again = LanServer::start_on(router, addr).await.expect("the port is free again after stop");
         again.stop().await;

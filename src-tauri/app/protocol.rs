@@ -68,7 +68,11 @@ mod tests {
         let res = handle(Upstream::Unavailable("not asked".into()), req).await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT, "the shell answers the preflight itself");
         let h = res.headers();
-        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_HEADERS], "authorization,content-type", "Authorization is allowed by name");
+        assert_eq!(
+            h[header::ACCESS_CONTROL_ALLOW_HEADERS],
+            "authorization,content-type",
+            "Authorization is allowed by name"
+        );
         assert!(h[header::ACCESS_CONTROL_ALLOW_METHODS].to_str().unwrap().contains("DELETE"));
         assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
     }

@@ -232,7 +232,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn remote_mode_does_not_open_the_database_and_rejects_bad_urls() {
         let dir = tempfile::tempdir().unwrap();
-        let remote = Settings { mode: Mode::Remote, server_url: Some("http://127.0.0.1:9".into()), ..Default::default() };
+        let remote =
+            Settings { mode: Mode::Remote, server_url: Some("http://127.0.0.1:9".into()), ..Default::default() };
         remote.save(dir.path()).unwrap();
         let shell = Shell::open(dir.path().to_path_buf()).unwrap();
         assert!(matches!(shell.upstream(), Upstream::Remote { .. }), "remote mode forwards");

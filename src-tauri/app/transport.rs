@@ -87,7 +87,8 @@ impl Upstream {
                         Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
                         Ok(None) => break,
                         Err(e) => {
-                            let info = format!("the Cinedesk server at {base} broke off its answer: {}", root_cause(&e));
+                            let info =
+                                format!("the Cinedesk server at {base} broke off its answer: {}", root_cause(&e));
                             return error(StatusCode::BAD_GATEWAY, "no_backend", &info);
                         }
                     }
@@ -186,7 +187,8 @@ mod tests {
         assert_eq!(created.status(), StatusCode::OK, "create answered {:?}", json_of(&created));
         let id = json_of(&created)["cinemaID"].as_str().expect("the new id comes back").to_string();
 
-        let list = up.send(req(Method::GET, "cinedesk://localhost/cms/cinemas?start=0&limit=5", Some(&token), None)).await;
+        let list =
+            up.send(req(Method::GET, "cinedesk://localhost/cms/cinemas?start=0&limit=5", Some(&token), None)).await;
         let page = json_of(&list);
         assert_eq!(page["totalCount"], 1, "the query string reached the router: {page}");
         assert_eq!(page["itemList"][0]["cinemaID"], id.as_str());
@@ -196,7 +198,9 @@ mod tests {
         assert_eq!(anon.status(), StatusCode::UNAUTHORIZED, "no Authorization header: the guard answers 401");
         assert_eq!(json_of(&anon)["code"], "unauthorized", "the server's error shape comes through");
 
-        let bad = up.send(req(Method::POST, "cinedesk://localhost/cms/cinemas", Some(&token), Some(json!({"name": 5})))).await;
+        let bad = up
+            .send(req(Method::POST, "cinedesk://localhost/cms/cinemas", Some(&token), Some(json!({"name": 5}))))
+            .await;
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "a bad body is the server's 400, not a transport error");
     }
 
@@ -211,7 +215,8 @@ mod tests {
         let s = up.send(req(Method::POST, "/cms/vr_clients", Some(&token), Some(seat))).await;
         assert_eq!(s.status(), StatusCode::OK, "seat creation: {:?}", json_of(&s));
         let id = json_of(&s)["clientID"].as_str().unwrap().to_string();
-        let qr = up.send(req(Method::GET, &format!("/cms/vr_clients/{id}/qr_code?format=png"), Some(&token), None)).await;
+        let qr =
+            up.send(req(Method::GET, &format!("/cms/vr_clients/{id}/qr_code?format=png"), Some(&token), None)).await;
         assert_eq!(qr.status(), StatusCode::OK);
         assert_eq!(qr.headers()[header::CONTENT_TYPE], "image/png", "the webview needs the type to show it");
         assert!(qr.body().starts_with(b"\x89PNG\r\n\x1a\n"), "the PNG bytes arrive as they are");
@@ -227,7 +232,12 @@ mod tests {
         let remote = Upstream::remote(format!("http://{addr}"));
 
         let login = remote
-            .send(req(Method::POST, "cinedesk://localhost/cms/login", None, Some(json!({"alias": "admin", "password": "transport-pass"}))))
+            .send(req(
+                Method::POST,
+                "cinedesk://localhost/cms/login",
+                None,
+                Some(json!({"alias": "admin", "password": "transport-pass"})),
+            ))
             .await;
         assert_eq!(login.status(), StatusCode::OK, "remote login: {:?}", json_of(&login));
         assert!(json_of(&login)["token"].is_string(), "the server's session comes back");
