@@ -20,7 +20,8 @@ minibrowser=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# The reference page: some text and a coloured block, drawn by the same engine.
+# The reference page: some text and a coloured block, drawn by the same engine. A data: URL,
+# since MiniBrowser's sandbox may not read files in /tmp.
 cat >"$work/ref.html" <<'HTML'
 <!doctype html><meta charset="utf-8"><title>ref</title>
 <body style="margin:0;font:16px sans-serif;background:#f5f7fa">
@@ -29,6 +30,8 @@ cat >"$work/ref.html" <<'HTML'
 <div style="height:200px;background:#e6f0ff"></div></div>
 HTML
 
+ref_url="data:text/html;charset=utf-8,$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(open(sys.argv[1]).read()))' "$work/ref.html")"
+
 display=$((90 + RANDOM % 100))
 probe() { python3 scripts/bench/desktop_probe.py --display "$display" "$@"; }
 echo "app: $app ($(du -h "$app" | cut -f1)); $runs runs each; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -36,7 +39,7 @@ echo "app: $app ($(du -h "$app" | cut -f1)); $runs runs each; $(nproc) cores; lo
 for i in $(seq "$runs"); do
   data="$work/data-$i"
   CINEDESK_DATA_DIR="$data" CINEDESK_LOG_DIR="$work/logs" probe --label cinedesk -- "$app" | tee -a "$work/results.jsonl"
-  probe --label minibrowser -- "$minibrowser" "file://$work/ref.html" | tee -a "$work/results.jsonl"
+  probe --label minibrowser -- "$minibrowser" "$ref_url" | tee -a "$work/results.jsonl"
 done
 
 python3 - "$work/results.jsonl" <<'PY'

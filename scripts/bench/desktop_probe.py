@@ -22,8 +22,8 @@ import tempfile
 import time
 
 MIN_COLOURS = 8
-# The sampled band of the screen: below a GTK menu bar, above the bottom edge.
-BAND = (100, 700)
+# The sampled band of the screen: below a GTK menu bar or MiniBrowser's toolbar (about 40 px).
+BAND = (45, 760)
 IDLE_S = 8.0
 TIMEOUT_S = 30.0
 
