@@ -121,9 +121,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>, lang: Language) -> tauri::Result<Me
 /// Sets (or replaces, after a language change) the app's menu. A menu that cannot be built is
 /// logged: the window still works without one.
 pub fn install<R: Runtime>(app: &AppHandle<R>, lang: Language) {
-    match build(app, lang).and_then(|menu| app.set_menu(menu)) {
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "cannot set the app menu"),
+    if let Err(e) = build(app, lang).and_then(|menu| app.set_menu(menu)) {
+        tracing::error!(error = %e, "cannot set the app menu");
     }
 }
 
