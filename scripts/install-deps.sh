@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Cinedesk needs to build, run and test, and only what is missing: Debian
-# packages for Tauri (WebKitGTK) and the window tests (Xvfb, WebKitWebDriver, CJK fonts),
+# packages for Tauri (WebKitGTK), the window tests (Xvfb, WebKitWebDriver, CJK fonts) and the
+# QR sheet tests (poppler's pdftoppm/pdftotext/pdffonts, zbarimg),
 # tauri-driver, and the npm packages of the UI. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver fonts-noto-cjk chromium dbus-daemon
+  zbar-tools poppler-utils ffmpeg wrk
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -40,4 +42,14 @@ fi
 if [ ! -f tests/web/node_modules/.package-lock.json ] || [ tests/web/package-lock.json -nt tests/web/node_modules/.package-lock.json ]; then
   echo "installing the browser test's npm packages"
   npm --prefix tests/web install --no-audit --no-fund
+fi
+
+# schemathesis, for scripts/schemathesis.sh: pinned, in its own venv, installed again only when
+# the pin changes.
+SCHEMATHESIS_VERSION=4.32.5
+venv="$HOME/.cache/cinedesk-venv"
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -1)" != "$SCHEMATHESIS_VERSION" ]; then
+  echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi

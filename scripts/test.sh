@@ -30,6 +30,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests"
 cargo test --workspace --locked
 
+step "schemathesis against cinedesk serve (responses match /cms/openapi.json, never a 5xx)"
+bash scripts/schemathesis.sh
+
 step "web UI end to end (cinedesk serve + Chromium)"
 bash tests/web/run.sh
 

@@ -18,6 +18,7 @@ pub const SESSION_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The answer to a login: `{"token","userID","name","role"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub token: String,
     #[serde(rename = "userID")]
@@ -117,6 +118,9 @@ const DUMMY_HASH: &str =
 impl Cms {
     /// Checks alias and password and opens a session.
     pub fn login(&self, alias: &str, password: &str) -> Result<Session> {
+        if alias.trim().is_empty() {
+            return Err(Error::invalid("alias", "is required"));
+        }
         let row: Option<(String, String, String, String)> = self.db.read(|tx| {
             Ok(tx
                 .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE alias = ?")?

@@ -10,6 +10,7 @@ use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::{Cms, Entity};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HmdModel {
     #[serde(rename = "hmdModelID")]
@@ -26,6 +27,8 @@ pub struct HmdModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"modelCode": "hmd109", "name": "Vive Pro", "vendor": "HTC", "resolution": "1440x1600", "refreshRateHz": 90, "fieldOfViewDeg": 110, "weightG": 555})))]
 #[serde(rename_all = "camelCase")]
 pub struct HmdModelInput {
     pub model_code: Option<String>,
@@ -39,6 +42,7 @@ pub struct HmdModelInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SeatModel {
     #[serde(rename = "seatModelID")]
@@ -55,6 +59,8 @@ pub struct SeatModel {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"modelCode": "vr0109", "name": "双人动感座椅", "vendor": "X立方", "degreesOfFreedom": 3, "maxLoadKg": 120, "effects": ["WIND", "VIBRATION"]})))]
 #[serde(rename_all = "camelCase")]
 pub struct SeatModelInput {
     pub model_code: Option<String>,

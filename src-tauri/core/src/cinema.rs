@@ -15,6 +15,7 @@ pub const COMS_SEEN_RESOLUTION_MS: i64 = 10_000;
 
 /// A cinema as the seed shows it, plus when its COMS last polled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Cinema {
     #[serde(rename = "cinemaID")]
@@ -36,6 +37,8 @@ pub struct Cinema {
 /// Body of create and update. On update an absent field keeps its value and an empty string
 /// clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"cinemaCode": "huabeiqu_cinema_0001", "name": "X立方长宁缤谷", "numberOfHalls": 4, "regionID": "SHANGHAI", "comsMACAddr": "ef:23:7e:cc:8a:01", "comsIPAddr": "192.168.8.21", "description": "第二家店"})))]
 #[serde(rename_all = "camelCase")]
 pub struct CinemaInput {
     pub cinema_code: Option<String>,
@@ -77,6 +80,7 @@ pub struct CinemaQuery {
 
 /// What a delete of cinemas takes with it, so the UI can name it before asking.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CinemaDeletionImpact {
     pub cinemas: u64,

@@ -11,6 +11,7 @@ use crate::{movie, validate, Cms, Entity};
 
 /// Body of `POST /cms/movies/{movie_id}/_distribute`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DistributeInput {
     #[serde(rename = "cinemaIDList")]
@@ -19,6 +20,7 @@ pub struct DistributeInput {
 
 /// What a distribution did: cinemas newly given the film, and those that already had it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DistributionOutcome {
     #[serde(rename = "addedCinemaIDList")]
@@ -32,9 +34,12 @@ impl Cms {
     /// transaction: if any cinema is unknown nothing changes. Cinemas that already have the
     /// film are left alone (no second message), so a retried request is harmless.
     pub fn distribute_movie(&self, movie_id: &str, input: DistributeInput) -> Result<DistributionOutcome> {
-        let cinemas = validate::id_list("cinemaIDList", &validate::required("cinemaIDList", input.cinema_id_list)?)?;
         let outcome = self.db.write(|tx| {
+            // The film first: an unknown film is not found whatever the list says, like every
+            // operation on a record (and so on a server, where an empty id never reaches a route).
             let film = outbox::payload(&movie::get(tx, movie_id)?)?;
+            let list = validate::required("cinemaIDList", input.cinema_id_list.clone())?;
+            let cinemas = validate::id_list("cinemaIDList", &list)?;
             query::ensure_all_exist(tx, "cinemas", &cinemas, Entity::Cinema)?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO distributions(movie_id, cinema_id, distributed_at) VALUES (?, ?, ?)",

@@ -8,6 +8,7 @@ use crate::{validate, Cms, Entity};
 
 /// The editable enumeration kinds, with their list names on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EnumKind {
     MovieCountry,
@@ -49,6 +50,7 @@ impl EnumKind {
 
 /// One value of an enumeration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EnumValue {
     pub id: String,
@@ -59,6 +61,7 @@ pub struct EnumValue {
 
 /// `GET /cms/sys_params/enum` as the seed shapes it, plus the fixed film types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SysEnums {
     pub movie_country_list: Vec<EnumValue>,

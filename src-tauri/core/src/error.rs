@@ -19,6 +19,24 @@ pub enum Entity {
     ApiKey,
 }
 
+impl Entity {
+    /// Every kind, so an adapter can read an entity back from its display name.
+    pub const ALL: [Entity; 12] = [
+        Entity::Cinema,
+        Entity::Hall,
+        Entity::VrClient,
+        Entity::Movie,
+        Entity::VodTask,
+        Entity::User,
+        Entity::HmdModel,
+        Entity::SeatModel,
+        Entity::Enum,
+        Entity::Message,
+        Entity::Session,
+        Entity::ApiKey,
+    ];
+}
+
 impl fmt::Display for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -64,6 +82,10 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A remote backend's server could not be reached (refused, timed out, TLS, a proxy's error
+    /// page): nothing is known about whether the operation ran.
+    #[error("cannot reach the Cinedesk server: {0}")]
+    Unreachable(String),
 }
 
 impl Error {
@@ -79,6 +101,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Io(_) => "io",
             Error::Internal(_) => "internal",
+            Error::Unreachable(_) => "unreachable",
         }
     }
 

@@ -10,6 +10,7 @@ use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::{Cms, Entity};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Hall {
     #[serde(rename = "hallID")]
@@ -23,6 +24,7 @@ pub struct Hall {
 
 /// Body of create and update; on update an absent field keeps its value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct HallInput {
     pub hall_code: Option<String>,

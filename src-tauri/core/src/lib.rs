@@ -3,6 +3,7 @@
 //! Every use case is a method of [`Cms`], written once here and called by the server, the
 //! desktop app and the tests alike.
 
+mod api;
 mod auth;
 mod catalogue;
 mod cinema;
@@ -16,6 +17,7 @@ mod movie;
 mod outbox;
 mod paths;
 mod qr;
+mod qr_sheet;
 mod query;
 mod signing;
 mod user;
@@ -26,6 +28,7 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use api::{AppInfo, CmsApi};
 pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
@@ -35,15 +38,16 @@ pub use error::{Entity, Error, Result};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
 pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
-pub use outbox::{ComsMessage, MessageType};
+pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
+pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOCK_SKEW_MS};
 pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
-pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery};
+pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
 
 /// The database file's name inside a data dir.
 pub const DB_FILE: &str = "cinedesk.db";
@@ -76,6 +80,12 @@ impl Cms {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Whether a read call would start at once rather than wait for a free connection. Async
+    /// adapters use it to run short reads in place, saving two thread switches per request.
+    pub fn read_ready(&self) -> bool {
+        self.db.reader_ready()
     }
 
     /// Runs SQLite's integrity check; `Ok(())` means the file is sound.

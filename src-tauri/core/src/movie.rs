@@ -15,6 +15,7 @@ use crate::{Cms, Entity};
 const MAX_DURATION: i64 = 24 * 60;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Movie {
     #[serde(rename = "movieID")]
@@ -40,8 +41,10 @@ pub struct Movie {
     pub poster_url: String,
     /// Epoch ms, written as a string like the seed's examples ("1510208988793").
     #[serde(with = "ms_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "1510208988793"))]
     pub schedule_start: Option<i64>,
     #[serde(with = "ms_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "1510208989793"))]
     pub schedule_end: Option<i64>,
     pub num_of_praise: i64,
     pub num_of_view: i64,
@@ -58,6 +61,8 @@ pub struct Movie {
 /// Body of create and update; on update an absent field keeps its value and an empty string
 /// clears an optional one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "NAME", "movieCode": "movieCode", "duration": 30, "description": "简介", "type": "MOVIE", "category": "ACTION", "country": "USA", "scheduleStart": "1510208988793", "scheduleEnd": "1510208989793", "online": true, "price": 2990, "isHot": true})))]
 #[serde(rename_all = "camelCase")]
 pub struct MovieInput {
     pub name: Option<String>,
@@ -75,8 +80,10 @@ pub struct MovieInput {
     #[serde(rename = "posterID")]
     pub poster_id: Option<String>,
     #[serde(default, with = "ms_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "1510208988793"))]
     pub schedule_start: Option<i64>,
     #[serde(default, with = "ms_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "1510208989793"))]
     pub schedule_end: Option<i64>,
     pub online: Option<bool>,
     #[serde(rename = "weixinURL")]

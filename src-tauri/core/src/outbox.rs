@@ -9,6 +9,7 @@ use crate::{Cms, Entity};
 
 /// Message types of seed §6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageType {
     NewMovie,
@@ -26,6 +27,7 @@ impl MessageType {
 
 /// A message as the COMS receives it: `{"messageID", "type", "message"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComsMessage {
     #[serde(rename = "messageID")]
     pub message_id: String,
@@ -55,27 +57,53 @@ fn ensure_cinema(tx: &Transaction<'_>, cinema_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The head of a queue as stored: (message id, type, payload JSON).
+fn head(tx: &Transaction<'_>, cinema_id: &str) -> Result<Option<(String, String, String)>> {
+    ensure_cinema(tx, cinema_id)?;
+    Ok(tx
+        .prepare_cached(
+            "SELECT id, type, payload FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL
+             ORDER BY seq LIMIT 1",
+        )?
+        .query_row([cinema_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// A queued message exactly as the COMS receives it, already serialized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireMessage {
+    pub message_id: String,
+    /// `{"messageID","type","message"}` as JSON text.
+    pub json: String,
+}
+
 impl Cms {
     /// The head of the cinema's queue: the oldest message it has not acknowledged.
     pub fn next_message(&self, cinema_id: &str) -> Result<Option<ComsMessage>> {
         self.db.read(|tx| {
-            ensure_cinema(tx, cinema_id)?;
-            let row: Option<(String, String, String)> = tx
-                .prepare_cached(
-                    "SELECT id, type, payload FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL
-                     ORDER BY seq LIMIT 1",
-                )?
-                .query_row([cinema_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?;
-            row.map(|(id, kind, payload)| {
-                Ok(ComsMessage {
-                    message_id: id,
-                    message_type: serde_json::from_value(serde_json::Value::String(kind))
-                        .map_err(|e| Error::Internal(e.to_string()))?,
-                    message: serde_json::from_str(&payload).map_err(|e| Error::Internal(e.to_string()))?,
+            head(tx, cinema_id)?
+                .map(|(id, kind, payload)| {
+                    Ok(ComsMessage {
+                        message_id: id,
+                        message_type: serde_json::from_value(serde_json::Value::String(kind))
+                            .map_err(|e| Error::Internal(e.to_string()))?,
+                        message: serde_json::from_str(&payload).map_err(|e| Error::Internal(e.to_string()))?,
+                    })
                 })
-            })
-            .transpose()
+                .transpose()
+        })
+    }
+
+    /// [`Cms::next_message`] already in its wire form. The stored payload is JSON made by this
+    /// core, so it is spliced in as is: a wake-up of many connections then costs no parse and no
+    /// re-serialization per connection.
+    pub fn next_wire_message(&self, cinema_id: &str) -> Result<Option<WireMessage>> {
+        self.db.read(|tx| {
+            Ok(head(tx, cinema_id)?.map(|(id, kind, payload)| {
+                // Ids and type names are plain ASCII tokens written by the core: no escaping needed.
+                let json = format!(r#"{{"messageID":"{id}","type":"{kind}","message":{payload}}}"#);
+                WireMessage { message_id: id, json }
+            }))
         })
     }
 

@@ -4,10 +4,10 @@ use std::io::Cursor;
 
 use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Transaction};
 
 use crate::error::{Error, Result};
-use crate::Cms;
+use crate::{Cms, Entity, VrClient};
 
 /// The placeholder a template must hold; it becomes the seat's scene number.
 pub const SCENE_PLACEHOLDER: &str = "{sceneNumber}";
@@ -67,14 +67,23 @@ pub fn render(payload: &str, format: QrFormat, size: u32) -> Result<Vec<u8>> {
     }
 }
 
+/// The installation's template, read inside a caller's transaction (a print sheet reads it in
+/// the same snapshot as the seats, so every code on a sheet follows one template).
+pub(crate) fn template_in(tx: &Transaction<'_>) -> Result<String> {
+    let v: Option<String> =
+        tx.query_row("SELECT value FROM settings WHERE key = ?", [TEMPLATE_KEY], |r| r.get(0)).optional()?;
+    Ok(v.unwrap_or_else(|| DEFAULT_QR_TEMPLATE.to_string()))
+}
+
+/// What a code says for `scene` under `template`.
+pub(crate) fn payload(template: &str, scene: &str) -> String {
+    template.replace(SCENE_PLACEHOLDER, scene)
+}
+
 impl Cms {
     /// The URL template of seat codes.
     pub fn qr_template(&self) -> Result<String> {
-        self.db.read(|tx| {
-            let v: Option<String> =
-                tx.query_row("SELECT value FROM settings WHERE key = ?", [TEMPLATE_KEY], |r| r.get(0)).optional()?;
-            Ok(v.unwrap_or_else(|| DEFAULT_QR_TEMPLATE.to_string()))
-        })
+        self.db.read(template_in)
     }
 
     /// Sets the URL template; it must hold `{sceneNumber}` once, or every code would be the same.
@@ -98,7 +107,23 @@ impl Cms {
     /// What a seat's code says: the template with the seat's current scene number.
     pub fn seat_qr_payload(&self, client_id: &str) -> Result<String> {
         let seat = self.get_vr_client(client_id)?;
-        Ok(self.qr_template()?.replace(SCENE_PLACEHOLDER, &seat.scene_number))
+        Ok(payload(&self.qr_template()?, &seat.scene_number))
+    }
+
+    /// The seat a scanned code names: the payload must be the current template around a scene
+    /// number that a seat holds now. A code printed before its seat's scene number was
+    /// regenerated (or before the template changed) names no seat: `not_found`.
+    pub fn seat_for_qr_payload(&self, scanned: &str) -> Result<VrClient> {
+        let template = self.qr_template()?;
+        let dead = || Error::not_found(Entity::VrClient, format!("QR payload {scanned:?}"));
+        // The template holds the placeholder exactly once (set_qr_template checks it).
+        let (prefix, suffix) = template.split_once(SCENE_PLACEHOLDER).ok_or_else(dead)?;
+        let scene = scanned
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .filter(|scene| !scene.is_empty())
+            .ok_or_else(dead)?;
+        self.vr_client_by_scene(scene).map_err(|e| if e.code() == "not_found" { dead() } else { e })
     }
 
     /// A seat's QR code image.

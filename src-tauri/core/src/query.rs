@@ -35,6 +35,7 @@ impl Paging {
 
 /// A page as the seed shapes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub total_count: u64,
@@ -43,6 +44,7 @@ pub struct Page<T> {
 
 /// Sort direction (`order_seq`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum OrderSeq {
     Asc,
@@ -77,20 +79,23 @@ pub(crate) struct Where {
 }
 
 impl Where {
+    /// `column = value`; a blank value is no filter, as an empty form field is on the wire.
     pub(crate) fn eq(&mut self, column: &str, value: Option<&str>) -> &mut Self {
-        if let Some(v) = value {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
             self.clauses.push(format!("{column} = ?"));
             self.params.push(Value::Text(v.to_string()));
         }
         self
     }
 
-    /// `column IN (…)` when ids were given; repeated query keys end up here.
+    /// `column IN (…)` when ids were given; repeated query keys end up here. Blank ids are
+    /// dropped, like the wire's empty `cinema_id=`.
     pub(crate) fn any_of(&mut self, column: &str, values: &[String]) -> &mut Self {
+        let values: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
         if !values.is_empty() {
             let marks = vec!["?"; values.len()].join(",");
             self.clauses.push(format!("{column} IN ({marks})"));
-            self.params.extend(values.iter().map(|v| Value::Text(v.clone())));
+            self.params.extend(values.iter().map(|v| Value::Text(v.to_string())));
         }
         self
     }
@@ -140,6 +145,8 @@ pub(crate) fn page<T>(
     paging: Paging,
     map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Page<T>> {
+    // Paging's fields are public, so a page built by hand is checked here as on the wire.
+    Paging::new(Some(paging.start), Some(paging.limit))?;
     let where_sql = filter.sql();
     let total: i64 = match &filter.count {
         Some((sql, params)) => {

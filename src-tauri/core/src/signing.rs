@@ -17,6 +17,7 @@ const USER_DATE_OFFSET_MS: i64 = 8 * 60 * 60 * 1000;
 
 /// A new key pair, shown once: `{"apikey","secretkey"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     pub apikey: String,
     pub secretkey: String,
@@ -24,6 +25,7 @@ pub struct ApiKey {
 
 /// A key as listed: never with its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKeyInfo {
     pub apikey: String,
@@ -112,6 +114,10 @@ impl Cms {
 
     pub fn list_api_keys(&self, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
         self.db.read(|tx| {
+            // An unknown cinema is not one without keys: say so, as issuing a key there does.
+            if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
+                return Err(Error::not_found(Entity::Cinema, cinema_id));
+            }
             let mut stmt = tx.prepare_cached(
                 "SELECT apikey, cinema_id, created_at, revoked_at FROM api_keys WHERE cinema_id = ? ORDER BY created_at",
             )?;

@@ -17,6 +17,7 @@ pub const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 128;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     #[serde(rename = "userID")]
@@ -35,6 +36,8 @@ pub struct User {
 /// Body of create and update. `password` is required on create; on update it changes the
 /// password and ends the user's sessions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "张三", "alias": "zhangsan", "role": "MANAGER", "password": "zhangsan-password"})))]
 #[serde(rename_all = "camelCase")]
 pub struct UserInput {
     pub name: Option<String>,

@@ -124,12 +124,14 @@ pub(crate) fn id_list(field: &str, ids: &[String]) -> Result<Vec<String>> {
         return Err(Error::invalid(field, "give at least one id"));
     }
     let mut out: Vec<String> = Vec::with_capacity(ids.len());
+    // A distribution may name every cinema of a chain: keep the check linear.
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
     for id in ids {
         let id = id.trim();
         if id.is_empty() {
             return Err(Error::invalid(field, "ids must not be empty"));
         }
-        if !out.iter().any(|o| o == id) {
+        if seen.insert(id) {
             out.push(id.to_string());
         }
     }

@@ -15,6 +15,7 @@ pub const MAX_TASK_MOVIES: usize = 20;
 
 /// PENDING → ACCEPTED (the COMS took it) → PLAYING → COMPLETED; CANCELLED and FAILED end it early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum VodStatus {
     Pending,
@@ -66,6 +67,7 @@ impl VodStatus {
 
 /// A film of a task, with what a COMS needs to play it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VodTaskMovie {
     pub id: String,
@@ -77,6 +79,7 @@ pub struct VodTaskMovie {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VodTask {
     #[serde(rename = "taskID")]
@@ -97,6 +100,7 @@ pub struct VodTask {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MovieRef {
     pub id: Option<String>,
 }
@@ -104,6 +108,7 @@ pub struct MovieRef {
 /// Body of `POST /cms/vod_tasks`: the seed's `movieList`, plus the seat that ordered (which
 /// decides the cinema whose COMS plays it) and the WeChat user, if any.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VodTaskInput {
     pub movie_list: Option<Vec<MovieRef>>,

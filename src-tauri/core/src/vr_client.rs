@@ -11,8 +11,13 @@ use crate::query::{self, Page, Paging, Where};
 use crate::validate::{self, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 use crate::{Cms, Entity};
 
+/// The most seats one batch may create: a few halls' worth. It bounds one write transaction and
+/// keeps the request that carries the batch to a server within its body limit.
+pub const MAX_BATCH_SEATS: usize = 1000;
+
 /// Seat states of the seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SeatStatus {
     ShutDown,
@@ -45,6 +50,7 @@ impl SeatStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VrClient {
     #[serde(rename = "clientID")]
@@ -70,6 +76,7 @@ pub struct VrClient {
 /// Body of create and update. `hallID` is fixed after creation (a seat belongs to its hall);
 /// `sceneNumber` may be given on create, otherwise one is assigned.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct VrClientInput {
     #[serde(rename = "hallID")]
@@ -248,6 +255,9 @@ impl Cms {
     pub fn create_vr_clients(&self, inputs: Vec<VrClientInput>) -> Result<Vec<String>> {
         if inputs.is_empty() {
             return Err(Error::invalid("vrClients", "give at least one seat"));
+        }
+        if inputs.len() > MAX_BATCH_SEATS {
+            return Err(Error::invalid("vrClients", format!("at most {MAX_BATCH_SEATS} seats at once")));
         }
         self.db.write(|tx| {
             let mut look = Lookups::default();

@@ -1,14 +1,14 @@
 //! Server benchmark on loopback: a filtered seat page versus /healthz, and 10,000 long-polls
 //! held then all answered by one distribution to 1,000 cinemas.
 //!
-//! Run: `cargo bench -p cinedesk-server --bench coms_channel` (prints Markdown). The server is
+//! Run: `ulimit -n 20000; cargo bench -p cinedesk-server --bench coms_channel` (prints Markdown;
+//! needs `wrk`, installed by scripts/install-deps.sh). The server is
 //! the real `cinedesk serve` binary in its own process, so its RSS is its own.
 
 // A benchmark reports on stdout: that is its whole job.
 #![allow(clippy::print_stdout)]
 
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -17,7 +17,7 @@ const CINEMAS: usize = 1_000;
 const HALLS_PER_CINEMA: usize = 10;
 const SEATS_PER_HALL: usize = 30;
 const POLLS_PER_CINEMA: usize = 10;
-const REQUESTS: usize = 20_000;
+const WRK_SECONDS: u32 = 10;
 const CONCURRENCY: usize = 64;
 
 struct Server {
@@ -71,32 +71,89 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1e3
 }
 
-/// Runs `REQUESTS` GETs from `CONCURRENCY` workers; answers (requests/s, p50 ms, p99 ms).
-async fn load(http: &reqwest::Client, token: &str, urls: Arc<Vec<String>>) -> (f64, f64, f64) {
-    let started = Instant::now();
-    let workers: Vec<_> = (0..CONCURRENCY)
-        .map(|w| {
-            let (http, token, urls) = (http.clone(), token.to_string(), Arc::clone(&urls));
-            tokio::spawn(async move {
-                let mut lat = Vec::with_capacity(REQUESTS / CONCURRENCY);
-                for i in (w..REQUESTS).step_by(CONCURRENCY) {
-                    let t = Instant::now();
-                    let res = http.get(&urls[i % urls.len()]).bearer_auth(&token).send().await.unwrap();
-                    assert!(res.status().is_success(), "{}", res.status());
-                    res.bytes().await.unwrap();
-                    lat.push(t.elapsed());
-                }
-                lat
-            })
-        })
-        .collect();
-    let mut all = Vec::with_capacity(REQUESTS);
-    for w in workers {
-        all.extend(w.await.unwrap());
+/// What wrk measured for one URL set: requests/s and p50/p99 in ms.
+struct WrkRun {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+}
+
+/// Loads the server with `wrk` (one thread, so the server keeps the other core), cycling through
+/// `paths` with the bearer token. wrk is the reference load generator: light enough that the
+/// figures are the server's, not the client's.
+fn wrk(base: &str, token: &str, paths: &[String]) -> WrkRun {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("paths.txt");
+    std::fs::write(&list, paths.join("\n")).unwrap();
+    let script = dir.path().join("paths.lua");
+    std::fs::write(
+        &script,
+        r#"local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local auth = "Bearer " .. os.getenv("WRK_TOKEN")
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = auth })
+end
+"#,
+    )
+    .unwrap();
+    let out = Command::new("wrk")
+        .args(["-t1", &format!("-c{CONCURRENCY}"), &format!("-d{WRK_SECONDS}s"), "--latency", "-s"])
+        .arg(&script)
+        .arg(base)
+        .env("WRK_PATHS", &list)
+        .env("WRK_TOKEN", token)
+        .output()
+        .expect("wrk is installed (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Non-2xx"), "every request must succeed:\n{text}");
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or_else(|| panic!("wrk printed no {prefix}:\n{text}"))
+            .to_string()
+    };
+    let ms = |v: String| {
+        let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap());
+        let n: f64 = num.parse().unwrap();
+        match unit {
+            "us" => n / 1e3,
+            "ms" => n,
+            "s" => n * 1e3,
+            other => panic!("unknown wrk unit {other}"),
+        }
+    };
+    WrkRun { rps: field("Requests/sec:").parse().unwrap(), p50: ms(field("50%")), p99: ms(field("99%")) }
+}
+
+/// One long-poll over a bare HTTP/1.1 connection: answers when the response is complete and its
+/// status. A minimal client, so that 10,000 answers on the 2 shared cores time the server.
+async fn raw_poll(addr: std::net::SocketAddr, request: String) -> (Instant, u16) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut buf = Vec::with_capacity(4096);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the server closed the poll without a complete answer");
+        buf.extend_from_slice(&chunk[..n]);
+        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map(|v| v.trim().parse().unwrap())
+            .unwrap_or(0);
+        if buf.len() >= end + 4 + length {
+            let status = head[9..12].parse().unwrap();
+            return (Instant::now(), status);
+        }
     }
-    let secs = started.elapsed().as_secs_f64();
-    all.sort();
-    (REQUESTS as f64 / secs, percentile(&all, 0.5), percentile(&all, 0.99))
 }
 
 #[tokio::main]
@@ -154,32 +211,31 @@ async fn main() {
         CINEMAS * HALLS_PER_CINEMA * SEATS_PER_HALL
     );
 
-    let health = Arc::new(vec![format!("{}/healthz", server.base)]);
-    let seats: Arc<Vec<String>> = Arc::new(
-        cinemas.iter().map(|c| format!("{}/cms/vr_clients?cinema_id={c}&start=0&limit=20", server.base)).collect(),
-    );
-    let (h_rps, h_p50, h_p99) = load(&http, &token, health).await;
-    let (s_rps, s_p50, s_p99) = load(&http, &token, seats).await;
-    println!("| {REQUESTS} GETs, {CONCURRENCY} concurrent | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|");
-    println!("| `GET /healthz` (reference) | {h_rps:.0} | {h_p50:.2} | {h_p99:.2} |");
+    let seats: Vec<String> =
+        cinemas.iter().map(|c| format!("/cms/vr_clients?cinema_id={c}&start=0&limit=20")).collect();
+    let health = wrk(&server.base, &token, &["/healthz".to_string()]);
+    let page = wrk(&server.base, &token, &seats);
+    println!("| wrk, 1 thread, {CONCURRENCY} connections, {WRK_SECONDS} s | requests/s | p50 ms | p99 ms |\n|---|---:|---:|---:|");
+    println!("| `GET /healthz` (reference) | {:.0} | {:.2} | {:.2} |", health.rps, health.p50, health.p99);
     println!(
-        "| `GET /cms/vr_clients?cinema_id=…` (page of 20, 300,000 seats) | {s_rps:.0} | {s_p50:.2} | {s_p99:.2} |"
+        "| `GET /cms/vr_clients?cinema_id=…` (page of 20, 300,000 seats) | {:.0} | {:.2} | {:.2} |",
+        page.rps, page.p50, page.p99
     );
-    println!("\nRatio filtered seats / healthz: **{:.2}×** (target ≥ 0.5×)\n", s_rps / h_rps);
+    println!("\nRatio filtered seats / healthz: **{:.2}×** (target ≥ 0.5×)\n", page.rps / health.rps);
 
     let rss_idle = server.rss_mib();
     let fds_before = server.open_fds();
     let polls = CINEMAS * POLLS_PER_CINEMA;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, u16)>();
-    let poll_client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
     for i in 0..polls {
-        let (client, tx, token) = (poll_client.clone(), tx.clone(), token.clone());
-        let url = format!("{}/cms/long_poll/{}?timeout=110", server.base, cinemas[i % CINEMAS]);
+        let request = format!(
+            "GET /cms/long_poll/{}?timeout=110 HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n",
+            cinemas[i % CINEMAS]
+        );
+        let tx = tx.clone();
         tokio::spawn(async move {
-            let res = client.get(url).bearer_auth(token).send().await.unwrap();
-            let status = res.status().as_u16();
-            res.bytes().await.unwrap();
-            let _ = tx.send((Instant::now(), status));
+            let _ = tx.send(raw_poll(addr, request).await);
         });
     }
     drop(tx);

@@ -5,20 +5,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::body::Bytes;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use cinedesk_core::{Capability, ComsMessage, Error};
 use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use tokio::sync::Notify;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::bearer;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{PathParam, QueryPairs};
+use crate::extract::{PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
 /// Longest a poll may wait, in seconds; the default is 30.
@@ -34,17 +38,25 @@ pub struct Channel {
     notify: Notify,
     /// Set when the queue changed (a new message, an ack) since `head` was read.
     stale: AtomicBool,
-    head: tokio::sync::Mutex<Option<Option<ComsMessage>>>,
+    head: tokio::sync::Mutex<Option<Option<Head>>>,
+}
+
+/// A queue head ready to send: its id, and its JSON shared by every connection that sends it.
+#[derive(Clone)]
+struct Head {
+    id: String,
+    json: Bytes,
 }
 
 impl Channel {
     /// The head of the queue, read again only if it may have changed.
-    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<ComsMessage>> {
+    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<Head>> {
         let mut head = self.head.lock().await;
         // Cleared before reading: a change committed during the read marks it stale again.
         if self.stale.swap(false, Ordering::SeqCst) || head.is_none() {
             let c = cinema.to_string();
-            *head = Some(s.run(move |cms| cms.next_message(&c)).await?);
+            let wire = s.read(move |cms| cms.next_wire_message(&c)).await?;
+            *head = Some(wire.map(|m| Head { id: m.message_id, json: Bytes::from(m.json) }));
         }
         Ok(head.clone().flatten())
     }
@@ -74,15 +86,18 @@ impl Waker {
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/cms/long_poll/{cinema_id}", get(long_poll)).route("/cms/ws/{cinema_id}", get(websocket))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(long_poll)).routes(routes!(websocket))
 }
 
 /// A user's bearer token (any operator), or a request signed with an API key of this very
 /// cinema (seed 004 §2.2). The signed `user-params` must be the query actually sent.
 async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: &str) -> ApiResult<()> {
     if let Some(token) = bearer(headers) {
-        let principal = s.run(move |cms| cms.authenticate(&token)).await?;
+        let principal = match s.cms.cached_principal(&token) {
+            Some(p) => p,
+            None => s.run(move |cms| cms.authenticate(&token)).await?,
+        };
         return Ok(principal.require(Capability::Operate)?);
     }
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
@@ -103,22 +118,42 @@ async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: 
     Ok(())
 }
 
-/// `GET /cms/long_poll/{cinemaID}?timeout=S&ack=ID`: acknowledges `ack` (and what came before
-/// it), then answers the head of the queue, or 204 when nothing came within the timeout.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PollParams {
+    /// Seconds to wait for a message before answering 204 (30 by default).
+    #[param(maximum = 120)]
+    timeout: Option<u32>,
+    /// The messageID of the last message handled: it and every message before it are done.
+    ack: Option<String>,
+}
+
+/// Seed §6: acknowledges `ack` (and what came before it), then answers the head of the cinema's
+/// queue, or 204 when nothing came within the timeout.
+#[utoipa::path(get, path = "/cms/long_poll/{cinema_id}", tag = "coms", operation_id = "long_poll",
+    params(("cinema_id" = String, Path), PollParams),
+    security(("bearer" = []), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
+    responses(
+        (status = 200, description = "The oldest message not yet acknowledged", body = ComsMessage),
+        (status = 204, description = "Nothing came within the timeout"),
+        (status = 401, description = "No valid session or signature", body = ErrorBody),
+        (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
+        (status = 404, description = "No such cinema, or `ack` names no message of it", body = ErrorBody),
+    ))]
 async fn long_poll(
     State(s): State<AppState>,
     PathParam(cinema): PathParam<String>,
     headers: HeaderMap,
     uri: Uri,
-    q: QueryPairs,
+    Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
     authorize_cinema(&s, &headers, &uri, &cinema).await?;
-    let timeout = q.u32("timeout")?.unwrap_or(DEFAULT_POLL_SECONDS);
+    let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
-        return Err(ApiError::BadRequest(format!("timeout: at most {MAX_POLL_SECONDS} seconds")));
+        return Err(Error::invalid("timeout", format!("at most {MAX_POLL_SECONDS} seconds")).into());
     }
     let channel = s.waker.get(&cinema);
-    let (c, ack) = (cinema.clone(), q.one("ack"));
+    let (c, ack) = (cinema.clone(), q.ack);
     let acked = ack.is_some();
     s.run(move |cms| {
         if let Some(ack) = ack {
@@ -137,7 +172,7 @@ async fn long_poll(
         tokio::pin!(notified);
         notified.as_mut().enable();
         if let Some(message) = channel.head(&s, &cinema).await? {
-            return Ok(Json(message).into_response());
+            return Ok(([(header::CONTENT_TYPE, "application/json")], message.json).into_response());
         }
         tokio::select! {
             _ = &mut notified => {}
@@ -146,16 +181,28 @@ async fn long_poll(
     }
 }
 
-/// `GET /cms/ws/{cinemaID}`: the same queue over a WebSocket. The server sends the head message;
-/// the client answers `{"ack": "<messageID>"}` and gets the next one.
+/// The same queue over a WebSocket. The server sends the head message; the client answers
+/// `{"ack": "<messageID>"}` and gets the next one.
+#[utoipa::path(get, path = "/cms/ws/{cinema_id}", tag = "coms", operation_id = "coms_websocket",
+    params(("cinema_id" = String, Path)),
+    security(("bearer" = []), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
+    responses(
+        (status = 101, description = "Switched to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket handshake", body = ErrorBody),
+        (status = 401, description = "No valid session or signature", body = ErrorBody),
+        (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
+    ))]
 async fn websocket(
     State(s): State<AppState>,
     PathParam(cinema): PathParam<String>,
     headers: HeaderMap,
     uri: Uri,
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
+    // Who is asking comes first: a stranger learns nothing from a handshake error.
     authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    // axum answers a broken handshake in plain text; this API answers every failure in JSON.
+    let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;
     Ok(upgrade.on_upgrade(move |socket| async move {
         if let Err(e) = serve_socket(s, cinema, socket).await {
             tracing::info!(error = %e, "COMS WebSocket closed");
@@ -178,12 +225,12 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
         let c = cinema.clone();
         s.run(move |cms| cms.mark_coms_seen(&c)).await?;
         let head = channel.head(&s, &cinema).await?;
-        if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.message_id.as_str())) {
-            let text = serde_json::to_string(&m).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-            if socket.send(Message::Text(text.into())).await.is_err() {
+        if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.id.as_str())) {
+            let text = Utf8Bytes::try_from(m.json).map_err(|e| ApiError::Core(Error::Internal(e.to_string())))?;
+            if socket.send(Message::Text(text)).await.is_err() {
                 return Ok(());
             }
-            sent = Some(m.message_id);
+            sent = Some(m.id);
         }
         tokio::select! {
             _ = &mut notified => {}

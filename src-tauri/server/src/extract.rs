@@ -5,7 +5,11 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use cinedesk_core::Paging;
-use serde::de::DeserializeOwned;
+use serde::de::value::SeqDeserializer;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use utoipa::IntoParams;
 
 use crate::error::ApiError;
 
@@ -32,20 +36,126 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// Parses a JSON body; a value of the wrong type is blamed on its field (`name`,
 /// `movieList[0].id`), so the answer carries `field` just like the core's own validation.
 fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    // One JSON value and nothing after it, or the body is not JSON at all.
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
+    serde_path_to_error::deserialize(Strict(value)).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         // "." is the body itself (an array where an object belongs): no field to blame.
-        if inner.is_data() && path != "." {
+        if path != "." {
             ApiError::Core(cinedesk_core::Error::invalid(path, inner.to_string()))
         } else {
             ApiError::BadRequest(format!("invalid JSON body: {inner}"))
         }
-    })?;
-    // Trailing garbage after the value is as bad as no JSON at all.
-    de.end().map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
-    Ok(value)
+    })
+}
+
+/// A JSON value read the way serde_json reads text, except that a struct must be a JSON object.
+/// Serde's derive would also fill a struct from an array, field by field in declaration order: no
+/// client of the seed sends that, and a body like `["c1", "name"]` would silently become a record.
+struct Strict(Value);
+
+impl<'de> Deserializer<'de> for Strict {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Array(items) => {
+                let len = items.len();
+                let mut seq = StrictSeq(items.into_iter());
+                let value = visitor.visit_seq(&mut seq)?;
+                match seq.0.len() {
+                    0 => Ok(value),
+                    _ => Err(de::Error::invalid_length(len, &"fewer elements in array")),
+                }
+            }
+            Value::Object(map) => visitor.visit_map(StrictMap { entries: map.into_iter(), value: None }),
+            other => other.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Value::Object(_) => self.deserialize_any(visitor),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_enum(name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(_) => Unexpected::Other("number"),
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+struct StrictSeq(std::vec::IntoIter<Value>);
+
+impl<'de> SeqAccess<'de> for StrictSeq {
+    type Error = serde_json::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
+        self.0.next().map(|v| seed.deserialize(Strict(v))).transpose()
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+struct StrictMap {
+    entries: serde_json::map::IntoIter,
+    value: Option<Value>,
+}
+
+impl<'de> MapAccess<'de> for StrictMap {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        let Some((key, value)) = self.entries.next() else { return Ok(None) };
+        self.value = Some(value);
+        seed.deserialize(key.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Self::Error> {
+        let value = self.value.take().ok_or_else(|| de::Error::custom("a value was read before its key"))?;
+        seed.deserialize(Strict(value))
+    }
 }
 
 /// A path parameter whose rejection (say, `%FF` in an id) is the JSON 400 of every other failure
@@ -63,56 +173,191 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     }
 }
 
-/// The query string as ordered pairs, so `cinema_id=a&cinema_id=b` gives both values.
-pub struct QueryPairs(Vec<(String, String)>);
+/// Query parameters parsed into `T` by the names of its fields, the seed's way: a key may repeat
+/// (`cinema_id=a&cinema_id=b`) and a list value may also be a comma list, blank values count as
+/// absent, and keys `T` does not name are ignored (browsers add cache-busters). The same `T`
+/// derives `IntoParams`, so what is parsed is what the OpenAPI document lists. A value that does
+/// not parse is a 400 naming its key.
+pub struct Query<T>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
-        Ok(QueryPairs(form_urlencoded::parse(query.as_bytes()).into_owned().collect()))
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        T::deserialize(QueryDe(&pairs))
+            .map(Query)
+            .map_err(|e| ApiError::Core(cinedesk_core::Error::invalid(e.field, e.reason)))
     }
 }
 
-impl QueryPairs {
-    /// The first non-empty value of `key`.
-    pub fn one(&self, key: &str) -> Option<String> {
-        self.0.iter().find(|(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.trim().to_string())
-    }
+/// `start` and `limit` of the seed's lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Index of the first item to answer (0 by default).
+    start: Option<u32>,
+    /// Page size (20 by default).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
+}
 
-    /// Every non-empty value of `key`, in order; a value may itself be a comma list.
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .flat_map(|(_, v)| v.split(','))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-            .collect()
-    }
-
-    pub fn u32(&self, key: &str) -> Result<Option<u32>, ApiError> {
-        self.one(key)
-            .map(|v| {
-                v.parse::<u32>().map_err(|_| ApiError::BadRequest(format!("{key}: must be a non-negative integer")))
-            })
-            .transpose()
-    }
-
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
-        self.one(key)
-            .map(|v| match v.as_str() {
-                "true" | "1" => Ok(true),
-                "false" | "0" => Ok(false),
-                _ => Err(ApiError::BadRequest(format!("{key}: must be true or false"))),
-            })
-            .transpose()
-    }
-
-    /// `start` and `limit` of the seed (0 and 20 by default).
+impl PageParams {
     pub fn paging(&self) -> Result<Paging, ApiError> {
-        Ok(Paging::new(self.u32("start")?, self.u32("limit")?)?)
+        Ok(Paging::new(self.start, self.limit)?)
+    }
+}
+
+/// A query parameter that did not parse.
+#[derive(Debug)]
+struct QueryError {
+    field: String,
+    reason: String,
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl de::Error for QueryError {
+    fn custom<M: std::fmt::Display>(msg: M) -> Self {
+        QueryError { field: String::new(), reason: msg.to_string() }
+    }
+}
+
+/// The whole query: a struct whose fields are keys.
+struct QueryDe<'a>(&'a [(String, String)]);
+
+impl<'de> Deserializer<'de> for QueryDe<'_> {
+    type Error = QueryError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, QueryError> {
+        Err(de::Error::custom("query parameters are read into a struct"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, QueryError> {
+        visitor.visit_map(QueryFields { pairs: self.0, fields: fields.iter(), values: None })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// The fields of the struct that have a non-blank value, in declaration order.
+struct QueryFields<'a> {
+    pairs: &'a [(String, String)],
+    fields: std::slice::Iter<'static, &'static str>,
+    values: Option<QueryValues>,
+}
+
+impl<'de> MapAccess<'de> for QueryFields<'_> {
+    type Error = QueryError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, QueryError> {
+        for &key in self.fields.by_ref() {
+            let values: Vec<String> = self
+                .pairs
+                .iter()
+                .filter(|(k, v)| k == key && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_string())
+                .collect();
+            if !values.is_empty() {
+                self.values = Some(QueryValues { key, values });
+                return seed.deserialize(key.into_deserializer()).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, QueryError> {
+        let values = self.values.take().ok_or_else(|| de::Error::custom("a value was read before its key"))?;
+        let key = values.key;
+        seed.deserialize(values).map_err(|mut e| {
+            if e.field.is_empty() {
+                e.field = key.to_string();
+            }
+            e
+        })
+    }
+}
+
+/// The non-blank values of one key: one value for a scalar field (the first), all of them for a list.
+struct QueryValues {
+    key: &'static str,
+    values: Vec<String>,
+}
+
+impl QueryValues {
+    fn first(&self) -> &str {
+        &self.values[0]
+    }
+
+    fn error(&self, reason: &str) -> QueryError {
+        QueryError { field: self.key.to_string(), reason: reason.to_string() }
+    }
+}
+
+impl<'de> Deserializer<'de> for QueryValues {
+    type Error = QueryError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+        visitor.visit_string(self.first().to_string())
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, QueryError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+        let items = self.values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|v| !v.is_empty());
+        let mut seq = SeqDeserializer::<_, QueryError>::new(items.map(str::to_string));
+        let value = visitor.visit_seq(&mut seq)?;
+        seq.end()?;
+        Ok(value)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+        match self.first() {
+            "true" | "1" => visitor.visit_bool(true),
+            "false" | "0" => visitor.visit_bool(false),
+            _ => Err(self.error("must be true or false")),
+        }
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
+        match self.first().parse::<u32>() {
+            Ok(n) => visitor.visit_u32(n),
+            Err(_) => Err(self.error("must be a non-negative integer")),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, QueryError> {
+        visitor.visit_enum(self.first().to_string().into_deserializer())
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct tuple
+        tuple_struct map struct identifier ignored_any
     }
 }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod coms;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 mod routes;
 pub mod state;
 

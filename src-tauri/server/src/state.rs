@@ -34,4 +34,18 @@ impl AppState {
             .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(format!("worker failed: {e}"))))?
             .map_err(ApiError::Core)
     }
+
+    /// Runs a short core read: in place when a read connection is free (a page read takes tens
+    /// of microseconds, less than the two thread switches of the blocking pool), else on the
+    /// blocking pool like [`AppState::run`]. Only for bounded reads (a page, one record), never
+    /// for writes, password hashing or exports.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Cms) -> cinedesk_core::Result<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        if self.cms.read_ready() {
+            return f(&self.cms).map_err(ApiError::Core);
+        }
+        self.run(f).await
+    }
 }

@@ -8,6 +8,10 @@ use cinedesk_core::Cms;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+mod qr;
+#[path = "../../core/tests/support/qr_decode.rs"]
+mod qr_decode;
+
 const ADMIN_PASSWORD: &str = "admin-password";
 
 struct TestApp {
@@ -872,4 +876,157 @@ async fn seat_qr_code_png_and_svg_follow_the_template() {
     assert_eq!(app.get("/cms/vr_clients/ghost/qr_code").await.0, 404);
     let (status, body) = app.put("/cms/settings", json!({"qrUrlTemplate": "https://no-scene"})).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("qrUrlTemplate")));
+}
+
+/// Every path axum routes, read from the router's own table: its Debug output lists the paths it
+/// matches (`Node { paths: {RouteId(..): "/cms/..", ..} }`). Reading the table itself, rather
+/// than a list kept beside it, is what makes "every route is documented" a real check.
+fn served_paths(router: &axum::Router) -> std::collections::BTreeSet<String> {
+    let debug = format!("{router:?}");
+    // The fallback (the JSON 404) is routed as "/" and a catch-all of axum's own naming.
+    let fallback = |p: &str| p == "/" || p.contains("__private__axum");
+    let paths: std::collections::BTreeSet<String> = debug
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|p| p.starts_with('/') && !fallback(p))
+        .map(str::to_string)
+        .collect();
+    assert!(paths.contains("/cms/cinemas"), "axum's Debug output no longer lists route paths; adapt this reader");
+    paths
+}
+
+/// A concrete URL for a documented path: every `{param}` filled with something that parses.
+fn concrete(path: &str) -> String {
+    path.replace("{kind}", "MOVIE_COUNTRY")
+        .split('/')
+        .map(|seg| if seg.starts_with('{') { "x" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn no_such_route(status: u16, body: &Value) -> bool {
+    status == 404 && body["info"].as_str().is_some_and(|i| i.starts_with("no such route"))
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route_and_only_those() {
+    let app = spawn_app().await;
+    let (status, doc) = app.send("GET", "/cms/openapi.json", None, None).await;
+    assert_eq!(status, 200, "the document is public: {doc}");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "OpenAPI 3.1: {}", doc["openapi"]);
+    let paths = doc["paths"].as_object().expect("the document has paths");
+
+    let served = served_paths(&cinedesk_server::router(Arc::clone(&app.cms)));
+    let documented: std::collections::BTreeSet<String> = paths.keys().cloned().collect();
+    assert_eq!(served, documented, "the router serves exactly the documented paths");
+
+    // Methods: each documented operation is routed (it never answers "no such route" or 405),
+    // and every other method on a documented path is a 405. No token is sent, so nothing
+    // changes: guarded routes answer 401, public ones validate their (empty) input.
+    let methods = ["get", "post", "put", "delete", "patch"];
+    let mut operation_ids = std::collections::BTreeSet::new();
+    for (path, item) in paths {
+        let url = concrete(path);
+        for method in methods {
+            let (status, body) = app.send(&method.to_uppercase(), &url, None, None).await;
+            match item.get(method) {
+                Some(op) => {
+                    assert!(
+                        status != 405 && !no_such_route(status, &body),
+                        "{method} {path} is documented, so it must be routed: {status} {body}"
+                    );
+                    let id = op["operationId"].as_str().expect("every operation has an operationId");
+                    assert!(operation_ids.insert(id.to_string()), "operationId {id} is used twice");
+                    let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                    for name in path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')) {
+                        assert!(
+                            params.iter().any(|p| p["name"] == name && p["in"] == "path"),
+                            "{method} {path} documents its path parameter {name}"
+                        );
+                    }
+                    for code in op["responses"].as_object().unwrap().keys() {
+                        assert!(
+                            code == "101" || code.starts_with('2') || code == "default" || {
+                                let r = &op["responses"][code];
+                                r.get("$ref").is_some() || r["content"]["application/json"]["schema"].is_object()
+                            },
+                            "{method} {path}: error response {code} has a JSON schema"
+                        );
+                    }
+                }
+                None => assert_eq!(status, 405, "{method} {path} is not documented, so it must be refused: {body}"),
+            }
+        }
+    }
+    for path in ["/cms/nothing", "/cms/cinema", "/api/cinemas", "/cms/cinemas/a/b/c", "/cms/movies/x/_likes"] {
+        let (status, body) = app.send("GET", path, None, None).await;
+        assert!(no_such_route(status, &body), "{path} is not documented and must not be routed: {status} {body}");
+    }
+
+    // Every reference resolves: a schema named but never registered would break every client generator.
+    let text = doc.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1).map(|s| &s[..s.find('"').unwrap()]) {
+        let pointer = reference.strip_prefix('#').expect("only local references");
+        assert!(doc.pointer(pointer).is_some(), "{reference} resolves");
+    }
+    let schemas = &doc["components"]["schemas"];
+    for (name, field) in
+        [("Cinema", "cinemaID"), ("VrClient", "HMDModel"), ("Movie", "weixinURL"), ("Session", "userID")]
+    {
+        assert!(schemas[name]["properties"][field].is_object(), "{name} has the seed's field {field}");
+    }
+    let movie_list = &doc["paths"]["/cms/movies"]["get"]["parameters"];
+    let movie_id = movie_list.as_array().unwrap().iter().find(|p| p["name"] == "movie_id").unwrap();
+    assert_eq!(movie_id["schema"]["type"], "array", "a repeatable query key is an array: {movie_id}");
+    assert_eq!(
+        doc["paths"]["/cms/long_poll/{cinema_id}"]["get"]["security"],
+        json!([{"bearer": []}, {"comsSignature": [], "comsUserDate": [], "comsUserParams": []}]),
+        "the COMS channel takes a token or the three signature headers"
+    );
+    assert_eq!(doc["paths"]["/cms/cinemas"]["get"]["security"], json!([{"bearer": []}]));
+    assert!(doc["paths"]["/cms/login"]["post"].get("security").is_none(), "login is public");
+}
+
+#[tokio::test]
+async fn bodies_are_objects_by_name_and_queries_parse_by_key() {
+    let app = spawn_app().await;
+    // serde would fill a struct from an array by position; no seed client means that.
+    let (status, body) = app.post("/cms/cinemas", json!(["c1", "name", 4, "BEIJING"])).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid")), "an array is not a cinema: {body}");
+    assert_eq!(app.get("/cms/cinemas").await.1["totalCount"], 0, "nothing was created from the array");
+    let (status, body) = app.post("/cms/vod_tasks", json!({"movieList": [["m1"]]})).await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("movieList[0]")), "nested arrays too: {body}");
+    // Unknown fields are ignored: the seed's clients send whole objects back on update.
+    let cinema = app.cinema("echo").await;
+    let (_, mut whole) = app.get(&format!("/cms/cinemas/{cinema}")).await;
+    whole["name"] = json!("renamed");
+    whole["somethingNew"] = json!(1);
+    let (status, body) = app.put(&format!("/cms/cinemas/{cinema}"), whole).await;
+    assert_eq!(status, 200, "a cinema sent back whole, with an extra field, updates it: {body}");
+    assert_eq!(app.get(&format!("/cms/cinemas/{cinema}")).await.1["name"], "renamed");
+    // Query values: repeated keys and comma lists, blank values absent, errors name the key.
+    let other = app.cinema("echo2").await;
+    let (_, page) =
+        app.get(&format!("/cms/cinemas?cinema_id={cinema}&cinema_id=&cinema_id=%20{other}%20&limit=")).await;
+    assert_eq!(page["totalCount"], 2, "both cinemas, blanks ignored: {page}");
+    let (_, page) = app.get(&format!("/cms/cinemas?cinema_id={cinema},{other}&_=12345")).await;
+    assert_eq!(page["totalCount"], 2, "a comma list, and an unknown cache-buster is ignored: {page}");
+    for (query, field) in [("limit=abc", "limit"), ("start=-1", "start"), ("online=maybe", "online")] {
+        let path = if field == "online" { format!("/cms/movies?{query}") } else { format!("/cms/cinemas?{query}") };
+        let (status, body) = app.get(&path).await;
+        assert_eq!((status, body["field"].as_str()), (400, Some(field)), "{query}: {body}");
+    }
+    let (status, body) = app.get("/cms/vod_tasks?status=DANCING").await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("status")), "{body}");
+}
+
+#[tokio::test]
+async fn a_websocket_route_without_a_handshake_answers_json() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("ws_plain").await;
+    let (status, body) = app.send("GET", &format!("/cms/ws/{cinema}"), None, None).await;
+    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")), "who asks comes first: {body}");
+    let (status, body) = app.get(&format!("/cms/ws/{cinema}")).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid")), "a plain GET is no handshake: {body}");
 }

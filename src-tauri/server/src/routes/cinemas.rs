@@ -1,59 +1,129 @@
 //! Seed §1: cinemas, plus what a delete would take with it.
 
 use axum::extract::State;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery, Page};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::done;
+use super::{done, Done};
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, PathParam, QueryPairs};
+use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cms/cinemas", get(list).post(create).delete(delete))
-        .route("/cms/cinemas/_deletion_impact", get(impact))
-        .route("/cms/cinemas/{cinema_id}", put(update).get(one))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create, delete)).routes(routes!(impact)).routes(routes!(update, one))
 }
 
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<CinemaInput>) -> ApiResult<Json<Value>> {
-    let id = s.run(move |cms| cms.create_cinema(input)).await?;
-    Ok(Json(json!({ "cinemaID": id })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CinemaCreated {
+    #[serde(rename = "cinemaID")]
+    cinema_id: String,
 }
 
-async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<Cinema>>> {
+/// Seed §1.1.
+#[utoipa::path(post, path = "/cms/cinemas", tag = "cinemas", operation_id = "create_cinema",
+    request_body = CinemaInput,
+    responses(
+        (status = 200, description = "Created", body = CinemaCreated),
+        (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
+        (status = 409, description = "cinemaCode is taken", body = ErrorBody),
+    ))]
+async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<CinemaInput>) -> ApiResult<Json<CinemaCreated>> {
+    let cinema_id = s.run(move |cms| cms.create_cinema(input)).await?;
+    Ok(Json(CinemaCreated { cinema_id }))
+}
+
+/// Filters of seed §1.2.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CinemaFilter {
+    region_id: Option<String>,
+    /// Any of these cinemas (the key may repeat).
+    #[serde(default)]
+    cinema_id: Vec<String>,
+    cinema_code: Option<String>,
+    /// Part of the name.
+    name: Option<String>,
+}
+
+/// Seed §1.2.
+#[utoipa::path(get, path = "/cms/cinemas", tag = "cinemas", operation_id = "list_cinemas",
+    params(CinemaFilter, PageParams),
+    responses((status = 200, description = "A page of cinemas", body = Page<Cinema>)))]
+async fn list(
+    State(s): State<AppState>,
+    Query(f): Query<CinemaFilter>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<Page<Cinema>>> {
     let query = CinemaQuery {
-        region_id: q.one("region_id"),
-        cinema_ids: q.all("cinema_id"),
-        cinema_code: q.one("cinema_code"),
-        name: q.one("name"),
-        paging: q.paging()?,
+        region_id: f.region_id,
+        cinema_ids: f.cinema_id,
+        cinema_code: f.cinema_code,
+        name: f.name,
+        paging: p.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_cinemas(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_cinemas(&query)).await?))
 }
 
+#[utoipa::path(get, path = "/cms/cinemas/{cinema_id}", tag = "cinemas", operation_id = "get_cinema",
+    params(("cinema_id" = String, Path)),
+    responses(
+        (status = 200, description = "The cinema", body = Cinema),
+        (status = 404, description = "No such cinema", body = ErrorBody),
+    ))]
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Cinema>> {
-    Ok(Json(s.run(move |cms| cms.get_cinema(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_cinema(&id)).await?))
 }
 
+/// Seed §1.3: absent fields keep their value, an empty string clears an optional one.
+#[utoipa::path(put, path = "/cms/cinemas/{cinema_id}", tag = "cinemas", operation_id = "update_cinema",
+    params(("cinema_id" = String, Path)),
+    request_body = CinemaInput,
+    responses(
+        (status = 200, description = "Updated", body = Done),
+        (status = 404, description = "No such cinema", body = ErrorBody),
+        (status = 409, description = "cinemaCode is taken", body = ErrorBody),
+    ))]
 async fn update(
     State(s): State<AppState>,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<CinemaInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.update_cinema(&id, input)).await?;
     Ok(done())
 }
 
-async fn delete(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Value>> {
-    let ids = q.all("cinema_id");
-    s.run(move |cms| cms.delete_cinemas(&ids)).await?;
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct CinemaIds {
+    /// The cinemas (the key repeats); at least one.
+    #[serde(default)]
+    cinema_id: Vec<String>,
+}
+
+/// Seed §1.4: the cinemas with their halls, seats and queues; all or none.
+#[utoipa::path(delete, path = "/cms/cinemas", tag = "cinemas", operation_id = "delete_cinemas",
+    params(CinemaIds),
+    responses(
+        (status = 200, description = "Deleted", body = Done),
+        (status = 404, description = "One of the cinemas does not exist", body = ErrorBody),
+    ))]
+async fn delete(State(s): State<AppState>, Query(q): Query<CinemaIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_cinemas(&q.cinema_id)).await?;
     Ok(done())
 }
 
-async fn impact(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<CinemaDeletionImpact>> {
-    let ids = q.all("cinema_id");
-    Ok(Json(s.run(move |cms| cms.cinema_deletion_impact(&ids)).await?))
+/// What deleting these cinemas would take with it.
+#[utoipa::path(get, path = "/cms/cinemas/_deletion_impact", tag = "cinemas", operation_id = "cinema_deletion_impact",
+    params(CinemaIds),
+    responses(
+        (status = 200, description = "Counts of what would go", body = CinemaDeletionImpact),
+        (status = 404, description = "One of the cinemas does not exist", body = ErrorBody),
+    ))]
+async fn impact(State(s): State<AppState>, Query(q): Query<CinemaIds>) -> ApiResult<Json<CinemaDeletionImpact>> {
+    Ok(Json(s.run(move |cms| cms.cinema_deletion_impact(&q.cinema_id)).await?))
 }

@@ -1,73 +1,104 @@
 //! Seed §8: system enumerations and installation settings; reading is for every user, editing for SYS_ADMIN.
 
 use axum::extract::State;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::{EnumKind, EnumValue, SysEnums};
-use serde::Deserialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::done;
+use super::{done, Done};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PathParam};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn read_routes() -> Router<AppState> {
-    Router::new().route("/cms/sys_params/enum", get(all)).route("/cms/settings", get(settings))
+pub fn read_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(all)).routes(routes!(settings))
 }
 
-pub fn write_routes() -> Router<AppState> {
-    Router::new()
-        .route("/cms/sys_params/enum/{kind}/{id}", put(put_value).delete(delete_value))
-        .route("/cms/settings", put(put_settings))
+pub fn write_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(put_value, delete_value)).routes(routes!(put_settings))
 }
 
-/// Installation settings: the URL template of seat QR codes.
-async fn settings(State(s): State<AppState>) -> ApiResult<Json<Value>> {
-    let template = s.run(|cms| cms.qr_template()).await?;
-    Ok(Json(serde_json::json!({ "qrUrlTemplate": template })))
-}
-
-#[derive(Deserialize)]
+/// Installation settings.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct SettingsBody {
+pub(crate) struct Settings {
+    /// The URL template of seat QR codes; `{sceneNumber}` is replaced by the seat's.
+    qr_url_template: String,
+}
+
+#[utoipa::path(get, path = "/cms/settings", tag = "settings", operation_id = "get_settings",
+    responses((status = 200, description = "The installation's settings", body = Settings)))]
+async fn settings(State(s): State<AppState>) -> ApiResult<Json<Settings>> {
+    let qr_url_template = s.run(|cms| cms.qr_template()).await?;
+    Ok(Json(Settings { qr_url_template }))
+}
+
+/// Settings to change; an absent one keeps its value.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SettingsInput {
+    /// Must contain `{sceneNumber}`.
     qr_url_template: Option<String>,
 }
 
-async fn put_settings(State(s): State<AppState>, JsonBody(body): JsonBody<SettingsBody>) -> ApiResult<Json<Value>> {
+#[utoipa::path(put, path = "/cms/settings", tag = "settings", operation_id = "put_settings",
+    request_body = SettingsInput,
+    responses((status = 200, description = "Saved", body = Done)))]
+async fn put_settings(State(s): State<AppState>, JsonBody(body): JsonBody<SettingsInput>) -> ApiResult<Json<Done>> {
     if let Some(t) = body.qr_url_template {
         s.run(move |cms| cms.set_qr_template(&t)).await?;
     }
     Ok(done())
 }
 
+/// Seed §8, plus the fixed film types.
+#[utoipa::path(get, path = "/cms/sys_params/enum", tag = "settings", operation_id = "get_enums",
+    responses((status = 200, description = "Every enumeration", body = SysEnums)))]
 async fn all(State(s): State<AppState>) -> ApiResult<Json<SysEnums>> {
-    Ok(Json(s.run(|cms| cms.sys_enums()).await?))
+    Ok(Json(s.read(|cms| cms.sys_enums()).await?))
 }
 
-#[derive(Deserialize)]
+/// A value of an enumeration, as added or renamed.
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct ValueBody {
+pub(crate) struct EnumValueInput {
     name: Option<String>,
+    /// Whether new records get this value when they name none.
     #[serde(default)]
     is_default: bool,
 }
 
+/// Adds the value `id` to the enumeration `kind`, or renames it.
+#[utoipa::path(put, path = "/cms/sys_params/enum/{kind}/{id}", tag = "settings", operation_id = "put_enum_value",
+    params(("kind" = inline(EnumKind), Path), ("id" = String, Path)),
+    request_body = EnumValueInput,
+    responses((status = 200, description = "Saved", body = Done)))]
 async fn put_value(
     State(s): State<AppState>,
     PathParam((kind, id)): PathParam<(String, String)>,
-    JsonBody(body): JsonBody<ValueBody>,
-) -> ApiResult<Json<Value>> {
+    JsonBody(body): JsonBody<EnumValueInput>,
+) -> ApiResult<Json<Done>> {
     let kind = EnumKind::parse(&kind)?;
     let value = EnumValue { id, name: body.name.unwrap_or_default(), is_default: body.is_default };
     s.run(move |cms| cms.put_enum_value(kind, value)).await?;
     Ok(done())
 }
 
+#[utoipa::path(delete, path = "/cms/sys_params/enum/{kind}/{id}", tag = "settings", operation_id = "delete_enum_value",
+    params(("kind" = inline(EnumKind), Path), ("id" = String, Path)),
+    responses(
+        (status = 200, description = "Deleted", body = Done),
+        (status = 404, description = "No such value", body = ErrorBody),
+        (status = 409, description = "Still used by records, or a fixed role", body = ErrorBody),
+    ))]
 async fn delete_value(
     State(s): State<AppState>,
     PathParam((kind, id)): PathParam<(String, String)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     let kind = EnumKind::parse(&kind)?;
     s.run(move |cms| cms.delete_enum_value(kind, &id)).await?;
     Ok(done())

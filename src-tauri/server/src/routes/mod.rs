@@ -1,4 +1,7 @@
 //! The route table of seed 000, grouped by the capability each group needs.
+//!
+//! Every route is registered with `OpenApiRouter::routes(routes!(handler, …))`, one `routes!` per
+//! path, so registering a route documents it (see `crate::openapi`).
 
 mod api_keys;
 mod cinemas;
@@ -6,27 +9,38 @@ mod enums;
 mod halls;
 mod models;
 mod movies;
+mod qr_sheet;
 mod session;
 mod users;
 mod vod;
 mod vr_clients;
 
-use axum::routing::get;
-use axum::{middleware, Json, Router};
+use axum::{middleware, Extension, Json, Router};
 use cinedesk_core::Capability;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{guard, Guard};
 use crate::error::ApiError;
+use crate::openapi::{self, ApiDoc, Document};
 use crate::state::AppState;
 
-/// The body of a success that has nothing else to say (the seed answers a bare 200).
-pub(crate) fn done() -> Json<Value> {
-    Json(json!({}))
+/// The body of a success that has nothing else to say (the seed answers a bare 200): `{}`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Done {}
+
+pub(crate) fn done() -> Json<Done> {
+    Json(Done {})
 }
 
-fn guarded(app: &AppState, cap: Capability, routes: Router<AppState>) -> Router<AppState> {
-    routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard))
+/// Routes that need a session allowed `cap`: the guard in front of them, and in the document
+/// the bearer security with its 401 and 403.
+fn guarded(app: &AppState, cap: Capability, routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    let mut routes = routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard));
+    openapi::require_bearer(routes.get_openapi_mut());
+    routes
 }
 
 /// Answers unknown routes with the seed's JSON error.
@@ -34,27 +48,50 @@ async fn no_route(uri: axum::http::Uri) -> ApiError {
     ApiError::NoRoute(uri.path().to_string())
 }
 
-/// The API, and the built UI (`ui/dist`) at `/` when a directory is given: what is not an API
-/// route is looked up there, and what is not there either is the JSON 404.
-pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
-    let operate = Router::new()
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Health {
+    /// Always `ok`.
+    status: String,
+}
+
+/// Liveness for load balancers and service managers.
+#[utoipa::path(get, path = "/healthz", tag = "meta", operation_id = "healthz",
+    responses((status = 200, description = "The server is up", body = Health)))]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into() })
+}
+
+/// Every route with its documentation, before state and fallbacks.
+fn documented(app: &AppState) -> OpenApiRouter<AppState> {
+    let operate = OpenApiRouter::new()
         .merge(cinemas::routes())
         .merge(halls::routes())
         .merge(vr_clients::routes())
+        .merge(qr_sheet::routes())
         .merge(movies::routes())
         .merge(vod::routes())
         .merge(models::routes())
         .merge(enums::read_routes())
         .merge(session::authenticated_routes());
-    let api = Router::new()
-        .route("/healthz", get(|| async { Json(json!({ "status": "ok" })) }))
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health))
+        .routes(routes!(openapi::document))
         .merge(session::public_routes())
         // The COMS channel authenticates users and signed machine clients itself.
         .merge(crate::coms::routes())
-        .merge(guarded(&app, Capability::ManageApiKeys, api_keys::routes()))
-        .merge(guarded(&app, Capability::Operate, operate))
-        .merge(guarded(&app, Capability::ManageUsers, users::routes()))
-        .merge(guarded(&app, Capability::ManageEnums, enums::write_routes()))
+        .merge(guarded(app, Capability::ManageApiKeys, api_keys::routes()))
+        .merge(guarded(app, Capability::Operate, operate))
+        .merge(guarded(app, Capability::ManageUsers, users::routes()))
+        .merge(guarded(app, Capability::ManageEnums, enums::write_routes()))
+}
+
+/// The API, and the built UI (`ui/dist`) at `/` when a directory is given: what is not an API
+/// route is looked up there, and what is not there either is the JSON 404.
+pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
+    let (api, doc) = documented(&app).split_for_parts();
+    let doc = openapi::finish(doc).to_json().expect("the OpenAPI document serializes");
+    let api = api
+        .layer(Extension(Document(doc.into())))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(app);
     match ui {

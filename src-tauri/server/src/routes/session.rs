@@ -1,39 +1,68 @@
-//! Logging in and out with bearer tokens.
+//! Logging in and out with bearer tokens, and what the web UI needs before logging in.
 
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use cinedesk_core::Session;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use axum::Json;
+use cinedesk_core::{Principal, Session, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::done;
+use super::{done, Done};
 use crate::auth::bearer;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn public_routes() -> Router<AppState> {
-    Router::new().route("/cms/login", post(login)).route("/cms/app_info", get(app_info))
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(app_info))
 }
 
-/// What the web UI needs before logging in: whether anyone can log in yet.
-async fn app_info(State(s): State<AppState>) -> ApiResult<Json<Value>> {
+pub fn authenticated_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(logout)).routes(routes!(me))
+}
+
+/// The user the session belongs to (the guard put the caller's identity on the request).
+#[utoipa::path(get, path = "/cms/me", tag = "session", operation_id = "me",
+    responses((status = 200, description = "The logged-in user", body = User)))]
+async fn me(State(s): State<AppState>, Extension(p): Extension<Principal>) -> ApiResult<Json<User>> {
+    Ok(Json(s.read(move |cms| cms.get_user(&p.user_id)).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AppInfo {
+    version: String,
+    /// Whether anyone can log in yet.
+    has_users: bool,
+    /// `server` here; the desktop app says `desktop`.
+    mode: String,
+}
+
+/// What the web UI needs before logging in.
+#[utoipa::path(get, path = "/cms/app_info", tag = "session", operation_id = "app_info",
+    responses((status = 200, description = "About this server", body = AppInfo)))]
+async fn app_info(State(s): State<AppState>) -> ApiResult<Json<AppInfo>> {
     let users = s.run(|cms| cms.user_count()).await?;
-    Ok(Json(json!({ "version": env!("CARGO_PKG_VERSION"), "hasUsers": users > 0, "mode": "server" })))
+    Ok(Json(AppInfo { version: env!("CARGO_PKG_VERSION").into(), has_users: users > 0, mode: "server".into() }))
 }
 
-pub fn authenticated_routes() -> Router<AppState> {
-    Router::new().route("/cms/logout", post(logout))
-}
-
-#[derive(Deserialize)]
-struct Credentials {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct Credentials {
     alias: Option<String>,
     password: Option<String>,
 }
 
+/// A session for 24 hours: send its token as `Authorization: Bearer <token>`.
+#[utoipa::path(post, path = "/cms/login", tag = "session", operation_id = "login",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Logged in", body = Session),
+        (status = 400, description = "No alias", body = ErrorBody),
+        (status = 401, description = "Wrong alias or password", body = ErrorBody),
+    ))]
 async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) -> ApiResult<Json<Session>> {
     let alias = cinedesk_core::Error::invalid("alias", "is required");
     let alias = c.alias.filter(|a| !a.trim().is_empty()).ok_or(alias)?;
@@ -41,7 +70,10 @@ async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) ->
     Ok(Json(s.run(move |cms| cms.login(&alias, &password)).await?))
 }
 
-async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Value>> {
+/// Ends the session of the token sent.
+#[utoipa::path(post, path = "/cms/logout", tag = "session", operation_id = "logout",
+    responses((status = 200, description = "Logged out", body = Done)))]
+async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Done>> {
     // The guard already checked the token; it is here for sure.
     let token = bearer(&headers).unwrap_or_default();
     s.run(move |cms| cms.logout(&token)).await?;

@@ -1,58 +1,127 @@
 //! Seed §7: CMS users (SYS_ADMIN only).
 
 use axum::extract::State;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::{Page, User, UserInput, UserQuery};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::done;
+use super::{done, Done};
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, PathParam, QueryPairs};
+use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cms/users", get(list).post(create).delete(delete_many))
-        .route("/cms/users/{user_id}", put(update).get(one).delete(delete_one))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create, delete_many)).routes(routes!(update, one, delete_one))
 }
 
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<UserInput>) -> ApiResult<Json<Value>> {
-    let id = s.run(move |cms| cms.create_user(input)).await?;
-    Ok(Json(json!({ "userID": id })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UserCreated {
+    #[serde(rename = "userID")]
+    user_id: String,
 }
 
-async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<User>>> {
-    let query = UserQuery {
-        user_ids: q.all("user_id"),
-        alias: q.one("alias"),
-        name: q.one("name"),
-        role: q.one("role"),
-        paging: q.paging()?,
-    };
+/// Seed §7.1, with the password the user logs in with.
+#[utoipa::path(post, path = "/cms/users", tag = "users", operation_id = "create_user",
+    request_body = UserInput,
+    responses(
+        (status = 200, description = "Created", body = UserCreated),
+        (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
+        (status = 409, description = "alias is taken", body = ErrorBody),
+    ))]
+async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<UserInput>) -> ApiResult<Json<UserCreated>> {
+    let user_id = s.run(move |cms| cms.create_user(input)).await?;
+    Ok(Json(UserCreated { user_id }))
+}
+
+/// Filters of seed §7.3.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UserFilter {
+    /// Any of these users (the key may repeat).
+    #[serde(default)]
+    user_id: Vec<String>,
+    alias: Option<String>,
+    /// Part of the name.
+    name: Option<String>,
+    /// Users with this role.
+    role: Option<String>,
+}
+
+/// Seed §7.3.
+#[utoipa::path(get, path = "/cms/users", tag = "users", operation_id = "list_users",
+    params(UserFilter, PageParams),
+    responses((status = 200, description = "A page of users", body = Page<User>)))]
+async fn list(
+    State(s): State<AppState>,
+    Query(f): Query<UserFilter>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<Page<User>>> {
+    let query = UserQuery { user_ids: f.user_id, alias: f.alias, name: f.name, role: f.role, paging: p.paging()? };
     Ok(Json(s.run(move |cms| cms.list_users(&query)).await?))
 }
 
+#[utoipa::path(get, path = "/cms/users/{user_id}", tag = "users", operation_id = "get_user",
+    params(("user_id" = String, Path)),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 404, description = "No such user", body = ErrorBody),
+    ))]
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<User>> {
-    Ok(Json(s.run(move |cms| cms.get_user(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_user(&id)).await?))
 }
 
+/// Seed §7.4: absent fields keep their value; a new password ends the user's sessions.
+#[utoipa::path(put, path = "/cms/users/{user_id}", tag = "users", operation_id = "update_user",
+    params(("user_id" = String, Path)),
+    request_body = UserInput,
+    responses(
+        (status = 200, description = "Updated", body = Done),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 409, description = "alias is taken, or the last SYS_ADMIN would lose the role", body = ErrorBody),
+    ))]
 async fn update(
     State(s): State<AppState>,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<UserInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.update_user(&id, input)).await?;
     Ok(done())
 }
 
-async fn delete_one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Value>> {
+/// Seed §7.5.
+#[utoipa::path(delete, path = "/cms/users/{user_id}", tag = "users", operation_id = "delete_user",
+    params(("user_id" = String, Path)),
+    responses(
+        (status = 200, description = "Deleted", body = Done),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 409, description = "The last SYS_ADMIN must remain", body = ErrorBody),
+    ))]
+async fn delete_one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.delete_users(&[id])).await?;
     Ok(done())
 }
 
-async fn delete_many(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Value>> {
-    let ids = q.all("user_id");
-    s.run(move |cms| cms.delete_users(&ids)).await?;
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UserIds {
+    /// The users (the key repeats); at least one.
+    #[serde(default)]
+    user_id: Vec<String>,
+}
+
+/// Many users at once; all or none.
+#[utoipa::path(delete, path = "/cms/users", tag = "users", operation_id = "delete_users",
+    params(UserIds),
+    responses(
+        (status = 200, description = "Deleted", body = Done),
+        (status = 404, description = "One of the users does not exist", body = ErrorBody),
+        (status = 409, description = "The last SYS_ADMIN must remain", body = ErrorBody),
+    ))]
+async fn delete_many(State(s): State<AppState>, Query(q): Query<UserIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_users(&q.user_id)).await?;
     Ok(done())
 }

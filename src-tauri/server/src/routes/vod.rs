@@ -1,53 +1,105 @@
 //! Seed §5: VOD tasks, and their lifecycle.
 
 use axum::extract::State;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::{Page, VodStatus, VodTask, VodTaskInput, VodTaskQuery};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::done;
+use super::{done, Done};
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, PathParam, QueryPairs};
+use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cms/vod_tasks", get(list).post(create))
-        .route("/cms/vod_tasks/{task_id}", put(update).get(one))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, one))
 }
 
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<VodTaskInput>) -> ApiResult<Json<Value>> {
-    let id = s.run(move |cms| cms.create_vod_task(input)).await?;
-    Ok(Json(json!({ "taskID": id })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct VodTaskCreated {
+    #[serde(rename = "taskID")]
+    task_id: String,
 }
 
-async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<VodTask>>> {
+/// Seed §5.1: the films a seat ordered; its cinema's COMS is told through the queue.
+#[utoipa::path(post, path = "/cms/vod_tasks", tag = "vod_tasks", operation_id = "create_vod_task",
+    request_body = VodTaskInput,
+    responses(
+        (status = 200, description = "Created", body = VodTaskCreated),
+        (status = 400, description = "No films, too many, or a value breaks a rule", body = ErrorBody),
+        (status = 404, description = "No such seat or film", body = ErrorBody),
+    ))]
+async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<VodTaskInput>) -> ApiResult<Json<VodTaskCreated>> {
+    let task_id = s.run(move |cms| cms.create_vod_task(input)).await?;
+    Ok(Json(VodTaskCreated { task_id }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VodTaskFilter {
+    /// Any of these tasks (the key may repeat).
+    #[serde(default)]
+    task_id: Vec<String>,
+    cinema_id: Option<String>,
+    /// Tasks of this seat.
+    client_id: Option<String>,
+    #[param(inline)]
+    status: Option<VodStatus>,
+}
+
+#[utoipa::path(get, path = "/cms/vod_tasks", tag = "vod_tasks", operation_id = "list_vod_tasks",
+    params(VodTaskFilter, PageParams),
+    responses((status = 200, description = "A page of tasks", body = Page<VodTask>)))]
+async fn list(
+    State(s): State<AppState>,
+    Query(f): Query<VodTaskFilter>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<Page<VodTask>>> {
     let query = VodTaskQuery {
-        task_ids: q.all("task_id"),
-        cinema_id: q.one("cinema_id"),
-        client_id: q.one("client_id"),
-        status: q.one("status").map(|v| VodStatus::parse(&v)).transpose()?,
-        paging: q.paging()?,
+        task_ids: f.task_id,
+        cinema_id: f.cinema_id,
+        client_id: f.client_id,
+        status: f.status,
+        paging: p.paging()?,
     };
     Ok(Json(s.run(move |cms| cms.list_vod_tasks(&query)).await?))
 }
 
+#[utoipa::path(get, path = "/cms/vod_tasks/{task_id}", tag = "vod_tasks", operation_id = "get_vod_task",
+    params(("task_id" = String, Path)),
+    responses(
+        (status = 200, description = "The task", body = VodTask),
+        (status = 404, description = "No such task", body = ErrorBody),
+    ))]
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VodTask>> {
-    Ok(Json(s.run(move |cms| cms.get_vod_task(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_vod_task(&id)).await?))
 }
 
-#[derive(Deserialize)]
-struct StatusChange {
+/// A task's next state.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct StatusChange {
+    /// PENDING → ACCEPTED → PLAYING → COMPLETED; CANCELLED and FAILED end it early.
+    #[schema(inline, value_type = Option<VodStatus>)]
     status: Option<String>,
 }
 
+/// Moves a task along its lifecycle.
+#[utoipa::path(put, path = "/cms/vod_tasks/{task_id}", tag = "vod_tasks", operation_id = "update_vod_task",
+    params(("task_id" = String, Path)),
+    request_body = StatusChange,
+    responses(
+        (status = 200, description = "Updated", body = Done),
+        (status = 400, description = "No status, or one the task cannot go to from where it is", body = ErrorBody),
+        (status = 404, description = "No such task", body = ErrorBody),
+    ))]
 async fn update(
     State(s): State<AppState>,
     PathParam(id): PathParam<String>,
     JsonBody(change): JsonBody<StatusChange>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     let status = VodStatus::parse(change.status.as_deref().unwrap_or(""))?;
     s.run(move |cms| cms.set_vod_task_status(&id, status)).await?;
     Ok(done())

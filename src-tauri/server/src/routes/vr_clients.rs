@@ -3,80 +3,209 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use cinedesk_core::{Page, QrFormat, SeatStatus, VrClient, VrClientInput, VrClientQuery};
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::done;
+use super::{done, Done};
 use crate::error::ApiResult;
-use crate::extract::{JsonBody, PathParam, QueryPairs};
+use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/cms/vr_clients", get(list).post(create).delete(delete))
-        .route("/cms/vr_clients/_batch", post(create_batch))
-        .route("/cms/vr_clients/{client_id}", put(update).get(one))
-        .route("/cms/vr_clients/{client_id}/_regenerate_scene", post(regenerate_scene))
-        .route("/cms/vr_clients/{client_id}/qr_code", get(qr_code))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create, delete))
+        .routes(routes!(create_batch))
+        .routes(routes!(update, one))
+        .routes(routes!(regenerate_scene))
+        .routes(routes!(qr_code))
 }
 
-/// Seed §3.5: the seat's QR code, PNG by default (`format=svg`, `size=` pixels, 512 by default).
-async fn qr_code(State(s): State<AppState>, PathParam(id): PathParam<String>, q: QueryPairs) -> ApiResult<Response> {
-    let format = q.one("format").map(|f| QrFormat::parse(&f)).transpose()?.unwrap_or(QrFormat::Png);
-    let size = q.u32("size")?.unwrap_or(512);
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct QrParams {
+    /// `png` (the default) or `svg`.
+    #[param(inline, value_type = Option<QrImageFormat>)]
+    format: Option<String>,
+    /// Width in pixels, 512 by default.
+    #[param(minimum = 64, maximum = 4096)]
+    size: Option<u32>,
+}
+
+/// Image formats of a seat's QR code.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // documents the accepted values; `QrFormat::parse` reads them
+enum QrImageFormat {
+    Png,
+    Svg,
+}
+
+/// Seed §3.5: the seat's QR code, from the installation's URL template.
+#[utoipa::path(get, path = "/cms/vr_clients/{client_id}/qr_code", tag = "vr_clients", operation_id = "seat_qr_code",
+    params(("client_id" = String, Path), QrParams),
+    responses(
+        (status = 200, description = "The QR code image",
+            content(([u8] = "image/png"), (String = "image/svg+xml"))),
+        (status = 404, description = "No such seat", body = ErrorBody),
+    ))]
+async fn qr_code(
+    State(s): State<AppState>,
+    PathParam(id): PathParam<String>,
+    Query(q): Query<QrParams>,
+) -> ApiResult<Response> {
+    let format = q.format.map(|f| QrFormat::parse(&f)).transpose()?.unwrap_or(QrFormat::Png);
+    let size = q.size.unwrap_or(512);
     let image = s.run(move |cms| cms.seat_qr_code(&id, format, size)).await?;
     // A code changes when its scene number is regenerated: never let a stale one be cached.
     Ok(([(header::CONTENT_TYPE, format.mime()), (header::CACHE_CONTROL, "no-store")], image).into_response())
 }
 
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<VrClientInput>) -> ApiResult<Json<Value>> {
-    let id = s.run(move |cms| cms.create_vr_client(input)).await?;
-    Ok(Json(json!({ "clientID": id })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct VrClientCreated {
+    #[serde(rename = "clientID")]
+    client_id: String,
+}
+
+/// Seed §3.1.
+#[utoipa::path(post, path = "/cms/vr_clients", tag = "vr_clients", operation_id = "create_vr_client",
+    request_body = VrClientInput,
+    responses(
+        (status = 200, description = "Created", body = VrClientCreated),
+        (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
+        (status = 404, description = "No such hall", body = ErrorBody),
+        (status = 409, description = "seatNumber or sceneNumber is taken", body = ErrorBody),
+    ))]
+async fn create(
+    State(s): State<AppState>,
+    JsonBody(input): JsonBody<VrClientInput>,
+) -> ApiResult<Json<VrClientCreated>> {
+    let client_id = s.run(move |cms| cms.create_vr_client(input)).await?;
+    Ok(Json(VrClientCreated { client_id }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct VrClientsCreated {
+    #[serde(rename = "clientIDList")]
+    client_id_list: Vec<String>,
 }
 
 /// Many seats at once (a hall's generated rows, a CSV import): all of them or none.
+#[utoipa::path(post, path = "/cms/vr_clients/_batch", tag = "vr_clients", operation_id = "create_vr_clients",
+    request_body = Vec<VrClientInput>,
+    responses(
+        (status = 200, description = "Created, in the order given", body = VrClientsCreated),
+        (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
+        (status = 404, description = "No such hall", body = ErrorBody),
+        (status = 409, description = "seatNumber or sceneNumber is taken", body = ErrorBody),
+    ))]
 async fn create_batch(
     State(s): State<AppState>,
     JsonBody(inputs): JsonBody<Vec<VrClientInput>>,
-) -> ApiResult<Json<Value>> {
-    let ids = s.run(move |cms| cms.create_vr_clients(inputs)).await?;
-    Ok(Json(json!({ "clientIDList": ids })))
+) -> ApiResult<Json<VrClientsCreated>> {
+    let client_id_list = s.run(move |cms| cms.create_vr_clients(inputs)).await?;
+    Ok(Json(VrClientsCreated { client_id_list }))
 }
 
-async fn list(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Page<VrClient>>> {
-    let status = q.one("status").map(|v| SeatStatus::parse("status", &v)).transpose()?;
+/// Filters of seed §3.2.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VrClientFilter {
+    /// Any of these seats (the key may repeat).
+    #[serde(default)]
+    client_id: Vec<String>,
+    cinema_id: Option<String>,
+    hall_id: Option<String>,
+    #[param(inline)]
+    status: Option<SeatStatus>,
+}
+
+/// Seed §3.2.
+#[utoipa::path(get, path = "/cms/vr_clients", tag = "vr_clients", operation_id = "list_vr_clients",
+    params(VrClientFilter, PageParams),
+    responses((status = 200, description = "A page of seats", body = Page<VrClient>)))]
+async fn list(
+    State(s): State<AppState>,
+    Query(f): Query<VrClientFilter>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<Page<VrClient>>> {
     let query = VrClientQuery {
-        client_ids: q.all("client_id"),
-        cinema_id: q.one("cinema_id"),
-        hall_id: q.one("hall_id"),
-        status,
-        paging: q.paging()?,
+        client_ids: f.client_id,
+        cinema_id: f.cinema_id,
+        hall_id: f.hall_id,
+        status: f.status,
+        paging: p.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_vr_clients(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_vr_clients(&query)).await?))
 }
 
+#[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",
+    params(("client_id" = String, Path)),
+    responses(
+        (status = 200, description = "The seat", body = VrClient),
+        (status = 404, description = "No such seat", body = ErrorBody),
+    ))]
 async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VrClient>> {
-    Ok(Json(s.run(move |cms| cms.get_vr_client(&id)).await?))
+    Ok(Json(s.read(move |cms| cms.get_vr_client(&id)).await?))
 }
 
+/// Seed §3.3: absent fields keep their value; `hallID` cannot change.
+#[utoipa::path(put, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "update_vr_client",
+    params(("client_id" = String, Path)),
+    request_body = VrClientInput,
+    responses(
+        (status = 200, description = "Updated", body = Done),
+        (status = 404, description = "No such seat", body = ErrorBody),
+        (status = 409, description = "seatNumber or sceneNumber is taken", body = ErrorBody),
+    ))]
 async fn update(
     State(s): State<AppState>,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<VrClientInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.update_vr_client(&id, input)).await?;
     Ok(done())
 }
 
-async fn delete(State(s): State<AppState>, q: QueryPairs) -> ApiResult<Json<Value>> {
-    let ids = q.all("client_id");
-    s.run(move |cms| cms.delete_vr_clients(&ids)).await?;
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct VrClientIds {
+    /// The seats (the key repeats); at least one.
+    #[serde(default)]
+    client_id: Vec<String>,
+}
+
+/// Seed §3.4: all or none.
+#[utoipa::path(delete, path = "/cms/vr_clients", tag = "vr_clients", operation_id = "delete_vr_clients",
+    params(VrClientIds),
+    responses(
+        (status = 200, description = "Deleted", body = Done),
+        (status = 404, description = "One of the seats does not exist", body = ErrorBody),
+    ))]
+async fn delete(State(s): State<AppState>, Query(q): Query<VrClientIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_vr_clients(&q.client_id)).await?;
     Ok(done())
 }
 
-async fn regenerate_scene(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Value>> {
-    let scene = s.run(move |cms| cms.regenerate_scene_number(&id)).await?;
-    Ok(Json(json!({ "sceneNumber": scene })))
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SceneNumber {
+    scene_number: String,
+}
+
+/// A new scene number for the seat (its old QR codes stop working).
+#[utoipa::path(post, path = "/cms/vr_clients/{client_id}/_regenerate_scene", tag = "vr_clients",
+    operation_id = "regenerate_scene_number",
+    params(("client_id" = String, Path)),
+    responses(
+        (status = 200, description = "The new scene number", body = SceneNumber),
+        (status = 404, description = "No such seat", body = ErrorBody),
+    ))]
+async fn regenerate_scene(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<SceneNumber>> {
+    let scene_number = s.run(move |cms| cms.regenerate_scene_number(&id)).await?;
+    Ok(Json(SceneNumber { scene_number }))
 }

@@ -1,0 +1,176 @@
+//! The OpenAPI 3.1 document of the API, made from the route table itself so that it cannot drift.
+//!
+//! Each handler carries its `#[utoipa::path]` (path, method, parameters, body, responses) and is
+//! registered with `routes!()` on an `OpenApiRouter`: the path axum routes is the path the
+//! document lists. What every route of a kind shares is added here, from the way the route is
+//! built rather than by hand on each handler:
+//! - routes behind the bearer guard ([`require_bearer`]) get the `bearer` security and their 401 and 403;
+//! - an operation with parameters or a body gets the 400 of bad input, one with a body the 413;
+//! - every operation gets the 500 the seed documents for storage failures.
+
+use std::sync::Arc;
+
+use axum::extract::Extension;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::{Modify, ToSchema};
+
+/// The name of the bearer-token security scheme (a token from `POST /cms/login`).
+pub const BEARER: &str = "bearer";
+/// The three headers of a request signed with a cinema's API key (seed 004 §2.2), which the COMS
+/// channel accepts instead of a user's token. All three together make one requirement.
+pub const SIGNED: [&str; 3] = ["comsUserDate", "comsUserParams", "comsSignature"];
+
+/// Every failure: a message for people, a stable code for programs, and the wire name of the
+/// field at fault when there is one.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub info: String,
+    pub code: ErrorCode,
+    #[schema(nullable = false)]
+    pub field: Option<String>,
+}
+
+/// The stable codes of [`ErrorBody`] (`ApiError::code`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    InUse,
+    MethodNotAllowed,
+    TooLarge,
+    Storage,
+    Io,
+    Internal,
+}
+
+/// The document's frame: what the handlers do not say themselves.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Cinedesk CMS API",
+        description = "The CMS service API of seed 000 as Cinedesk serves it. Request bodies are JSON whatever \
+                       their Content-Type (the seed's clients send `text/plain`); unknown fields in them are ignored. \
+                       Errors are `{\"info\", \"code\", \"field\"?}`."
+    ),
+    components(schemas(ErrorBody, ErrorCode)),
+    modifiers(&Frame)
+)]
+pub struct ApiDoc;
+
+struct Frame;
+
+impl Modify for Frame {
+    fn modify(&self, api: &mut OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The token of POST /cms/login: `Authorization: Bearer <token>`"))
+                    .build(),
+            ),
+        );
+        let signed = [
+            ("user-date", "Wall-clock time in China (UTC+8), `yyyy-MM-dd HH:mm:ss`, within 15 minutes of the server"),
+            ("user-params", "The request's query string exactly as sent, URL-encoded"),
+            ("authorization", "`<apikey>:<base64 HMAC-SHA1 of user-params + \"\\n\" + user-date with the secret>`"),
+        ];
+        for (scheme, (header, description)) in SIGNED.iter().zip(signed) {
+            components.add_security_scheme(
+                *scheme,
+                SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(header, description))),
+            );
+        }
+        for (name, description) in [
+            ("BadRequest", "Bad input: a body that is not JSON, a value of the wrong type or out of range"),
+            ("Unauthorized", "No valid session: log in first"),
+            ("Forbidden", "Logged in, but this needs another role"),
+            ("TooLarge", "The body is over the size limit"),
+            ("ServerError", "The server failed (storage)"),
+        ] {
+            components.responses.insert(name.to_string(), RefOr::T(error_response(description)));
+        }
+    }
+}
+
+/// A response carrying [`ErrorBody`].
+fn error_response(description: &str) -> Response {
+    let content = Content::new(Some(Ref::from_schema_name("ErrorBody")));
+    ResponseBuilder::new().description(description).content("application/json", content).build()
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Adds a shared response under `status` unless the handler documented that status itself.
+fn add_response(op: &mut Operation, status: &str, name: &str) {
+    op.responses.responses.entry(status.to_string()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+}
+
+/// Marks every operation of `api` as needing a bearer token, with the guard's 401 and 403.
+pub fn require_bearer(api: &mut OpenApi) {
+    for item in api.paths.paths.values_mut() {
+        for op in operations(item) {
+            op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+            add_response(op, "401", "Unauthorized");
+            add_response(op, "403", "Forbidden");
+        }
+    }
+}
+
+/// The responses every operation of a kind shares (see the module's comment).
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    for item in api.paths.paths.values_mut() {
+        for op in operations(item) {
+            let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            if has_params || op.request_body.is_some() {
+                add_response(op, "400", "BadRequest");
+            }
+            if op.request_body.is_some() {
+                add_response(op, "413", "TooLarge");
+            }
+            add_response(op, "500", "ServerError");
+        }
+    }
+    api
+}
+
+/// The document as served, made once when the router is built.
+#[derive(Clone)]
+pub struct Document(pub Arc<str>);
+
+/// `GET /cms/openapi.json`: this document (public, like the seed's own API description).
+#[utoipa::path(
+    get,
+    path = "/cms/openapi.json",
+    tag = "meta",
+    operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object))
+)]
+pub async fn document(Extension(doc): Extension<Document>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], doc.0.to_string())
+}
