@@ -28,6 +28,8 @@ const SPLIT = /[,，;；\s]+/
 /** Expands a pattern into seat numbers in the order written. */
 export function expandSeatPattern(pattern: string): PatternResult {
   const parts = pattern
+    // "A01 - A30" is one range: spaces around a dash do not separate parts.
+    .replace(/\s*(-|–|—|~|～|\.\.)\s*/g, '$1')
     .split(SPLIT)
     .map((p) => p.trim())
     .filter(Boolean)
