@@ -99,7 +99,10 @@ async function chooseOption(selectTest, text) {
 }
 
 async function goto(hash) {
-  await page.goto(`${BASE}/#${hash}`)
+  const url = `${BASE}/#${hash}`
+  // The same hash again would not reload the page: reload it, so lists show what the API has now.
+  if (page.url() === url) await page.reload()
+  else await page.goto(url)
   await page.waitForLoadState('networkidle')
 }
 
@@ -260,7 +263,7 @@ async function main() {
     })
 
     await check('the film is saved and listed, its poster stored by the server', async () => {
-      if (await page.locator('[data-test="movie-dialog"]').isHidden()) throw new Error('the film dialog is not open')
+      if (!(await page.locator('[data-test="movie-submit"]').isVisible())) throw new Error('the film dialog is not open (the poster step failed)')
       await page.click('[data-test="movie-submit"]')
       await page.waitForSelector('[data-test="movie-table"] td:has-text("WEB_M01")', { timeout: 15000 })
       const list = await api('GET', '/cms/movies?movie_code=WEB_M01')
@@ -348,7 +351,7 @@ async function main() {
       const rendered = await page.locator('[data-test="seat-table"] .el-table-v2__row').count()
       assert(rendered > 0 && rendered < 60, `only the visible rows are in the page (${rendered} of 1000)`)
       // Scroll to the end: the last seat is drawn, still with a handful of rows in the page.
-      await page.locator('[data-test="seat-table"] .el-table-v2__main .el-vl__window').evaluate((el) => (el.scrollTop = el.scrollHeight))
+      await page.locator('[data-test="seat-table"] .el-table-v2__main .el-table-v2__body').evaluate((el) => (el.scrollTop = el.scrollHeight))
       await page.waitForSelector('[data-test="seat-table"] [data-test="seat-number"]:has-text("S1000")', { timeout: 10000 })
       const after = await page.locator('[data-test="seat-table"] .el-table-v2__row').count()
       assert(after < 60, `still only the visible rows after scrolling (${after})`)

@@ -79,7 +79,7 @@ const en: MessageSchema = {
     system: 'SYSTEM',
     users: 'Users & roles',
     enums: 'Enumerations',
-    models: 'Headset & seat models',
+    models: 'Device models',
     settings: 'Settings',
   },
   layout: {
