@@ -31,7 +31,7 @@ async function check(name, fn) {
     await page?.screenshot({ path: resolve(ARTIFACTS, `web-failure-${results.length}.png`) }).catch(() => {})
     // Leave no dialog open for the next step.
     await page?.keyboard.press('Escape').catch(() => {})
-    await page?.waitForTimeout(300).catch(() => {})
+    await page?.waitForFunction(() => ![...document.querySelectorAll('.el-overlay')].some((o) => o.offsetParent !== null || getComputedStyle(o).display !== 'none'), null, { timeout: 3000 }).catch(() => {})
   }
 }
 function assert(cond, message) {
@@ -351,7 +351,12 @@ async function main() {
       const rendered = await page.locator('[data-test="seat-table"] .el-table-v2__row').count()
       assert(rendered > 0 && rendered < 60, `only the visible rows are in the page (${rendered} of 1000)`)
       // Scroll to the end: the last seat is drawn, still with a handful of rows in the page.
-      await page.locator('[data-test="seat-table"] .el-table-v2__main .el-table-v2__body').evaluate((el) => (el.scrollTop = el.scrollHeight))
+      // Scrolled with the mouse wheel, as a person would.
+      await page.hover('[data-test="seat-table"] [data-test="seat-number"]:has-text("S0003")')
+      for (let i = 0; i < 60 && !(await page.locator('[data-test="seat-number"]:has-text("S1000")').count()); i++) {
+        await page.mouse.wheel(0, 2000)
+        await page.waitForTimeout(50)
+      }
       await page.waitForSelector('[data-test="seat-table"] [data-test="seat-number"]:has-text("S1000")', { timeout: 10000 })
       const after = await page.locator('[data-test="seat-table"] .el-table-v2__row').count()
       assert(after < 60, `still only the visible rows after scrolling (${after})`)
