@@ -123,6 +123,8 @@ async function main() {
   try {
     await check('the server serves the UI, which logs in over the REST API', async () => {
       await page.goto(`${BASE}/`)
+      await page.waitForSelector('[data-test="login-submit"]')
+      await shot(page, 'login')
       await page.fill('input[autocomplete="username"]', 'admin')
       await page.fill('input[autocomplete="current-password"]', PASSWORD)
       await page.click('[data-test="login-submit"]')
@@ -293,6 +295,7 @@ async function main() {
       await row.locator('[data-test="movie-distribute"]').click()
       const node = page.locator('[data-test="distribute-tree"] .el-tree-node__content', { hasText: 'web_cinema_01' })
       await node.locator('.el-checkbox').click()
+      await page.waitForSelector('[data-test="distribute-tree"] .el-checkbox.is-checked')
       await shot(page, 'distribute')
       await page.click('[data-test="distribute-submit"]')
       await page.waitForSelector('[data-test="distribute-dialog"]', { state: 'hidden', timeout: 10000 })
