@@ -323,7 +323,7 @@ const en: MessageSchema = {
       failed: 'Could not make the print sheet',
       print: 'Print',
       savePdf: 'Save PDF',
-      zip: 'Download PNGs (ZIP)',
+      zip: 'Download codes (ZIP)',
     },
   },
   movies: {

@@ -321,7 +321,7 @@ const zhCN = {
       failed: '无法生成打印单',
       print: '打印',
       savePdf: '保存 PDF',
-      zip: '下载 PNG 压缩包',
+      zip: '下载二维码压缩包',
     },
   },
   movies: {
