@@ -377,6 +377,7 @@ async function main() {
       await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
       for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'vod-tasks', 'uploads', 'users', 'enums', 'models', 'settings']) {
         await goto(`/${p}`)
+        if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
         await shot(page, `zh-${p}`)
       }
@@ -390,6 +391,7 @@ async function main() {
       await page.waitForSelector('h1:has-text("Dashboard")')
       for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'settings']) {
         await goto(`/${p}`)
+        if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
         await shot(page, `en-${p}`)
       }
