@@ -10,6 +10,7 @@ import { router } from './router'
 import { setUnauthorizedHandler } from './backend'
 import { useSessionStore } from './stores/session'
 import { useEnumsStore } from './stores/enums'
+import { useCinemasStore } from './stores/cinemas'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -21,6 +22,7 @@ setUnauthorizedHandler(() => {
   if (!session.isLoggedIn) return
   session.clear()
   useEnumsStore(pinia).reset()
+  useCinemasStore(pinia).reset()
   ElMessage.warning(i18n.global.t('errors.sessionExpired'))
   const current = router.currentRoute.value
   void router.replace({ name: 'login', query: current.meta.public ? {} : { redirect: current.fullPath } })

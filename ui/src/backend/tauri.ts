@@ -1,19 +1,54 @@
 import { convertFileSrc, invoke, isTauri } from '@tauri-apps/api/core'
+import { listen } from '@tauri-apps/api/event'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
-import { HttpBackend } from './http'
 import type { AppInfo, Session, SetupAdminInput } from './types'
 
 /**
- * Where the desktop shell answers the REST API: its `cinedesk` URI scheme, which hands each
- * request to the server's own router (embedded mode) or to the configured server (remote mode).
- * `cinedesk://localhost` on Linux/macOS, `http://cinedesk.localhost` on Windows; Tauri's
- * convertFileSrc knows the platform's form. See NOTES-shell.md for the contract.
+ * The desktop-only calls of the Rust shell (contract: NOTES-shell.md of the `shell` branch).
+ * Everything else goes through the one HTTP backend over the shell's `cinedesk` URI scheme.
  */
-export function desktopApiBase(): string {
-  return convertFileSrc('', 'cinedesk').replace(/\/$/, '')
+
+export interface DesktopSettings {
+  mode: 'embedded' | 'remote'
+  /** e.g. "http://192.168.1.10:8080"; required in remote mode. */
+  serverUrl: string | null
+  /** Embedded mode: also serve the API on 0.0.0.0:port for the site's COMS and seats. */
+  lan: { enabled: boolean; port: number }
+  language: 'zh-CN' | 'en'
+  /** null: CINEDESK_DATA_DIR or the OS app data dir. */
+  dataDir: string | null
 }
 
-/** Calls a Tauri command; rejections become ApiError. Tauri maps camelCase args to snake_case. */
+export interface DesktopState {
+  settings: DesktopSettings
+  /** The data dir in use now. */
+  dataDir: string
+  /** e.g. "0.0.0.0:8080" while LAN serving runs. */
+  lanListening: string | null
+  /** Why LAN serving is not running although enabled. */
+  lanError: string | null
+  /** A saved change (data dir) waits for the next start. */
+  restartRequired: boolean
+}
+
+export interface DesktopAppInfo extends AppInfo {
+  apiBase: string
+  serverUrl?: string
+}
+
+export interface PickFilesOptions {
+  title?: string
+  multiple?: boolean
+  directory?: boolean
+  filters?: Array<{ name: string; extensions: string[] }>
+}
+
+export interface FileDropEvent {
+  kind: 'enter' | 'leave' | 'drop'
+  /** Absolute paths on disk (empty on leave). */
+  paths: string[]
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   if (!isTauri()) throw new ApiError(NO_BACKEND, 'the Tauri runtime is not available')
   try {
@@ -23,26 +58,38 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-/**
- * {@link Backend} of the desktop app: the REST API over the `cinedesk://` scheme (the same
- * HttpBackend as in a browser), plus the two things only the desktop has as commands.
- */
-export class TauriBackend extends HttpBackend {
-  constructor(base: string = desktopApiBase()) {
-    super(base)
-  }
+/** The desktop shell's calls; only inside the Tauri window (see {@link isDesktop}). */
+export const desktop = {
+  /** Where the shell's URI scheme answers the REST API (no trailing slash). */
+  apiBase(): string {
+    return convertFileSrc('', 'cinedesk').replace(/\/$/, '')
+  },
+  appInfo(): Promise<DesktopAppInfo> {
+    return call('app_info')
+  },
+  /** First run of the embedded database only. */
+  setupAdmin(input: SetupAdminInput): Promise<Session> {
+    return call('setup_admin', { name: input.name, alias: input.alias, password: input.password })
+  },
+  settings(): Promise<DesktopState> {
+    return call('desktop_settings')
+  },
+  saveSettings(settings: DesktopSettings): Promise<DesktopState> {
+    return call('save_desktop_settings', { settings })
+  },
+  /** Absolute paths chosen in the native dialog; [] if cancelled. */
+  pickFiles(options: PickFilesOptions = {}): Promise<string[]> {
+    return call('pick_files', { options })
+  },
+  /** Files dragged over or dropped on the window, by path. Answers the function that stops listening. */
+  onFileDrop(handler: (e: FileDropEvent) => void): Promise<() => void> {
+    return listen<FileDropEvent>('cinedesk://file-drop', (e) => handler(e.payload))
+  },
+}
 
-  /** The desktop's own answer: embedded or remote mode, and the data dir. */
-  override appInfo(): Promise<AppInfo> {
-    return call<AppInfo>('app_info')
-  }
+export type Desktop = typeof desktop
 
-  /**
-   * First run of the embedded database only; a server never offers this. (The parameter is
-   * optional only to match HttpBackend's signature, which takes none.)
-   */
-  override setupAdmin(input?: SetupAdminInput): Promise<Session> {
-    if (!input) return Promise.reject(new ApiError('invalid', 'setupAdmin needs name, alias and password'))
-    return call<Session>('setup_admin', { name: input.name, alias: input.alias, password: input.password })
-  }
+/** Whether this page runs inside the desktop app. */
+export function isDesktop(): boolean {
+  return isTauri()
 }
