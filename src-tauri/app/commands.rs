@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cinedesk_core::Session;
+use cinedesk_core::{CmsApi, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -54,9 +54,11 @@ pub async fn app_info(shell: State<'_, ShellState>) -> CommandResult<AppInfo> {
     };
     match settings.mode {
         Mode::Embedded => {
+            // The core's own answer (the one `GET /cms/app_info` gives), with the desktop's additions.
             let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
-            info.has_users = tauri::async_runtime::spawn_blocking(move || cms.user_count()).await?? > 0;
-            info.data_dir = Some(shell.data_dir().display().to_string());
+            let core = tauri::async_runtime::spawn_blocking(move || CmsApi::app_info(&*cms)).await??;
+            info.has_users = core.has_users;
+            info.data_dir = core.data_dir;
         }
         Mode::Remote => {
             // The server's own answer; if it cannot be reached the UI still gets to its login
@@ -94,11 +96,7 @@ pub async fn setup_admin(
         });
     }
     let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
-    Ok(tauri::async_runtime::spawn_blocking(move || {
-        cms.create_first_admin(&name, &alias, &password)?;
-        cms.login(&alias, &password)
-    })
-    .await??)
+    Ok(tauri::async_runtime::spawn_blocking(move || cms.setup_admin(&name, &alias, &password)).await??)
 }
 
 #[tauri::command]

@@ -70,10 +70,6 @@ impl Shell {
         Ok(shell)
     }
 
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
-    }
-
     pub fn bootstrap_dir(&self) -> &Path {
         &self.bootstrap_dir
     }

@@ -11,6 +11,7 @@ import { setUnauthorizedHandler } from './backend'
 import { useSessionStore } from './stores/session'
 import { useEnumsStore } from './stores/enums'
 import { useCinemasStore } from './stores/cinemas'
+import { adoptDesktopLanguage } from './composables/language'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -28,4 +29,5 @@ setUnauthorizedHandler(() => {
   void router.replace({ name: 'login', query: current.meta.public ? {} : { redirect: current.fullPath } })
 })
 
-app.mount('#app')
+// The desktop's saved language first, so the first screen is already in it.
+void adoptDesktopLanguage().finally(() => app.mount('#app'))
