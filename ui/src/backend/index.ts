@@ -5,7 +5,7 @@ import { desktop, isDesktop, type Desktop } from './tauri'
 
 export type * from './types'
 export { SEAT_STATUSES, VOD_STATUSES, MOVIE_TYPES, MOVIE_ORDER_PARAMS, SEAT_EFFECTS } from './types'
-export type { DesktopSettings, DesktopState, FileDropEvent } from './tauri'
+export type { DesktopAppInfo, DesktopSettings, DesktopState, FileDropEvent } from './tauri'
 export { ApiError, NO_BACKEND, isApiError, toApiError } from './errors'
 export { HttpBackend, queryString } from './http'
 

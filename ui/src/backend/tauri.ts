@@ -34,6 +34,8 @@ export interface DesktopState {
 export interface DesktopAppInfo extends AppInfo {
   apiBase: string
   serverUrl?: string
+  /** Remote mode: why the server could not be asked. */
+  serverError?: string
 }
 
 export interface PickFilesOptions {
