@@ -182,7 +182,18 @@ async function main() {
       const row = await textOf(sid, cell)
       if (!row.includes(code)) throw new Error(`expected ${code} in the list, got ${JSON.stringify(row)}`)
       await xpath(sid, `//*[@data-test="cinema-table"]//td[contains(., "上海")]`)
-      await sleep(500) // let the dialog's closing animation finish before the screenshot
+      // The list reloads after the save: wait for its loading mask to go, and for the dialog's
+      // closing animation, before the screenshot.
+      await inPage(
+        sid,
+        `for (let i = 0; i < 100; i++) {
+          const mask = document.querySelector('[data-test="cinema-table"] .el-loading-mask')
+          if (!mask || getComputedStyle(mask).display === 'none') return true
+          await new Promise((r) => setTimeout(r, 100))
+        }
+        throw new Error('the cinema list is still loading after 10 s')`,
+      )
+      await sleep(500)
       const path = await screenshot(sid, 'desktop-cinemas.png')
       console.log(`     screenshot: ${path}`)
     })
@@ -329,7 +340,8 @@ async function main() {
       await click(sid, await css(sid, '[data-test="connection-save"]'))
       const alert = await textOf(sid, await css(sid, '[data-test="login-server-error"]'))
       if (!alert.includes(`127.0.0.1:${nobody}`)) throw new Error(`the login page should name the server that did not answer, got ${JSON.stringify(alert)}`)
-      const where = await textOf(sid, await css(sid, '[data-test="login-connection"]'))
+      // (WebKitWebDriver's element text leaves out the ellipsized span; the DOM has it whole.)
+      const where = await inPage(sid, `return document.querySelector('[data-test="login-connection"]').textContent`)
       if (!where.includes(`127.0.0.1:${nobody}`)) throw new Error(`the login page should say where it connects, got ${JSON.stringify(where)}`)
       await sleep(500)
       await screenshot(sid, 'desktop-login-remote.png')
