@@ -30,7 +30,7 @@ impl LanServer {
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router).with_graceful_shutdown(async {
+            let served = cinedesk_server::serve(listener, router, async {
                 // A dropped sender (the app quitting) stops serving as well.
                 let _ = stopped.await;
             });
