@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
 packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  xvfb xauth webkit2gtk-driver fonts-noto-cjk chromium
+  xvfb xauth webkit2gtk-driver fonts-noto-cjk chromium dbus-daemon
   zbar-tools poppler-utils ffmpeg wrk
 )
 missing=()

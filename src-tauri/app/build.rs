@@ -1,5 +1,13 @@
-//! Build script: lets tauri-build read tauri.conf.json and embed the app's context.
+//! Build script: lets tauri-build read tauri.conf.json and embed the app's context, and declares
+//! the app's commands so that each needs a permission (granted in tauri.conf.json's capability).
 
 fn main() {
-    tauri_build::build()
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "setup_admin",
+        "desktop_settings",
+        "save_desktop_settings",
+        "pick_files",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

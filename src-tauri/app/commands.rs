@@ -1,139 +1,174 @@
-//! The Tauri commands the UI calls: each parses its arguments, checks the session, and makes one core call.
+//! The few Tauri commands the UI calls. Everything the REST API does goes through the
+//! `cinedesk://` scheme instead (protocol.rs); these are what only a desktop has.
 
 use std::sync::Arc;
 
-use cinedesk_core::{Capability, Cinema, CinemaInput, CinemaQuery, Cms, Page, Paging, Principal, Session, SysEnums};
+use cinedesk_core::{CmsApi, Session};
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
+use tauri_plugin_dialog::DialogExt;
 
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
+use crate::protocol::api_base;
+use crate::settings::{Mode, Settings};
+use crate::shell::{DesktopState, Shell};
 
-/// What the commands share: the embedded CMS.
-pub struct Desktop {
-    pub cms: Arc<Cms>,
+impl From<tauri::Error> for CommandError {
+    fn from(e: tauri::Error) -> Self {
+        tracing::error!(error = %e, "command task failed");
+        CommandError { code: "internal", info: e.to_string(), field: None }
+    }
 }
 
-/// Runs a core call off the main thread: the core blocks on SQLite and argon2, and the main
-/// thread drives the window.
-async fn blocking<T: Send + 'static>(
-    state: &State<'_, Desktop>,
-    f: impl FnOnce(&Cms) -> cinedesk_core::Result<T> + Send + 'static,
-) -> CommandResult<T> {
-    let cms = Arc::clone(&state.cms);
-    Ok(tauri::async_runtime::spawn_blocking(move || f(&cms)).await??)
-}
-
-/// The caller's session must be valid and allowed to operate the CMS.
-fn operator(cms: &Cms, token: &str) -> cinedesk_core::Result<Principal> {
-    let principal = cms.authenticate(token)?;
-    principal.require(Capability::Operate)?;
-    Ok(principal)
-}
+/// The managed state: one shell for the app's life.
+pub type ShellState = Arc<Shell>;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     version: &'static str,
-    data_dir: String,
+    mode: Mode,
+    /// Where the UI's HTTP transport points: the `cinedesk` scheme in this webview.
+    api_base: &'static str,
     has_users: bool,
-    mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_dir: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_url: Option<String>,
+    /// Remote mode: why the server could not be asked (the UI shows it on the login page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_error: Option<String>,
 }
 
 #[tauri::command]
-pub async fn app_info(state: State<'_, Desktop>) -> CommandResult<AppInfo> {
-    blocking(&state, |cms| {
-        Ok(AppInfo {
-            version: env!("CARGO_PKG_VERSION"),
-            data_dir: cms.data_dir().display().to_string(),
-            has_users: cms.user_count()? > 0,
-            mode: "embedded",
-        })
-    })
-    .await
+pub async fn app_info(shell: State<'_, ShellState>) -> CommandResult<AppInfo> {
+    let settings = shell.settings();
+    let mut info = AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        mode: settings.mode,
+        api_base: api_base(),
+        has_users: true,
+        data_dir: None,
+        server_url: None,
+        server_error: None,
+    };
+    match settings.mode {
+        Mode::Embedded => {
+            // The core's own answer (the one `GET /cms/app_info` gives), with the desktop's additions.
+            let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
+            let core = tauri::async_runtime::spawn_blocking(move || CmsApi::app_info(&*cms)).await??;
+            info.has_users = core.has_users;
+            info.data_dir = core.data_dir;
+        }
+        Mode::Remote => {
+            // The server's own answer; if it cannot be reached the UI still gets to its login
+            // page (and its settings) with the reason, instead of a dead first screen.
+            info.server_url = settings.server_url.clone();
+            let req = http::Request::get("/cms/app_info")
+                .body(Vec::new())
+                .map_err(|e| CommandError::internal(e.to_string()))?;
+            let res = shell.upstream().send(req).await;
+            let body: serde_json::Value = serde_json::from_slice(res.body()).unwrap_or_default();
+            if res.status().is_success() {
+                info.has_users = body["hasUsers"].as_bool().unwrap_or(true);
+            } else {
+                info.server_error = Some(body["info"].as_str().unwrap_or("the server did not answer").to_string());
+            }
+        }
+    }
+    Ok(info)
 }
 
-/// First run only: creates the system administrator and logs them in.
+/// First run of the embedded database only: creates the system administrator and logs them in.
+/// A server never offers this over the network (its first admin is made on the server itself).
 #[tauri::command]
 pub async fn setup_admin(
-    state: State<'_, Desktop>,
+    shell: State<'_, ShellState>,
     name: String,
     alias: String,
     password: String,
 ) -> CommandResult<Session> {
-    blocking(&state, move |cms| {
-        cms.create_first_admin(&name, &alias, &password)?;
-        cms.login(&alias, &password)
-    })
-    .await
+    if shell.settings().mode != Mode::Embedded {
+        return Err(CommandError {
+            code: "forbidden",
+            info: "remote mode: the server's administrator is created on the server".into(),
+            field: None,
+        });
+    }
+    let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
+    Ok(tauri::async_runtime::spawn_blocking(move || cms.setup_admin(&name, &alias, &password)).await??)
 }
 
 #[tauri::command]
-pub async fn login(state: State<'_, Desktop>, alias: String, password: String) -> CommandResult<Session> {
-    blocking(&state, move |cms| cms.login(&alias, &password)).await
+pub async fn desktop_settings(shell: State<'_, ShellState>) -> CommandResult<DesktopState> {
+    Ok(shell.state().await)
 }
 
 #[tauri::command]
-pub async fn logout(state: State<'_, Desktop>, token: String) -> CommandResult<()> {
-    blocking(&state, move |cms| cms.logout(&token)).await
+pub async fn save_desktop_settings<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, ShellState>,
+    settings: Settings,
+) -> CommandResult<DesktopState> {
+    let language_changed = shell.settings().language != settings.language;
+    let state = shell.save(settings).await?;
+    if language_changed {
+        crate::menu::install(&app, state.settings.language);
+    }
+    Ok(state)
 }
 
-#[tauri::command]
-pub async fn sys_enums(state: State<'_, Desktop>, token: String) -> CommandResult<SysEnums> {
-    blocking(&state, move |cms| {
-        operator(cms, &token)?;
-        cms.sys_enums()
-    })
-    .await
-}
-
-/// The cinema list's filters, named as on the wire.
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CinemaListQuery {
-    #[serde(rename = "regionID")]
-    region_id: Option<String>,
-    cinema_code: Option<String>,
-    #[serde(rename = "cinemaID", default)]
-    cinema_id: Vec<String>,
-    name: Option<String>,
-    start: Option<u32>,
-    limit: Option<u32>,
+#[serde(rename_all = "camelCase", default)]
+pub struct PickOptions {
+    title: Option<String>,
+    multiple: bool,
+    directory: bool,
+    filters: Vec<FileFilter>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct FileFilter {
+    name: String,
+    extensions: Vec<String>,
+}
+
+/// The native open dialog; answers the chosen absolute paths (none if cancelled). Only paths
+/// cross to the webview: whatever is done with the files is done by the core, by path.
 #[tauri::command]
-pub async fn list_cinemas(
-    state: State<'_, Desktop>,
-    token: String,
-    query: CinemaListQuery,
-) -> CommandResult<Page<Cinema>> {
-    blocking(&state, move |cms| {
-        operator(cms, &token)?;
-        cms.list_cinemas(&CinemaQuery {
-            region_id: query.region_id,
-            cinema_ids: query.cinema_id,
-            cinema_code: query.cinema_code,
-            name: query.name,
-            paging: Paging::new(query.start, query.limit)?,
+pub async fn pick_files<R: Runtime>(
+    window: WebviewWindow<R>,
+    options: Option<PickOptions>,
+) -> CommandResult<Vec<String>> {
+    let o = options.unwrap_or_default();
+    let mut dialog = window.dialog().file().set_parent(&window);
+    if let Some(title) = &o.title {
+        dialog = dialog.set_title(title);
+    }
+    for f in &o.filters {
+        let exts: Vec<&str> = f.extensions.iter().map(String::as_str).collect();
+        dialog = dialog.add_filter(&f.name, &exts);
+    }
+    // The callback forms: the dialog runs on the main thread while this task just waits.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    match (o.directory, o.multiple) {
+        (true, true) => dialog.pick_folders(move |p| drop(tx.send(p.unwrap_or_default()))),
+        (true, false) => dialog.pick_folder(move |p| drop(tx.send(p.into_iter().collect()))),
+        (false, true) => dialog.pick_files(move |p| drop(tx.send(p.unwrap_or_default()))),
+        (false, false) => dialog.pick_file(move |p| drop(tx.send(p.into_iter().collect()))),
+    }
+    let chosen = rx.await.map_err(|_| CommandError::internal("the file dialog closed without an answer".into()))?;
+    chosen
+        .into_iter()
+        .map(|p| {
+            p.into_path()
+                .map(|p| p.display().to_string())
+                .map_err(|e| CommandError::internal(format!("the dialog gave no file path: {e}")))
         })
-    })
-    .await
+        .collect()
 }
 
-#[derive(Serialize)]
-pub struct CreatedCinema {
-    #[serde(rename = "cinemaID")]
-    cinema_id: String,
-}
-
-#[tauri::command]
-pub async fn create_cinema(
-    state: State<'_, Desktop>,
-    token: String,
-    input: CinemaInput,
-) -> CommandResult<CreatedCinema> {
-    blocking(&state, move |cms| {
-        operator(cms, &token)?;
-        Ok(CreatedCinema { cinema_id: cms.create_cinema(input)? })
-    })
-    .await
+/// The managed shell of any handle (the URI scheme and window events use it).
+pub fn shell_of<R: Runtime>(app: &impl Manager<R>) -> ShellState {
+    Arc::clone(app.state::<ShellState>().inner())
 }

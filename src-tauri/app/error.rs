@@ -12,19 +12,24 @@ pub struct CommandError {
     pub field: Option<String>,
 }
 
+impl CommandError {
+    pub fn internal(info: String) -> CommandError {
+        tracing::error!(info, "command failed");
+        CommandError { code: "internal", info, field: None }
+    }
+
+    /// Code `no_backend`: the UI knows it as "no host to talk to" (ui/src/backend/errors.ts).
+    pub fn no_backend(info: String) -> CommandError {
+        CommandError { code: "no_backend", info, field: None }
+    }
+}
+
 impl From<cinedesk_core::Error> for CommandError {
     fn from(e: cinedesk_core::Error) -> Self {
         if matches!(e.code(), "storage" | "io" | "internal") {
             tracing::error!(error = %e, "command failed");
         }
         CommandError { code: e.code(), field: e.field().map(str::to_string), info: e.to_string() }
-    }
-}
-
-impl From<tauri::Error> for CommandError {
-    fn from(e: tauri::Error) -> Self {
-        tracing::error!(error = %e, "command task failed");
-        CommandError { code: "internal", info: e.to_string(), field: None }
     }
 }
 

@@ -1,19 +1,29 @@
-//! The Cinedesk desktop app: a thin Tauri shell that holds the core (embedded mode) and exposes it to the UI.
+//! The Cinedesk desktop app: a thin Tauri shell. The UI's REST calls go through the `cinedesk://`
+//! scheme to the server's own router (embedded mode) or to a server (remote mode); the shell adds
+//! what only a desktop has: settings, LAN serving, native dialogs, dropped files, the menu.
 
 mod commands;
 mod error;
+mod lan;
+mod logging;
+mod menu;
+mod protocol;
+mod settings;
+mod shell;
+mod transport;
+mod window;
 
 use std::sync::Arc;
 
-use cinedesk_core::Cms;
-use tracing_subscriber::EnvFilter;
+use tauri::RunEvent;
 
-/// Opens the embedded CMS and runs the window until it closes.
+use crate::shell::Shell;
+
+/// Opens the data dir's settings (and database, in embedded mode) and runs the window until it
+/// closes.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+    let context = tauri::generate_context!();
+    let _log_guard = logging::init(&context.config().identifier);
 
     if !has_display() {
         // GTK would otherwise panic with a backtrace that hides the simple cause.
@@ -24,31 +34,60 @@ pub fn run() {
         std::process::exit(1);
     }
 
-    let cms = match Cms::open_default() {
-        Ok(cms) => Arc::new(cms),
-        Err(e) => {
-            // Nothing useful can run without the database; say why instead of panicking.
-            tracing::error!(error = %e, "cannot open the Cinedesk database");
+    let shell = match cinedesk_core::default_data_dir().map_err(|e| e.to_string()).and_then(Shell::open) {
+        Ok(shell) => Arc::new(shell),
+        Err(reason) => {
+            // Nothing useful can run without its data; say why instead of panicking.
+            tracing::error!(%reason, "cannot start Cinedesk");
             std::process::exit(1);
         }
     };
+    let language = shell.settings().language;
+    // The window's size and place are kept beside the settings (an absolute name replaces the
+    // plugin's default directory), so each data dir, and each test's fresh one, has its own.
+    let window_state = shell.bootstrap_dir().join("window-state.json").to_string_lossy().into_owned();
 
-    let result = tauri::Builder::default()
-        .manage(commands::Desktop { cms })
+    let app = tauri::Builder::default()
+        // First, as its docs ask: a second launch exits before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| window::focus_main(app)))
+        .plugin(tauri_plugin_window_state::Builder::new().with_filename(window_state).build())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Arc::clone(&shell))
+        .menu(move |app| menu::build(app, language))
+        .on_menu_event(menu::on_event)
+        .on_window_event(window::on_event)
+        .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, |ctx, request, responder| {
+            // Called on the main (GTK) thread: hand the work to the async runtime at once.
+            let upstream = commands::shell_of(ctx.app_handle()).upstream();
+            tauri::async_runtime::spawn(async move { responder.respond(protocol::handle(upstream, request).await) });
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::setup_admin,
-            commands::login,
-            commands::logout,
-            commands::sys_enums,
-            commands::list_cinemas,
-            commands::create_cinema,
+            commands::desktop_settings,
+            commands::save_desktop_settings,
+            commands::pick_files,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        tracing::error!(error = %e, "the desktop app stopped with an error");
-        std::process::exit(1);
-    }
+        .setup({
+            let shell = Arc::clone(&shell);
+            move |_app| {
+                tauri::async_runtime::spawn(async move { shell.sync_lan().await });
+                Ok(())
+            }
+        })
+        .build(context);
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "the desktop app could not start");
+            std::process::exit(1);
+        }
+    };
+    app.run(move |_app, event| {
+        if let RunEvent::Exit = event {
+            tauri::async_runtime::block_on(shell.stop_lan());
+        }
+    });
 }
 
 /// Whether a window can be opened at all. Only X11/Wayland systems can lack a display while

@@ -27,6 +27,7 @@ export CINEDESK_APP="${CINEDESK_APP:-$CARGO_TARGET_DIR/debug/cinedesk-desktop}"
 data_dir="$(mktemp -d)"
 trap 'rm -rf "$data_dir"' EXIT
 export CINEDESK_DATA_DIR="$data_dir/data"
+export CINEDESK_LOG_DIR="$data_dir/logs"
 export TAURI_DRIVER_LOG="$data_dir/tauri-driver.log"
 # Free ports of its own (tauri-driver's and WebKitWebDriver's), so that a second run or another
 # tauri-driver on this machine does not clash with the usual 4444/4445.
@@ -39,8 +40,9 @@ export TAURI_DRIVER_PORT="$port" TAURI_NATIVE_PORT="$native_port"
 export WEBDRIVER_URL="http://127.0.0.1:$port"
 
 # tauri-driver starts WebKitWebDriver, which starts the app with this environment (so the app
-# sees CINEDESK_DATA_DIR and the Xvfb display).
-xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+# sees CINEDESK_DATA_DIR, CINEDESK_LOG_DIR and the Xvfb display). A private D-Bus session bus of
+# its own lets the single-instance check run without meeting any other Cinedesk on the machine.
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   tauri-driver --port "$TAURI_DRIVER_PORT" --native-port "$TAURI_NATIVE_PORT" >"$TAURI_DRIVER_LOG" 2>&1 &
   driver=$!
   up=""

@@ -10,6 +10,8 @@ import { router } from './router'
 import { setUnauthorizedHandler } from './backend'
 import { useSessionStore } from './stores/session'
 import { useEnumsStore } from './stores/enums'
+import { useCinemasStore } from './stores/cinemas'
+import { adoptDesktopLanguage } from './composables/language'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -21,9 +23,11 @@ setUnauthorizedHandler(() => {
   if (!session.isLoggedIn) return
   session.clear()
   useEnumsStore(pinia).reset()
+  useCinemasStore(pinia).reset()
   ElMessage.warning(i18n.global.t('errors.sessionExpired'))
   const current = router.currentRoute.value
   void router.replace({ name: 'login', query: current.meta.public ? {} : { redirect: current.fullPath } })
 })
 
-app.mount('#app')
+// The desktop's saved language first, so the first screen is already in it.
+void adoptDesktopLanguage().finally(() => app.mount('#app'))

@@ -1,74 +1,192 @@
-// @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
-import { TauriBackend } from './tauri'
+import { HttpBackend, queryString } from './http'
 import { setUnauthorizedHandler, withSessionGuard } from './index'
+import type { Transport, TransportRequest, TransportResponse } from './transport'
 
-type Call = { cmd: string; args: unknown }
+/** A transport that records what the backend sends and answers `reply` (the request shape is what is under test). */
+class Recorder implements Transport {
+  sent: TransportRequest[] = []
+  reply: (req: TransportRequest) => { status: number; body?: unknown; contentType?: string } = () => ({
+    status: 200,
+    body: {},
+  })
 
-describe('TauriBackend', () => {
-  let calls: Call[]
-  let reply: (cmd: string) => unknown
+  async send(req: TransportRequest): Promise<TransportResponse> {
+    this.sent.push(req)
+    const r = this.reply(req)
+    const text = r.body === undefined ? '' : typeof r.body === 'string' ? r.body : JSON.stringify(r.body)
+    return { status: r.status, contentType: r.contentType ?? 'application/json', body: new Blob([text]) }
+  }
 
-  beforeEach(() => {
-    calls = []
-    reply = () => null
-    ;(globalThis as { isTauri?: boolean }).isTauri = true
-    mockIPC((cmd, args) => {
-      calls.push({ cmd, args })
-      return reply(cmd)
+  url(path: string): string {
+    return `http://cms.test${path}`
+  }
+}
+
+function setup() {
+  const rec = new Recorder()
+  const api = new HttpBackend(rec)
+  api.setToken('tok')
+  const last = () => {
+    const r = rec.sent[rec.sent.length - 1]
+    return { method: r.method, path: r.path, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body }
+  }
+  return { rec, api, last }
+}
+
+describe('queryString', () => {
+  it('repeats list keys, drops empty and absent values, keeps order', () => {
+    expect(queryString({ a: ['x', 'y'], b: '', c: undefined, d: null, e: 0, f: false, g: ' v ' })).toBe(
+      '?a=x&a=y&e=0&f=false&g=v',
+    )
+  })
+  it('is empty when nothing is given', () => {
+    expect(queryString({ a: undefined, b: [] })).toBe('')
+  })
+  it('encodes what URLs cannot carry as is', () => {
+    expect(queryString({ name: '星际 穿越&2' })).toBe('?name=%E6%98%9F%E9%99%85+%E7%A9%BF%E8%B6%8A%262')
+  })
+})
+
+describe('HttpBackend request shapes (every route of the server)', () => {
+  // [call, method, path, body]
+  const cases: Array<[string, (api: HttpBackend) => Promise<unknown>, string, string, unknown?]> = [
+    ['appInfo', (a) => a.appInfo(), 'GET', '/cms/app_info'],
+    ['login', (a) => a.login({ alias: 'admin', password: 'pw' }), 'POST', '/cms/login', { alias: 'admin', password: 'pw' }],
+    ['logout', (a) => a.logout(), 'POST', '/cms/logout'],
+    ['sysEnums', (a) => a.sysEnums(), 'GET', '/cms/sys_params/enum'],
+    ['putEnumValue', (a) => a.putEnumValue('CINEMA_REGION', { id: 'BJ', name: '北京' }), 'PUT', '/cms/sys_params/enum/CINEMA_REGION/BJ', { name: '北京', isDefault: false }],
+    ['deleteEnumValue', (a) => a.deleteEnumValue('MOVIE_CATEGORY', 'A B'), 'DELETE', '/cms/sys_params/enum/MOVIE_CATEGORY/A%20B'],
+    ['settings', (a) => a.settings(), 'GET', '/cms/settings'],
+    ['putSettings', (a) => a.putSettings({ qrUrlTemplate: 'x{sceneNumber}' }), 'PUT', '/cms/settings', { qrUrlTemplate: 'x{sceneNumber}' }],
+    ['listCinemas', (a) => a.listCinemas({ regionID: 'BJ', cinemaID: ['c1', 'c2'], cinemaCode: 'C', name: '影', start: 20, limit: 20 }), 'GET', '/cms/cinemas?region_id=BJ&cinema_id=c1&cinema_id=c2&cinema_code=C&name=%E5%BD%B1&start=20&limit=20'],
+    ['getCinema', (a) => a.getCinema('c/1'), 'GET', '/cms/cinemas/c%2F1'],
+    ['createCinema', (a) => a.createCinema({ cinemaCode: 'C1', name: 'n', regionID: 'BJ' }), 'POST', '/cms/cinemas', { cinemaCode: 'C1', name: 'n', regionID: 'BJ' }],
+    ['updateCinema', (a) => a.updateCinema('c1', { comsIPAddr: '' }), 'PUT', '/cms/cinemas/c1', { comsIPAddr: '' }],
+    ['deleteCinemas', (a) => a.deleteCinemas(['c1', 'c2']), 'DELETE', '/cms/cinemas?cinema_id=c1&cinema_id=c2'],
+    ['cinemaDeletionImpact', (a) => a.cinemaDeletionImpact(['c1']), 'GET', '/cms/cinemas/_deletion_impact?cinema_id=c1'],
+    ['listApiKeys', (a) => a.listApiKeys('c1'), 'GET', '/cms/cinemas/c1/api_keys'],
+    ['createApiKey', (a) => a.createApiKey('c1'), 'POST', '/cms/cinemas/c1/api_keys'],
+    ['revokeApiKey', (a) => a.revokeApiKey('c1', 'k1'), 'DELETE', '/cms/cinemas/c1/api_keys/k1'],
+    ['pollComs', (a) => a.pollComs('c1', { timeout: 5, ack: 'm1' }), 'GET', '/cms/long_poll/c1?timeout=5&ack=m1'],
+    ['listHalls', (a) => a.listHalls({ cinemaID: 'c1', hallID: ['h1'], hallCode: 'H', limit: 1000 }), 'GET', '/cms/halls?cinema_id=c1&hall_id=h1&hall_code=H&limit=1000'],
+    ['getHall', (a) => a.getHall('h1'), 'GET', '/cms/halls/h1'],
+    ['createHall', (a) => a.createHall({ hallCode: 'H1', name: 'n', cinemaID: 'c1', numberOfSeats: 12 }), 'POST', '/cms/halls', { hallCode: 'H1', name: 'n', cinemaID: 'c1', numberOfSeats: 12 }],
+    ['updateHall', (a) => a.updateHall('h1', { name: 'm' }), 'PUT', '/cms/halls/h1', { name: 'm' }],
+    ['deleteHalls', (a) => a.deleteHalls(['h1']), 'DELETE', '/cms/halls?hall_id=h1'],
+    ['hallQrSheet', (a) => a.hallQrSheet('h1', { format: 'pdf', perPage: 12 }), 'GET', '/cms/halls/h1/qr_sheet?format=pdf&per_page=12'],
+    ['listVrClients', (a) => a.listVrClients({ clientID: ['s1'], cinemaID: 'c1', hallID: 'h1', status: 'IDLE', start: 0, limit: 50 }), 'GET', '/cms/vr_clients?client_id=s1&cinema_id=c1&hall_id=h1&status=IDLE&start=0&limit=50'],
+    ['getVrClient', (a) => a.getVrClient('s1'), 'GET', '/cms/vr_clients/s1'],
+    ['createVrClient', (a) => a.createVrClient({ hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1', HMDModel: 'H', MACAddr: 'aa:bb:cc:dd:ee:ff' }), 'POST', '/cms/vr_clients', { hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1', HMDModel: 'H', MACAddr: 'aa:bb:cc:dd:ee:ff' }],
+    ['createVrClients', (a) => a.createVrClients([{ hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1' }]), 'POST', '/cms/vr_clients/_batch', [{ hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1' }]],
+    ['updateVrClient', (a) => a.updateVrClient('s1', { status: 'ERROR' }), 'PUT', '/cms/vr_clients/s1', { status: 'ERROR' }],
+    ['deleteVrClients', (a) => a.deleteVrClients(['s1', 's2']), 'DELETE', '/cms/vr_clients?client_id=s1&client_id=s2'],
+    ['regenerateScene', (a) => a.regenerateScene('s1'), 'POST', '/cms/vr_clients/s1/_regenerate_scene'],
+    ['seatQrCode', (a) => a.seatQrCode('s1', { format: 'svg', size: 256 }), 'GET', '/cms/vr_clients/s1/qr_code?format=svg&size=256'],
+    ['listMovies', (a) => a.listMovies({ movieID: ['m1'], openID: 'o', cinemaID: 'c1', name: 'n', movieCode: 'M', type: 'AD', category: 'ACTION', country: 'CHN', online: true, start: 0, limit: 20, orderParam: 'numOfPraise', orderSeq: 'asc' }), 'GET', '/cms/movies?movie_id=m1&open_id=o&cinema_id=c1&name=n&movie_code=M&type=AD&category=ACTION&country=CHN&online=true&start=0&limit=20&order_param=numOfPraise&order_seq=asc'],
+    ['getMovie', (a) => a.getMovie('m1'), 'GET', '/cms/movies/m1'],
+    ['createMovie', (a) => a.createMovie({ name: 'n', movieCode: 'M', duration: 90, price: 2990, posterID: 'f1' }), 'POST', '/cms/movies', { name: 'n', movieCode: 'M', duration: 90, price: 2990, posterID: 'f1' }],
+    ['updateMovie', (a) => a.updateMovie('m1', { online: false }), 'PUT', '/cms/movies/m1', { online: false }],
+    ['deleteMovies', (a) => a.deleteMovies(['m1']), 'DELETE', '/cms/movies?movie_id=m1'],
+    ['praiseMovie', (a) => a.praiseMovie('m1', 'wx'), 'POST', '/cms/movies/m1/_praise?open_id=wx'],
+    ['distributeMovie', (a) => a.distributeMovie('m1', ['c1', 'c2']), 'POST', '/cms/movies/m1/_distribute', { cinemaIDList: ['c1', 'c2'] }],
+    ['movieCinemas', (a) => a.movieCinemas('m1'), 'GET', '/cms/movies/m1/cinemas'],
+    ['listVodTasks', (a) => a.listVodTasks({ taskID: ['t1'], cinemaID: 'c1', clientID: 's1', status: 'PENDING' }), 'GET', '/cms/vod_tasks?task_id=t1&cinema_id=c1&client_id=s1&status=PENDING'],
+    ['getVodTask', (a) => a.getVodTask('t1'), 'GET', '/cms/vod_tasks/t1'],
+    ['createVodTask', (a) => a.createVodTask({ clientID: 's1', movieList: [{ id: 'm1' }] }), 'POST', '/cms/vod_tasks', { clientID: 's1', movieList: [{ id: 'm1' }] }],
+    ['setVodTaskStatus', (a) => a.setVodTaskStatus('t1', 'ACCEPTED'), 'PUT', '/cms/vod_tasks/t1', { status: 'ACCEPTED' }],
+    ['listUsers', (a) => a.listUsers({ userID: ['u1'], alias: 'a', name: 'n', role: 'MANAGER' }), 'GET', '/cms/users?user_id=u1&alias=a&name=n&role=MANAGER'],
+    ['getUser', (a) => a.getUser('u1'), 'GET', '/cms/users/u1'],
+    ['createUser', (a) => a.createUser({ name: 'n', alias: 'a', role: 'MANAGER', password: 'password1' }), 'POST', '/cms/users', { name: 'n', alias: 'a', role: 'MANAGER', password: 'password1' }],
+    ['updateUser', (a) => a.updateUser('u1', { role: 'SYS_ADMIN,MANAGER' }), 'PUT', '/cms/users/u1', { role: 'SYS_ADMIN,MANAGER' }],
+    ['deleteUser', (a) => a.deleteUser('u1'), 'DELETE', '/cms/users/u1'],
+    ['deleteUsers', (a) => a.deleteUsers(['u1', 'u2']), 'DELETE', '/cms/users?user_id=u1&user_id=u2'],
+    ['listHmdModels', (a) => a.listHmdModels({ id: ['x'], modelCode: 'C', name: 'n', vendor: 'v' }), 'GET', '/cms/hmd_models?id=x&model_code=C&name=n&vendor=v'],
+    ['createHmdModel', (a) => a.createHmdModel({ modelCode: 'C', name: 'n', refreshRateHz: 90 }), 'POST', '/cms/hmd_models', { modelCode: 'C', name: 'n', refreshRateHz: 90 }],
+    ['updateHmdModel', (a) => a.updateHmdModel('x', { weightG: 500 }), 'PUT', '/cms/hmd_models/x', { weightG: 500 }],
+    ['deleteHmdModels', (a) => a.deleteHmdModels(['x']), 'DELETE', '/cms/hmd_models?id=x'],
+    ['listSeatModels', (a) => a.listSeatModels({ limit: 1000 }), 'GET', '/cms/seat_models?limit=1000'],
+    ['createSeatModel', (a) => a.createSeatModel({ modelCode: 'S', name: 'n', effects: ['WIND'] }), 'POST', '/cms/seat_models', { modelCode: 'S', name: 'n', effects: ['WIND'] }],
+    ['updateSeatModel', (a) => a.updateSeatModel('y', { degreesOfFreedom: 6 }), 'PUT', '/cms/seat_models/y', { degreesOfFreedom: 6 }],
+    ['deleteSeatModels', (a) => a.deleteSeatModels(['y']), 'DELETE', '/cms/seat_models?id=y'],
+    ['ossPolicy', (a) => a.ossPolicy('MOVIE'), 'GET', '/cms/upload/oss_policy?domain=MOVIE'],
+    ['file', (a) => a.file('f1'), 'GET', '/cms/files/f1'],
+  ]
+
+  it.each(cases)('%s', async (_name, call, method, path, body) => {
+    const { api, last, rec } = setup()
+    rec.reply = () => ({
+      status: 200,
+      body: { itemList: [], totalCount: 0, clientIDList: [], sceneNumber: '1', numOfPraise: 1, cinemaIDList: [] },
     })
+    await call(api)
+    expect(last(), 'method, path and JSON body as the server takes them').toEqual({ method, path, body })
+    expect(rec.sent[0].headers.authorization, 'the session goes as a bearer header').toBe('Bearer tok')
+    if (body !== undefined) expect(rec.sent[0].headers['content-type']).toBe('application/json')
   })
 
-  afterEach(() => {
-    clearMocks()
-    delete (globalThis as { isTauri?: boolean }).isTauri
+  it('covers every public method of the backend', () => {
+    const skip = new Set(['constructor', 'setToken', 'raw', 'call', 'url', 'authorization'])
+    const methods = Object.getOwnPropertyNames(HttpBackend.prototype).filter((m) => !skip.has(m))
+    expect(methods.sort()).toEqual(cases.map((c) => c[0]).sort())
+  })
+})
+
+describe('HttpBackend answers', () => {
+  it('reads the pieces the pages use', async () => {
+    const { api, rec } = setup()
+    rec.reply = (req) => {
+      if (req.path.endsWith('_batch')) return { status: 200, body: { clientIDList: ['a', 'b'] } }
+      if (req.path.endsWith('_regenerate_scene')) return { status: 200, body: { sceneNumber: '10077' } }
+      if (req.path.endsWith('/cinemas')) return { status: 200, body: { cinemaIDList: ['c1'] } }
+      if (req.path.endsWith('/api_keys')) return { status: 200, body: { totalCount: 1, itemList: [{ apikey: 'k' }] } }
+      return { status: 204 }
+    }
+    expect(await api.createVrClients([])).toEqual(['a', 'b'])
+    expect(await api.regenerateScene('s')).toBe('10077')
+    expect(await api.movieCinemas('m')).toEqual(['c1'])
+    expect(await api.listApiKeys('c')).toEqual([{ apikey: 'k' }])
+    expect(await api.pollComs('c'), '204 is "nothing came"').toBeNull()
   })
 
-  it('passes the documented argument objects to each command', async () => {
-    const b = new TauriBackend()
-    await b.appInfo()
-    await b.setupAdmin({ name: '管理员', alias: 'admin', password: 'pw' })
-    await b.login({ alias: 'admin', password: 'pw' })
-    await b.logout('tok')
-    await b.sysEnums('tok')
-    await b.listCinemas('tok', { regionID: 'BJ', start: 20, limit: 20 })
-    await b.createCinema('tok', { cinemaCode: 'C1', name: '一号店', regionID: 'BJ', numberOfHalls: 2 })
-    expect(calls).toEqual([
-      { cmd: 'app_info', args: {} },
-      { cmd: 'setup_admin', args: { name: '管理员', alias: 'admin', password: 'pw' } },
-      { cmd: 'login', args: { alias: 'admin', password: 'pw' } },
-      { cmd: 'logout', args: { token: 'tok' } },
-      { cmd: 'sys_enums', args: { token: 'tok' } },
-      { cmd: 'list_cinemas', args: { token: 'tok', query: { regionID: 'BJ', start: 20, limit: 20 } } },
-      {
-        cmd: 'create_cinema',
-        args: { token: 'tok', input: { cinemaCode: 'C1', name: '一号店', regionID: 'BJ', numberOfHalls: 2 } },
-      },
-    ])
+  it('gives binary answers as blobs', async () => {
+    const { api, rec } = setup()
+    rec.reply = () => ({ status: 200, body: '%PDF-1.7', contentType: 'application/pdf' })
+    const blob = await api.hallQrSheet('h', { format: 'pdf', perPage: 4 })
+    expect(await blob.text()).toBe('%PDF-1.7')
   })
 
-  it('returns the command result', async () => {
-    reply = () => ({ totalCount: 1, itemList: [{ cinemaID: 'x' }] })
-    await expect(new TauriBackend().listCinemas('t', { start: 0, limit: 20 })).resolves.toEqual({
-      totalCount: 1,
-      itemList: [{ cinemaID: 'x' }],
-    })
-  })
-
-  it('rejects with ApiError carrying code, info and field', async () => {
-    mockIPC(() => {
-      throw { code: 'invalid', info: 'comsIPAddr: must be an IPv4 address', field: 'comsIPAddr' }
-    })
-    const err = await new TauriBackend().createCinema('t', { cinemaCode: 'C', name: 'n', regionID: 'r' }).catch((e) => e)
+  it('rejects with the server error, field included', async () => {
+    const { api, rec } = setup()
+    rec.reply = () => ({ status: 409, body: { info: 'cinemaCode already exists: C1', code: 'conflict', field: 'cinemaCode' } })
+    const err = await api.createCinema({ cinemaCode: 'C1' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
-    expect(err).toMatchObject({ code: 'invalid', info: 'comsIPAddr: must be an IPv4 address', field: 'comsIPAddr' })
+    expect(err).toMatchObject({ code: 'conflict', info: 'cinemaCode already exists: C1', field: 'cinemaCode' })
   })
 
-  it('rejects with no_backend outside the Tauri runtime', async () => {
-    delete (globalThis as { isTauri?: boolean }).isTauri
-    await expect(new TauriBackend().appInfo()).rejects.toMatchObject({ code: NO_BACKEND })
+  it('names a failure by its status when the body does not say', async () => {
+    const { api, rec } = setup()
+    rec.reply = () => ({ status: 401, body: 'nope', contentType: 'text/plain' })
+    await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized', info: 'nope' })
+    rec.reply = () => ({ status: 413, body: '' })
+    await expect(api.createVrClients([])).rejects.toMatchObject({ code: 'too_large' })
+  })
+
+  it('rejects with no_backend when the transport cannot reach the server', async () => {
+    const api = new HttpBackend({
+      send: () => Promise.reject(new TypeError('Failed to fetch')),
+      url: () => null,
+    })
+    await expect(api.appInfo()).rejects.toMatchObject({ code: NO_BACKEND })
+  })
+
+  it('sends no authorization header without a session', async () => {
+    const { api, rec } = setup()
+    api.setToken('')
+    await api.appInfo()
+    expect(rec.sent[0].headers.authorization).toBeUndefined()
+    expect(api.authorization()).toBe('')
   })
 })
 
@@ -86,30 +204,30 @@ describe('toApiError', () => {
 describe('withSessionGuard', () => {
   afterEach(() => setUnauthorizedHandler(null))
 
-  const failing = (code: string) =>
-    ({
-      appInfo: vi.fn(),
-      setupAdmin: vi.fn(),
-      login: vi.fn().mockRejectedValue(new ApiError('unauthorized', 'wrong alias or password')),
-      logout: vi.fn(),
-      sysEnums: vi.fn().mockRejectedValue(new ApiError(code, 'no')),
-      listCinemas: vi.fn(),
-      createCinema: vi.fn(),
-    }) as unknown as TauriBackend
+  function guarded(status: number, body: unknown) {
+    const rec = new Recorder()
+    rec.reply = () => ({ status, body })
+    return withSessionGuard(new HttpBackend(rec))
+  }
 
   it('calls the handler on unauthorized from a session-scoped call and rethrows', async () => {
     const handler = vi.fn()
     setUnauthorizedHandler(handler)
-    await expect(withSessionGuard(failing('unauthorized')).sysEnums('t')).rejects.toMatchObject({ code: 'unauthorized' })
+    const api = guarded(401, { code: 'unauthorized', info: 'session expired' })
+    await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized' })
     expect(handler).toHaveBeenCalledTimes(1)
   })
 
-  it('leaves other errors and a failed login alone', async () => {
+  it('leaves other errors, a failed login and plain methods alone', async () => {
     const handler = vi.fn()
     setUnauthorizedHandler(handler)
-    const b = withSessionGuard(failing('forbidden'))
-    await expect(b.sysEnums('t')).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(b.login({ alias: 'a', password: 'b' })).rejects.toMatchObject({ code: 'unauthorized' })
+    await expect(guarded(403, { code: 'forbidden', info: 'no' }).listUsers()).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(guarded(401, { code: 'unauthorized', info: 'wrong alias or password' }).login({ alias: 'a', password: 'b' })).rejects.toMatchObject({
+      code: 'unauthorized',
+    })
+    const api = guarded(200, {})
+    api.setToken('t')
+    expect(api.authorization(), 'synchronous methods stay synchronous').toBe('Bearer t')
     expect(handler).not.toHaveBeenCalled()
   })
 })

@@ -1,20 +1,56 @@
-import { invoke, isTauri } from '@tauri-apps/api/core'
+import { convertFileSrc, invoke, isTauri } from '@tauri-apps/api/core'
+import { listen } from '@tauri-apps/api/event'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
-import type {
-  AppInfo,
-  Backend,
-  Cinema,
-  CinemaInput,
-  CinemaQuery,
-  CreatedCinema,
-  LoginInput,
-  Page,
-  Session,
-  SetupAdminInput,
-  SysEnums,
-} from './types'
+import type { AppInfo, Session, SetupAdminInput } from './types'
 
-/** Calls a Tauri command; rejections become ApiError. Tauri maps camelCase args to snake_case. */
+/**
+ * The desktop-only calls of the Rust shell (contract: NOTES-shell.md of the `shell` branch).
+ * Everything else goes through the one HTTP backend over the shell's `cinedesk` URI scheme.
+ */
+
+export interface DesktopSettings {
+  mode: 'embedded' | 'remote'
+  /** e.g. "http://192.168.1.10:8080"; required in remote mode. */
+  serverUrl: string | null
+  /** Embedded mode: also serve the API on 0.0.0.0:port for the site's COMS and seats. */
+  lan: { enabled: boolean; port: number }
+  language: 'zh-CN' | 'en'
+  /** null: CINEDESK_DATA_DIR or the OS app data dir. */
+  dataDir: string | null
+}
+
+export interface DesktopState {
+  settings: DesktopSettings
+  /** The data dir in use now. */
+  dataDir: string
+  /** e.g. "0.0.0.0:8080" while LAN serving runs. */
+  lanListening: string | null
+  /** Why LAN serving is not running although enabled. */
+  lanError: string | null
+  /** A saved change (data dir) waits for the next start. */
+  restartRequired: boolean
+}
+
+export interface DesktopAppInfo extends AppInfo {
+  apiBase: string
+  serverUrl?: string
+  /** Remote mode: why the server could not be asked. */
+  serverError?: string
+}
+
+export interface PickFilesOptions {
+  title?: string
+  multiple?: boolean
+  directory?: boolean
+  filters?: Array<{ name: string; extensions: string[] }>
+}
+
+export interface FileDropEvent {
+  kind: 'enter' | 'leave' | 'drop'
+  /** Absolute paths on disk (empty on leave). */
+  paths: string[]
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   if (!isTauri()) throw new ApiError(NO_BACKEND, 'the Tauri runtime is not available')
   try {
@@ -24,33 +60,38 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-/** {@link Backend} over the Tauri commands of the desktop app (embedded mode). */
-export class TauriBackend implements Backend {
-  appInfo(): Promise<AppInfo> {
-    return call<AppInfo>('app_info')
-  }
-
+/** The desktop shell's calls; only inside the Tauri window (see {@link isDesktop}). */
+export const desktop = {
+  /** Where the shell's URI scheme answers the REST API (no trailing slash). */
+  apiBase(): string {
+    return convertFileSrc('', 'cinedesk').replace(/\/$/, '')
+  },
+  appInfo(): Promise<DesktopAppInfo> {
+    return call('app_info')
+  },
+  /** First run of the embedded database only. */
   setupAdmin(input: SetupAdminInput): Promise<Session> {
-    return call<Session>('setup_admin', { name: input.name, alias: input.alias, password: input.password })
-  }
+    return call('setup_admin', { name: input.name, alias: input.alias, password: input.password })
+  },
+  settings(): Promise<DesktopState> {
+    return call('desktop_settings')
+  },
+  saveSettings(settings: DesktopSettings): Promise<DesktopState> {
+    return call('save_desktop_settings', { settings })
+  },
+  /** Absolute paths chosen in the native dialog; [] if cancelled. */
+  pickFiles(options: PickFilesOptions = {}): Promise<string[]> {
+    return call('pick_files', { options })
+  },
+  /** Files dragged over or dropped on the window, by path. Answers the function that stops listening. */
+  onFileDrop(handler: (e: FileDropEvent) => void): Promise<() => void> {
+    return listen<FileDropEvent>('cinedesk://file-drop', (e) => handler(e.payload))
+  },
+}
 
-  login(input: LoginInput): Promise<Session> {
-    return call<Session>('login', { alias: input.alias, password: input.password })
-  }
+export type Desktop = typeof desktop
 
-  async logout(token: string): Promise<void> {
-    await call<null>('logout', { token })
-  }
-
-  sysEnums(token: string): Promise<SysEnums> {
-    return call<SysEnums>('sys_enums', { token })
-  }
-
-  listCinemas(token: string, query: CinemaQuery): Promise<Page<Cinema>> {
-    return call<Page<Cinema>>('list_cinemas', { token, query })
-  }
-
-  createCinema(token: string, input: CinemaInput): Promise<CreatedCinema> {
-    return call<CreatedCinema>('create_cinema', { token, input })
-  }
+/** Whether this page runs inside the desktop app. */
+export function isDesktop(): boolean {
+  return isTauri()
 }

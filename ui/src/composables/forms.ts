@@ -1,6 +1,6 @@
 import { nextTick, reactive } from 'vue'
 import type { FormItemRule } from 'element-plus'
-import { ElMessage } from 'element-plus'
+import { ElMessage, ElMessageBox } from 'element-plus'
 import { toApiError, type ApiError } from '@/backend'
 import { i18n } from '@/i18n'
 import { errorText } from '@/errors'
@@ -70,4 +70,20 @@ export function notifyError(e: unknown): void {
   const err = toApiError(e)
   if (err.code === 'unauthorized') return
   ElMessage.error({ message: errorText(err), grouping: true })
+}
+
+/** Asks before something that cannot be undone; true if confirmed. */
+export async function confirmDanger(message: string, title: string, confirmText: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, title, {
+      type: 'warning',
+      confirmButtonText: confirmText,
+      cancelButtonText: i18n.global.t('common.cancel'),
+      confirmButtonClass: 'el-button--danger',
+      dangerouslyUseHTMLString: false,
+    })
+    return true
+  } catch {
+    return false
+  }
 }

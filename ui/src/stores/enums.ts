@@ -1,9 +1,8 @@
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
 import { useBackend, type EnumItem, type SysEnums } from '@/backend'
-import { useSessionStore } from './session'
 
-/** System enumerations, loaded once per session. */
+/** System enumerations, loaded once per session (and again after an edit). */
 export const useEnumsStore = defineStore('enums', () => {
   const enums = ref<SysEnums | null>(null)
   let pending: Promise<SysEnums> | null = null
@@ -11,9 +10,8 @@ export const useEnumsStore = defineStore('enums', () => {
   async function load(force = false): Promise<SysEnums> {
     if (enums.value && !force) return enums.value
     if (!pending) {
-      const session = useSessionStore()
       pending = useBackend()
-        .sysEnums(session.token)
+        .sysEnums()
         .then((e) => (enums.value = e))
         .finally(() => (pending = null))
     }
@@ -24,18 +22,40 @@ export const useEnumsStore = defineStore('enums', () => {
     enums.value = null
   }
 
-  const regions = computed<EnumItem[]>(() => enums.value?.cinemaRegionList ?? [])
-  const regionNames = computed(() => new Map(regions.value.map((r) => [r.id, r.name])))
-  const roleNames = computed(() => new Map((enums.value?.userRoleList ?? []).map((r) => [r.id, r.name])))
+  const list = (k: keyof SysEnums) => computed<EnumItem[]>(() => enums.value?.[k] ?? [])
+  const regions = list('cinemaRegionList')
+  const countries = list('movieCountryList')
+  const categories = list('movieCategoryList')
+  const roles = list('userRoleList')
+  const movieTypes = list('movieTypeList')
 
-  /** The region's name, or its id when the enumeration does not know it. */
-  function regionName(id: string): string {
-    return regionNames.value.get(id) ?? id
+  const byId = (items: { value: EnumItem[] }) => computed(() => new Map(items.value.map((r) => [r.id, r.name])))
+  const regionNames = byId(regions)
+  const countryNames = byId(countries)
+  const categoryNames = byId(categories)
+  const roleNames = byId(roles)
+  const typeNames = byId(movieTypes)
+
+  /** The name of an id, or the id itself when the enumeration does not know it. */
+  const regionName = (id: string) => regionNames.value.get(id) ?? id
+  const countryName = (id: string) => countryNames.value.get(id) ?? id
+  const categoryName = (id: string) => categoryNames.value.get(id) ?? id
+  const roleName = (id: string) => roleNames.value.get(id) ?? id
+  const typeName = (id: string) => typeNames.value.get(id) ?? id
+
+  return {
+    enums,
+    regions,
+    countries,
+    categories,
+    roles,
+    movieTypes,
+    load,
+    reset,
+    regionName,
+    countryName,
+    categoryName,
+    roleName,
+    typeName,
   }
-
-  function roleName(id: string): string {
-    return roleNames.value.get(id) ?? id
-  }
-
-  return { enums, regions, load, reset, regionName, roleName }
 })

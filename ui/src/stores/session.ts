@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
-import { useBackend, type LoginInput, type Session, type SetupAdminInput } from '@/backend'
+import { useBackend, useDesktop, type LoginInput, type Session, type SetupAdminInput } from '@/backend'
 
 const STORAGE_KEY = 'cinedesk.session'
 
@@ -32,6 +32,7 @@ function save(s: Session | null): void {
 /** The logged-in user. Kept in sessionStorage so a reload of the window stays logged in. */
 export const useSessionStore = defineStore('session', () => {
   const session = ref<Session | null>(load())
+  useBackend().setToken(session.value?.token ?? '')
 
   const isLoggedIn = computed(() => session.value !== null)
   const token = computed(() => session.value?.token ?? '')
@@ -44,6 +45,7 @@ export const useSessionStore = defineStore('session', () => {
 
   function set(s: Session | null): void {
     session.value = s
+    useBackend().setToken(s?.token ?? '')
     save(s)
   }
 
@@ -51,27 +53,30 @@ export const useSessionStore = defineStore('session', () => {
     set(await useBackend().login(input))
   }
 
+  /** First run of the desktop app's embedded database (a server makes its admin itself). */
   async function setupAdmin(input: SetupAdminInput): Promise<void> {
-    set(await useBackend().setupAdmin(input))
+    const desktop = useDesktop()
+    if (!desktop) throw new Error('setupAdmin is only for the desktop app')
+    set(await desktop.setupAdmin(input))
   }
 
   /** Ends the session on the server (best effort) and forgets it here. */
   async function logout(): Promise<void> {
-    const t = token.value
-    set(null)
-    if (t) {
-      try {
-        await useBackend().logout(t)
-      } catch {
-        // already expired or unreachable: nothing more to do
-      }
+    if (!token.value) return
+    try {
+      await useBackend().logout()
+    } catch {
+      // already expired or unreachable: nothing more to do
+    } finally {
+      set(null)
     }
   }
-
   /** Forgets the session without telling the server (it already refused the token). */
   function clear(): void {
     set(null)
   }
 
-  return { session, isLoggedIn, token, roles, login, setupAdmin, logout, clear }
+  const isAdmin = computed(() => roles.value.includes('SYS_ADMIN'))
+
+  return { session, isLoggedIn, token, roles, isAdmin, login, setupAdmin, logout, clear }
 })
