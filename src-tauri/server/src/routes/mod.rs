@@ -95,7 +95,11 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(onlinedisk_library::routes())
         .merge(upload_tokens::routes())
         .merge(vod_flow::routes())
-        .merge(guarded(app, Capability::ManageApiKeys, api_keys::routes().merge(uploads::admin_routes()).merge(upload_tokens::admin_routes())))
+        .merge(guarded(
+            app,
+            Capability::ManageApiKeys,
+            api_keys::routes().merge(uploads::admin_routes()).merge(upload_tokens::admin_routes()),
+        ))
         .merge(guarded(app, Capability::Operate, operate))
         .merge(guarded(app, Capability::ManageUsers, users::routes()))
         .merge(guarded(app, Capability::ManageEnums, enums::write_routes()))

@@ -81,7 +81,7 @@ async fn serve<T: Serialize + Send + 'static>(
         let call = call?;
         let work = read(&call)?;
         let actor = call.actor();
-        Ok(s.run(move |cms| work(cms, &actor)).await?)
+        s.run(move |cms| work(cms, &actor)).await
     }
     .await;
     match result {
@@ -259,10 +259,8 @@ async fn query_spaces(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
 }
 
 async fn spaces(s: &AppState, call: ApiResult<Call>) -> Response {
-    serve(s, call, |_| {
-        Ok(job(|cms, a| Ok(Spaces { list: cms.library_spaces(a)?, org_id: cms.library_org_id()? })))
-    })
-    .await
+    serve(s, call, |_| Ok(job(|cms, a| Ok(Spaces { list: cms.library_spaces(a)?, org_id: cms.library_org_id()? }))))
+        .await
 }
 
 /// Seed 004 §4.5: a folder in a space (`ownerType` with `userId`, `groupId` or `orgId`), under `parentId`.
@@ -435,7 +433,7 @@ async fn download_resource(State(s): State<AppState>, call: ApiResult<Call>) -> 
         let call = call?;
         let id = required("resId", call.param("resId")?)?;
         let actor = call.actor();
-        Ok(s.run(move |cms| cms.download_resource(&actor, &id)).await?)
+        s.run(move |cms| cms.download_resource(&actor, &id)).await
     }
     .await;
     match target {

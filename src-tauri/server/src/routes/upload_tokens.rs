@@ -101,7 +101,7 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
         let terminal = call.param("type")?;
         let owner = call.actor().owner();
         let base = call.base_url();
-        Ok(s.run(move |cms| cms.upload_token(module.as_deref(), terminal.as_deref(), &owner, &base)).await?)
+        s.run(move |cms| cms.upload_token(module.as_deref(), terminal.as_deref(), &owner, &base)).await
     }
     .await;
     match result {

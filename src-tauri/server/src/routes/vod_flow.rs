@@ -148,11 +148,20 @@ fn request_id() -> String {
 
 fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
     match r {
-        Ok(data) => Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response(),
+        Ok(data) => {
+            Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response()
+        }
         Err(e) => {
             let (status, info, code, field) = failure_parts(&e);
-            let body =
-                VodFailure { result: "false", request_id: request_id(), message: info.clone(), info, code, data: (), field };
+            let body = VodFailure {
+                result: "false",
+                request_id: request_id(),
+                message: info.clone(),
+                info,
+                code,
+                data: (),
+                field,
+            };
             (status, Json(body)).into_response()
         }
     }
@@ -178,7 +187,7 @@ async fn video_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> 
         let call = call?;
         let req: VideoUploadRequest = call.params_as()?;
         let (actor, base) = (call.actor(), call.base_url());
-        Ok(s.run(move |cms| cms.vod_video_upload_auth(&actor, req, &base)).await?)
+        s.run(move |cms| cms.vod_video_upload_auth(&actor, req, &base)).await
     };
     reply(result.await, "")
 }
@@ -220,7 +229,7 @@ async fn image_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> 
         let call = call?;
         let req: ImageUploadRequest = call.params_as()?;
         let (actor, base) = (call.actor(), call.base_url());
-        Ok(s.run(move |cms| cms.vod_image_upload_auth(&actor, req, &base)).await?)
+        s.run(move |cms| cms.vod_image_upload_auth(&actor, req, &base)).await
     };
     reply(result.await, "")
 }
@@ -241,7 +250,7 @@ async fn play_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response
         let call = call?;
         let id = video_id(&call)?;
         let (actor, base) = (call.actor(), call.base_url());
-        Ok(s.run(move |cms| cms.vod_play_auth(&actor, &id, &base)).await?)
+        s.run(move |cms| cms.vod_play_auth(&actor, &id, &base)).await
     };
     reply(result.await, "")
 }
@@ -277,7 +286,7 @@ async fn recommended(State(s): State<AppState>, call: ApiResult<Call>) -> Respon
     let result = async {
         let call = call?;
         let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
-        Ok(s.run(move |cms| cms.vod_recommended(index, size)).await?)
+        s.run(move |cms| cms.vod_recommended(index, size)).await
     };
     reply(result.await, "")
 }
@@ -294,7 +303,7 @@ async fn personal(State(s): State<AppState>, call: ApiResult<Call>) -> Response 
         let call = call?;
         let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
         let actor = call.actor();
-        Ok(s.run(move |cms| cms.vod_personal(&actor, index, size)).await?)
+        s.run(move |cms| cms.vod_personal(&actor, index, size)).await
     };
     reply(result.await, "")
 }
@@ -315,7 +324,7 @@ async fn delete(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
         let id = video_id(&call)?;
         let user = call.param("userId")?;
         let actor = call.actor();
-        Ok(s.run(move |cms| cms.vod_delete(&actor, &id, user.as_deref())).await?)
+        s.run(move |cms| cms.vod_delete(&actor, &id, user.as_deref())).await
     };
     reply(result.await, "删除完成")
 }
@@ -336,7 +345,7 @@ async fn callback(State(s): State<AppState>, call: ApiResult<Call>) -> Response 
         params.remove("token"); // the caller's session, not part of the event
         let event: VodEvent = crate::extract::parse_json(Value::Object(params).to_string().as_bytes())?;
         let actor = call.actor();
-        Ok(s.run(move |cms| cms.vod_event(&actor, event)).await?)
+        s.run(move |cms| cms.vod_event(&actor, event)).await
     };
     reply(result.await, "")
 }
