@@ -59,6 +59,12 @@ call POST /cms/vod_tasks "{\"movieList\":[{\"id\":\"$movie\"}],\"clientID\":\"$s
 call POST /cms/hmd_models '{"modelCode":"st_hmd","name":"头盔","vendor":"v","refreshRateHz":90}' >/dev/null
 call POST /cms/seat_models '{"modelCode":"st_seat","name":"座椅","effects":["WIND"]}' >/dev/null
 call POST "/cms/cinemas/$cinema/api_keys" >/dev/null
+# The resource library and a VOD upload, so their lists answer real records too.
+data() { python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][sys.argv[1]])' "$1"; }
+call POST /onlineDisk/createFolder '{"ownerType":"2","dirName":"教案"}' >/dev/null
+period="$(call POST /onlineDisk/createClassification '{"kind":"period","title":"小学"}' | data classificationId)"
+call POST /onlineDisk/createResource "{\"ownerType\":\"2\",\"resForm\":\"2\",\"url\":\"http://example.com/lesson.mp4\",\"title\":\"第一课\",\"periodId\":\"$period\"}" >/dev/null
+call POST /vod/getVideoUploadAuth '{"title":"宣传片","fileName":"trailer.mp4","fileSize":"1048576"}' >/dev/null
 echo "seeded cinema $cinema, hall $hall, seat $seat, movie $movie"
 
 # Excluded, and why:

@@ -47,13 +47,29 @@ pub const EVENT_CENSOR: &str = "AIVideoCensorComplete";
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"title": "宣传片", "fileName": "trailer.mp4", "fileSize": "1048576"})))]
 pub struct VideoUploadRequest {
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1),
+        param(required = true, min_length = 1, example = "宣传片")
+    )]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = r"^[A-Za-z0-9_-]{1,64}\.(mp4|mov|mkv|webm)$"),
+        param(required = true, pattern = r"^[A-Za-z0-9_-]{1,64}\.(mp4|mov|mkv|webm)$", example = "trailer.mp4")
+    )]
     pub file_name: Option<String>,
     /// Required here: the store's upload session is made for a known length.
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^[1-9][0-9]{0,9}$"),
+        param(required = true, pattern = "^[1-9][0-9]{0,9}$", example = "1048576")
+    )]
     pub file_size: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub description: Option<String>,
@@ -67,11 +83,22 @@ pub struct VideoUploadRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"imageType": "cover", "imageExt": "png", "title": "海报", "fileSize": "2048"})))]
 pub struct ImageUploadRequest {
     /// default | cover
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(default|cover)$"),
+        param(pattern = "^(default|cover)$", example = "cover")
+    )]
     pub image_type: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(png|jpg|jpeg|gif|webp|bmp)$"),
+        param(pattern = "^(png|jpg|jpeg|gif|webp|bmp)$", example = "png")
+    )]
     pub image_ext: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub title: Option<String>,
@@ -79,6 +106,11 @@ pub struct ImageUploadRequest {
     pub tags: Option<String>,
     /// Required here, as for videos.
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, pattern = "^[1-9][0-9]{0,9}$"),
+        param(required = true, pattern = "^[1-9][0-9]{0,9}$", example = "2048")
+    )]
     pub file_size: Option<String>,
 }
 

@@ -46,26 +46,33 @@ pub struct ClassificationNode {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"parentType": "0", "parentId": "0", "retType": "1"})))]
 pub struct ChapterQuery {
     /// "0": parentId is a textbook (any node whose subtree is wanted); "1": a chapter.
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[01]$"))]
     pub parent_type: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub parent_id: Option<String>,
     /// "0": the whole subtree; "1": the children only.
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[01]$"))]
     pub ret_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"parentId": "0", "kind": "period", "title": "小学", "sortNum": 1})))]
 pub struct ClassificationInput {
     #[serde(default, deserialize_with = "flex")]
     pub parent_id: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[A-Za-z0-9_-]{1,32}$"))]
     pub kind: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub title: Option<String>,
     #[serde(default)]
     pub sort_num: Option<i64>,

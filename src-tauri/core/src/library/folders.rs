@@ -38,12 +38,17 @@ pub struct Folder {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"ownerType": "2", "parentId": "0", "dirName": "教案"})))]
 pub struct FolderInput {
     #[serde(flatten)]
     pub space: SpaceRef,
     #[serde(default, deserialize_with = "flex")]
     pub parent_id: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 255, pattern = r"^[^/\\]*[^/\\.][^/\\]*$")
+    )]
     pub dir_name: Option<String>,
 }
 

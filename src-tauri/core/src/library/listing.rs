@@ -65,6 +65,7 @@ impl OrderBy {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"page": {"curPage": "1", "numPerPage": "20"}, "query": {"keyword": "语文", "orderBy": "viewCount", "resType": "0"}})))]
 pub struct ResourceQuery {
     #[serde(default)]
     pub page: PageIn,
@@ -77,8 +78,10 @@ pub struct ResourceQuery {
 #[serde(rename_all = "camelCase")]
 pub struct PageIn {
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[1-9][0-9]{0,3}$"))]
     pub cur_page: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([1-9]|[1-9][0-9]|100)$"))]
     pub num_per_page: Option<String>,
 }
 
@@ -90,8 +93,10 @@ pub struct QueryIn {
     pub keyword: Option<String>,
     /// 0 all, 1 pictures, 2 documents, 3 videos, 4 audio, 5 animations.
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-5]$"))]
     pub res_type: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(viewCount|downCount|createTime|fileLength|marks)$"))]
     pub order_by: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub period_id: Option<String>,

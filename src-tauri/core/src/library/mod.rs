@@ -129,6 +129,7 @@ impl Space {
 #[serde(rename_all = "camelCase")]
 pub struct SpaceRef {
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[012]$"))]
     pub owner_type: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub user_id: Option<String>,

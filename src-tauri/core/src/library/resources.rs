@@ -85,16 +85,19 @@ pub struct NodeRef {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"ownerType": "2", "parentId": "0", "resForm": "2", "url": "http://example.com/lesson.mp4", "title": "第一课", "keyword": "语文", "intro": "课堂实录"})))]
 pub struct ResourceInput {
     #[serde(default, deserialize_with = "flex")]
     pub fid: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub keyword: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub intro: Option<String>,
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[12]$"))]
     pub res_form: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub url: Option<String>,
@@ -137,8 +140,10 @@ pub struct ResourceInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"resId": "r1", "title": "第二课"})))]
 pub struct ResourcePatch {
     #[serde(default, deserialize_with = "flex")]
+    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
     pub res_id: Option<String>,
     #[serde(default, deserialize_with = "flex")]
     pub title: Option<String>,
