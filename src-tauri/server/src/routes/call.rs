@@ -10,12 +10,15 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
 use cinedesk_core::{Actor, Error};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::uploads::base_url;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
+use crate::openapi::ErrorCode;
 use crate::state::AppState;
 
 /// Bodies of these routes are small JSON or forms.
@@ -114,9 +117,21 @@ impl Call {
     }
 }
 
-/// What every envelope of these routes says on failure: the HTTP status, the message, the
-/// stable code and the field at fault. A server error is logged here, once.
-pub(crate) fn failure_parts(e: &ApiError) -> (StatusCode, String, &'static str, Option<String>) {
+/// What every seed envelope carries beside its own fields on failure, as every other failure of
+/// this API does: a message for people, a stable code for programs, the field at fault.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Failure {
+    pub info: String,
+    #[schema(value_type = ErrorCode)]
+    pub code: &'static str,
+    /// The wire name of the field at fault, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub field: Option<String>,
+}
+
+/// The HTTP status and the [`Failure`] of an error. A server error is logged here, once.
+pub(crate) fn failure_parts(e: &ApiError) -> (StatusCode, Failure) {
     let status = e.status();
     if status.is_server_error() {
         tracing::error!(error = %e, "request failed");
@@ -125,7 +140,7 @@ pub(crate) fn failure_parts(e: &ApiError) -> (StatusCode, String, &'static str, 
         ApiError::Core(c) => c.field().map(str::to_string),
         _ => None,
     };
-    (status, e.to_string(), e.code(), field)
+    (status, Failure { info: e.to_string(), code: e.code(), field })
 }
 
 /// One operation served on GET (parameters in the query, `$params` documented as query

@@ -5,10 +5,9 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::call::failure_parts;
+use super::call::{failure_parts, Failure};
 use super::uploads::DiskFile;
 use crate::error::ApiError;
-use crate::openapi::ErrorCode;
 
 /// The seed's envelope of a success: `result` "000000" and what was asked for.
 #[derive(Serialize, ToSchema)]
@@ -30,13 +29,8 @@ pub(crate) struct DiskFailure {
     result: &'static str,
     result_desc: String,
     data: Option<DiskFile>,
-    info: String,
-    #[schema(value_type = ErrorCode)]
-    code: &'static str,
-    /// The wire name of the field at fault, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    field: Option<String>,
+    #[serde(flatten)]
+    failure: Failure,
 }
 
 pub(crate) fn ok<T: Serialize>(data: T) -> Response {
@@ -44,7 +38,7 @@ pub(crate) fn ok<T: Serialize>(data: T) -> Response {
 }
 
 pub(crate) fn failure(e: ApiError, data: Option<DiskFile>) -> Response {
-    let (status, info, code, field) = failure_parts(&e);
-    let body = DiskFailure { result: "100000", result_desc: info.clone(), data, info, code, field };
+    let (status, failure) = failure_parts(&e);
+    let body = DiskFailure { result: "100000", result_desc: failure.info.clone(), data, failure };
     (status, Json(body)).into_response()
 }

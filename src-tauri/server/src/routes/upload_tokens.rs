@@ -13,11 +13,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::call::{failure_parts, get_and_post, Call};
+use super::call::{failure_parts, get_and_post, Call, Failure};
 use super::{done, Done};
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
-use crate::openapi::{self, ErrorCode};
+use crate::openapi;
 use crate::state::AppState;
 
 /// The token route authenticates itself ([`Call`]).
@@ -62,12 +62,8 @@ struct TokenFailure {
     message: String,
     /// Always null.
     data: (),
-    info: String,
-    #[schema(value_type = ErrorCode)]
-    code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    field: Option<String>,
+    #[serde(flatten)]
+    failure: Failure,
 }
 
 /// The token request's parameters.
@@ -107,8 +103,8 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
     match result {
         Ok(data) => Json(TokenAnswer { status: 200, message: "success", data }).into_response(),
         Err(e) => {
-            let (status, info, code, field) = failure_parts(&e);
-            let body = TokenFailure { status: status.as_u16(), message: info.clone(), data: (), info, code, field };
+            let (status, failure) = failure_parts(&e);
+            let body = TokenFailure { status: status.as_u16(), message: failure.info.clone(), data: (), failure };
             (status, Json(body)).into_response()
         }
     }

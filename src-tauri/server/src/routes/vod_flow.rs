@@ -21,9 +21,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::call::{failure_parts, get_and_post, Call};
+use super::call::{failure_parts, get_and_post, Call, Failure};
 use crate::error::ApiResult;
-use crate::openapi::{self, ErrorCode};
+use crate::openapi;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -77,14 +77,10 @@ struct VodFailure {
     result: &'static str,
     request_id: String,
     message: String,
-    info: String,
-    #[schema(value_type = ErrorCode)]
-    code: &'static str,
     /// Always null.
     data: (),
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    field: Option<String>,
+    #[serde(flatten)]
+    failure: Failure,
 }
 
 /// refreshVideoUploadAuth's answer: new credentials for the same upload.
@@ -152,16 +148,9 @@ fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
             Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response()
         }
         Err(e) => {
-            let (status, info, code, field) = failure_parts(&e);
-            let body = VodFailure {
-                result: "false",
-                request_id: request_id(),
-                message: info.clone(),
-                info,
-                code,
-                data: (),
-                field,
-            };
+            let (status, failure) = failure_parts(&e);
+            let message = failure.info.clone();
+            let body = VodFailure { result: "false", request_id: request_id(), message, data: (), failure };
             (status, Json(body)).into_response()
         }
     }
