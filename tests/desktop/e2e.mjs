@@ -274,8 +274,11 @@ async function main() {
       )
       console.log(`     upload ${id}: ${JSON.stringify(stored.body).slice(0, 160)}`)
       expectEqual([stored.status, stored.body.md5, stored.body.size], [200, md5, bytes.length], 'the stored file is the file on disk')
-      await sleep(300)
+      await sleep(1000) // the progress bar's width transition
       console.log(`     screenshot: ${await screenshot(sid, 'desktop-uploads.png')}`)
+      // Back where the next steps expect the window.
+      await click(sid, await css(sid, '[data-test="menu-cinemas"]'))
+      await css(sid, '[data-test="cinema-table"]')
     })
     await check('LAN serving turns on and off from the settings, on the same database', async () => {
       const port = await freePort()
