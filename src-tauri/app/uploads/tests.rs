@@ -216,3 +216,32 @@ fn remote_tus_pause_restart_resume_and_cancel() {
     assert_eq!(gone.code(), "not_found", "the server forgot the cancelled upload: {gone}");
     assert!(Manager::open(&desk).list().is_empty(), "nothing unfinished is left in the journal");
 }
+
+#[test]
+fn cancelling_a_running_upload_stops_it_and_drops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cms, token, _rt) = server(&dir.path().join("server"));
+    let src = source_file(dir.path(), "running.mp4", 40);
+    let manager = Arc::new(Manager::open(dir.path()));
+    // Cancel from inside the first progress event with bytes: the worker itself must stop and
+    // terminate the upload on the server.
+    let weak = Arc::downgrade(&manager);
+    let (tx, rx) = channel();
+    let tx = Mutex::new(tx);
+    let asked = std::sync::atomic::AtomicBool::new(false);
+    manager.subscribe(Box::new(move |e: &UploadEvent| {
+        if e.state == UploadState::Running && e.done > 0 && !asked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            if let Some(m) = weak.upgrade() {
+                m.cancel(None, &e.id).expect("a running upload can be cancelled without a target");
+            }
+        }
+        tx.lock().unwrap().send(e.clone()).is_ok()
+    }));
+    let id = manager.start(Target::remote(&url, &token).unwrap(), &src, "MOVIE").unwrap();
+    let cancelled = wait_for(&rx, &id, UploadState::Cancelled);
+    assert!(cancelled.done < cancelled.total, "it stopped before the end");
+    let gone = cinedesk_remote::TusClient::new(&url, &token).unwrap().offset(&format!("{url}/files/{id}")).unwrap_err();
+    assert_eq!(gone.code(), "not_found", "the worker terminated it on the server: {gone}");
+    assert!(cms.file(&id).is_err(), "no file was made");
+    assert!(Manager::open(dir.path()).list().is_empty(), "nothing left in the journal");
+}
