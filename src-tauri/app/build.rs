@@ -8,6 +8,12 @@ fn main() {
         "desktop_settings",
         "save_desktop_settings",
         "pick_files",
+        "upload_start",
+        "upload_pause",
+        "upload_resume",
+        "upload_cancel",
+        "upload_list",
+        "upload_subscribe",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri-build failed");
 }

@@ -2,6 +2,7 @@
 //! scheme to the server's own router (embedded mode) or to a server (remote mode); the shell adds
 //! what only a desktop has: settings, LAN serving, native dialogs, dropped files, the menu.
 
+mod atomic;
 mod commands;
 mod error;
 mod lan;
@@ -11,6 +12,7 @@ mod protocol;
 mod settings;
 mod shell;
 mod transport;
+mod uploads;
 mod window;
 
 use std::sync::Arc;
@@ -53,6 +55,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::new().with_filename(window_state).build())
         .plugin(tauri_plugin_dialog::init())
         .manage(Arc::clone(&shell))
+        .manage(Arc::new(uploads::Manager::open(shell.bootstrap_dir())))
         .menu(move |app| menu::build(app, language))
         .on_menu_event(menu::on_event)
         .on_window_event(window::on_event)
@@ -67,6 +70,12 @@ pub fn run() {
             commands::desktop_settings,
             commands::save_desktop_settings,
             commands::pick_files,
+            uploads::commands::upload_start,
+            uploads::commands::upload_pause,
+            uploads::commands::upload_resume,
+            uploads::commands::upload_cancel,
+            uploads::commands::upload_list,
+            uploads::commands::upload_subscribe,
         ])
         .setup({
             let shell = Arc::clone(&shell);

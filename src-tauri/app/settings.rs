@@ -1,8 +1,7 @@
 //! The desktop app's own settings (mode, server URL, LAN serving, language, data dir), kept as
 //! JSON in the data dir and written atomically.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -103,22 +102,10 @@ impl Settings {
         }
     }
 
-    /// Writes the settings to `dir` so that a crash leaves the old file or the new one, never
-    /// half of one: a temporary file, flushed to disk, renamed over the old one.
+    /// Writes the settings to `dir` atomically (see [`crate::atomic::write`]).
     pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        fs::create_dir_all(dir)?;
-        let path = dir.join(SETTINGS_FILE);
-        let tmp = dir.join(format!("{SETTINGS_FILE}.tmp"));
-        let mut file = File::create(&tmp)?;
-        file.write_all(&serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, &path)?;
-        // The rename itself is durable only once the directory is synced (Unix; Windows has no
-        // directory handles to sync and NTFS journals the rename).
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
+        let bytes = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        crate::atomic::write(dir, SETTINGS_FILE, &bytes)
     }
 }
 

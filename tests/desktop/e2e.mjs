@@ -1,7 +1,9 @@
 // End-to-end test of the real Cinedesk window: tauri-driver + WebKitWebDriver, spoken to over
 // the W3C WebDriver protocol with plain fetch (no client library to install or keep current).
 // Run through tests/desktop/run.sh, which builds the app and starts Xvfb and tauri-driver.
-import { writeFile, mkdir, readdir, readFile } from 'node:fs/promises'
+import { writeFile, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
@@ -244,6 +246,39 @@ async function main() {
       expectEqual(r.head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature arrives byte for byte')
       if (!(r.width > 0)) throw new Error(`the image decoded to width ${r.width}`)
       console.log(`     QR PNG: ${r.bytes} bytes, ${r.width} px wide`)
+    })
+    await check('a file uploads by path through the upload manager, and the uploads page shows it done', async () => {
+      // 12 MiB that do not repeat, written by the test: the window gets only its path.
+      const dir = await mkdtemp(resolve(tmpdir(), 'cinedesk-e2e-upload-'))
+      const file = resolve(dir, 'e2e film.mp4')
+      const bytes = randomBytes(12 * 1024 * 1024)
+      await writeFile(file, bytes)
+      const md5 = createHash('md5').update(bytes).digest('hex')
+      const id = await inPage(
+        sid,
+        `${BASE}${INVOKE}
+        const s = await (await fetch(base + '/cms/login', { method: 'POST', body: JSON.stringify({ alias: 'admin', password: a[0] }) })).json()
+        localStorage.setItem('cinedesk.e2e.token', s.token)
+        return await invoke('upload_start', { path: a[1], domain: 'MOVIE', token: s.token })`,
+        PASSWORD,
+        file,
+      )
+      await click(sid, await css(sid, '[data-test="menu-uploads"]'))
+      await css(sid, '[data-test="upload-item"][data-state="done"]', 60000)
+      const stored = await inPage(
+        sid,
+        `${BASE}
+        const res = await fetch(base + '/cms/files/' + a[0] + '/info', { headers: { authorization: 'Bearer ' + localStorage.getItem('cinedesk.e2e.token') } })
+        return { status: res.status, body: await res.json() }`,
+        id,
+      )
+      console.log(`     upload ${id}: ${JSON.stringify(stored.body).slice(0, 160)}`)
+      expectEqual([stored.status, stored.body.md5, stored.body.size], [200, md5, bytes.length], 'the stored file is the file on disk')
+      await sleep(1000) // the progress bar's width transition
+      console.log(`     screenshot: ${await screenshot(sid, 'desktop-uploads.png')}`)
+      // Back where the next steps expect the window.
+      await click(sid, await css(sid, '[data-test="menu-cinemas"]'))
+      await css(sid, '[data-test="cinema-table"]')
     })
     await check('LAN serving turns on and off from the settings, on the same database', async () => {
       const port = await freePort()

@@ -71,7 +71,7 @@ impl RemoteCmsBuilder {
 }
 
 /// `http://host:port` or `https://host/prefix/`; a bare `host:port` means plain HTTP.
-fn parse_base(s: &str) -> Result<Url> {
+pub(crate) fn parse_base(s: &str) -> Result<Url> {
     let s = s.trim();
     let with_scheme = if s.contains("://") { s.to_string() } else { format!("http://{s}") };
     let url = Url::parse(&with_scheme).map_err(|e| Error::invalid(URL_FIELD, format!("not a URL ({e}): {s:?}")))?;

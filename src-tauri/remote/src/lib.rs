@@ -12,3 +12,6 @@ mod query;
 mod wire;
 
 pub use client::{RemoteCms, RemoteCmsBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+mod tus;
+
+pub use tus::{TusClient, TusMeta, TusOutcome, CHUNK as TUS_CHUNK};

@@ -1,4 +1,4 @@
-import { convertFileSrc, invoke, isTauri } from '@tauri-apps/api/core'
+import { Channel, convertFileSrc, invoke, isTauri } from '@tauri-apps/api/core'
 import { listen } from '@tauri-apps/api/event'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
 import type { AppInfo, Session, SetupAdminInput } from './types'
@@ -51,6 +51,24 @@ export interface FileDropEvent {
   paths: string[]
 }
 
+/** One upload of the desktop's upload manager (Rust), as its list and its progress events give it. */
+export interface NativeUpload {
+  id: string
+  name: string
+  path: string
+  domain: string
+  mode: 'embedded' | 'remote'
+  done: number
+  total: number
+  /** Bytes per second; 0 when not running. */
+  speed: number
+  /** Seconds left; null when unknown or not running. */
+  eta: number | null
+  state: 'running' | 'paused' | 'done' | 'failed' | 'cancelled'
+  fileID: string | null
+  error: { code: string; info: string } | null
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   if (!isTauri()) throw new ApiError(NO_BACKEND, 'the Tauri runtime is not available')
   try {
@@ -86,6 +104,28 @@ export const desktop = {
   /** Files dragged over or dropped on the window, by path. Answers the function that stops listening. */
   onFileDrop(handler: (e: FileDropEvent) => void): Promise<() => void> {
     return listen<FileDropEvent>('cinedesk://file-drop', (e) => handler(e.payload))
+  },
+  /** Uploads a file on disk by path (the bytes never enter the webview); answers the upload's id. */
+  uploadStart(path: string, domain: string, token: string): Promise<string> {
+    return call('upload_start', { path, domain, token })
+  },
+  uploadPause(id: string): Promise<void> {
+    return call('upload_pause', { id })
+  },
+  uploadResume(id: string, token: string): Promise<void> {
+    return call('upload_resume', { id, token })
+  },
+  uploadCancel(id: string, token: string): Promise<void> {
+    return call('upload_cancel', { id, token })
+  },
+  uploadList(): Promise<NativeUpload[]> {
+    return call('upload_list')
+  },
+  /** Every change of every upload from now on (progress at most ~10 per second each); answers the list now. */
+  uploadSubscribe(handler: (u: NativeUpload) => void): Promise<NativeUpload[]> {
+    const channel = new Channel<NativeUpload>()
+    channel.onmessage = handler
+    return call('upload_subscribe', { channel })
   },
 }
 

@@ -426,6 +426,10 @@ const en: MessageSchema = {
     chooseAgain: 'Choose the file to continue',
     interruptedHint: 'Interrupted by a restart; choose the same file again to continue where it stopped',
     otherFile: 'Choose the original file "{name}"',
+    films: 'Video files',
+    dropHint: 'Drop film files anywhere on this window to upload them',
+    startFailed: 'Cannot upload {name}: {reason}',
+    choose: 'Choose a file',
     state: {
       uploading: 'Uploading',
       paused: 'Paused',
@@ -436,6 +440,7 @@ const en: MessageSchema = {
     },
   },
   files: {
+    images: 'Images',
     remove: 'Remove',
     drop: {
       poster: 'Drop a poster image, or click to choose',

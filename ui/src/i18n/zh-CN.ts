@@ -424,6 +424,10 @@ const zhCN = {
     chooseAgain: '重新选择文件以继续',
     interruptedHint: '程序重启后中断，重新选择同一文件即可从断点继续',
     otherFile: '请选择原来的文件“{name}”',
+    films: '视频文件',
+    dropHint: '把影片文件拖到此窗口任意位置即可上传',
+    startFailed: '无法上传 {name}：{reason}',
+    choose: '选择文件',
     state: {
       uploading: '上传中',
       paused: '已暂停',
@@ -434,6 +438,7 @@ const zhCN = {
     },
   },
   files: {
+    images: '图片',
     remove: '移除',
     drop: {
       poster: '拖入海报图片，或点击选择',

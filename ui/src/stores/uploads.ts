@@ -3,13 +3,16 @@ import { defineStore } from 'pinia'
 import * as tus from 'tus-js-client'
 import { useBackend, type FileDomain, type OssUploadResult } from '@/backend'
 import { SpeedMeter } from '@/uploadSpeed'
+import { desktop, isDesktop, type NativeUpload } from '@/backend/tauri'
+import { applyNative, tokenOf } from '@/nativeUploads'
 
 /**
  * The upload queue of this window: posters and icons go up in one multipart POST (seed §11
  * policy flow), films over tus in chunks so that pause, resume and a restart of the app lose
  * nothing already sent. The queue itself is kept in localStorage; after a restart a film upload
  * continues from the server's offset once its file is chosen again (a page cannot reopen a
- * file by itself).
+ * file by itself). In the desktop app files go by path through the Rust upload manager instead
+ * (protocol 'desktop'): it keeps its own list across restarts, and its events update the items.
  */
 
 export type UploadState = 'uploading' | 'paused' | 'done' | 'failed' | 'cancelled' | 'interrupted'
@@ -27,7 +30,9 @@ export interface UploadItem {
   /** lastModified of the file, to recognise it when chosen again. */
   modified: number
   domain: FileDomain
-  protocol: 'oss' | 'tus'
+  protocol: 'oss' | 'tus' | 'desktop'
+  /** Desktop: the file on disk. */
+  path?: string
   sent: number
   /** Bytes per second, smoothed. */
   speed: number
@@ -47,7 +52,8 @@ const CHUNK = 8 * 1024 * 1024
 const TUS_FROM = 32 * 1024 * 1024
 
 interface Engine {
-  file: File
+  /** null for the desktop's uploads: the Rust side reads the file. */
+  file: File | null
   tus?: tus.Upload
   xhr?: XMLHttpRequest
   meter: SpeedMeter
@@ -59,7 +65,8 @@ function loadItems(): UploadItem[] {
     const raw: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]')
     if (!Array.isArray(raw)) return []
     // What was running when the window closed waits for its file to be chosen again.
-    return (raw as UploadItem[]).map((u) =>
+    // The desktop's uploads are the Rust manager's to list (upload_subscribe).
+    return (raw as UploadItem[]).filter((u) => u.protocol !== 'desktop').map((u) =>
       u.state === 'uploading' || u.state === 'paused'
         ? { ...u, state: u.protocol === 'tus' ? 'interrupted' : 'failed', speed: 0, eta: null }
         : u,
@@ -79,7 +86,7 @@ export const useUploadsStore = defineStore('uploads', () => {
   function persist(): void {
     try {
       // Finished uploads are kept for the list; the oldest ones go beyond 200.
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(items.slice(-200)))
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(items.filter((u) => u.protocol !== 'desktop').slice(-200)))
     } catch {
       // storage unavailable: the queue lasts for this window only
     }
@@ -128,8 +135,47 @@ export const useUploadsStore = defineStore('uploads', () => {
     }
   }
 
+  /** Applies one event of the desktop's upload manager. */
+  function onNative(n: NativeUpload): void {
+    const { item, changed } = applyNative(items, n)
+    if (!engines.has(item.id)) engines.set(item.id, { file: null, meter: new SpeedMeter(), waiters: [] })
+    if (!changed) return
+    if (item.state === 'done') settle(item, item.fileID ?? n.id)
+    else if (item.state === 'failed' || item.state === 'cancelled') settle(item, null, item.error ?? item.state)
+  }
+
+  if (isDesktop()) {
+    void desktop
+      .uploadSubscribe(onNative)
+      .then((list) => list.forEach(onNative))
+      .catch(() => undefined) // no manager (an older shell): the list stays the browser's
+  }
+
+  const token = () => tokenOf(useBackend().authorization())
+
+  /** Desktop: uploads a file on disk by path; answers its item once the manager took it. */
+  async function addPath(path: string, domain: FileDomain, attachTo?: UploadAttach): Promise<UploadItem> {
+    const id = await desktop.uploadStart(path, domain, token())
+    let item = find(id)
+    if (!item) {
+      const name = path.split(/[\\/]/).pop() ?? path
+      item = applyNative(items, { id, name, path, domain, mode: 'embedded', done: 0, total: 0, speed: 0, eta: null, state: 'running', fileID: null, error: null }).item
+    }
+    if (!engines.has(id)) engines.set(id, { file: null, meter: new SpeedMeter(), waiters: [] })
+    if (attachTo) attachWhenDone(id, attachTo)
+    return item
+  }
+
+  /** Runs a desktop command for an item; a refusal is shown on the item. */
+  function native(item: UploadItem, op: Promise<void>): void {
+    op.catch((e: unknown) => {
+      item.error = e instanceof Error ? e.message : String(e)
+    })
+  }
+
   function startTus(item: UploadItem, engine: Engine): void {
     const api = useBackend()
+    if (!engine.file) return
     const endpoint = api.url('/files/')
     if (!endpoint) {
       settle(item, null, 'no upload endpoint')
@@ -169,13 +215,13 @@ export const useUploadsStore = defineStore('uploads', () => {
       const own = policy.host.startsWith('/')
       const host = own ? (api.url(policy.host) ?? policy.host) : policy.host
       const form = new FormData()
-      form.append('key', `${policy.dir.replace(/\/+$/, '')}/${item.id}-${engine.file.name}`)
+      form.append('key', `${policy.dir.replace(/\/+$/, '')}/${item.id}-${engine.file?.name ?? item.name}`)
       form.append('policy', policy.policy)
       form.append('OSSAccessKeyId', policy.accessid)
       form.append('signature', policy.signature)
       form.append('callback', policy.callback)
       form.append('success_action_status', '200')
-      form.append('file', engine.file)
+      if (engine.file) form.append('file', engine.file)
       const xhr = new XMLHttpRequest()
       engine.xhr = xhr
       xhr.open('POST', host)
@@ -259,6 +305,7 @@ export const useUploadsStore = defineStore('uploads', () => {
   function pause(id: string): void {
     const item = find(id)
     const engine = engines.get(id)
+    if (item?.protocol === 'desktop') return native(item, desktop.uploadPause(id))
     if (!item || !engine || item.state !== 'uploading') return
     item.state = 'paused'
     item.speed = 0
@@ -275,7 +322,8 @@ export const useUploadsStore = defineStore('uploads', () => {
   function resume(id: string): void {
     const item = find(id)
     const engine = engines.get(id)
-    if (!item || !engine || (item.state !== 'paused' && item.state !== 'failed')) return
+    if (item?.protocol === 'desktop') return native(item, desktop.uploadResume(id, token()))
+    if (!item || !engine?.file || (item.state !== 'paused' && item.state !== 'failed')) return
     run(item, engine.file)
   }
 
@@ -291,6 +339,7 @@ export const useUploadsStore = defineStore('uploads', () => {
   function cancel(id: string): void {
     const item = find(id)
     if (!item || item.state === 'done' || item.state === 'cancelled') return
+    if (item.protocol === 'desktop') return native(item, desktop.uploadCancel(id, token()))
     const engine = engines.get(id)
     item.state = 'cancelled'
     item.speed = 0
@@ -322,5 +371,5 @@ export const useUploadsStore = defineStore('uploads', () => {
     persist()
   }
 
-  return { items, active, add, done, attachWhenDone, pause, resume, resumeWith, cancel, remove, clearFinished }
+  return { items, active, add, addPath, done, attachWhenDone, pause, resume, resumeWith, cancel, remove, clearFinished }
 })

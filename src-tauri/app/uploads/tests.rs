@@ -1,0 +1,247 @@
+//! The upload manager against real backends: the embedded core on a SQLite file and a store in
+//! a temp dir, and a real `cinedesk_server` router on 127.0.0.1 for tus. Files are multi-MiB,
+//! paused mid-way by a subscriber, resumed (also by a new manager, as after a restart), and the
+//! stored bytes compared with the source by `md5sum`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use cinedesk_core::files::Protocol;
+use cinedesk_core::Cms;
+
+use super::event::UploadState;
+use super::{Manager, Target, UploadEvent};
+
+const MIB: usize = 1024 * 1024;
+
+/// A file of `mib` MiB that neither repeats nor compresses (xorshift bytes).
+fn source_file(dir: &Path, name: &str, mib: usize) -> PathBuf {
+    let path = dir.join(name);
+    let mut f = std::fs::File::create(&path).unwrap();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ mib as u64;
+    let mut buf = vec![0u8; MIB];
+    for _ in 0..mib {
+        for chunk in buf.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+        }
+        f.write_all(&buf).unwrap();
+    }
+    f.sync_all().unwrap();
+    path
+}
+
+/// The reference MD5 from the system's `md5sum`.
+fn md5sum(path: &Path) -> String {
+    let out = std::process::Command::new("md5sum").arg(path).output().expect("md5sum runs");
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
+/// A real core with an admin; answers it and a session token.
+fn core(dir: &Path) -> (Arc<Cms>, String) {
+    let cms = Cms::open(dir).unwrap();
+    cms.create_first_admin("管理员", "admin", "uploads-pass").unwrap();
+    let token = cms.login("admin", "uploads-pass").unwrap().token;
+    (Arc::new(cms), token)
+}
+
+/// Subscribes to `manager`; with `pause_after` set, pauses each upload the first time it reports
+/// at least that many bytes (from the progress callback itself, so the pause lands mid-way).
+fn watch(manager: &Arc<Manager>, pause_after: Option<u64>) -> Receiver<UploadEvent> {
+    let (tx, rx) = channel();
+    let tx = Mutex::new(tx);
+    let weak: Weak<Manager> = Arc::downgrade(manager);
+    let paused = Mutex::new(std::collections::HashSet::new());
+    manager.subscribe(Box::new(move |e: &UploadEvent| {
+        if let (Some(limit), Some(m)) = (pause_after, weak.upgrade()) {
+            if e.state == UploadState::Running && e.done >= limit && paused.lock().unwrap().insert(e.id.clone()) {
+                m.pause(&e.id).unwrap();
+            }
+        }
+        tx.lock().unwrap().send(e.clone()).is_ok()
+    }));
+    rx
+}
+
+/// Waits for `id` to reach `state`; panics on a failure or after a minute.
+fn wait_for(rx: &Receiver<UploadEvent>, id: &str, state: UploadState) -> UploadEvent {
+    loop {
+        let e = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("{id} never became {state:?}"));
+        if e.id != id {
+            continue;
+        }
+        if e.state == state {
+            return e;
+        }
+        assert!(e.state != UploadState::Failed, "upload failed: {:?}", e.error);
+    }
+}
+
+/// The stored file's bytes have the source's MD5 and size.
+fn assert_stored(cms: &Cms, file_id: &str, src: &Path) {
+    let (file, path) = cms.file_content(file_id).expect("the upload became a stored file");
+    let want = md5sum(src);
+    assert_eq!(file.md5, want, "the store's MD5 of {file_id} is the source's");
+    assert_eq!(file.size, std::fs::metadata(src).unwrap().len(), "every byte arrived");
+    let blob = path.expect("the content is on disk");
+    assert_eq!(md5sum(&blob), want, "the stored blob itself hashes like the source");
+}
+
+#[test]
+fn embedded_pause_resume_restart_and_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cms, token) = core(&dir.path().join("data"));
+    let src = source_file(dir.path(), "film.mp4", 40);
+
+    let manager = Arc::new(Manager::open(dir.path()));
+    let rx = watch(&manager, Some(1));
+    let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
+    let paused = wait_for(&rx, &id, UploadState::Paused);
+    assert!(paused.done > 0 && paused.done < paused.total, "paused mid-way: {} of {}", paused.done, paused.total);
+    assert!(cms.file(&id).is_err(), "no file exists before the last byte");
+
+    // Resumed by the same manager, paused again, then the manager goes away (a restart).
+    let rx2 = watch(&manager, Some(paused.done + 1));
+    manager.resume(Target::embedded(Arc::clone(&cms), &token).unwrap(), &id).unwrap();
+    let again = wait_for(&rx2, &id, UploadState::Paused);
+    assert!(again.done >= paused.done, "resuming went on from where it stood");
+    drop((manager, rx, rx2));
+
+    let restarted = Arc::new(Manager::open(dir.path()));
+    let listed = restarted.list();
+    assert_eq!(listed.len(), 1, "the unfinished upload is listed after a restart: {listed:?}");
+    assert_eq!((listed[0].state, listed[0].id.as_str()), (UploadState::Paused, id.as_str()), "listed as paused");
+    let rx = watch(&restarted, None);
+    restarted.resume(Target::embedded(Arc::clone(&cms), &token).unwrap(), &id).unwrap();
+    let done = wait_for(&rx, &id, UploadState::Done);
+    assert_eq!(done.done, done.total, "done means every byte");
+    assert_eq!(done.file_id.as_deref(), Some(id.as_str()), "the upload's id is the file's");
+    assert_stored(&cms, &id, &src);
+    assert!(Manager::open(dir.path()).list().is_empty(), "a finished upload leaves the journal");
+}
+
+#[test]
+fn embedded_cancel_removes_the_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cms, token) = core(&dir.path().join("data"));
+    let src = source_file(dir.path(), "poster.png", 6);
+    let manager = Arc::new(Manager::open(dir.path()));
+    let rx = watch(&manager, Some(1));
+    let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
+    wait_for(&rx, &id, UploadState::Paused);
+    let owner = format!("user:{}", cms.authenticate(&token).unwrap().user_id);
+    assert_eq!(cms.list_uploads(&owner, Some(Protocol::Local), None).unwrap().len(), 1, "the core holds it");
+
+    manager.cancel(Some(Target::embedded(Arc::clone(&cms), &token).unwrap()), &id).unwrap();
+    wait_for(&rx, &id, UploadState::Cancelled);
+    assert!(cms.list_uploads(&owner, Some(Protocol::Local), None).unwrap().is_empty(), "the core dropped it");
+    assert!(cms.file(&id).is_err(), "no file was made");
+    assert!(Manager::open(dir.path()).list().is_empty(), "a cancelled upload leaves the journal");
+}
+
+#[test]
+fn a_changed_source_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cms, token) = core(&dir.path().join("data"));
+    let src = source_file(dir.path(), "film.mkv", 5);
+    let manager = Arc::new(Manager::open(dir.path()));
+    let rx = watch(&manager, Some(1));
+    let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
+    wait_for(&rx, &id, UploadState::Paused);
+
+    std::fs::OpenOptions::new().append(true).open(&src).unwrap().write_all(b"one more byte").unwrap();
+    let err = manager.resume(Target::embedded(Arc::clone(&cms), &token).unwrap(), &id).unwrap_err();
+    assert_eq!(err.code, "source_changed", "a grown file is refused: {}", err.info);
+    assert!(err.info.contains("film.mkv"), "the message names the file: {}", err.info);
+    assert_eq!(manager.list()[0].state, UploadState::Paused, "the upload waits, nothing was sent");
+}
+
+#[test]
+fn a_wrong_session_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cms, _) = core(&dir.path().join("data"));
+    let err = Target::embedded(cms, "not-a-token").err().expect("an unknown token is refused");
+    assert_eq!(err.code, "unauthorized", "{}", err.info);
+}
+
+/// A real server on 127.0.0.1 over its own core; answers its address, the core and a token.
+fn server(dir: &Path) -> (String, Arc<Cms>, String, tokio::runtime::Runtime) {
+    let (cms, token) = core(dir);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = cinedesk_server::router(Arc::clone(&cms));
+    rt.spawn(async move { axum::serve(listener, router).await });
+    (format!("http://{addr}"), cms, token, rt)
+}
+
+#[test]
+fn remote_tus_pause_restart_resume_and_cancel() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cms, token, _rt) = server(&dir.path().join("server"));
+    // Over one tus chunk, so the pause at the second chunk's start is mid-way.
+    let src = source_file(dir.path(), "remote film.mp4", 40);
+    let desk = dir.path().join("desktop");
+
+    let manager = Arc::new(Manager::open(&desk));
+    let rx = watch(&manager, Some(1));
+    let id = manager.start(Target::remote(&url, &token).unwrap(), &src, "MOVIE").unwrap();
+    let paused = wait_for(&rx, &id, UploadState::Paused);
+    assert!(paused.done > 0 && paused.done < paused.total, "paused mid-way: {} of {}", paused.done, paused.total);
+    assert_eq!(paused.mode, "remote", "it went to the server");
+    drop((manager, rx));
+
+    let restarted = Arc::new(Manager::open(&desk));
+    assert_eq!(restarted.list()[0].done, paused.done, "the journal kept the acknowledged bytes");
+    let rx = watch(&restarted, None);
+    restarted.resume(Target::remote(&url, &token).unwrap(), &id).unwrap();
+    let done = wait_for(&rx, &id, UploadState::Done);
+    assert_eq!(done.file_id.as_deref(), Some(id.as_str()), "the tus id is the file's id");
+    assert_stored(&cms, &id, &src);
+
+    // Cancel: a second upload paused mid-way, then terminated on the server.
+    let other = source_file(dir.path(), "trailer.mp4", 36);
+    let rx = watch(&restarted, Some(1));
+    let id2 = restarted.start(Target::remote(&url, &token).unwrap(), &other, "MOVIE").unwrap();
+    wait_for(&rx, &id2, UploadState::Paused);
+    restarted.cancel(Some(Target::remote(&url, &token).unwrap()), &id2).unwrap();
+    wait_for(&rx, &id2, UploadState::Cancelled);
+    let tus = cinedesk_remote::TusClient::new(&url, &token).unwrap();
+    let gone = tus.offset(&format!("{url}/files/{id2}")).unwrap_err();
+    assert_eq!(gone.code(), "not_found", "the server forgot the cancelled upload: {gone}");
+    assert!(Manager::open(&desk).list().is_empty(), "nothing unfinished is left in the journal");
+}
+
+#[test]
+fn cancelling_a_running_upload_stops_it_and_drops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cms, token, _rt) = server(&dir.path().join("server"));
+    let src = source_file(dir.path(), "running.mp4", 40);
+    let manager = Arc::new(Manager::open(dir.path()));
+    // Cancel from inside the first progress event with bytes: the worker itself must stop and
+    // terminate the upload on the server.
+    let weak = Arc::downgrade(&manager);
+    let (tx, rx) = channel();
+    let tx = Mutex::new(tx);
+    let asked = std::sync::atomic::AtomicBool::new(false);
+    manager.subscribe(Box::new(move |e: &UploadEvent| {
+        if e.state == UploadState::Running && e.done > 0 && !asked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            if let Some(m) = weak.upgrade() {
+                m.cancel(None, &e.id).expect("a running upload can be cancelled without a target");
+            }
+        }
+        tx.lock().unwrap().send(e.clone()).is_ok()
+    }));
+    let id = manager.start(Target::remote(&url, &token).unwrap(), &src, "MOVIE").unwrap();
+    let cancelled = wait_for(&rx, &id, UploadState::Cancelled);
+    assert!(cancelled.done < cancelled.total, "it stopped before the end");
+    let gone = cinedesk_remote::TusClient::new(&url, &token).unwrap().offset(&format!("{url}/files/{id}")).unwrap_err();
+    assert_eq!(gone.code(), "not_found", "the worker terminated it on the server: {gone}");
+    assert!(cms.file(&id).is_err(), "no file was made");
+    assert!(Manager::open(dir.path()).list().is_empty(), "nothing left in the journal");
+}
