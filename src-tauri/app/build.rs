@@ -11,6 +11,7 @@ fn main() {
         "upload_start",
         "upload_pause",
         "upload_resume",
+        "upload_resume_interrupted",
         "upload_cancel",
         "upload_list",
         "upload_subscribe",

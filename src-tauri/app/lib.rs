@@ -73,6 +73,7 @@ pub fn run() {
             uploads::commands::upload_start,
             uploads::commands::upload_pause,
             uploads::commands::upload_resume,
+            uploads::commands::upload_resume_interrupted,
             uploads::commands::upload_cancel,
             uploads::commands::upload_list,
             uploads::commands::upload_subscribe,

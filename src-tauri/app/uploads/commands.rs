@@ -81,6 +81,17 @@ pub async fn upload_cancel(
     blocking(&shell, &uploads, move |shell, uploads| uploads.cancel(target_of(shell, &token).ok(), &id)).await
 }
 
+/// The session is back (a login, or the window reloaded): the uploads the app stopped under that
+/// belong to this mode and user go on by themselves. Answers their ids.
+#[tauri::command]
+pub async fn upload_resume_interrupted(
+    shell: State<'_, ShellState>,
+    uploads: State<'_, UploadsState>,
+    token: String,
+) -> CommandResult<Vec<String>> {
+    blocking(&shell, &uploads, move |shell, uploads| uploads.resume_interrupted(|| target_of(shell, &token))).await
+}
+
 #[tauri::command]
 pub async fn upload_list(uploads: State<'_, UploadsState>) -> CommandResult<Vec<UploadEvent>> {
     Ok(uploads.list())

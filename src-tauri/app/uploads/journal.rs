@@ -1,5 +1,5 @@
 //! The upload journal: `uploads.json` in the data dir, one record per unfinished upload, so the
-//! manager lists them (paused) after a restart and can resume them. Written atomically.
+//! manager lists them after a restart and resumes the ones the app stopped under. Written atomically.
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +31,11 @@ pub struct Record {
     /// Bytes acknowledged when last saved (shown until the upload runs again).
     pub done: u64,
     pub to: Destination,
+    /// It was running when this was written: if the app stops now (quit, crash, power cut), the
+    /// upload goes on by itself once a session that may upload there is back. A user's pause
+    /// writes false, and such an upload waits for the user.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 pub struct Journal {

@@ -32,6 +32,9 @@ struct Job {
     file_id: Option<String>,
     error: Option<UploadFailure>,
     control: Arc<Control>,
+    /// Listed after a restart, and the app had stopped while it ran: it goes on by itself with
+    /// the next session that may upload there ([`Manager::resume_interrupted`]).
+    interrupted: bool,
 }
 
 impl Job {
@@ -64,8 +67,9 @@ pub struct Manager {
 }
 
 impl Manager {
-    /// The manager of a data dir: the journal's unfinished uploads are listed as paused (they
-    /// need the user's session to go on, which the UI gives when it resumes them).
+    /// The manager of a data dir: the journal's unfinished uploads are listed as paused. They
+    /// need a user's session to go on: the UI hands it over at login, and those the app stopped
+    /// under then resume by themselves ([`Manager::resume_interrupted`]).
     pub fn open(dir: &Path) -> Manager {
         let journal = Journal::new(dir);
         let jobs = journal
@@ -73,6 +77,7 @@ impl Manager {
             .into_iter()
             .map(|record| Job {
                 done: record.done,
+                interrupted: record.interrupted,
                 record,
                 state: UploadState::Paused,
                 speed: 0.0,
@@ -134,7 +139,7 @@ impl Manager {
             .jobs()
             .iter()
             .filter(|j| matches!(j.state, UploadState::Running | UploadState::Paused | UploadState::Failed))
-            .map(|j| Record { done: j.done, ..j.record.clone() })
+            .map(|j| Record { done: j.done, interrupted: j.state == UploadState::Running, ..j.record.clone() })
             .collect();
         if let Err(e) = self.journal.save(&records) {
             tracing::error!(error = %e, "cannot write the upload journal");
@@ -161,6 +166,7 @@ impl Manager {
             source,
             done: started.done,
             to: started.to,
+            interrupted: false,
         };
         let finished = started.file_id.is_some();
         let job = Job {
@@ -172,16 +178,48 @@ impl Manager {
             file_id: started.file_id,
             error: None,
             control: Arc::default(),
+            interrupted: false,
         };
         let event = job.event();
         self.jobs().push(job);
         if finished {
             self.emit(&event);
         } else {
-            self.save_journal();
             self.spawn(target, &id);
         }
         Ok(id)
+    }
+
+    /// Goes on with every upload the app stopped under (it quit or crashed while they ran) that
+    /// belongs to `target`'s database, user or server; answers their ids. Uploads the user
+    /// paused are left alone, and so are other users' or servers' (they wait for that session).
+    /// One that cannot go on (its file changed) stays paused with the reason, and is not tried
+    /// again at the next login.
+    pub fn resume_interrupted(
+        self: &Arc<Self>,
+        target: impl Fn() -> Result<Target, CommandError>,
+    ) -> Result<Vec<String>, CommandError> {
+        let waiting: Vec<String> = self
+            .jobs()
+            .iter()
+            .filter(|j| j.interrupted && j.state == UploadState::Paused)
+            .map(|j| j.record.id.clone())
+            .collect();
+        let mut resumed = Vec::new();
+        for id in waiting {
+            match self.resume(target()?, &id) {
+                Ok(()) => resumed.push(id),
+                Err(e) if e.code == "conflict" => {}
+                Err(e) => {
+                    tracing::warn!(id, code = e.code, info = %e.info, "an interrupted upload cannot go on");
+                    self.update(&id, |j| {
+                        j.interrupted = false;
+                        j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });
+                    });
+                }
+            }
+        }
+        Ok(resumed)
     }
 
     /// Goes on with a paused or failed upload (also one from before a restart).
@@ -248,11 +286,14 @@ impl Manager {
                 j.state = UploadState::Running;
                 j.error = None;
                 j.control = Arc::default();
+                j.interrupted = false;
             })
             .and_then(|_| self.jobs().iter().find(|j| j.record.id == id).map(|j| Arc::clone(&j.control)))
         else {
             return;
         };
+        // Recorded as running before any byte moves: if the app stops now, it goes on by itself.
+        self.save_journal();
         let me = Arc::clone(self);
         let thread_id = id.to_string();
         let spawned = std::thread::Builder::new()

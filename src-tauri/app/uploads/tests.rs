@@ -126,6 +126,82 @@ fn embedded_pause_resume_restart_and_finish() {
 }
 
 #[test]
+fn an_upload_the_app_stopped_under_goes_on_by_itself_at_the_next_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cms, token) = core(&dir.path().join("data"));
+    let src = source_file(dir.path(), "interrupted.mp4", 40);
+    let (running, crashed) = (dir.path().join("running"), dir.path().join("crashed"));
+    std::fs::create_dir_all(&crashed).unwrap();
+
+    // While bytes flow, the journal is copied as a crash at that moment would leave it; then
+    // the upload is stopped, so the core holds what was acknowledged until then.
+    let manager = Arc::new(Manager::open(&running));
+    let weak = Arc::downgrade(&manager);
+    let (tx, rx) = channel();
+    let tx = Mutex::new(tx);
+    let journal = running.join(super::journal::JOURNAL_FILE);
+    let copied = std::sync::atomic::AtomicBool::new(false);
+    let crashed_journal = crashed.join(super::journal::JOURNAL_FILE);
+    manager.subscribe(Box::new(move |e: &UploadEvent| {
+        if e.state == UploadState::Running && e.done > 0 && !copied.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::fs::copy(&journal, &crashed_journal).expect("the journal exists while an upload runs");
+            weak.upgrade().unwrap().pause(&e.id).unwrap();
+        }
+        tx.lock().unwrap().send(e.clone()).is_ok()
+    }));
+    let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
+    let stopped = wait_for(&rx, &id, UploadState::Paused);
+    assert!(stopped.done < stopped.total, "stopped mid-way: {} of {}", stopped.done, stopped.total);
+
+    // The user's own pause waits for the user, even at the next login.
+    let paused_by_user = Arc::new(Manager::open(&running));
+    let resumed = paused_by_user.resume_interrupted(|| Target::embedded(Arc::clone(&cms), &token)).unwrap();
+    assert!(resumed.is_empty(), "an upload the user paused does not start by itself: {resumed:?}");
+    assert_eq!(paused_by_user.list()[0].state, UploadState::Paused, "it is still listed as paused");
+
+    // After the crash: listed as paused until a session is back; a session of another backend
+    // (here a server) leaves it alone; the embedded user's session resumes it to the end.
+    let restarted = Arc::new(Manager::open(&crashed));
+    assert_eq!(restarted.list()[0].state, UploadState::Paused, "nothing runs without a session");
+    let elsewhere = restarted.resume_interrupted(|| Target::remote("http://127.0.0.1:9", &token)).unwrap();
+    assert!(elsewhere.is_empty(), "another backend's session does not take this upload: {elsewhere:?}");
+    let rx = watch(&restarted, None);
+    let resumed = restarted.resume_interrupted(|| Target::embedded(Arc::clone(&cms), &token)).unwrap();
+    assert_eq!(resumed, vec![id.clone()], "the upload the app stopped under goes on at login");
+    let done = wait_for(&rx, &id, UploadState::Done);
+    assert_eq!(done.done, done.total, "done means every byte");
+    assert_stored(&cms, &id, &src);
+    assert!(Manager::open(&crashed).list().is_empty(), "a finished upload leaves the journal");
+}
+
+#[test]
+fn an_interrupted_upload_whose_file_changed_stays_paused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cms, token) = core(&dir.path().join("data"));
+    let src = source_file(dir.path(), "edited.mp4", 5);
+    let manager = Arc::new(Manager::open(dir.path()));
+    let rx = watch(&manager, Some(1));
+    let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
+    wait_for(&rx, &id, UploadState::Paused);
+    // As a crash while it ran would have left the journal.
+    let path = dir.path().join(super::journal::JOURNAL_FILE);
+    let mut records: Vec<super::journal::Record> = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    records[0].interrupted = true;
+    std::fs::write(&path, serde_json::to_vec(&records).unwrap()).unwrap();
+    std::fs::OpenOptions::new().append(true).open(&src).unwrap().write_all(b"edited since").unwrap();
+
+    let restarted = Arc::new(Manager::open(dir.path()));
+    let resumed = restarted.resume_interrupted(|| Target::embedded(Arc::clone(&cms), &token)).unwrap();
+    assert!(resumed.is_empty(), "a changed file is not uploaded: {resumed:?}");
+    let listed = &restarted.list()[0];
+    assert_eq!(listed.state, UploadState::Paused, "it waits for the user");
+    let error = listed.error.as_ref().expect("the list says why it did not go on");
+    assert_eq!(error.code, "source_changed", "{}", error.info);
+    let again = restarted.resume_interrupted(|| Target::embedded(Arc::clone(&cms), &token)).unwrap();
+    assert!(again.is_empty(), "not tried again at the next login");
+}
+
+#[test]
 fn embedded_cancel_removes_the_upload() {
     let dir = tempfile::tempdir().unwrap();
     let (cms, token) = core(&dir.path().join("data"));

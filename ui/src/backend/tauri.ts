@@ -115,6 +115,10 @@ export const desktop = {
   uploadResume(id: string, token: string): Promise<void> {
     return call('upload_resume', { id, token })
   },
+  /** The session is back: the uploads the app stopped under (quit or crash) go on; answers their ids. */
+  uploadResumeInterrupted(token: string): Promise<string[]> {
+    return call('upload_resume_interrupted', { token })
+  },
   uploadCancel(id: string, token: string): Promise<void> {
     return call('upload_cancel', { id, token })
   },

@@ -1,10 +1,11 @@
-import { computed, reactive } from 'vue'
+import { computed, reactive, watch } from 'vue'
 import { defineStore } from 'pinia'
 import * as tus from 'tus-js-client'
 import { useBackend, type FileDomain, type OssUploadResult } from '@/backend'
 import { SpeedMeter } from '@/uploadSpeed'
 import { desktop, isDesktop, type NativeUpload } from '@/backend/tauri'
 import { applyNative, tokenOf } from '@/nativeUploads'
+import { useSessionStore } from '@/stores/session'
 
 /**
  * The upload queue of this window: posters and icons go up in one multipart POST (seed §11
@@ -149,6 +150,15 @@ export const useUploadsStore = defineStore('uploads', () => {
       .uploadSubscribe(onNative)
       .then((list) => list.forEach(onNative))
       .catch(() => undefined) // no manager (an older shell): the list stays the browser's
+    // Each time a session begins (a login, or this window reloaded), the uploads the app
+    // stopped under (it quit or crashed while they ran) go on with it. Paused ones wait.
+    watch(
+      () => useSessionStore().token,
+      (session) => {
+        if (session) void desktop.uploadResumeInterrupted(session).catch(() => undefined)
+      },
+      { immediate: true },
+    )
   }
 
   const token = () => tokenOf(useBackend().authorization())

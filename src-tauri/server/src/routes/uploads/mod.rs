@@ -8,6 +8,7 @@ mod chunked;
 mod disk;
 mod icon;
 mod oss;
+mod paced;
 mod tus;
 
 pub(crate) use disk::DiskFile;
@@ -52,7 +53,8 @@ impl<S: Send + Sync> FromRequest<S> for Form {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Multipart::from_request(req, state)
+        // Paced: multer would otherwise read a fast body into memory a whole part at a time.
+        Multipart::from_request(req.map(paced::paced), state)
             .await
             .map(Form)
             .map_err(|e: MultipartRejection| ApiError::BadRequest(format!("expected a multipart/form-data body: {e}")))
