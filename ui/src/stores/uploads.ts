@@ -267,7 +267,8 @@ export const useUploadsStore = defineStore('uploads', () => {
       size: file.size,
       modified: file.lastModified,
       domain,
-      protocol: domain === 'MOVIE' && (!file.type.startsWith('image/') || file.size >= TUS_FROM) ? 'tus' : 'oss',
+      // Films and the library's videos and documents resume over tus; small images go in one POST.
+      protocol: (domain === 'MOVIE' || domain === 'RESOURCE') && (!file.type.startsWith('image/') || file.size >= TUS_FROM) ? 'tus' : 'oss',
       sent: 0,
       speed: 0,
       eta: null,
