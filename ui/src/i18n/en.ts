@@ -433,7 +433,7 @@ const en: MessageSchema = {
       submit: 'Move here',
     },
     filter: {
-      keyword: 'Title, keywords or summary',
+      keyword: 'Title or keyword',
       kind: 'Kind',
       order: 'Sort',
     },

@@ -431,7 +431,7 @@ const zhCN = {
       submit: '移到这里',
     },
     filter: {
-      keyword: '搜索标题、关键词或简介',
+      keyword: '标题或关键词',
       kind: '类型',
       order: '排序',
     },
