@@ -34,7 +34,7 @@ describe('usePagedList', () => {
 
   it('steps back to the last page when the page asked for is beyond the end', async () => {
     const asked: number[] = []
-    const list = usePagedList(async () => {
+    const list = usePagedList<string>(async (): Promise<{ rows: string[]; total: number }> => {
       asked.push(list.paging.page)
       return list.paging.page > 3 ? { rows: [], total: 45 } : { rows: ['x'], total: 45 }
     })
