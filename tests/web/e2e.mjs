@@ -2,7 +2,9 @@
 // playwright-core: log in; create a cinema, a hall, generate 12 seats; the seat map and one seat's
 // QR code; the hall's print sheet; a film whose poster goes up through the file chooser; its
 // distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a
-// 1,000-row seat table that stays virtualized; every page in Chinese and English. Screenshots go
+// 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
+// search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
+// in Chinese and English. Screenshots go
 // to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -48,6 +50,22 @@ async function api(method, path, body) {
   })
   const text = await res.text()
   return { status: res.status, json: text ? JSON.parse(text) : null }
+}
+
+/** A library call (seed 004's envelope): the `data` of a success, or throws with the failure. */
+async function disk(route, body) {
+  const res = await api('POST', `/onlineDisk/${route}`, body)
+  if (res.status !== 200 || res.json?.result !== '000000') throw new Error(`${route}: ${res.status} ${JSON.stringify(res.json)}`)
+  return res.json.data
+}
+
+/** The titles of the library's resource cards, in the order shown. */
+const cardTitles = () => page.locator('[data-test="resource-card"]').evaluateAll((cards) => cards.map((c) => c.dataset.title))
+
+/** Picks an option of a (non-filterable) Element Plus select by its text. */
+async function pickOption(selectTest, text) {
+  await page.click(`[data-test="${selectTest}"]`)
+  await page.locator('li.el-select-dropdown__item:visible', { hasText: text }).first().click()
 }
 
 /** A real PNG (a gradient "poster"), so the server stores and serves actual image bytes. */
@@ -371,11 +389,169 @@ async function main() {
       await shot(page, 'seats-1000')
     })
 
+    // ---- the resource library (issue 6): /onlineDisk/* through the page ----
+    const library = { notes: 'projector-maintenance-notes', poster: 'lobby-poster' }
+    await check('the library creates a folder in the chain\'s space', async () => {
+      await goto('/library')
+      await page.waitForSelector('[data-test="folder-tree"] [data-test="folder-0"]', { timeout: 15000 })
+      await page.click('[data-test="folder-add"]')
+      await page.fill('.folder-name-box input', '春节档素材')
+      await page.waitForTimeout(400) // the dialog's opening animation
+      await shot(page, 'library-new-folder')
+      await page.click('.folder-name-box .el-button--primary')
+      await page.waitForSelector('[data-test="folder-tree"] .el-tree-node.is-current:has-text("春节档素材")', { timeout: 10000 })
+      await page.waitForSelector('[data-test="library-folder-name"]:has-text("春节档素材")')
+      const spaces = await disk('querySpaces', {})
+      library.space = { ownerType: '2', orgId: spaces.orgId }
+      const folders = await disk('queryFolders', { ...library.space, parentId: '0' })
+      library.folder = folders.list.find((f) => f.dirName === '春节档素材')?.dirId
+      assert(library.folder, 'the API lists the new folder at the root of the chain\'s space')
+    })
+
+    await check('two files dropped on the folder go up and become its resources', async () => {
+      const posterBytes = png(300, 420)
+      // Text bigger than the picture, so that "largest first" puts it first.
+      const notes = Buffer.from('放映机维护记录 projector maintenance: lamp hours, lens cleaning, 3D sync check.\n'.repeat(400))
+      library.sizes = { [library.poster]: posterBytes.length, [library.notes]: notes.length }
+      // A DataTransfer holding real File objects, built in the page as a drag from the desktop would carry them.
+      const dt = await page.evaluateHandle(([a, b, names]) => {
+        const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+        const t = new DataTransfer()
+        t.items.add(new File([bytes(a)], `${names[0]}.png`, { type: 'image/png' }))
+        t.items.add(new File([bytes(b)], `${names[1]}.txt`, { type: 'text/plain' }))
+        return t
+      }, [posterBytes.toString('base64'), notes.toString('base64'), [library.poster, library.notes]])
+      const zone = page.locator('[data-test="library-drop"]')
+      await zone.dispatchEvent('dragenter', { dataTransfer: dt })
+      await zone.dispatchEvent('dragover', { dataTransfer: dt })
+      await page.waitForSelector('[data-test="library-drop"] .drop-overlay')
+      await shot(page, 'library-dragging')
+      await zone.dispatchEvent('drop', { dataTransfer: dt })
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="resource-card"]').length === 2, null, { timeout: 30000 })
+      const listed = await disk('xkzyList', { page: { curPage: '1', numPerPage: '20' }, query: { ...library.space, parentId: library.folder } })
+      assert(listed.totalCount === 2, `the folder holds two resources (got ${listed.totalCount})`)
+      library.resources = Object.fromEntries(listed.productList.map((r) => [r.title, r]))
+      const pic = library.resources[library.poster]
+      assert(pic && pic.resType === 1 && pic.fid, 'the PNG is a stored picture')
+      assert(library.resources[library.notes]?.fileLength === notes.length, 'the text file is stored whole')
+      const served = Buffer.from(await (await fetch(`${BASE}/cms/files/${pic.fid}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer())
+      assert(served.equals(posterBytes), 'the server holds the dropped picture byte for byte')
+      await page.waitForSelector('[data-test="resource-card"] .thumb img', { timeout: 10000 })
+      await page.waitForTimeout(400)
+      await shot(page, 'library-grid')
+    })
+
+    await check('a keyword search finds the right resource', async () => {
+      await page.fill(field('library-keyword'), 'maintenance')
+      await page.press(field('library-keyword'), 'Enter')
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="resource-card"]').length === 1, null, { timeout: 10000 })
+      const titles = await cardTitles()
+      assert(titles[0] === library.notes, `the notes are found by a word of their title (got ${titles})`)
+      await page.waitForTimeout(300)
+      await shot(page, 'library-search')
+      await page.fill(field('library-keyword'), '')
+      await page.press(field('library-keyword'), 'Enter')
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="resource-card"]').length === 2, null, { timeout: 10000 })
+    })
+
+    await check('sorting changes the order', async () => {
+      await pickOption('library-order', '文件最大')
+      const bySize = Object.keys(library.sizes).sort((a, b) => library.sizes[b] - library.sizes[a])
+      await page.waitForFunction((want) => [...document.querySelectorAll('[data-test="resource-card"]')].map((c) => c.dataset.title).join() === want.join(), bySize, { timeout: 10000 })
+      // Two views of the picture (as other clients would count them): most viewed puts it first.
+      for (let i = 0; i < 2; i++) await disk('viewResource', { resId: library.resources[library.poster].resId })
+      await pickOption('library-order', '浏览最多')
+      const byViews = [library.poster, library.notes]
+      await page.waitForFunction((want) => [...document.querySelectorAll('[data-test="resource-card"]')].map((c) => c.dataset.title).join() === want.join(), byViews, { timeout: 10000 })
+      assert(bySize.join() !== byViews.join(), `the two orders differ (${bySize} / ${byViews})`)
+      await page.click('[data-test="layout-list"]')
+      await page.waitForSelector('[data-test="resource-table"] [data-test="resource-row"]')
+      const rows = await page.locator('[data-test="resource-row"]').evaluateAll((r) => r.map((x) => x.dataset.title))
+      assert(rows.join() === byViews.join(), `the table shows the same order (${rows})`)
+      await shot(page, 'library-list')
+      await page.click('[data-test="layout-grid"]')
+    })
+
+    await check('the preview opens and shows the picture', async () => {
+      const card = page.locator(`[data-test="resource-card"][data-title="${library.poster}"]`)
+      await card.locator('[data-test="res-preview"]').click()
+      const img = page.locator('[data-test="resource-preview"] [data-test="preview-image"]')
+      await img.waitFor({ timeout: 10000 })
+      await page.waitForFunction((el) => el.complete && el.naturalWidth === 300 && el.naturalHeight === 420, await img.elementHandle(), { timeout: 10000 })
+      await page.waitForTimeout(400)
+      await shot(page, 'library-preview')
+      const info = await disk('resourceInfo', { resId: library.resources[library.poster].resId })
+      assert(info.viewCount === 3, `opening the preview counted a view (viewCount ${info.viewCount})`)
+      await page.keyboard.press('Escape')
+      await page.waitForSelector('[data-test="resource-preview"]', { state: 'hidden', timeout: 5000 })
+    })
+
+    await check("the picture becomes a film's poster", async () => {
+      if (!ids.movie) {
+        const made = await api('POST', '/cms/movies', { name: '星际穿越 VR', movieCode: 'WEB_M01', duration: 95, description: '一段穿越虫洞的旅程', type: 'MOVIE', category: 'SCIENCE', country: 'CHN', price: 2990, online: true })
+        ids.movie = made.json.movieID
+      }
+      const pic = library.resources[library.poster]
+      const card = page.locator(`[data-test="resource-card"][data-title="${library.poster}"]`)
+      await card.locator('[data-test="res-more"]').click()
+      await page.locator('[data-test="res-use"]:visible').click()
+      await page.click('[data-test="use-movie"]')
+      await page.keyboard.type('星际')
+      await page.locator('li.el-select-dropdown__item:visible', { hasText: '星际穿越 VR' }).first().click()
+      await page.waitForSelector('[data-test="use-usage"] .el-radio-button.is-active:has-text("海报")')
+      await page.waitForTimeout(400) // the dialog's opening animation
+      await shot(page, 'library-use-for-film')
+      await page.click('[data-test="use-submit"]')
+      await page.waitForSelector('[data-test="use-for-movie"]', { state: 'hidden', timeout: 10000 })
+      const movie = await api('GET', `/cms/movies/${ids.movie}`)
+      assert(movie.json.posterID === pic.fid, `the film's poster is the resource's file (${movie.json.posterID} / ${pic.fid})`)
+      assert(movie.json.posterURL.endsWith(`/cms/files/${pic.fid}`), `its posterURL points to that file (${movie.json.posterURL})`)
+    })
+
+    await check('a resource moves to another folder, and a full folder is deleted recursively after saying so', async () => {
+      // A second folder at the root, made through the page.
+      await page.click('[data-test="folder-tree"] [data-test="folder-0"]')
+      await page.click('[data-test="folder-add"]')
+      await page.fill('.folder-name-box input', '待清理')
+      await page.click('.folder-name-box .el-button--primary')
+      await page.waitForSelector('[data-test="folder-tree"] .el-tree-node.is-current:has-text("待清理")', { timeout: 10000 })
+      const target = (await disk('queryFolders', { ...library.space, parentId: '0' })).list.find((f) => f.dirName === '待清理').dirId
+      // Back to the first folder, and its notes moved into the new one.
+      await page.click(`[data-test="folder-tree"] [data-test="folder-${library.folder}"]`)
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="resource-card"]').length === 2, null, { timeout: 10000 })
+      const card = page.locator(`[data-test="resource-card"][data-title="${library.notes}"]`)
+      await card.locator('[data-test="res-more"]').click()
+      await page.locator('[data-test="res-move"]:visible').click()
+      await page.click(`[data-test="folder-picker"] [data-test="pick-${target}"]`)
+      await page.waitForTimeout(400) // the dialog's opening animation
+      await shot(page, 'library-move')
+      await page.click('[data-test="folder-picker-submit"]')
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="resource-card"]').length === 1, null, { timeout: 10000 })
+      const moved = await disk('resourceInfo', { resId: library.resources[library.notes].resId })
+      assert(moved.parentId === target, `the notes are in the new folder (parentId ${moved.parentId})`)
+      // Deleting the now full folder asks first, naming what goes with it.
+      await page.click(`[data-test="folder-tree"] [data-test="folder-${target}"]`)
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="resource-card"]').length === 1, null, { timeout: 10000 })
+      await page.click('[data-test="folder-delete"]')
+      const box = page.locator('.el-message-box:visible')
+      await box.waitFor({ timeout: 5000 })
+      const text = await box.textContent()
+      assert(text.includes('递归删除') && text.includes('1 个资源'), `the question says it deletes recursively (${text})`)
+      await page.waitForTimeout(400) // the dialog's opening animation
+      await shot(page, 'library-delete-folder')
+      await box.locator('.el-button--danger').click()
+      await page.waitForSelector(`[data-test="folder-tree"] [data-test="folder-${target}"]`, { state: 'detached', timeout: 10000 })
+      const left = (await disk('queryFolders', { ...library.space, parentId: '0' })).list.map((f) => f.dirId)
+      assert(!left.includes(target) && left.includes(library.folder), 'only the deleted folder is gone')
+      const gone = await api('POST', '/onlineDisk/resourceInfo', { resId: library.resources[library.notes].resId })
+      assert(gone.status === 404 && gone.json.result === '100000', `the resource inside went with it (status ${gone.status})`)
+    })
+
     await check('every page opens in Chinese', async () => {
       await api('POST', '/cms/hmd_models', { modelCode: 'PICO4', name: 'Pico 4 Enterprise', vendor: 'Pico', resolution: '2160x2160', refreshRateHz: 90, fieldOfViewDeg: 105, weightG: 586 })
       await api('POST', '/cms/seat_models', { modelCode: 'DOF6', name: '六自由度动感座椅', vendor: '幻影', degreesOfFreedom: 6, maxLoadKg: 120, effects: ['WIND', 'VIBRATION', 'WATER'] })
       await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
-      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'vod-tasks', 'uploads', 'users', 'enums', 'models', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'enums', 'models', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
@@ -389,7 +565,7 @@ async function main() {
       await page.locator('.el-dropdown-menu__item:visible', { hasText: 'English' }).first().click()
       await page.waitForSelector('[data-test="menu-movies"]:has-text("Films")', { timeout: 10000 })
       await page.waitForSelector('h1:has-text("Dashboard")')
-      for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'library', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)

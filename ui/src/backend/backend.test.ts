@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
-import { HttpBackend, queryString } from './http'
+import { HttpBackend, queryString, unwrapDisk } from './http'
 import { setUnauthorizedHandler, withSessionGuard } from './index'
 import type { Transport, TransportRequest, TransportResponse } from './transport'
 
@@ -112,14 +112,29 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['deleteSeatModels', (a) => a.deleteSeatModels(['y']), 'DELETE', '/cms/seat_models?id=y'],
     ['ossPolicy', (a) => a.ossPolicy('MOVIE'), 'GET', '/cms/upload/oss_policy?domain=MOVIE'],
     ['file', (a) => a.file('f1'), 'GET', '/cms/files/f1'],
+    ['querySpaces', (a) => a.querySpaces(), 'POST', '/onlineDisk/querySpaces', {}],
+    ['queryFolders', (a) => a.queryFolders({ ownerType: '1', groupId: 'c1' }, 'd1'), 'POST', '/onlineDisk/queryFolders', { ownerType: '1', groupId: 'c1', parentId: 'd1' }],
+    ['createFolder', (a) => a.createFolder({ ownerType: '2', orgId: 'o1' }, '0', '教案'), 'POST', '/onlineDisk/createFolder', { ownerType: '2', orgId: 'o1', parentId: '0', dirName: '教案' }],
+    ['renameFolder', (a) => a.renameFolder('d1', '海报'), 'POST', '/onlineDisk/renameFolder', { dirId: 'd1', dirName: '海报' }],
+    ['moveFolder', (a) => a.moveFolder('d1', 'd2'), 'POST', '/onlineDisk/moveFolder', { dirId: 'd1', parentId: 'd2' }],
+    ['deleteFolder', (a) => a.deleteFolder('d1', true), 'POST', '/onlineDisk/deleteFolder', { dirId: 'd1', recursive: true }],
+    ['listResources', (a) => a.listResources({ space: { ownerType: '0', userId: 'u1' }, parentId: 'd1', keyword: ' 海报 ', resType: 1, orderBy: 'fileLength', page: 3, perPage: 50 }), 'POST', '/onlineDisk/xkzyList', { page: { curPage: '3', numPerPage: '50' }, query: { ownerType: '0', userId: 'u1', parentId: 'd1', keyword: '海报', resType: '1', orderBy: 'fileLength' } }],
+    ['createResource', (a) => a.createResource({ ownerType: '2', orgId: 'o1', parentId: 'd1', resForm: '1', fid: 'f1', title: 'poster' }), 'POST', '/onlineDisk/createResource', { ownerType: '2', orgId: 'o1', parentId: 'd1', resForm: '1', fid: 'f1', title: 'poster' }],
+    ['updateResource', (a) => a.updateResource({ resId: 'r1', parentId: 'd2' }), 'POST', '/onlineDisk/updateResource', { resId: 'r1', parentId: 'd2' }],
+    ['deleteResources', (a) => a.deleteResources(['r1', 'r2']), 'POST', '/onlineDisk/deleteResource', { resIdList: ['r1', 'r2'] }],
+    ['viewResource', (a) => a.viewResource('r1'), 'POST', '/onlineDisk/viewResource', { resId: 'r1' }],
+    ['resourceInfo', (a) => a.resourceInfo('r1'), 'POST', '/onlineDisk/resourceInfo', { resId: 'r1' }],
+    ['downloadResource', (a) => a.downloadResource('r 1'), 'GET', '/onlineDisk/downloadResource?resId=r+1'],
+    ['markResource', (a) => a.markResource('r1', 4), 'POST', '/onlineDisk/markResource', { resId: 'r1', mark: 4 }],
+    ['useResourceForMovie', (a) => a.useResourceForMovie('r1', 'm1', 'poster'), 'POST', '/onlineDisk/useResourceForMovie', { resId: 'r1', movieId: 'm1', usage: 'poster' }],
   ]
 
   it.each(cases)('%s', async (_name, call, method, path, body) => {
     const { api, last, rec } = setup()
-    rec.reply = () => ({
-      status: 200,
-      body: { itemList: [], totalCount: 0, clientIDList: [], sceneNumber: '1', numOfPraise: 1, cinemaIDList: [] },
-    })
+    rec.reply = (req) =>
+      req.path.startsWith('/onlineDisk/') && !req.path.includes('download')
+        ? { status: 200, body: { result: '000000', resultDesc: 'success', data: { list: [], dirId: 'd', resId: 'r', score: 4 } } }
+        : { status: 200, body: { itemList: [], totalCount: 0, clientIDList: [], sceneNumber: '1', numOfPraise: 1, cinemaIDList: [] } }
     await call(api)
     expect(last(), 'method, path and JSON body as the server takes them').toEqual({ method, path, body })
     expect(rec.sent[0].headers.authorization, 'the session goes as a bearer header').toBe('Bearer tok')
@@ -127,7 +142,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
   })
 
   it('covers every public method of the backend', () => {
-    const skip = new Set(['constructor', 'setToken', 'raw', 'call', 'url', 'authorization'])
+    const skip = new Set(['constructor', 'setToken', 'raw', 'call', 'disk', 'url', 'authorization'])
     const methods = Object.getOwnPropertyNames(HttpBackend.prototype).filter((m) => !skip.has(m))
     expect(methods.sort()).toEqual(cases.map((c) => c[0]).sort())
   })
@@ -187,6 +202,78 @@ describe('HttpBackend answers', () => {
     await api.appInfo()
     expect(rec.sent[0].headers.authorization).toBeUndefined()
     expect(api.authorization()).toBe('')
+  })
+})
+
+describe('the resource library (seed 004 envelope)', () => {
+  const ok = (data: unknown) => ({ status: 200, body: { result: '000000', resultDesc: 'success', data } })
+
+  it('answers the envelope\'s data, reshaped where the method says', async () => {
+    const { api, rec } = setup()
+    rec.reply = (req) => {
+      if (req.path.endsWith('createFolder')) return ok({ dirId: 'd9' })
+      if (req.path.endsWith('queryFolders')) return ok({ list: [{ dirId: 'd1', dirName: 'a', parentId: '0' }] })
+      if (req.path.endsWith('createResource')) return ok({ resId: 'r9' })
+      if (req.path.endsWith('markResource')) return ok({ resId: 'r1', score: 4.5 })
+      if (req.path.endsWith('deleteFolder')) return ok({ folders: 2, resources: 3 })
+      if (req.path.endsWith('xkzyList')) return ok({ totalCount: 1, productList: [{ resId: 'r1' }] })
+      return ok(null)
+    }
+    expect(await api.createFolder({ ownerType: '2', orgId: 'o' }, '0', 'x'), 'the new folder\'s id').toBe('d9')
+    expect(await api.queryFolders({ ownerType: '2', orgId: 'o' })).toEqual([{ dirId: 'd1', dirName: 'a', parentId: '0' }])
+    expect(await api.createResource({ ownerType: '2', orgId: 'o', resForm: '1', fid: 'f', title: 't' })).toBe('r9')
+    expect(await api.markResource('r1', 5), 'the new average').toBe(4.5)
+    expect(await api.deleteFolder('d1', true)).toEqual({ folders: 2, resources: 3 })
+    expect(await api.listResources()).toEqual({ totalCount: 1, productList: [{ resId: 'r1' }] })
+    await expect(api.renameFolder('d1', 'y'), 'a success without data resolves').resolves.toBeUndefined()
+  })
+
+  it('lists everything visible, page 1 of 20, when nothing is asked', async () => {
+    const { api, rec, last } = setup()
+    rec.reply = () => ok({ totalCount: 0, productList: [] })
+    await api.listResources({ resType: 0, keyword: '  ' })
+    expect(last().body, 'no space, kind 0 and a blank keyword are not sent').toEqual({ page: { curPage: '1', numPerPage: '20' }, query: {} })
+  })
+
+  it('turns a failure envelope at a 4xx status into the ApiError every page shows', async () => {
+    const { api, rec } = setup()
+    rec.reply = () => ({
+      status: 409,
+      body: { result: '100000', resultDesc: 'the folder is not empty', data: null, info: 'the folder is not empty', code: 'conflict' },
+    })
+    const err = await api.deleteFolder('d1', false).catch((e: unknown) => e)
+    expect(err, 'rejects with an ApiError').toBeInstanceOf(ApiError)
+    expect(err).toMatchObject({ code: 'conflict', info: 'the folder is not empty' })
+    rec.reply = () => ({
+      status: 400,
+      body: { result: '100000', resultDesc: 'dirName: is required', data: null, info: 'dirName: is required', code: 'invalid', field: 'dirName' },
+    })
+    await expect(api.createFolder({ ownerType: '0', userId: 'u' }, '0', ''), 'the field is kept').rejects.toMatchObject({ code: 'invalid', field: 'dirName' })
+    rec.reply = () => ({ status: 403, body: { result: '100000', resultDesc: 'no', data: null, info: 'not your space', code: 'forbidden' } })
+    await expect(api.listResources()).rejects.toMatchObject({ code: 'forbidden', info: 'not your space' })
+  })
+
+  it('rejects a failure envelope that came with a 2xx status, and an answer without one', async () => {
+    const { api, rec } = setup()
+    rec.reply = () => ({ status: 200, body: { result: '100000', resultDesc: 'resource not found', data: null, code: 'not_found' } })
+    await expect(api.viewResource('r0')).rejects.toMatchObject({ code: 'not_found', info: 'resource not found' })
+    rec.reply = () => ({ status: 200, body: { list: [] } })
+    await expect(api.queryFolders({ ownerType: '2', orgId: 'o' }), 'not the seed\'s envelope').rejects.toMatchObject({ code: 'internal' })
+    rec.reply = () => ({ status: 204 })
+    await expect(api.querySpaces(), 'an empty answer').rejects.toBeInstanceOf(ApiError)
+  })
+
+  it('unwrapDisk keeps the data of a success as it is', () => {
+    expect(unwrapDisk({ result: '000000', data: { a: 1 } })).toEqual({ a: 1 })
+    expect(() => unwrapDisk({ result: '100000', data: null, info: 'x', code: 'conflict', field: 'dirName' })).toThrow(
+      expect.objectContaining({ code: 'conflict', info: 'x', field: 'dirName' }),
+    )
+  })
+
+  it('downloads the content as a blob (the redirect is followed by the transport)', async () => {
+    const { api, rec } = setup()
+    rec.reply = () => ({ status: 200, body: 'PNGDATA', contentType: 'image/png' })
+    expect(await (await api.downloadResource('r1')).text()).toBe('PNGDATA')
   })
 })
 

@@ -6,6 +6,18 @@ import type {
   AppInfo,
   Cinema,
   CinemaDeletionImpact,
+  DiskEnvelope,
+  FolderDeletion,
+  LibraryFolder,
+  LibraryResource,
+  LibrarySpaces,
+  MovieUsage,
+  ResourceInput,
+  ResourcePage,
+  ResourcePatch,
+  ResourceQuery,
+  SpaceRef,
+  UsedForMovie,
   CinemaInput,
   CinemaQuery,
   ComsMessage,
@@ -70,6 +82,20 @@ function paging(p: Paging): Record<string, QueryValue> {
 }
 
 const enc = encodeURIComponent
+
+/** Seed 004's `result` of a success. */
+const DISK_OK = '000000'
+
+/**
+ * The `data` of a seed-004 answer. A failure the server sent with a 4xx status has already
+ * become an ApiError in {@link HttpBackend.raw}; this catches one that came as a 2xx anyway
+ * (another implementation of the seed, a proxy) so that it rejects the same way.
+ */
+export function unwrapDisk<T>(answer: DiskEnvelope<T> | null): T {
+  if (answer && typeof answer === 'object' && answer.result === DISK_OK) return answer.data
+  const info = answer?.info || answer?.resultDesc || 'the resource library gave an answer without a result'
+  throw new ApiError(answer?.code || 'internal', info, answer?.field || undefined)
+}
 
 /** The error code of a failure whose body does not say (a proxy's page, an old server). */
 const STATUS_CODES: Record<number, string> = {
@@ -456,6 +482,91 @@ export class HttpBackend {
   /** A stored file (poster, icon …) as a Blob, fetched with the session so it works everywhere. */
   async file(fileID: string): Promise<Blob> {
     return (await this.raw('GET', `/cms/files/${enc(fileID)}`)) ?? new Blob()
+  }
+
+  // ---- resource library (seed 004, /onlineDisk/*) -------------------------------------------
+
+  /** One call of the library: a JSON POST whose answer is seed 004's envelope, unwrapped. */
+  async disk<T>(route: string, body: unknown): Promise<T> {
+    return unwrapDisk(await this.call<DiskEnvelope<T> | null>('POST', `/onlineDisk/${route}`, body))
+  }
+
+  /** The spaces the caller may use (personal, cinemas', the chain's) and the chain's id. */
+  querySpaces(): Promise<LibrarySpaces> {
+    return this.disk('querySpaces', {})
+  }
+
+  async queryFolders(space: SpaceRef, parentId = '0'): Promise<LibraryFolder[]> {
+    return (await this.disk<{ list: LibraryFolder[] }>('queryFolders', { ...space, parentId })).list
+  }
+
+  async createFolder(space: SpaceRef, parentId: string, dirName: string): Promise<string> {
+    return (await this.disk<{ dirId: string }>('createFolder', { ...space, parentId, dirName })).dirId
+  }
+
+  async renameFolder(dirId: string, dirName: string): Promise<void> {
+    await this.disk('renameFolder', { dirId, dirName })
+  }
+
+  /** Moves a folder under `parentId` ("0": the space's root) of the same space. */
+  async moveFolder(dirId: string, parentId: string): Promise<void> {
+    await this.disk('moveFolder', { dirId, parentId })
+  }
+
+  /** A non-empty folder needs `recursive` (all or nothing). */
+  deleteFolder(dirId: string, recursive: boolean): Promise<FolderDeletion> {
+    return this.disk('deleteFolder', { dirId, recursive })
+  }
+
+  /** xkzyList: a page of the resources visible to the caller, filtered and ordered. */
+  listResources(q: ResourceQuery = {}): Promise<ResourcePage> {
+    const query: Record<string, string> = { ...(q.space ?? {}) }
+    if (q.parentId) query.parentId = q.parentId
+    if (q.keyword?.trim()) query.keyword = q.keyword.trim()
+    if (q.resType) query.resType = String(q.resType)
+    if (q.orderBy) query.orderBy = q.orderBy
+    return this.disk('xkzyList', {
+      page: { curPage: String(q.page ?? 1), numPerPage: String(q.perPage ?? 20) },
+      query,
+    })
+  }
+
+  async createResource(input: ResourceInput): Promise<string> {
+    return (await this.disk<{ resId: string }>('createResource', input)).resId
+  }
+
+  async updateResource(patch: ResourcePatch): Promise<void> {
+    await this.disk('updateResource', patch)
+  }
+
+  /** All or none. */
+  async deleteResources(resIdList: string[]): Promise<void> {
+    await this.disk('deleteResource', { resIdList })
+  }
+
+  /** A resource, counting a view (opening its preview). */
+  viewResource(resId: string): Promise<LibraryResource> {
+    return this.disk('viewResource', { resId })
+  }
+
+  /** A resource without counting a view. */
+  resourceInfo(resId: string): Promise<LibraryResource> {
+    return this.disk('resourceInfo', { resId })
+  }
+
+  /** A stored resource's content, counting a download (the server redirects to the file). */
+  async downloadResource(resId: string): Promise<Blob> {
+    return (await this.raw('GET', '/onlineDisk/downloadResource' + queryString({ resId }))) ?? new Blob()
+  }
+
+  /** One mark (1–5) per rater; answers the new average. */
+  async markResource(resId: string, mark: number): Promise<number> {
+    return (await this.disk<{ score: number }>('markResource', { resId, mark })).score
+  }
+
+  /** Makes a stored resource a film's poster, icon (pictures) or film file (a video). */
+  useResourceForMovie(resId: string, movieId: string, usage: MovieUsage): Promise<UsedForMovie> {
+    return this.disk('useResourceForMovie', { resId, movieId, usage })
   }
 
   /** The absolute URL of an API path, where the transport has one (see {@link Transport.url}). */

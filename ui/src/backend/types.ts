@@ -415,7 +415,7 @@ export interface ServerSettings {
 }
 
 /** The business area a file belongs to (seed §11.1). */
-export type FileDomain = 'CINEMA' | 'HALL' | 'VR_CLIENT' | 'MOVIE' | 'USER'
+export type FileDomain = 'CINEMA' | 'HALL' | 'VR_CLIENT' | 'MOVIE' | 'USER' | 'RESOURCE'
 
 /** `GET /cms/upload/oss_policy?domain=` (seed §11.1). */
 export interface OssPolicy {
@@ -433,4 +433,184 @@ export interface OssUploadResult {
   isSuccess: boolean
   fileID: string
   Info: string
+}
+
+// ---- resource library (seed 004, /onlineDisk/*) -----------------------------------------
+
+/** Seed 004's envelope: `result` "000000" and `data` on success; "100000" with `info`/`code` on failure. */
+export interface DiskEnvelope<T> {
+  result: string
+  resultDesc?: string
+  data: T
+  info?: string
+  code?: string
+  field?: string
+}
+
+/** "0" a user's personal space, "1" a cinema's (the seed's group), "2" the chain's (organisation). */
+export type OwnerType = '0' | '1' | '2'
+
+/** The seed's way of naming a space: `ownerType` with `userId`, `groupId` or `orgId`. */
+export interface SpaceRef {
+  ownerType: OwnerType
+  userId?: string
+  groupId?: string
+  orgId?: string
+}
+
+/** A space the caller may use (`querySpaces`). */
+export interface LibrarySpace {
+  ownerType: OwnerType
+  ownerId: string
+  name: string
+  writable: boolean
+}
+
+export interface LibrarySpaces {
+  list: LibrarySpace[]
+  /** The chain's organisation id. */
+  orgId: string
+}
+
+export interface LibraryFolder {
+  dirId: string
+  dirName: string
+  /** "0" at the space's root. */
+  parentId: string
+  ownerType: OwnerType
+  ownerId: string
+  createdBy: string
+  createTime: string
+  modifyTime: string
+}
+
+/** What a recursive folder delete took with it. */
+export interface FolderDeletion {
+  folders: number
+  resources: number
+}
+
+/** xkzyList's `resType`: 0 other (or, as a filter, all), 1 picture, 2 document, 3 video, 4 audio, 5 animation. */
+export const RES_TYPES = [0, 1, 2, 3, 4, 5] as const
+export type ResType = (typeof RES_TYPES)[number]
+
+/** xkzyList's orders, all descending. */
+export const RESOURCE_ORDERS = ['viewCount', 'downCount', 'createTime', 'fileLength', 'marks'] as const
+export type ResourceOrder = (typeof RESOURCE_ORDERS)[number]
+
+/** A resource as viewed (`viewResource`, `resourceInfo`). */
+export interface LibraryResource {
+  resId: string
+  title: string
+  keyword: string
+  intro: string
+  /** "1" a stored file, "2" a network URL. */
+  resForm: string
+  fid: string | null
+  url: string | null
+  resType: ResType
+  fileName: string
+  fileExt: string
+  fileLength: number
+  fileSize: string
+  mimeType: string
+  ownerType: OwnerType
+  ownerId: string
+  parentId: string
+  userId: string
+  userName: string
+  canRemoved: string
+  viewCount: number
+  downCount: number
+  score: number
+  marksCount: number
+  createTime: string
+  modifyTime: string
+  /** Epoch ms. */
+  createdAt: number
+  /** The first thumbnail or snapshot, "" until processing made one. */
+  imageUrl: string
+  thumbnailUrlList: string[]
+  /** The stored file (`/cms/files/{fid}`) or the network URL. */
+  previewUrl: string
+  downloadUrl: string
+}
+
+/** One resource of an xkzyList page (the seed's listing shape; the fields the pages use). */
+export interface ResourceProduct {
+  resId: string
+  title: string
+  keyword: string
+  intro: string
+  resForm: string
+  fid: string | null
+  url: string | null
+  resType: ResType
+  fileName: string
+  fileExt: string
+  fileLength: number
+  fileSize: string
+  userName: string
+  viewCount: number
+  downCount: number
+  score: number
+  marksCount: number
+  createTime: string
+  imageUrl: string
+  previewUrl: string
+  downloadUrl: string
+  ownerType: OwnerType
+  ownerId: string
+  parentId: string
+}
+
+export interface ResourcePage {
+  totalCount: number
+  productList: ResourceProduct[]
+}
+
+/** A listing of the library (sent as xkzyList's `{page, query}`). */
+export interface ResourceQuery {
+  /** One space, and within it one folder ("0": its root). Absent: everything visible. */
+  space?: SpaceRef
+  parentId?: string
+  keyword?: string
+  /** 0 (or absent): every kind. */
+  resType?: ResType
+  orderBy?: ResourceOrder
+  /** From 1. */
+  page?: number
+  /** 1 to 100. */
+  perPage?: number
+}
+
+/** createResource's body (seed 004 §3.1; the fields the pages send). */
+export interface ResourceInput extends SpaceRef {
+  title: string
+  /** "1" a stored file (`fid`), "2" a network URL (`url`). */
+  resForm: '1' | '2'
+  fid?: string
+  url?: string
+  keyword?: string
+  intro?: string
+  parentId?: string
+}
+
+/** updateResource's body: what is given changes; `parentId` moves it to another folder of its space. */
+export interface ResourcePatch {
+  resId: string
+  title?: string
+  keyword?: string
+  intro?: string
+  parentId?: string
+}
+
+export const MOVIE_USAGES = ['poster', 'icon', 'film'] as const
+export type MovieUsage = (typeof MOVIE_USAGES)[number]
+
+/** The film after `useResourceForMovie`. */
+export interface UsedForMovie {
+  movieID: string
+  fileID: string
+  usage: MovieUsage
 }

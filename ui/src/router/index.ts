@@ -39,6 +39,7 @@ export const router = createRouter({
         page('halls', 'halls', 'menu.halls', () => import('@/views/HallsView.vue')),
         page('seats', 'seats', 'menu.seats', () => import('@/views/SeatsView.vue')),
         page('movies', 'movies', 'menu.movies', () => import('@/views/MoviesView.vue')),
+        page('library', 'library', 'menu.library', () => import('@/views/LibraryView.vue')),
         page('vod', 'vod-tasks', 'menu.vod', () => import('@/views/VodTasksView.vue')),
         page('uploads', 'uploads', 'menu.uploads', () => import('@/views/UploadsView.vue')),
         page('users', 'users', 'menu.users', () => import('@/views/UsersView.vue'), true),

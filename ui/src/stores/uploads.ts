@@ -225,7 +225,9 @@ export const useUploadsStore = defineStore('uploads', () => {
       const own = policy.host.startsWith('/')
       const host = own ? (api.url(policy.host) ?? policy.host) : policy.host
       const form = new FormData()
-      form.append('key', `${policy.dir.replace(/\/+$/, '')}/${item.id}-${engine.file?.name ?? item.name}`)
+      // The upload's id as a directory keeps keys unique and leaves the file's own name last
+      // (the store names the file after the key's last segment).
+      form.append('key', `${policy.dir.replace(/\/+$/, '')}/${item.id}/${engine.file?.name ?? item.name}`)
       form.append('policy', policy.policy)
       form.append('OSSAccessKeyId', policy.accessid)
       form.append('signature', policy.signature)
@@ -277,7 +279,8 @@ export const useUploadsStore = defineStore('uploads', () => {
       size: file.size,
       modified: file.lastModified,
       domain,
-      protocol: domain === 'MOVIE' && (!file.type.startsWith('image/') || file.size >= TUS_FROM) ? 'tus' : 'oss',
+      // Films and the library's videos and documents resume over tus; small images go in one POST.
+      protocol: (domain === 'MOVIE' || domain === 'RESOURCE') && (!file.type.startsWith('image/') || file.size >= TUS_FROM) ? 'tus' : 'oss',
       sent: 0,
       speed: 0,
       eta: null,
