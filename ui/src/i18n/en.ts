@@ -591,6 +591,10 @@ const en: MessageSchema = {
     deleteConfirm: 'This deletes the user "{name}" ({alias}) and ends their sessions at once. It cannot be undone.',
     deleted: 'User "{name}" deleted',
   },
+  roles: {
+    SYS_ADMIN: 'System administrator',
+    MANAGER: 'Manager',
+  },
   enums: {
     title: 'Enumerations',
     description: 'Regions, film categories, countries and role names; a value still in use cannot be deleted',

@@ -589,6 +589,10 @@ const zhCN = {
     deleteConfirm: '将删除用户“{name}”（{alias}），其登录会话立即失效。此操作不可撤销。',
     deleted: '用户“{name}”已删除',
   },
+  roles: {
+    SYS_ADMIN: '系统管理员',
+    MANAGER: '管理员',
+  },
   enums: {
     title: '系统字典',
     description: '区域、影片分类、国家/地区与角色名称；仍被使用的值不能删除',

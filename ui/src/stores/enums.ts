@@ -1,6 +1,7 @@
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
 import { useBackend, type EnumItem, type SysEnums } from '@/backend'
+import { DEFAULT_LOCALE, i18n } from '@/i18n'
 
 /** System enumerations, loaded once per session (and again after an edit). */
 export const useEnumsStore = defineStore('enums', () => {
@@ -40,7 +41,15 @@ export const useEnumsStore = defineStore('enums', () => {
   const regionName = (id: string) => regionNames.value.get(id) ?? id
   const countryName = (id: string) => countryNames.value.get(id) ?? id
   const categoryName = (id: string) => categoryNames.value.get(id) ?? id
-  const roleName = (id: string) => roleNames.value.get(id) ?? id
+  /**
+   * A role's name. The enumeration's name is data a SYS_ADMIN may rename, and it is Chinese; in
+   * another language the built-in roles take the UI's own translation.
+   */
+  const roleName = (id: string) => {
+    const key = `roles.${id}`
+    if (i18n.global.locale.value !== DEFAULT_LOCALE && i18n.global.te(key)) return i18n.global.t(key)
+    return roleNames.value.get(id) ?? id
+  }
   const typeName = (id: string) => typeNames.value.get(id) ?? id
 
   return {
