@@ -402,7 +402,7 @@ fn main() {
         mb_s(median(sum.clone()))
     );
     println!(
-        "| md-5 crate (asm), as the server hashes | {:.2} s / {:.2} s | {:.0} MB/s ({:.2}× md5sum best, {:.2}× median) |",
+        "| md-5 crate, as the server hashes | {:.2} s / {:.2} s | {:.0} MB/s ({:.2}× md5sum best, {:.2}× median) |",
         best(&ours),
         median(ours.clone()),
         mb_s(median(ours.clone())),

@@ -509,8 +509,15 @@ fn verify_callback_signature(
     signed.push(b'\n');
     signed.extend_from_slice(body);
     let digest = <md5::Md5 as md5::Digest>::digest(&signed);
-    key.verify(Pkcs1v15Sign::new::<md5::Md5>(), &digest, &signature).map_err(|_| denied("the signature does not match"))
+    // PKCS#1 v1.5 with MD5: the DigestInfo prefix of RFC 8017 §9.2 note 1, spelled out because
+    // rsa 0.9 derives it from digest 0.10's traits and the store hashes with md-5 0.11.
+    let md5_pkcs1 = Pkcs1v15Sign { hash_len: Some(16), prefix: MD5_DIGEST_INFO.into() };
+    key.verify(md5_pkcs1, &digest, &signature).map_err(|_| denied("the signature does not match"))
 }
+
+/// DER of DigestInfo { AlgorithmIdentifier { md5 (1.2.840.113549.2.5), NULL }, OCTET STRING (16) }.
+const MD5_DIGEST_INFO: [u8; 18] =
+    [0x30, 0x20, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05, 0x05, 0x00, 0x04, 0x10];
 
 #[cfg(test)]
 mod tests {

@@ -299,7 +299,7 @@ impl Files {
         hasher.mark()?;
         let (check, want) = match options.checksum {
             Some(Checksum::Md5(want)) => (Some(PartHash::Md5(Md5::new())), Some(want)),
-            Some(Checksum::Sha1(want)) => (Some(PartHash::Sha1(Sha1::new())), Some(want)),
+            Some(Checksum::Sha1(want)) => (Some(PartHash::Sha1(<Sha1 as sha1::Digest>::new())), Some(want)),
             None => (None, None),
         };
         Ok(PartWriter {

@@ -327,7 +327,7 @@ async fn oss_callbacks_are_verified_with_the_rsa_key_oss_publishes() {
     let path = "/cms/upload/oss_callback";
     let signed = |text: &str| {
         let digest = Md5::digest(format!("{path}\n{text}").as_bytes());
-        b64(&private.sign(Pkcs1v15Sign::new::<Md5>(), &digest).unwrap())
+        b64(&private.sign(Pkcs1v15Sign::new::<md5_rsa_oracle::Md5>(), &digest).unwrap())
     };
     let callback = |body: String, auth: String, key_url: String| {
         let req = app
