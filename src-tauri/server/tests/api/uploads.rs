@@ -705,6 +705,19 @@ async fn token_of(base: &str, password: &str) -> String {
     res["token"].as_str().unwrap().to_string()
 }
 
+/// createFid for user u9 of a real server (a second call answers the same fid and where it stands).
+async fn create_fid(http: &reqwest::Client, base: &str, token: &str, bytes: &[u8]) -> Value {
+    http.post(format!("{base}/onlineDisk/createFid"))
+        .bearer_auth(token)
+        .body(format!("fileMd5={}&userId=u9&fileLength={}&filePathLocal=film.mp4", md5_hex(bytes), bytes.len()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 #[test]
 fn a_resumable_upload_survives_kill_9_of_the_server_mid_part() {
     let dir = tempfile::tempdir().unwrap();
@@ -715,16 +728,7 @@ fn a_resumable_upload_survives_kill_9_of_the_server_mid_part() {
     let http = reqwest::Client::new();
     let (token, fid) = rt.block_on(async {
         let token = token_of(&base, "kill-pass").await;
-        let created: Value = http
-            .post(format!("{base}/onlineDisk/createFid"))
-            .bearer_auth(&token)
-            .body(format!("fileMd5={}&userId=u9&fileLength={}&filePathLocal=film.mp4", md5_hex(&bytes), bytes.len()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let created = create_fid(&http, &base, &token, &bytes).await;
         let fid = created["data"]["fid"].as_str().unwrap().to_string();
         let (status, r) = resume_at(&http, &base, &token, &fid, "u9", &bytes, 0, &bytes[..part]).await;
         assert_eq!((status, r["data"]["filePos"].as_u64()), (200, Some(part as u64)), "{r}");
@@ -766,16 +770,7 @@ fn a_resumable_upload_survives_kill_9_of_the_server_mid_part() {
     let (mut server, base) = start_server(dir.path(), "kill-pass");
     let got = rt.block_on(async {
         let token = token_of(&base, "kill-pass").await;
-        let again: Value = http
-            .post(format!("{base}/onlineDisk/createFid"))
-            .bearer_auth(&token)
-            .body(format!("fileMd5={}&userId=u9&fileLength={}&filePathLocal=film.mp4", md5_hex(&bytes), bytes.len()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let again = create_fid(&http, &base, &token, &bytes).await;
         assert_eq!(
             (again["data"]["fid"].as_str(), again["data"]["filePos"].as_u64()),
             (Some(fid.as_str()), Some(part as u64)),
