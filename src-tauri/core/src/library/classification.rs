@@ -278,13 +278,15 @@ impl Cms {
             };
             let top = (parent_id != ROOT).then(|| parent_id.clone());
             let limit = if whole { MAX_DEPTH } else { 1 };
+            // Depth first; siblings by `sort`, then in the order they were created (the rowid:
+            // ids made in the same millisecond do not sort in creation order).
             let mut stmt = tx.prepare_cached(
                 "WITH RECURSIVE down(id, parent_id, kind, title, sort, n, path) AS (
-                     SELECT id, parent_id, kind, title, sort, 1, printf('%010d.%s', sort + 1000000000, id)
+                     SELECT id, parent_id, kind, title, sort, 1, printf('%010d.%012d', sort + 1000000000, rowid)
                        FROM classifications WHERE coalesce(parent_id, '') = coalesce(?1, '')
                      UNION ALL
                      SELECT c.id, c.parent_id, c.kind, c.title, c.sort, down.n + 1,
-                            down.path || '/' || printf('%010d.%s', c.sort + 1000000000, c.id)
+                            down.path || '/' || printf('%010d.%012d', c.sort + 1000000000, c.rowid)
                        FROM classifications c JOIN down ON c.parent_id = down.id WHERE down.n < ?2)
                  SELECT d.id, coalesce(d.parent_id, '0'), d.kind, d.title, d.sort, d.n,
                         NOT EXISTS (SELECT 1 FROM classifications c WHERE c.parent_id = d.id)
