@@ -10,8 +10,8 @@
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+use super::md5::Md5;
 use bytes::{Bytes, BytesMut};
-use md5::{Digest, Md5};
 use sha1::Sha1;
 
 use crate::error::{Error, Result};

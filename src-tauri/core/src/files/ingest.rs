@@ -5,8 +5,8 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::md5::Md5;
 use bytes::Bytes;
-use md5::{Digest, Md5};
 
 use super::flush::WriteBehind;
 use super::hasher::Hasher;

@@ -376,7 +376,7 @@ impl Files {
     /// Stores a file the worker made (fsynced by its maker or here).
     fn store_derived(self: &Arc<Self>, spec: &NewFile, tmp: &Path, size: u64) -> Result<StoredFile> {
         std::fs::File::open(tmp)?.sync_all()?;
-        let md5 = hex_lower(&md5::Digest::finalize(hash_prefix(tmp, size)?));
+        let md5 = hex_lower(&hash_prefix(tmp, size)?.finalize());
         self.complete(&new_id(), spec, tmp, &md5, size, None)
     }
 }

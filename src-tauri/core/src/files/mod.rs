@@ -12,6 +12,7 @@ mod flush;
 mod hasher;
 mod ingest;
 mod local;
+mod md5;
 mod media;
 pub mod name;
 mod oss;
@@ -23,7 +24,6 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 
-use md5::{Digest, Md5};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +35,7 @@ use crate::{Cms, Entity};
 pub use chunked::{ChunkOutcome, ChunkWriter, UPLOAD_URL_TTL_MS};
 pub use ingest::{Ingest, NewFile};
 pub use local::LocalOutcome;
+pub use md5::Md5;
 pub use media::{MediaTools, EVENT_SNAPSHOT, EVENT_TRANSCODE};
 pub use oss::{OssCallback, OssConfig, OssMode, OssPolicy, PostGrant, OSS_POLICY_TTL_S};
 pub use store::is_id;

@@ -508,9 +508,9 @@ fn verify_callback_signature(
     }
     signed.push(b'\n');
     signed.extend_from_slice(body);
-    let digest = <md5::Md5 as md5::Digest>::digest(&signed);
+    let digest = super::Md5::digest(&signed);
     // PKCS#1 v1.5 with MD5: the DigestInfo prefix of RFC 8017 §9.2 note 1, spelled out because
-    // rsa 0.9 derives it from digest 0.10's traits and the store hashes with md-5 0.11.
+    // rsa 0.9 derives it from digest 0.10's traits and the store hashes with its own MD5.
     let md5_pkcs1 = Pkcs1v15Sign { hash_len: Some(16), prefix: MD5_DIGEST_INFO.into() };
     key.verify(md5_pkcs1, &digest, &signature).map_err(|_| denied("the signature does not match"))
 }

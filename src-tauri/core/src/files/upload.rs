@@ -9,8 +9,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
+use super::md5::Md5;
 use bytes::Bytes;
-use md5::{Digest, Md5};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;

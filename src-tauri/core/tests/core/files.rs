@@ -8,7 +8,7 @@ use cinedesk_core::files::{
     EVENT_TRANSCODE,
 };
 use cinedesk_core::*;
-use md5::{Digest, Md5};
+use md5_oracle::{Digest, Md5};
 
 use super::spawn_app;
 
