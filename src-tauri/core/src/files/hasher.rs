@@ -200,29 +200,13 @@ impl Drop for Hasher {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_noise;
     use super::*;
 
     /// Pieces of every size around the thresholds, in a fixed pseudo-random order.
     fn pieces() -> Vec<Bytes> {
         let sizes = [1, SMALL - 1, 7, SMALL, RUN - 3, 4096, RUN + 5, 100, SMALL + 1, 3];
-        let mut x: u32 = 0x2545_F491;
-        sizes
-            .iter()
-            .cycle()
-            .take(40)
-            .map(|&n| {
-                Bytes::from(
-                    (0..n)
-                        .map(|_| {
-                            x ^= x << 13;
-                            x ^= x >> 17;
-                            x ^= x << 5;
-                            x as u8
-                        })
-                        .collect::<Vec<u8>>(),
-                )
-            })
-            .collect()
+        sizes.iter().cycle().take(40).enumerate().map(|(i, &n)| Bytes::from(test_noise(n, i as u32))).collect()
     }
 
     #[test]

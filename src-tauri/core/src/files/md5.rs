@@ -227,6 +227,7 @@ impl Md5 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_noise as noise;
     use super::Md5;
     use md5_oracle::Digest as _;
 
@@ -248,18 +249,6 @@ mod tests {
         for (input, want) in suite {
             assert_eq!(hex::encode(Md5::digest(input.as_bytes())), want, "MD5({input:?}) per RFC 1321");
         }
-    }
-
-    fn noise(n: usize, seed: u32) -> Vec<u8> {
-        let mut x = seed | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                x as u8
-            })
-            .collect()
     }
 
     #[test]

@@ -498,3 +498,17 @@ impl Cms {
         self.files.store.root()
     }
 }
+
+/// Bytes that neither repeat nor compress (xorshift from `seed`), for the store's unit tests.
+#[cfg(test)]
+fn test_noise(n: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
