@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cinedesk_core::{CmsApi, Session};
+use cinedesk_core::{Actor, Session};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -56,9 +56,8 @@ pub async fn app_info(shell: State<'_, ShellState>) -> CommandResult<AppInfo> {
         Mode::Embedded => {
             // The core's own answer (the one `GET /cms/app_info` gives), with the desktop's additions.
             let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
-            let core = tauri::async_runtime::spawn_blocking(move || CmsApi::app_info(&*cms)).await??;
-            info.has_users = core.has_users;
-            info.data_dir = core.data_dir;
+            info.data_dir = Some(cms.data_dir().display().to_string());
+            info.has_users = tauri::async_runtime::spawn_blocking(move || cms.app_info()).await??.has_users;
         }
         Mode::Remote => {
             // The server's own answer; if it cannot be reached the UI still gets to its login
@@ -96,7 +95,12 @@ pub async fn setup_admin(
         });
     }
     let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
-    Ok(tauri::async_runtime::spawn_blocking(move || cms.setup_admin(&name, &alias, &password)).await??)
+    let session = tauri::async_runtime::spawn_blocking(move || {
+        // First-run setup is the machine's own act: nobody is logged in yet.
+        cms.create_first_admin(&Actor::System, &name, &alias, &password)?;
+        cms.login(&alias, &password)
+    });
+    Ok(session.await??)
 }
 
 #[tauri::command]

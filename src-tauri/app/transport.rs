@@ -148,7 +148,7 @@ pub fn error(status: StatusCode, code: &str, info: &str) -> Response<Vec<u8>> {
 mod tests {
     use std::sync::Arc;
 
-    use cinedesk_core::Cms;
+    use cinedesk_core::{Actor, Cms};
     use http::Method;
     use serde_json::{json, Value};
 
@@ -174,7 +174,7 @@ mod tests {
     fn embedded() -> (tempfile::TempDir, Upstream, String) {
         let dir = tempfile::tempdir().unwrap();
         let cms = Cms::open(dir.path()).unwrap();
-        cms.create_first_admin("管理员", "admin", "transport-pass").unwrap();
+        cms.create_first_admin(&Actor::System, "管理员", "admin", "transport-pass").unwrap();
         let token = cms.login("admin", "transport-pass").unwrap().token;
         (dir, Upstream::Embedded(cinedesk_server::router(Arc::new(cms))), token)
     }

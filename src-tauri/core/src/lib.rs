@@ -1,9 +1,10 @@
 //! Cinedesk's core: the whole CMS domain on an embedded SQLite database, with no HTTP and no window.
 //!
 //! Every use case is a method of [`Cms`], written once here and called by the server, the
-//! desktop app and the tests alike.
+//! desktop app and the tests alike. Each takes the caller ([`Actor`]) first and decides itself
+//! whether that caller may (`actor.rs`); the adapters only say who is calling.
 
-mod api;
+mod actor;
 mod auth;
 mod catalogue;
 mod cinema;
@@ -32,8 +33,8 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use api::{AppInfo, CmsApi};
-pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
+pub use actor::{Actor, Capability, Principal};
+pub use auth::{Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use distribution::{DistributeInput, DistributionOutcome};
@@ -42,7 +43,7 @@ pub use error::{Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
-pub use library::{Actor, OwnerType, SpaceRef};
+pub use library::{OwnerType, SpaceRef};
 pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
@@ -50,7 +51,7 @@ pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MI
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOCK_SKEW_MS};
-pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
+pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
 pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};

@@ -4,7 +4,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cinedesk_core::Cms;
+use cinedesk_core::{Actor, Cms};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -26,7 +26,7 @@ struct TestApp {
 async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let cms = Arc::new(Cms::open(dir.path()).unwrap());
-    cms.create_first_admin("管理员", "admin", ADMIN_PASSWORD).unwrap();
+    cms.create_first_admin(&Actor::System, "管理员", "admin", ADMIN_PASSWORD).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = cinedesk_server::router(Arc::clone(&cms));
@@ -376,7 +376,8 @@ async fn movies_praise_distribution_and_vod_tasks() {
     assert_eq!(status, 200, "{out}");
     assert_eq!(app.get(&format!("/cms/movies?cinema_id={cinema}")).await.1["totalCount"], 1);
     assert_eq!(app.get(&format!("/cms/movies/{movie}/cinemas")).await.1["cinemaIDList"], json!([cinema]));
-    let head = app.cms.next_message(&cinema).unwrap().expect("the cinema's COMS has a NEW_MOVIE waiting");
+    let head =
+        app.cms.next_message(&Actor::System, &cinema).unwrap().expect("the cinema's COMS has a NEW_MOVIE waiting");
     assert_eq!(head.message["movieID"], movie.as_str());
 
     let task = app
@@ -726,7 +727,7 @@ async fn websocket_delivers_and_takes_acks() {
     socket.send(Message::text(json!({ "ack": first["messageID"] }).to_string())).await.unwrap();
     let second = next_json(&mut socket).await;
     assert_eq!(second["message"]["movieID"], m2.as_str(), "after the ack the next message follows");
-    assert_eq!(app.cms.pending_message_count(&cinema).unwrap(), 1, "the first one is acknowledged");
+    assert_eq!(app.cms.pending_message_count(&Actor::System, &cinema).unwrap(), 1, "the first one is acknowledged");
 }
 
 #[test]
@@ -1048,7 +1049,7 @@ async fn a_list_answer_is_never_served_after_a_write_that_changes_it() {
 
     // A write that does not come through the HTTP layer (the desktop, a CLI) counts as well.
     let client = after["itemList"][0]["clientID"].as_str().unwrap().to_string();
-    app.cms.delete_vr_clients(std::slice::from_ref(&client)).unwrap();
+    app.cms.delete_vr_clients(&Actor::System, std::slice::from_ref(&client)).unwrap();
     let (_, gone) = app.get(&seats).await;
     assert_eq!(gone["totalCount"], 0, "a seat deleted through the core is gone from the list: {gone}");
 

@@ -1,16 +1,16 @@
 //! Logging in and out with bearer tokens, and what the web UI needs before logging in.
 
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use cinedesk_core::{Principal, Session, User};
+use cinedesk_core::{Session, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
-use crate::auth::bearer;
+use crate::auth::{bearer, Caller};
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::openapi::ErrorBody;
@@ -24,11 +24,11 @@ pub fn authenticated_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(logout)).routes(routes!(me))
 }
 
-/// The user the session belongs to (the guard put the caller's identity on the request).
+/// The user the session belongs to.
 #[utoipa::path(get, path = "/cms/me", tag = "session", operation_id = "me",
     responses((status = 200, description = "The logged-in user", body = User)))]
-async fn me(State(s): State<AppState>, Extension(p): Extension<Principal>) -> ApiResult<Json<User>> {
-    Ok(Json(s.read(move |cms| cms.get_user(&p.user_id)).await?))
+async fn me(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<User>> {
+    Ok(Json(s.read(move |cms| cms.me(&caller.actor)).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -45,8 +45,8 @@ pub(crate) struct AppInfo {
 #[utoipa::path(get, path = "/cms/app_info", tag = "session", operation_id = "app_info",
     responses((status = 200, description = "About this server", body = AppInfo)))]
 async fn app_info(State(s): State<AppState>) -> ApiResult<Json<AppInfo>> {
-    let users = s.run(|cms| cms.user_count()).await?;
-    Ok(Json(AppInfo { version: env!("CARGO_PKG_VERSION").into(), has_users: users > 0, mode: "server".into() }))
+    let core = s.run(|cms| cms.app_info()).await?;
+    Ok(Json(AppInfo { version: core.version.into(), has_users: core.has_users, mode: "server".into() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -73,9 +73,9 @@ async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) ->
 /// Ends the session of the token sent.
 #[utoipa::path(post, path = "/cms/logout", tag = "session", operation_id = "logout",
     responses((status = 200, description = "Logged out", body = Done)))]
-async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Done>> {
-    // The guard already checked the token; it is here for sure.
-    let token = bearer(&headers).unwrap_or_default();
+async fn logout(State(s): State<AppState>, _session: Caller, headers: HeaderMap) -> ApiResult<Json<Done>> {
+    // The token the caller was authenticated by; a signed request has no session to end.
+    let token = bearer(&headers).ok_or(cinedesk_core::Error::Unauthorized)?;
     s.run(move |cms| cms.logout(&token)).await?;
     Ok(done())
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use cinedesk_core::{Domain, NewFile};
+use cinedesk_core::{Actor, Domain, NewFile};
 use serde_json::{json, Value};
 
 use super::{spawn_app, TestApp};
@@ -371,7 +371,7 @@ async fn resources_list_page_and_sort_with_counters_thumbnails_and_films() {
     let y = app.cinema("res_y").await;
     let x_key = app.api_key(&x).await;
     let xs = Who::Signed(&x_key);
-    let owner = format!("user:{}", app.admin_id());
+    let owner = Actor::User(app.cms.authenticate(&app.token).unwrap());
 
     // Twelve documents of growing size in the chain's root, named so keyword searches can tell
     // them apart.
@@ -380,7 +380,8 @@ async fn resources_list_page_and_sort_with_counters_thumbnails_and_films() {
         let file = app
             .cms
             .store_bytes(
-                NewFile::new(&format!("讲义{i}.pdf"), Domain::Resource, &owner),
+                &owner,
+                NewFile::new(&format!("讲义{i}.pdf"), Domain::Resource),
                 &vec![b'%'; 1000 + i as usize * 100],
             )
             .unwrap();
@@ -654,7 +655,7 @@ async fn resources_list_page_and_sort_with_counters_thumbnails_and_films() {
         .as_str()
         .unwrap()
         .to_string();
-    let picture = app.cms.store_bytes(NewFile::new("poster.png", Domain::Resource, &owner), &png(640, 400)).unwrap();
+    let picture = app.cms.store_bytes(&owner, NewFile::new("poster.png", Domain::Resource), &png(640, 400)).unwrap();
     let poster = ok(
         app.call(
             &a,

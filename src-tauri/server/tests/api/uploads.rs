@@ -685,7 +685,8 @@ async fn signed_machine_clients_upload_as_their_cinema() {
     let fid = res.json::<Value>().await.unwrap()["data"]["fid"].as_str().unwrap().to_string();
     assert_eq!(send("fileLength=1", (&apikey, &secret)).await.unwrap().status(), 401, "signed for other parameters");
     assert_eq!(send(&body, (&apikey, "wrong")).await.unwrap().status(), 401, "a wrong secret");
-    let upload = app.cms.upload(&fid, &format!("cinema:{cinema}"), cinedesk_core::files::Protocol::Resumable).unwrap();
+    let coms = cinedesk_core::Actor::Cinema { cinema_id: cinema.clone(), apikey: apikey.clone() };
+    let upload = app.cms.upload(&coms, &fid, cinedesk_core::files::Protocol::Resumable).unwrap();
     assert_eq!(upload.client_user, "coms", "the upload is the cinema's");
 }
 

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use cinedesk_core::files::{PartOptions, Protocol};
-use cinedesk_core::{Domain, NewFile};
+use cinedesk_core::{Actor, Domain, NewFile};
 use serde_json::{json, Value};
 
 use super::library::{signed, Who};
@@ -32,8 +32,8 @@ impl TestApp {
     }
 
     /// Sends a video's (or image's) bytes through its upload session, as the tus route would.
-    fn upload_bytes(&self, id: &str, owner: &str, bytes: &[u8]) -> String {
-        let mut part = self.cms.begin_part(id, owner, Protocol::Tus, 0, PartOptions::default()).unwrap();
+    fn upload_bytes(&self, id: &str, owner: &Actor, bytes: &[u8]) -> String {
+        let mut part = self.cms.begin_part(owner, id, Protocol::Tus, 0, PartOptions::default()).unwrap();
         part.write(bytes).unwrap();
         let outcome = part.commit().unwrap();
         outcome.file.expect("the last byte makes the file").file_id
@@ -116,7 +116,7 @@ async fn movie(app: &TestApp, id: &str) -> Value {
 async fn a_video_is_uploaded_processed_published_played_and_deleted() {
     let app = spawn_app().await;
     let admin = Who::Token(&app.token);
-    let owner = format!("user:{}", app.admin_id());
+    let owner = Actor::User(app.cms.authenticate(&app.token).unwrap());
     let bytes = film();
     let size = bytes.len().to_string();
 
@@ -355,7 +355,7 @@ async fn a_video_is_uploaded_processed_published_played_and_deleted() {
 async fn callbacks_move_a_films_state() {
     let app = spawn_app().await;
     let admin = Who::Token(&app.token);
-    let owner = format!("user:{}", app.admin_id());
+    let owner = Actor::User(app.cms.authenticate(&app.token).unwrap());
     // Not a film at all: the store's probe fails and says so.
     let junk = vec![7u8; 4096];
     let auth = ok(
@@ -444,7 +444,7 @@ async fn callbacks_move_a_films_state() {
     // A snapshot of the transcoder's becomes the poster.
     let shot = app
         .cms
-        .store_bytes(NewFile::new("shot.jpg", Domain::Movie, &owner), b"\xff\xd8\xff\xe0 not really a jpeg")
+        .store_bytes(&owner, NewFile::new("shot.jpg", Domain::Movie), b"\xff\xd8\xff\xe0 not really a jpeg")
         .unwrap();
     let v = ok(
         post(
@@ -476,7 +476,7 @@ async fn callbacks_move_a_films_state() {
     assert_eq!(ok(app.vod(&admin, "GET", "/vod/getRecommendVideoList", &[]).await, "rec")["total"], 0);
 
     // Every event is kept with the file, the worker's and the callbacks' alike.
-    let file = app.cms.file(&id).unwrap();
+    let file = app.cms.file(&Actor::System, &id).unwrap();
     let kinds: Vec<&str> = file.events.iter().map(|e| e.event_type.as_str()).collect();
     assert!(
         kinds.contains(&"AIVideoCensorComplete")
