@@ -63,15 +63,9 @@ pub async fn app_info(shell: State<'_, ShellState>) -> CommandResult<AppInfo> {
             // The server's own answer; if it cannot be reached the UI still gets to its login
             // page (and its settings) with the reason, instead of a dead first screen.
             info.server_url = settings.server_url.clone();
-            let req = http::Request::get("/cms/app_info")
-                .body(Vec::new())
-                .map_err(|e| CommandError::internal(e.to_string()))?;
-            let res = shell.upstream().send(req).await;
-            let body: serde_json::Value = serde_json::from_slice(res.body()).unwrap_or_default();
-            if res.status().is_success() {
-                info.has_users = body["hasUsers"].as_bool().unwrap_or(true);
-            } else {
-                info.server_error = Some(body["info"].as_str().unwrap_or("the server did not answer").to_string());
+            match shell.upstream().server_info().await {
+                Ok(has_users) => info.has_users = has_users,
+                Err(reason) => info.server_error = Some(reason),
             }
         }
     }
