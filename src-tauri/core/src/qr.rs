@@ -107,6 +107,12 @@ impl Cms {
         })
     }
 
+    /// Changes the installation's settings (`PUT /cms/settings`); an absent one keeps its value.
+    pub fn update_settings(&self, actor: &Actor, qr_url_template: Option<&str>) -> Result<()> {
+        actor.require(Capability::ManageEnums)?;
+        qr_url_template.map_or(Ok(()), |t| self.set_qr_template(actor, t))
+    }
+
     /// What a seat's code says: the template with the seat's current scene number.
     pub fn seat_qr_payload(&self, actor: &Actor, client_id: &str) -> Result<String> {
         actor.require(Capability::Operate)?;

@@ -1,9 +1,10 @@
-//! Who is calling: each request is authenticated once, by the [`Caller`] extractor, into the
-//! core's [`Actor`]; what that actor may do is the core's decision, made in each use case.
+//! Who is calling: each request is authenticated once, by an extractor, into the core's
+//! [`Actor`]; what that actor may do is the core's decision, made in each use case.
 //!
 //! A user sends a bearer token (on seed 001's routes also the `token` parameter); a cinema's
 //! client signs its request the seed-004 way (`authorization: dc:{apikey}:{signature}`,
-//! `user-date`, `user-params`).
+//! `user-date`, `user-params`). Routes for users take [`LoggedIn`] (a bearer token only, as
+//! their documented security says); the routes machine clients call too take a [`Caller`].
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -68,6 +69,24 @@ impl Caller {
             Some(signed) if sent.contains(&signed.as_str()) => Ok(()),
             Some(_) => Err(Error::Unauthorized.into()), // signed for another request
         }
+    }
+}
+
+/// The caller of a route for users: the user of a bearer token (401 without one, or for a
+/// signature, which is no session).
+pub struct LoggedIn {
+    pub actor: Actor,
+    /// The bearer token itself (logout ends it).
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for LoggedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        let actor = Caller::identify_with(s, &parts.headers, None).await?.actor;
+        Ok(LoggedIn { actor, token })
     }
 }
 

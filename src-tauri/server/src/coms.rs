@@ -180,12 +180,14 @@ async fn websocket(
     uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
-    // Who is asking comes first: a stranger learns nothing from a handshake error.
+    // Who is asking comes first (the core's rule of the channel, before any reading): a
+    // stranger learns nothing from a handshake error.
     signed_query(&caller, &uri)?;
-    let (actor, a, c) = (caller.actor.clone(), caller.actor, cinema.clone());
-    s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
+    caller.actor.require_channel(&cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;
+    let (actor, a, c) = (caller.actor.clone(), caller.actor, cinema.clone());
+    s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
     Ok(upgrade.on_upgrade(move |socket| async move {
         if let Err(e) = serve_socket(s, actor, cinema, socket).await {
             tracing::info!(error = %e, "COMS WebSocket closed");

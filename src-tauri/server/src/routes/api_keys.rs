@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
-use crate::auth::Caller;
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::PathParam;
 use crate::openapi::ErrorBody;
@@ -26,10 +26,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
     ))]
 async fn create(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     PathParam(cinema): PathParam<String>,
 ) -> ApiResult<Json<ApiKey>> {
-    Ok(Json(s.run(move |cms| cms.create_api_key(&caller.actor, &cinema)).await?))
+    Ok(Json(s.run(move |cms| cms.create_api_key(&session.actor, &cinema)).await?))
 }
 
 /// Every key of the cinema, revoked ones included, without secrets.
@@ -41,10 +41,10 @@ async fn create(
     ))]
 async fn list(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     PathParam(cinema): PathParam<String>,
 ) -> ApiResult<Json<Page<ApiKeyInfo>>> {
-    let keys = s.read(move |cms| cms.list_api_keys(&caller.actor, &cinema)).await?;
+    let keys = s.read(move |cms| cms.list_api_keys(&session.actor, &cinema)).await?;
     Ok(Json(Page { total_count: keys.len() as u64, item_list: keys }))
 }
 
@@ -57,9 +57,9 @@ async fn list(
     ))]
 async fn revoke(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     PathParam((cinema, apikey)): PathParam<(String, String)>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.revoke_api_key(&caller.actor, &cinema, &apikey)).await?;
+    s.run(move |cms| cms.revoke_api_key(&session.actor, &cinema, &apikey)).await?;
     Ok(done())
 }

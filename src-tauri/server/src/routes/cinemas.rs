@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
-use crate::auth::Caller;
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -37,10 +37,10 @@ pub(crate) struct CinemaCreated {
     ))]
 async fn create(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     JsonBody(input): JsonBody<CinemaInput>,
 ) -> ApiResult<Json<CinemaCreated>> {
-    let cinema_id = s.run(move |cms| cms.create_cinema(&caller.actor, input)).await?;
+    let cinema_id = s.run(move |cms| cms.create_cinema(&session.actor, input)).await?;
     Ok(Json(CinemaCreated { cinema_id }))
 }
 
@@ -63,7 +63,7 @@ struct CinemaFilter {
     responses((status = 200, description = "A page of cinemas", body = Page<Cinema>)))]
 async fn list(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     uri: Uri,
     Query(f): Query<CinemaFilter>,
     Query(p): Query<PageParams>,
@@ -75,7 +75,7 @@ async fn list(
         name: f.name,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, caller.actor, move |cms, actor| cms.list_cinemas(actor, &query)).await
+    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_cinemas(actor, &query)).await
 }
 
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}", tag = "cinemas", operation_id = "get_cinema",
@@ -84,8 +84,12 @@ async fn list(
         (status = 200, description = "The cinema", body = Cinema),
         (status = 404, description = "No such cinema", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, caller: Caller, PathParam(id): PathParam<String>) -> ApiResult<Json<Cinema>> {
-    Ok(Json(s.read(move |cms| cms.get_cinema(&caller.actor, &id)).await?))
+async fn one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<Cinema>> {
+    Ok(Json(s.read(move |cms| cms.get_cinema(&session.actor, &id)).await?))
 }
 
 /// Seed §1.3: absent fields keep their value, an empty string clears an optional one.
@@ -99,11 +103,11 @@ async fn one(State(s): State<AppState>, caller: Caller, PathParam(id): PathParam
     ))]
 async fn update(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<CinemaInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_cinema(&caller.actor, &id, input)).await?;
+    s.run(move |cms| cms.update_cinema(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -122,8 +126,8 @@ struct CinemaIds {
         (status = 200, description = "Deleted", body = Done),
         (status = 404, description = "One of the cinemas does not exist", body = ErrorBody),
     ))]
-async fn delete(State(s): State<AppState>, caller: Caller, Query(q): Query<CinemaIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_cinemas(&caller.actor, &q.cinema_id)).await?;
+async fn delete(State(s): State<AppState>, session: LoggedIn, Query(q): Query<CinemaIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_cinemas(&session.actor, &q.cinema_id)).await?;
     Ok(done())
 }
 
@@ -136,8 +140,8 @@ async fn delete(State(s): State<AppState>, caller: Caller, Query(q): Query<Cinem
     ))]
 async fn impact(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     Query(q): Query<CinemaIds>,
 ) -> ApiResult<Json<CinemaDeletionImpact>> {
-    Ok(Json(s.run(move |cms| cms.cinema_deletion_impact(&caller.actor, &q.cinema_id)).await?))
+    Ok(Json(s.run(move |cms| cms.cinema_deletion_impact(&session.actor, &q.cinema_id)).await?))
 }

@@ -18,7 +18,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::Caller;
+use crate::auth::LoggedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
 use crate::openapi::{Binary, ErrorBody};
@@ -58,10 +58,10 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     ))]
 async fn info(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<StoredFile>> {
-    Ok(Json(s.run(move |cms| cms.file(&caller.actor, &id)).await?))
+    Ok(Json(s.run(move |cms| cms.file(&session.actor, &id)).await?))
 }
 
 /// `inline` (or `attachment` with `?download=1`) with an ASCII fallback name and the UTF-8 name.

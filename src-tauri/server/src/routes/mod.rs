@@ -1,6 +1,7 @@
 //! The route table of seed 000, grouped by how callers authenticate: not at all (public), with
-//! a user's bearer token, or also with a cinema's signature. Who may do what is the core's
-//! decision (each handler passes the [`crate::auth::Caller`]'s actor to it).
+//! a user's bearer token ([`crate::auth::LoggedIn`]), or also with a cinema's signature
+//! ([`crate::auth::Caller`]). Who may do what is the core's decision: each handler passes the
+//! caller's actor to it.
 //!
 //! Every route is registered with `OpenApiRouter::routes(routes!(handler, …))`, one `routes!` per
 //! path, so registering a route documents it (see `crate::openapi`).
@@ -42,8 +43,8 @@ pub(crate) fn done() -> Json<Done> {
     Json(Done {})
 }
 
-/// Routes for users: documented with the bearer security, its 401 (no session) and 403 (the
-/// core refused the role).
+/// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
+/// security, its 401 (no session) and 403 (the core refused the role).
 fn for_users(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     openapi::require_bearer(routes.get_openapi_mut());
     routes

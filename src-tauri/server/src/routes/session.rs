@@ -1,7 +1,6 @@
 //! Logging in and out with bearer tokens, and what the web UI needs before logging in.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::Json;
 use cinedesk_core::{Session, User};
 use serde::{Deserialize, Serialize};
@@ -10,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
-use crate::auth::{bearer, Caller};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::openapi::ErrorBody;
@@ -24,11 +23,12 @@ pub fn authenticated_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(logout)).routes(routes!(me))
 }
 
-/// The user the session belongs to.
+/// The user the session belongs to (the guard put the caller's identity on the request).
+// (The guard is the `LoggedIn` extractor; the summary above is the document's, kept word for word.)
 #[utoipa::path(get, path = "/cms/me", tag = "session", operation_id = "me",
     responses((status = 200, description = "The logged-in user", body = User)))]
-async fn me(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<User>> {
-    Ok(Json(s.read(move |cms| cms.me(&caller.actor)).await?))
+async fn me(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<User>> {
+    Ok(Json(s.read(move |cms| cms.me(&session.actor)).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -73,9 +73,7 @@ async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) ->
 /// Ends the session of the token sent.
 #[utoipa::path(post, path = "/cms/logout", tag = "session", operation_id = "logout",
     responses((status = 200, description = "Logged out", body = Done)))]
-async fn logout(State(s): State<AppState>, _session: Caller, headers: HeaderMap) -> ApiResult<Json<Done>> {
-    // The token the caller was authenticated by; a signed request has no session to end.
-    let token = bearer(&headers).ok_or(cinedesk_core::Error::Unauthorized)?;
-    s.run(move |cms| cms.logout(&token)).await?;
+async fn logout(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.logout(&session.token)).await?;
     Ok(done())
 }

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 use super::call::{failure_parts, get_and_post, Call, Failure};
 use super::{done, Done};
-use crate::auth::Caller;
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::openapi;
@@ -113,8 +113,8 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
 /// The upload modules' settings; secrets are never answered, only whether each is set.
 #[utoipa::path(get, path = "/cms/upload_tokens/config", tag = "upload_tokens",
     responses((status = 200, description = "The settings", body = UploadTokenSettings)))]
-async fn settings(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<UploadTokenSettings>> {
-    Ok(Json(s.run(move |cms| cms.upload_token_settings(&caller.actor)).await?))
+async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<UploadTokenSettings>> {
+    Ok(Json(s.run(move |cms| cms.upload_token_settings(&session.actor)).await?))
 }
 
 /// Changes the default module, the size limit, or fields (`"s3.region": "…"`; an empty value
@@ -123,9 +123,9 @@ async fn settings(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<U
     responses((status = 200, description = "Changed", body = Done)))]
 async fn set_settings(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     JsonBody(patch): JsonBody<UploadTokenSettingsPatch>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.set_upload_token_settings(&caller.actor, patch)).await?;
+    s.run(move |cms| cms.set_upload_token_settings(&session.actor, patch)).await?;
     Ok(done())
 }

@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
-use crate::auth::Caller;
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -35,10 +35,10 @@ pub(crate) struct VodTaskCreated {
     ))]
 async fn create(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     JsonBody(input): JsonBody<VodTaskInput>,
 ) -> ApiResult<Json<VodTaskCreated>> {
-    let task_id = s.run(move |cms| cms.create_vod_task(&caller.actor, input)).await?;
+    let task_id = s.run(move |cms| cms.create_vod_task(&session.actor, input)).await?;
     Ok(Json(VodTaskCreated { task_id }))
 }
 
@@ -60,7 +60,7 @@ struct VodTaskFilter {
     responses((status = 200, description = "A page of tasks", body = Page<VodTask>)))]
 async fn list(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     Query(f): Query<VodTaskFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<Page<VodTask>>> {
@@ -71,7 +71,7 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_vod_tasks(&caller.actor, &query)).await?))
+    Ok(Json(s.run(move |cms| cms.list_vod_tasks(&session.actor, &query)).await?))
 }
 
 #[utoipa::path(get, path = "/cms/vod_tasks/{task_id}", tag = "vod_tasks", operation_id = "get_vod_task",
@@ -80,8 +80,12 @@ async fn list(
         (status = 200, description = "The task", body = VodTask),
         (status = 404, description = "No such task", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, caller: Caller, PathParam(id): PathParam<String>) -> ApiResult<Json<VodTask>> {
-    Ok(Json(s.read(move |cms| cms.get_vod_task(&caller.actor, &id)).await?))
+async fn one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<VodTask>> {
+    Ok(Json(s.read(move |cms| cms.get_vod_task(&session.actor, &id)).await?))
 }
 
 /// A task's next state.
@@ -103,11 +107,11 @@ pub(crate) struct StatusChange {
     ))]
 async fn update(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(change): JsonBody<StatusChange>,
 ) -> ApiResult<Json<Done>> {
     let status = VodStatus::parse(change.status.as_deref().unwrap_or(""))?;
-    s.run(move |cms| cms.set_vod_task_status(&caller.actor, &id, status)).await?;
+    s.run(move |cms| cms.set_vod_task_status(&session.actor, &id, status)).await?;
     Ok(done())
 }

@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{base_url, next_field, pump, text, Form};
-use crate::auth::Caller;
+use crate::auth::{Caller, LoggedIn};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
@@ -43,8 +43,8 @@ pub fn settings_routes() -> OpenApiRouter<AppState> {
 /// Where direct uploads go (local or Aliyun OSS), without the secret.
 #[utoipa::path(get, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "get_oss_config",
     responses((status = 200, description = "The direct-upload settings", body = OssConfig)))]
-async fn config(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<OssConfig>> {
-    Ok(Json(s.run(move |cms| cms.oss_config(&caller.actor)).await?))
+async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<OssConfig>> {
+    Ok(Json(s.run(move |cms| cms.oss_config(&session.actor)).await?))
 }
 
 /// Sets where direct uploads go. Aliyun mode needs `host`, `accessKeyId`, `accessKeySecret`.
@@ -53,10 +53,10 @@ async fn config(State(s): State<AppState>, caller: Caller) -> ApiResult<Json<Oss
     responses((status = 200, description = "Saved", body = Done)))]
 async fn set_config(
     State(s): State<AppState>,
-    caller: Caller,
+    session: LoggedIn,
     JsonBody(c): JsonBody<OssConfig>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.set_oss_config(&caller.actor, c)).await?;
+    s.run(move |cms| cms.set_oss_config(&session.actor, c)).await?;
     Ok(done())
 }
 
