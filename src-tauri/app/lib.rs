@@ -5,6 +5,7 @@
 mod atomic;
 mod commands;
 mod error;
+mod first_run;
 mod lan;
 mod logging;
 mod menu;

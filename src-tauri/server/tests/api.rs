@@ -466,6 +466,7 @@ async fn auth_tokens_and_roles() {
     let m2 = app.login("zhangsan", "another-pass").await;
     assert_eq!(app.send("POST", "/cms/logout", Some(&m2), None).await.0, 200);
     assert_eq!(app.send("GET", "/cms/cinemas", Some(&m2), None).await.0, 401, "logout ends the session");
+    assert_eq!(app.send("POST", "/cms/logout", Some(&m2), None).await.0, 401, "a dead session cannot log out again");
     let m3 = app.login("zhangsan", "another-pass").await;
     assert_eq!(app.delete(&format!("/cms/users/{manager}")).await.0, 200);
     assert_eq!(app.send("GET", "/cms/cinemas", Some(&m3), None).await.0, 401, "deleting a user ends sessions");
