@@ -20,7 +20,7 @@ use crate::actor::{Actor, Capability};
 use crate::enums::EnumKind;
 use crate::error::{Error, Result};
 use crate::files::clock::iso_utc;
-use crate::files::{name, Domain, NewUpload, Protocol, UploadStart, MAX_FILE_SIZE};
+use crate::files::{name, Domain, NewUpload, Protocol, Upload, UploadStart, MAX_FILE_SIZE};
 use crate::ids::now_ms;
 use crate::library::{china_time, contributor, flex};
 use crate::movie::{file_url, insert_movie, MovieInput};
@@ -378,7 +378,7 @@ fn paging(index: Option<u32>, size: Option<u32>) -> Result<(u32, u32)> {
 }
 
 /// The seed's upload address and credential for a tus session of this server.
-fn upload_credentials(base_url: &str, upload: &crate::files::Upload) -> (String, String) {
+fn upload_credentials(base_url: &str, upload: &Upload) -> (String, String) {
     let base = base_url.trim_end_matches('/');
     let url = format!("{base}/files/{}", upload.upload_id);
     let address = b64_json(json!({
@@ -422,6 +422,25 @@ fn page(
 }
 
 impl Cms {
+    /// A new tus session of the caller's for a file `name` of `length` bytes (a video or a picture).
+    fn tus_session(&self, actor: &Actor, name: &str, length: u64) -> Result<Upload> {
+        let upload = NewUpload {
+            protocol: Protocol::Tus,
+            client_user: String::new(),
+            domain: Domain::Movie,
+            name: name.to_string(),
+            path_local: String::new(),
+            length,
+            md5: None,
+            metadata: String::new(),
+            mime: None,
+        };
+        match self.files.create_upload(&actor.owner(), upload)? {
+            UploadStart::New(upload) => Ok(upload),
+            _ => Err(Error::Internal("a new tus session was expected".into())),
+        }
+    }
+
     /// getVideoUploadAuth: a new video and the tus session its file is uploaded through.
     pub fn vod_video_upload_auth(&self, actor: &Actor, req: VideoUploadRequest, base_url: &str) -> Result<UploadAuth> {
         actor.require(Capability::Vod)?;
@@ -438,23 +457,7 @@ impl Cms {
         let description = text("description", req.description.as_deref())?;
         let tags = text("tags", req.tags.as_deref())?;
         let cover_url = cover(req.cover_url.as_deref())?;
-        let start = self.files.create_upload(
-            &actor.owner(),
-            NewUpload {
-                protocol: Protocol::Tus,
-                client_user: String::new(),
-                domain: Domain::Movie,
-                name: file_name.to_string(),
-                path_local: String::new(),
-                length,
-                md5: None,
-                metadata: String::new(),
-                mime: None,
-            },
-        )?;
-        let UploadStart::New(upload) = start else {
-            return Err(Error::Internal("a new tus session was expected".into()));
-        };
+        let upload = self.tus_session(actor, file_name, length)?;
         let now = now_ms();
         let recorded = self.db.write(|tx| {
             let (user_id, user_name) = contributor(tx, actor)?;
@@ -522,23 +525,7 @@ impl Cms {
         let title = title(req.title.as_deref(), false)?.unwrap_or_else(|| "image".to_string());
         text("tags", req.tags.as_deref())?;
         let length = size("fileSize", req.file_size.as_deref())?;
-        let start = self.files.create_upload(
-            &actor.owner(),
-            NewUpload {
-                protocol: Protocol::Tus,
-                client_user: String::new(),
-                domain: Domain::Movie,
-                name: format!("{title}.{ext}"),
-                path_local: String::new(),
-                length,
-                md5: None,
-                metadata: String::new(),
-                mime: None,
-            },
-        )?;
-        let UploadStart::New(upload) = start else {
-            return Err(Error::Internal("a new tus session was expected".into()));
-        };
+        let upload = self.tus_session(actor, &format!("{title}.{ext}"), length)?;
         let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
         Ok(ImageUploadAuth {
             image_url: format!("{}{}", base_url.trim_end_matches('/'), file_url(Some(&upload.upload_id))),
