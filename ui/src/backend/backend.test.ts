@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
 import { HttpBackend, queryString, unwrapDisk } from './http'
-import { setUnauthorizedHandler, withSessionGuard } from './index'
 import type { Transport, TransportRequest, TransportResponse } from './transport'
 
 /** A transport that records what the backend sends and answers `reply` (the request shape is what is under test). */
@@ -142,7 +141,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
   })
 
   it('covers every public method of the backend', () => {
-    const skip = new Set(['constructor', 'setToken', 'raw', 'call', 'disk', 'url', 'authorization'])
+    const skip = new Set(['constructor', 'setToken', 'onSessionEnd', 'exchange', 'raw', 'call', 'disk', 'url', 'authorization'])
     const methods = Object.getOwnPropertyNames(HttpBackend.prototype).filter((m) => !skip.has(m))
     expect(methods.sort()).toEqual(cases.map((c) => c[0]).sort())
   })
@@ -288,33 +287,55 @@ describe('toApiError', () => {
   })
 })
 
-describe('withSessionGuard', () => {
-  afterEach(() => setUnauthorizedHandler(null))
+describe('the end of a session', () => {
+  const expired = { status: 401, body: { code: 'unauthorized', info: 'the session expired' } }
 
-  function guarded(status: number, body: unknown) {
+  /** A backend with a session whose every call the server refuses with `reply`. */
+  function refused(reply: { status: number; body: unknown }) {
     const rec = new Recorder()
-    rec.reply = () => ({ status, body })
-    return withSessionGuard(new HttpBackend(rec))
+    rec.reply = () => reply
+    const api = new HttpBackend(rec)
+    api.setToken('tok')
+    const handler = vi.fn()
+    api.onSessionEnd(handler)
+    return { api, rec, handler }
   }
 
-  it('calls the handler on unauthorized from a session-scoped call and rethrows', async () => {
-    const handler = vi.fn()
-    setUnauthorizedHandler(handler)
-    const api = guarded(401, { code: 'unauthorized', info: 'session expired' })
-    await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized' })
+  it('is reported with the server error when a call with the session is refused, which still rejects', async () => {
+    const { api, handler } = refused(expired)
+    await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized', info: 'the session expired' })
+    expect(handler).toHaveBeenCalledTimes(1)
+    expect(handler.mock.calls[0][0]).toMatchObject({ code: 'unauthorized', info: 'the session expired' })
+  })
+
+  it('is reported once for calls refused together, and the token is not sent again', async () => {
+    const { api, rec, handler } = refused(expired)
+    const calls = [api.listCinemas(), api.listMovies(), api.file('f1'), api.querySpaces()]
+    const outcomes = await Promise.allSettled(calls)
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected'])
+    expect(handler, 'one login page, not four').toHaveBeenCalledTimes(1)
+    await api.sysEnums().catch(() => undefined)
+    expect(rec.sent[rec.sent.length - 1].headers.authorization, 'the refused token is forgotten').toBeUndefined()
     expect(handler).toHaveBeenCalledTimes(1)
   })
 
-  it('leaves other errors, a failed login and plain methods alone', async () => {
-    const handler = vi.fn()
-    setUnauthorizedHandler(handler)
-    await expect(guarded(403, { code: 'forbidden', info: 'no' }).listUsers()).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(guarded(401, { code: 'unauthorized', info: 'wrong alias or password' }).login({ alias: 'a', password: 'b' })).rejects.toMatchObject({
-      code: 'unauthorized',
-    })
-    const api = guarded(200, {})
-    api.setToken('t')
-    expect(api.authorization(), 'synchronous methods stay synchronous').toBe('Bearer t')
-    expect(handler).not.toHaveBeenCalled()
+  it('is reported again for a new session refused in turn', async () => {
+    const { api, handler } = refused(expired)
+    await api.sysEnums().catch(() => undefined)
+    api.setToken('tok2')
+    await api.sysEnums().catch(() => undefined)
+    expect(handler).toHaveBeenCalledTimes(2)
+  })
+
+  it('is not reported for a wrong password, a refused role, or a logout of an expired session', async () => {
+    const login = refused({ status: 401, body: { code: 'unauthorized', info: 'wrong alias or password' } })
+    login.api.setToken('')
+    await expect(login.api.login({ alias: 'a', password: 'b' })).rejects.toMatchObject({ code: 'unauthorized' })
+    const role = refused({ status: 403, body: { code: 'forbidden', info: 'needs SYS_ADMIN' } })
+    await expect(role.api.listUsers()).rejects.toMatchObject({ code: 'forbidden' })
+    const logout = refused(expired)
+    await expect(logout.api.logout()).rejects.toMatchObject({ code: 'unauthorized' })
+    expect(logout.rec.sent[0].headers.authorization, 'the logout still names the session').toBe('Bearer tok')
+    expect([login.handler, role.handler, logout.handler].map((h) => h.mock.calls.length)).toEqual([0, 0, 0])
   })
 })

@@ -108,6 +108,9 @@ const STATUS_CODES: Record<number, string> = {
   502: NO_BACKEND,
 }
 
+/** What the backend calls when the server refuses the session it sent (see {@link HttpBackend.onSessionEnd}). */
+export type SessionEndHandler = (error: ApiError) => void
+
 /**
  * The whole REST API of `cinedesk serve` (seed 000 and the routes beside it), one method per
  * route, over a {@link Transport}. It holds the session token and sends it as a bearer header;
@@ -115,6 +118,7 @@ const STATUS_CODES: Record<number, string> = {
  */
 export class HttpBackend {
   private token = ''
+  private sessionEnded: SessionEndHandler | null = null
 
   constructor(readonly transport: Transport = new FetchTransport()) {}
 
@@ -123,10 +127,26 @@ export class HttpBackend {
     this.token = token
   }
 
+  /**
+   * `handler` runs when the server answers 401 to a call that carried the session's token (it
+   * expired, was revoked, its user was deleted), so that no page has to handle that itself. It
+   * runs once per session: the token is forgotten first, and the calls still in flight with it,
+   * failing the same way, do not run it again. A 401 to a call made without a token (a wrong
+   * password at login) is only that call's failure. The call still rejects with its error.
+   */
+  onSessionEnd(handler: SessionEndHandler | null): void {
+    this.sessionEnded = handler
+  }
+
   /** Sends one request; answers the raw body of a 2xx (null for 204), else throws its ApiError. */
-  async raw(method: HttpMethod, path: string, body?: unknown): Promise<Blob | null> {
+  raw(method: HttpMethod, path: string, body?: unknown): Promise<Blob | null> {
+    return this.exchange(method, path, body, this.token)
+  }
+
+  /** {@link raw} with the token given rather than the current one. */
+  private async exchange(method: HttpMethod, path: string, body: unknown, token: string): Promise<Blob | null> {
     const headers: Record<string, string> = {}
-    if (this.token) headers.authorization = `Bearer ${this.token}`
+    if (token) headers.authorization = `Bearer ${token}`
     let payload: string | FormData | undefined
     if (body instanceof FormData) payload = body
     else if (body !== undefined) {
@@ -148,7 +168,12 @@ export class HttpBackend {
       json = null
     }
     const code = STATUS_CODES[res.status] ?? 'internal'
-    throw toApiError(json && typeof json === 'object' && 'info' in json ? { code, ...json } : { code, info: text || `HTTP ${res.status}` })
+    const error = toApiError(json && typeof json === 'object' && 'info' in json ? { code, ...json } : { code, info: text || `HTTP ${res.status}` })
+    if (res.status === 401 && token !== '' && token === this.token) {
+      this.token = ''
+      this.sessionEnded?.(error)
+    }
+    throw error
   }
 
   /** A JSON call. */
@@ -169,8 +194,14 @@ export class HttpBackend {
     return this.call('POST', '/cms/login', { alias: input.alias, password: input.password })
   }
 
+  /**
+   * Ends the session on the server. The token is given up before asking: a logout answered 401
+   * (the session had expired already) is not a session ending under the user's feet.
+   */
   async logout(): Promise<void> {
-    await this.call('POST', '/cms/logout')
+    const token = this.token
+    this.token = ''
+    await this.exchange('POST', '/cms/logout', undefined, token)
   }
 
   // ---- enumerations and settings ------------------------------------------------------------
