@@ -1,15 +1,19 @@
-//! The `cinedesk` command: `serve` for server mode, `user` for administrators.
+//! The `cinedesk` command: `serve` for server mode, `user` for administrators, `openapi` for
+//! the UI's generated types (`ui/scripts/gen-types.sh`).
 
 // A command-line tool answers on stdout.
 #![allow(clippy::print_stdout)]
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
+use axum::body::Body;
+use axum::http::Request;
 use clap::{Parser, Subcommand};
+use tower::ServiceExt;
 
 #[derive(Debug, Parser)]
 #[command(name = "cinedesk", version, about = "Cinedesk: management console for VR cinema chains (server mode)")]
@@ -39,6 +43,8 @@ pub enum Command {
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
     User(UserCommand),
+    /// Print the OpenAPI document that `serve` answers at /cms/openapi.json (no server needed)
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,10 +101,18 @@ fn password() -> Result<String, CliError> {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let cms = open(cli.data)?;
     match cli.command {
-        Command::Serve { listen, ui, read_cache_mib } => serve(cms, listen, ui, read_cache_mib << 20).await,
-        Command::User(UserCommand::Add { alias, name, role }) => {
+        Command::Serve { listen, ui, read_cache_mib } => {
+            serve(open(cli.data)?, listen, ui, read_cache_mib << 20).await
+        }
+        Command::User(command) => user(&open(cli.data)?, command),
+        Command::Openapi => openapi().await,
+    }
+}
+
+fn user(cms: &Cms, command: UserCommand) -> Result<(), CliError> {
+    match command {
+        UserCommand::Add { alias, name, role } => {
             let password = password()?;
             let id = cms.create_user(UserInput {
                 name: Some(name),
@@ -110,13 +124,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("{id}");
             Ok(())
         }
-        Command::User(UserCommand::Passwd { alias }) => {
+        UserCommand::Passwd { alias } => {
             let page = cms.list_users(&UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
             let user = page.item_list.into_iter().next().ok_or(CliError::NoSuchUser(alias))?;
             cms.update_user(&user.user_id, UserInput { password: Some(password()?), ..Default::default() })?;
             Ok(())
         }
-        Command::User(UserCommand::List) => {
+        UserCommand::List => {
             let mut start = 0;
             loop {
                 let paging = Paging::new(Some(start), Some(MAX_LIMIT))?;
@@ -131,6 +145,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
     }
+}
+
+/// Prints the document by asking the router for it, so that it is the served one and not a
+/// second build of it. The router needs a core behind it, though the document depends on none of
+/// its data: a throwaway one in a temporary directory, not the user's data dir.
+async fn openapi() -> Result<(), CliError> {
+    let dir = tempfile::tempdir()?;
+    let app = crate::router(Arc::new(Cms::open(dir.path())?));
+    let request = Request::get("/cms/openapi.json").body(Body::empty()).map_err(std::io::Error::other)?;
+    let response = app.oneshot(request).await.map_err(std::io::Error::other)?;
+    if !response.status().is_success() {
+        return Err(std::io::Error::other(format!("the router answered {} for its document", response.status())).into());
+    }
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(std::io::Error::other)?;
+    std::io::stdout().write_all(&body)?;
+    println!();
+    Ok(())
 }
 
 async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_bytes: usize) -> Result<(), CliError> {
