@@ -9,9 +9,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use axum::body::Body;
 use axum::http::Request;
+use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use clap::{Parser, Subcommand};
 use tower::ServiceExt;
 
@@ -102,9 +102,7 @@ fn password() -> Result<String, CliError> {
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Serve { listen, ui, read_cache_mib } => {
-            serve(open(cli.data)?, listen, ui, read_cache_mib << 20).await
-        }
+        Command::Serve { listen, ui, read_cache_mib } => serve(open(cli.data)?, listen, ui, read_cache_mib << 20).await,
         Command::User(command) => user(&open(cli.data)?, command),
         Command::Openapi => openapi().await,
     }

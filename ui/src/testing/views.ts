@@ -62,12 +62,28 @@ export function pageOf<T>(items: T[], query: Record<string, string>): { totalCou
   return { totalCount: items.length, itemList: items.slice(start, start + limit) }
 }
 
+/** The queries of the requests made to `path`, in order. */
+export function queriesTo(asked: Asked[], path: string): Array<Record<string, string>> {
+  return asked.filter((a) => a.path === path).map((a) => a.query)
+}
+
+const mounted: Array<ReturnType<typeof mount>> = []
+
 /** Mounts `view` in English with a fresh Pinia, as `main.ts` mounts the app. */
 export function mountView(view: Component) {
   const pinia = createPinia()
   setActivePinia(pinia)
   i18n.global.locale.value = 'en'
-  return mount(view, { global: { plugins: [pinia, i18n, ElementPlus] }, attachTo: document.body })
+  const wrapper = mount(view, { global: { plugins: [pinia, i18n, ElementPlus] }, attachTo: document.body })
+  mounted.push(wrapper)
+  return wrapper
+}
+
+/** Unmounts what {@link mountView} mounted and takes the fake server away (`afterEach(cleanUp)`). */
+export function cleanUp(): void {
+  for (const w of mounted.splice(0)) w.unmount()
+  document.body.innerHTML = ''
+  vi.unstubAllGlobals()
 }
 
 /**

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { User } from '@/backend'
-import { fakeServer, mountView, pageOf, until, type Asked, type FakeServer } from '@/testing/views'
+import { cleanUp, fakeServer, mountView, queriesTo, pageOf, until, type Asked, type FakeServer } from '@/testing/views'
 import en from '@/i18n/en'
 import UsersView from './UsersView.vue'
 
@@ -20,13 +20,10 @@ const enums = { movieCountryList: [], movieCategoryList: [], cinemaRegionList: [
 function serverOf(users: User[]): FakeServer {
   return fakeServer((asked) => (asked.path === '/cms/users' ? { body: pageOf(users, asked.query) } : { body: enums }))
 }
-const lists = (asked: Asked[]) => asked.filter((a) => a.path === '/cms/users').map((a) => a.query)
+const lists = (asked: Asked[]) => queriesTo(asked, '/cms/users')
 const shown = (w: ReturnType<typeof mountView>) => w.findAll('[data-test="user-table"] .el-table__body tr').map((r) => r.text())
 
-afterEach(() => {
-  vi.unstubAllGlobals()
-  document.body.innerHTML = ''
-})
+afterEach(cleanUp)
 
 describe('UsersView', () => {
   it('pages on the server: the page and page size chosen in the pager are the ones asked for', async () => {

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { flushPromises } from '@vue/test-utils'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { VodStatus, VodTask } from '@/backend'
-import { fakeServer, mountView, pageOf, until, type Answer, type Asked } from '@/testing/views'
+import { cleanUp, fakeServer, mountView, queriesTo, pageOf, until, type Answer, type Asked } from '@/testing/views'
 import VodTasksView from './VodTasksView.vue'
 
 const task = (i: number, status: VodStatus = 'PENDING'): VodTask => ({
@@ -18,15 +18,12 @@ const task = (i: number, status: VodStatus = 'PENDING'): VodTask => ({
   updateTime: 0,
 })
 const cinemas = { totalCount: 1, itemList: [{ cinemaID: 'cin1', name: 'Cinema 1' }] }
-const tasks = (asked: Asked[]) => asked.filter((a) => a.path === '/cms/vod_tasks').map((a) => a.query)
+const tasks = (asked: Asked[]) => queriesTo(asked, '/cms/vod_tasks')
 /** The state filter's button for `status`. */
 const radio = (status: string) => document.querySelector<HTMLInputElement>(`input[type="radio"][value="${status}"]`)!
 const seats = (w: ReturnType<typeof mountView>) => w.findAll('[data-test="vod-table"] .el-table__body tr b').map((b) => b.text())
 
-afterEach(() => {
-  vi.unstubAllGlobals()
-  document.body.innerHTML = ''
-})
+afterEach(cleanUp)
 
 describe('VodTasksView', () => {
   it('asks for a chosen state from the first page, and keeps it while paging', async () => {
