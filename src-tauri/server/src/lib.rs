@@ -14,7 +14,7 @@
 //! - `state`: what handlers share, and how they call the blocking core.
 //! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes.
-//! - `cli`: the `cinedesk` command (`serve`, `user`).
+//! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
 
