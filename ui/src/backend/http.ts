@@ -2,12 +2,14 @@ import { ApiError, NO_BACKEND, toApiError, type ApiErrorCode } from './errors'
 import { FetchTransport, type HttpMethod, type Transport } from './transport'
 import type {
   Answer,
+  ApiKeyInfo,
   AppInfo,
   Body,
   CinemaQuery,
   DiskEnvelope,
   EnumKind,
   FileDomain,
+  FolderDeletion,
   HallQuery,
   LibraryFolder,
   LibraryResource,
@@ -28,8 +30,6 @@ import type {
   VodStatus,
   VodTaskQuery,
   VrClientQuery,
-  ApiKeyInfo,
-  FolderDeletion,
 } from './types'
 
 type QueryValue = string | number | boolean | readonly string[] | undefined | null

@@ -1,3 +1,7 @@
+/**
+ * The UI's way to the server: the one {@link HttpBackend} every page uses (`useBackend()`), the
+ * desktop shell's own calls (`useDesktop()`), and the API's types and errors.
+ */
 import { HttpBackend } from './http'
 import { FetchTransport } from './transport'
 import { desktop, isDesktop, type Desktop } from './tauri'
