@@ -4,16 +4,13 @@
 // A command-line tool answers on stdout.
 #![allow(clippy::print_stdout)]
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::Request;
 use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use clap::{Parser, Subcommand};
-use tower::ServiceExt;
 
 #[derive(Debug, Parser)]
 #[command(name = "cinedesk", version, about = "Cinedesk: management console for VR cinema chains (server mode)")]
@@ -101,16 +98,14 @@ fn password() -> Result<String, CliError> {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command {
-        Command::Serve { listen, ui, read_cache_mib } => serve(open(cli.data)?, listen, ui, read_cache_mib << 20).await,
-        Command::User(command) => user(&open(cli.data)?, command),
-        Command::Openapi => openapi().await,
+    // The document needs no data dir, and opening one would create it.
+    if matches!(cli.command, Command::Openapi) {
+        return openapi().await;
     }
-}
-
-fn user(cms: &Cms, command: UserCommand) -> Result<(), CliError> {
-    match command {
-        UserCommand::Add { alias, name, role } => {
+    let cms = open(cli.data)?;
+    match cli.command {
+        Command::Serve { listen, ui, read_cache_mib } => serve(cms, listen, ui, read_cache_mib << 20).await,
+        Command::User(UserCommand::Add { alias, name, role }) => {
             let password = password()?;
             let id = cms.create_user(UserInput {
                 name: Some(name),
@@ -122,13 +117,13 @@ fn user(cms: &Cms, command: UserCommand) -> Result<(), CliError> {
             println!("{id}");
             Ok(())
         }
-        UserCommand::Passwd { alias } => {
+        Command::User(UserCommand::Passwd { alias }) => {
             let page = cms.list_users(&UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
             let user = page.item_list.into_iter().next().ok_or(CliError::NoSuchUser(alias))?;
             cms.update_user(&user.user_id, UserInput { password: Some(password()?), ..Default::default() })?;
             Ok(())
         }
-        UserCommand::List => {
+        Command::User(UserCommand::List) => {
             let mut start = 0;
             loop {
                 let paging = Paging::new(Some(start), Some(MAX_LIMIT))?;
@@ -142,6 +137,7 @@ fn user(cms: &Cms, command: UserCommand) -> Result<(), CliError> {
                 }
             }
         }
+        Command::Openapi => openapi().await,
     }
 }
 
@@ -149,15 +145,17 @@ fn user(cms: &Cms, command: UserCommand) -> Result<(), CliError> {
 /// second build of it. The router needs a core behind it, though the document depends on none of
 /// its data: a throwaway one in a temporary directory, not the user's data dir.
 async fn openapi() -> Result<(), CliError> {
+    use tower::ServiceExt;
     let dir = tempfile::tempdir()?;
     let app = crate::router(Arc::new(Cms::open(dir.path())?));
-    let request = Request::get("/cms/openapi.json").body(Body::empty()).map_err(std::io::Error::other)?;
+    let request =
+        axum::http::Request::get("/cms/openapi.json").body(axum::body::Body::empty()).map_err(std::io::Error::other)?;
     let response = app.oneshot(request).await.map_err(std::io::Error::other)?;
     if !response.status().is_success() {
         return Err(std::io::Error::other(format!("the router answered {} for its document", response.status())).into());
     }
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(std::io::Error::other)?;
-    std::io::stdout().write_all(&body)?;
+    std::io::Write::write_all(&mut std::io::stdout(), &body)?;
     println!();
     Ok(())
 }
