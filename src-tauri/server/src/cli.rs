@@ -141,25 +141,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// Prints the document by asking the router for it, so that it is the served one and not a
-/// second build of it. The router needs a core behind it, though the document depends on none of
-/// its data: a throwaway one in a temporary directory, not the user's data dir.
-async fn openapi() -> Result<(), CliError> {
-    use tower::ServiceExt;
-    let dir = tempfile::tempdir()?;
-    let app = crate::router(Arc::new(Cms::open(dir.path())?));
-    let request =
-        axum::http::Request::get("/cms/openapi.json").body(axum::body::Body::empty()).map_err(std::io::Error::other)?;
-    let response = app.oneshot(request).await.map_err(std::io::Error::other)?;
-    if !response.status().is_success() {
-        return Err(std::io::Error::other(format!("the router answered {} for its document", response.status())).into());
-    }
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(std::io::Error::other)?;
-    std::io::Write::write_all(&mut std::io::stdout(), &body)?;
-    println!();
-    Ok(())
-}
-
 async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_bytes: usize) -> Result<(), CliError> {
     if cms.user_count()? == 0 {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
@@ -205,4 +186,23 @@ async fn shutdown() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// Prints the document by asking the router for it, so that it is the served one and not a
+/// second build of it. The router needs a core behind it, though the document depends on none of
+/// its data: a throwaway one in a temporary directory, not the user's data dir.
+async fn openapi() -> Result<(), CliError> {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir()?;
+    let app = crate::router(Arc::new(Cms::open(dir.path())?));
+    let request =
+        axum::http::Request::get("/cms/openapi.json").body(axum::body::Body::empty()).map_err(std::io::Error::other)?;
+    let response = app.oneshot(request).await.map_err(std::io::Error::other)?;
+    if !response.status().is_success() {
+        return Err(std::io::Error::other(format!("the router answered {} for its document", response.status())).into());
+    }
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut std::io::stdout(), &body)?;
+    println!();
+    Ok(())
 }
