@@ -39,12 +39,7 @@ impl Caller {
     /// 001's `token`) when it has no bearer header.
     pub async fn identify_with(s: &AppState, headers: &HeaderMap, token: Option<String>) -> Result<Caller, ApiError> {
         if let Some(token) = bearer(headers).or(token) {
-            // Most requests come from a session resolved moments ago: answer those from memory.
-            let principal = match s.cms.cached_principal(&token) {
-                Some(p) => p,
-                None => s.run(move |cms| cms.authenticate(&token)).await?,
-            };
-            return Ok(Caller { actor: Actor::User(principal), signed: None });
+            return Ok(Caller { actor: session_user(s, &token).await?, signed: None });
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (Some(auth), Some(date), Some(params)) =
@@ -85,9 +80,21 @@ impl FromRequestParts<AppState> for LoggedIn {
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
-        let actor = Caller::identify_with(s, &parts.headers, None).await?.actor;
-        Ok(LoggedIn { actor, token })
+        Ok(LoggedIn { actor: session_user(s, &token).await?, token })
     }
+}
+
+/// The user of a session token (401 for no live session).
+async fn session_user(s: &AppState, token: &str) -> Result<Actor, ApiError> {
+    // Most requests come from a session resolved moments ago: answer those from memory.
+    let principal = match s.cms.cached_principal(token) {
+        Some(p) => p,
+        None => {
+            let token = token.to_string();
+            s.run(move |cms| cms.authenticate(&token)).await?
+        }
+    };
+    Ok(Actor::User(principal))
 }
 
 impl FromRequestParts<AppState> for Caller {
