@@ -7,7 +7,7 @@ use cinedesk_core::files::{
     EVENT_TRANSCODE,
 };
 use cinedesk_core::*;
-use cinedesk_testkit::{md5, md5_hex, noise};
+use cinedesk_testkit::{files_below, md5, md5_hex, noise};
 
 use super::spawn_app;
 
@@ -60,9 +60,9 @@ fn stored_bytes_are_kept_by_id_and_identical_content_is_stored_once() {
     assert_ne!(a.file_id, b.file_id, "a second upload is a second file");
     let (_, path_b) = app.cms.file_content(&b.file_id).unwrap();
     assert_eq!(path_b.as_ref(), Some(&path), "identical content shares one blob");
-    let objects = walk(&app.cms.file_store_dir().join("objects"));
+    let objects = files_below(&app.cms.file_store_dir().join("objects"));
     assert_eq!(objects.len(), 1, "one blob on disk for two files: {objects:?}");
-    assert!(walk(&app.cms.file_store_dir().join("tmp")).is_empty(), "no temp file is left behind");
+    assert!(files_below(&app.cms.file_store_dir().join("tmp")).is_empty(), "no temp file is left behind");
 
     // Known content is instant: no byte needs to be sent.
     match app.cms.create_upload(resumable("again.bin", &bytes)).unwrap() {
@@ -71,19 +71,6 @@ fn stored_bytes_are_kept_by_id_and_identical_content_is_stored_once() {
     }
     let e = app.cms.file("nosuchfileid0000000000000").unwrap_err();
     assert_eq!(e.code(), "not_found");
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]
@@ -141,8 +128,8 @@ fn content_with_the_wrong_md5_never_becomes_a_file() {
     assert_eq!(e.code(), "checksum_mismatch", "{e}");
     assert_eq!(app.cms.file(&up.upload_id).unwrap_err().code(), "not_found", "no file under the upload's id");
     assert_eq!(app.cms.upload(&up.upload_id, OWNER, Protocol::Resumable).unwrap_err().code(), "not_found");
-    assert!(walk(&app.cms.file_store_dir().join("objects")).is_empty(), "nothing was stored");
-    assert!(walk(&app.cms.file_store_dir().join("partial")).is_empty(), "the received bytes are gone");
+    assert!(files_below(&app.cms.file_store_dir().join("objects")).is_empty(), "nothing was stored");
+    assert!(files_below(&app.cms.file_store_dir().join("partial")).is_empty(), "the received bytes are gone");
     let bad = app.cms.create_upload(NewUpload { md5: Some("not-an-md5".into()), ..resumable("y", &bytes) });
     assert_eq!(bad.unwrap_err().field(), Some("fileMd5"));
 }
@@ -209,7 +196,7 @@ fn chunks_arrive_in_any_order_may_be_resent_and_are_assembled() {
         (outcome.upload_id.as_str(), 25_000, md5_hex(&bytes).as_str())
     );
     assert_eq!(file.domain, Domain::Movie);
-    assert!(walk(&app.cms.file_store_dir().join("partial")).is_empty(), "chunk files are removed");
+    assert!(files_below(&app.cms.file_store_dir().join("partial")).is_empty(), "chunk files are removed");
 }
 
 #[test]

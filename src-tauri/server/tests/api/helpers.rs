@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use cinedesk_core::Cms;
 use cinedesk_server::AppState;
+use cinedesk_testkit::files_below;
 use reqwest::multipart::Form;
 use reqwest::RequestBuilder;
 use serde_json::{json, Value};
@@ -279,14 +280,14 @@ impl TestApp {
 
     /// Blobs in the store: what a refused upload must not add to.
     pub fn blobs(&self) -> usize {
-        all_files(&self.cms.file_store_dir().join("objects")).len()
+        files_below(&self.cms.file_store_dir().join("objects")).len()
     }
 
     /// Files an upload left in the store's scratch directories.
     pub fn leftovers(&self) -> Vec<PathBuf> {
         let store = self.cms.file_store_dir();
-        let mut v = all_files(&store.join("tmp"));
-        v.extend(all_files(&store.join("partial")));
+        let mut v = files_below(&store.join("tmp"));
+        v.extend(files_below(&store.join("partial")));
         v
     }
 
@@ -296,20 +297,6 @@ impl TestApp {
         let req = headers.iter().fold(req, |req, (k, v)| req.header(*k, *v));
         req.body(body).send().await.unwrap()
     }
-}
-
-/// Every file below `dir`, at any depth.
-pub fn all_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            out.extend(all_files(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// The keys of a JSON object.

@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use base64::Engine;
-use cinedesk_testkit::{md5, md5_hex, noise};
+use cinedesk_testkit::{files_below, md5, md5_hex, noise};
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{all_files, keys, serve, spawn_app, Served, TestApp};
+use crate::helpers::{keys, serve, spawn_app, Served, TestApp};
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -1111,7 +1111,7 @@ async fn uploads_write_nothing_beside_the_store_and_blobs_are_named_by_id() {
             "nothing beside the store and the database: {name}"
         );
     }
-    for blob in all_files(&app.cms.file_store_dir().join("objects")) {
+    for blob in files_below(&app.cms.file_store_dir().join("objects")) {
         let name = blob.file_name().unwrap().to_str().unwrap();
         assert!(cinedesk_core::files::is_id(name), "blobs are named by id only: {}", blob.display());
     }

@@ -328,6 +328,12 @@ async fn failed_video(app: &TestApp) -> (String, String) {
     (id, ok(published, "publish")["movieID"].as_str().unwrap().to_string())
 }
 
+/// An external transcoder's success for `video`, by the admin.
+async fn transcoded(app: &TestApp, video: &str) {
+    let done = event(video, "StreamTranscodeComplete", "success", json!({}));
+    ok(callback(app, &Who::Token(&app.token), done).await, "transcoded");
+}
+
 #[tokio::test]
 async fn a_callback_before_the_upload_is_a_conflict() {
     let app = spawn_app().await;
@@ -396,8 +402,8 @@ async fn a_transcoders_snapshot_becomes_the_films_poster() {
 async fn an_unrelated_event_leaves_a_film_taken_offline_by_hand_alone() {
     let app = spawn_app().await;
     let (id, movie_id) = failed_video(&app).await;
+    transcoded(&app, &id).await;
     let admin = Who::Token(&app.token);
-    ok(callback(&app, &admin, event(&id, "StreamTranscodeComplete", "success", json!({}))).await, "transcoded");
     assert_eq!(app.put(&format!("/cms/movies/{movie_id}"), json!({"online": false})).await.0, 200);
     ok(callback(&app, &admin, event(&id, "SnapshotComplete", "success", json!({}))).await, "another snapshot");
     assert_eq!(app.film_of(&movie_id).await["online"], false, "only transitions of the video move the film");
@@ -407,8 +413,8 @@ async fn an_unrelated_event_leaves_a_film_taken_offline_by_hand_alone() {
 async fn a_censorship_block_takes_the_film_offline_and_unplayable() {
     let app = spawn_app().await;
     let (id, movie_id) = failed_video(&app).await;
+    transcoded(&app, &id).await;
     let admin = Who::Token(&app.token);
-    ok(callback(&app, &admin, event(&id, "StreamTranscodeComplete", "success", json!({}))).await, "transcoded");
     let block = event(&id, "AIVideoCensorComplete", "fail", json!({"Suggestion": "block"}));
     let v = ok(callback(&app, &admin, block).await, "censored");
     assert_eq!((v["status"].as_str(), v["censorStatus"].as_str()), (Some("BLOCKED"), Some("fail")), "{v}");
@@ -422,8 +428,8 @@ async fn a_censorship_block_takes_the_film_offline_and_unplayable() {
 async fn every_event_is_kept_with_the_file() {
     let app = spawn_app().await;
     let (id, _) = failed_video(&app).await;
+    transcoded(&app, &id).await;
     let admin = Who::Token(&app.token);
-    ok(callback(&app, &admin, event(&id, "StreamTranscodeComplete", "success", json!({}))).await, "transcoded");
     let block = event(&id, "AIVideoCensorComplete", "fail", json!({"Suggestion": "block"}));
     ok(callback(&app, &admin, block).await, "censored");
     // The worker's events and the callbacks' alike.
