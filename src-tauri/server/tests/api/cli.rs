@@ -1,9 +1,11 @@
-//! The `cinedesk` command: `user add|list|passwd` for administrators, and `serve` creating the
-//! first admin only on first start and stopping cleanly on SIGTERM.
+//! The `cinedesk` command: `user add|list|passwd` for administrators, `serve` creating the first
+//! admin only on first start and stopping cleanly on SIGTERM, and `openapi` printing the document.
 
 use std::process::{Command, Stdio};
 
-use crate::helpers::{cinedesk, Served};
+use serde_json::Value;
+
+use crate::helpers::{cinedesk, spawn_app, Served};
 
 /// Adds the SYS_ADMIN `ops` to the data dir with the CLI.
 fn add_ops(data: &std::path::Path) {
@@ -79,4 +81,18 @@ async fn serve_stops_cleanly_on_sigterm() {
     let server = Served::start(dir.path(), "first-admin-pass").await;
     let exit = server.stop();
     assert!(exit.success(), "SIGTERM is a clean shutdown, exit 0: {exit:?}");
+}
+
+#[tokio::test]
+async fn openapi_prints_the_served_document_without_opening_a_data_dir() {
+    let app = spawn_app().await;
+    let (status, served) = app.send("GET", "/cms/openapi.json", None, None).await;
+    assert_eq!(status, 200, "{served}");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("never-made");
+    let out = cinedesk(&data, &["openapi"], &[("RUST_LOG", "warn")]);
+    assert!(out.status.success(), "cinedesk openapi: {}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("stdout is the JSON document");
+    assert_eq!(printed, served, "the printed document is the one the server serves");
+    assert!(!data.exists(), "printing the document opens no data dir");
 }
