@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::{spawn_app, ApiKey, Served, TestApp};
+use crate::helpers::{signed_at, spawn_app, ApiKey, Served, TestApp};
 
 #[tokio::test]
 async fn a_waiting_long_poll_wakes_when_a_film_is_distributed() {
@@ -88,10 +88,8 @@ impl TestApp {
     /// A long-poll signed the seed-004 way: `signed_query` is what the signature covers,
     /// `sent_query` what actually goes on the wire.
     async fn signed_poll(&self, cinema: &str, key: &ApiKey, signed_query: &str, sent_query: &str, at_ms: i64) -> u16 {
-        let signature = cinedesk_testkit::seed004::sign_at((&key.0, &key.1), signed_query, at_ms);
         let req = self.http.get(self.url(&format!("/cms/long_poll/{cinema}?{sent_query}")));
-        let req = signature.headers().into_iter().fold(req, |req, (name, value)| req.header(name, value));
-        req.send().await.unwrap().status().as_u16()
+        signed_at(req, key, signed_query, at_ms).send().await.unwrap().status().as_u16()
     }
 }
 

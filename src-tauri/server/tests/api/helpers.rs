@@ -102,7 +102,12 @@ impl Who<'_> {
 
 /// Adds the seed-004 headers signing `params` (a body or a query string) with `key`, dated now.
 pub fn signed(req: RequestBuilder, key: &ApiKey, params: &str) -> RequestBuilder {
-    let signature = cinedesk_testkit::seed004::sign((&key.0, &key.1), params);
+    signed_at(req, key, params, cinedesk_testkit::seed004::now_ms())
+}
+
+/// The same, dated `at_ms` (epoch milliseconds): a date far off is refused.
+pub fn signed_at(req: RequestBuilder, key: &ApiKey, params: &str, at_ms: i64) -> RequestBuilder {
+    let signature = cinedesk_testkit::seed004::sign_at((&key.0, &key.1), params, at_ms);
     signature.headers().into_iter().fold(req, |req, (name, value)| req.header(name, value))
 }
 

@@ -10,7 +10,7 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{keys, serve, spawn_app, Served, TestApp};
+use crate::helpers::{keys, serve, signed, spawn_app, ApiKey, Served, TestApp};
 
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -668,16 +668,15 @@ async fn signed_machine_clients_upload_as_their_cinema() {
             ("filePathLocal", "C:/a.bin".into()),
         ])
         .finish();
-    let send = |signed: &str, key: (&str, &str)| {
-        let signature = cinedesk_testkit::seed004::sign(key, signed);
-        let req = app.http.post(app.url("/onlineDisk/createFid")).body(body.clone());
-        signature.headers().into_iter().fold(req, |req, (name, value)| req.header(name, value)).send()
+    let send = |params: &str, key: &ApiKey| {
+        signed(app.http.post(app.url("/onlineDisk/createFid")).body(body.clone()), key, params).send()
     };
-    let res = send(&body, (&key.0, &key.1)).await.unwrap();
+    let res = send(&body, &key).await.unwrap();
     assert_eq!(res.status(), 200, "a request signed over its form body");
     let fid = res.json::<Value>().await.unwrap()["data"]["fid"].as_str().unwrap().to_string();
-    assert_eq!(send("fileLength=1", (&key.0, &key.1)).await.unwrap().status(), 401, "signed for other parameters");
-    assert_eq!(send(&body, (&key.0, "wrong")).await.unwrap().status(), 401, "a wrong secret");
+    assert_eq!(send("fileLength=1", &key).await.unwrap().status(), 401, "signed for other parameters");
+    let wrong = (key.0.clone(), "wrong".to_string());
+    assert_eq!(send(&body, &wrong).await.unwrap().status(), 401, "a wrong secret");
     let upload = app.cms.upload(&fid, &format!("cinema:{cinema}"), cinedesk_core::files::Protocol::Resumable).unwrap();
     assert_eq!(upload.client_user, "coms", "the upload is the cinema's");
 }
