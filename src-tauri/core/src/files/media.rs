@@ -475,9 +475,8 @@ impl Cms {
     /// its events. Err when the file is unknown, or its processing did not finish (it failed,
     /// or the worker could not run it: it is tried again on the next start).
     ///
-    /// Processing takes as long as FFmpeg does on a busy machine; callers that need its outcome
-    /// (tests, a command that imports and then publishes) wait for it here instead of polling
-    /// the file against a clock.
+    /// Processing takes as long as FFmpeg does on a busy machine: a caller that needs its
+    /// outcome (the tests do) waits for it here instead of polling the file against a clock.
     pub fn wait_processed(&self, file_id: &str) -> Result<StoredFile> {
         let files = &self.files;
         loop {
