@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use cinedesk_core::*;
 
-use super::qr_decode::png_codes;
 use super::{field_of, hall_input, paging, seat_input, site, spawn_app, spawn_with_admin};
+use cinedesk_testkit::qr::png_codes;
 
 #[test]
 fn a_seat_answers_every_seed_field_with_its_cinema_taken_from_its_hall() {

@@ -1,6 +1,7 @@
 //! Seat codes that die with their scene number, and hall print sheets read back with real tools.
 
-use super::qr_decode::*;
+use cinedesk_testkit::qr::*;
+
 use super::*;
 
 /// Who these tests call as: the rules under test are not about who.

@@ -2,40 +2,25 @@
 //!
 //! Every use case takes its caller and decides itself who may: tests call as the caller a use
 //! case serves (a SYS_ADMIN or MANAGER who logged in, a cinema's client, or the system itself),
-//! and the role rules have tests of their own (`people`).
+//! and the role rules have tests of their own (`roles`).
 
 use std::sync::Arc;
 
 use cinedesk_core::*;
 use tempfile::TempDir;
 
-#[path = "support/inputs.rs"]
-mod inputs;
-mod qr;
-#[path = "support/qr_decode.rs"]
-mod qr_decode;
-
-#[path = "core/catalogues.rs"]
 mod catalogues;
-#[path = "core/cinemas.rs"]
 mod cinemas;
-#[path = "core/coms.rs"]
 mod coms;
-#[path = "core/files.rs"]
 mod files;
-#[path = "core/library.rs"]
+mod inputs;
 mod library;
-#[path = "core/movies.rs"]
 mod movies;
-#[path = "core/people.rs"]
 mod people;
-#[path = "core/roles.rs"]
+mod qr;
 mod roles;
-#[path = "core/seats.rs"]
 mod seats;
-#[path = "core/storage.rs"]
 mod storage;
-#[path = "core/vod_tasks.rs"]
 mod vod_tasks;
 
 use inputs::*;
