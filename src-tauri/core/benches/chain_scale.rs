@@ -60,8 +60,13 @@ fn main() {
     let cms = Cms::open(&path).unwrap();
     // Every call is made as a MANAGER with a session, as the console's operators make them: the
     // core's check of the caller is part of what is measured.
-    let who =
-        Actor::User(Principal { user_id: "bench".into(), name: "经理".into(), roles: vec![ROLE_MANAGER.into()] });
+    let who = Actor::User(Principal {
+        user_id: "bench".into(),
+        name: "经理".into(),
+        roles: vec![ROLE_MANAGER.into()],
+        scope: Scope::All,
+        origin: Origin::local(),
+    });
     let regions: Vec<String> = cms.sys_enums(&who).unwrap().cinema_region_list.into_iter().map(|r| r.id).collect();
     let categories = ["ACTION", "SCIENCE", "ADVENTURE", "ANIMATION", "COMEDY", "HORROR", "FANTASY", "FAMILY"];
     let countries = ["CHN", "USA", "JPN", "KOR", "GBR", "FRA"];

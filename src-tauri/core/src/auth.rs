@@ -7,8 +7,9 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::actor::Principal;
-use crate::error::{Error, Result};
+use crate::actor::{Actor, Origin, Principal, Scope};
+use crate::audit::{self, Action, Change};
+use crate::error::{Entity, Error, Result};
 use crate::ids::{new_secret, now_ms};
 use crate::user::verify_password;
 use crate::Cms;
@@ -75,25 +76,45 @@ fn token_hash(token: &str) -> String {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5gQO8iJ0Cexs0BfXvaTqUf9mAtoJ3+X7kWWH8a+fG3Y";
 
+/// The audit log's view of a session: who it is, never its token.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionRecord<'a> {
+    #[serde(rename = "userID")]
+    user_id: &'a str,
+    name: &'a str,
+    role: &'a str,
+}
+
 impl Cms {
-    /// Checks alias and password and opens a session.
-    pub fn login(&self, alias: &str, password: &str) -> Result<Session> {
+    /// Checks alias and password and opens a session; a caller from `origin`. Both the login and
+    /// a failed try are recorded in the audit log.
+    pub fn login(&self, origin: &Origin, alias: &str, password: &str) -> Result<Session> {
         if alias.trim().is_empty() {
             return Err(Error::invalid("alias", "is required"));
         }
+        let alias = alias.trim();
         let row: Option<(String, String, String, String)> = self.db.read(|tx| {
             Ok(tx
                 .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE alias = ?")?
-                .query_row([alias.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row([alias], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?)
         })?;
-        let Some((user_id, name, role, hash)) = row else {
-            verify_password(password, DUMMY_HASH);
+        let known = match row {
+            Some((user_id, name, role, hash)) if verify_password(password, &hash) => Some((user_id, name, role)),
+            Some(_) => None,
+            None => {
+                verify_password(password, DUMMY_HASH);
+                None
+            }
+        };
+        let Some((user_id, name, role)) = known else {
+            // Recorded on its own: no change happened, but who tried what from where matters.
+            let mut tried = Change::new(Action::LoginFailed, Entity::Session, alias);
+            tried.after = Some(serde_json::json!({ "alias": alias }));
+            self.db.write(|tx| audit::record_from(tx, origin, None, None, tried))?;
             return Err(Error::BadCredentials);
         };
-        if !verify_password(password, &hash) {
-            return Err(Error::BadCredentials);
-        }
         let token = new_secret();
         let now = now_ms();
         self.db.write(|tx| {
@@ -101,7 +122,9 @@ impl Cms {
             tx.prepare_cached("DELETE FROM sessions WHERE expires_at < ?")?.execute([now])?;
             tx.prepare_cached("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")?
                 .execute(params![token_hash(&token), user_id, now, now + SESSION_TTL_MS])?;
-            Ok(())
+            let record = SessionRecord { user_id: &user_id, name: &name, role: &role };
+            let change = Change::new(Action::Login, Entity::Session, &user_id).after(&record);
+            audit::record_from(tx, origin, Some(&user_id), None, change)
         })?;
         Ok(Session { token, user_id, name, role })
     }
@@ -115,7 +138,7 @@ impl Cms {
         }
         let (principal, expires_at) = self.db.read(|tx| {
             tx.prepare_cached(
-                "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+                "SELECT u.id, u.name, u.role, u.all_cinemas, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ? AND s.expires_at > ?",
             )?
             .query_row(params![hash, now], |r| {
@@ -124,8 +147,10 @@ impl Cms {
                     user_id: r.get(0)?,
                     name: r.get(1)?,
                     roles: role.split(',').map(str::to_string).collect(),
+                    scope: if r.get::<_, bool>(3)? { Scope::All } else { Scope::Assigned },
+                    origin: Origin::local(),
                 };
-                Ok((principal, r.get::<_, i64>(3)?))
+                Ok((principal, r.get::<_, i64>(4)?))
             })
             .optional()?
             .ok_or(Error::Unauthorized)
@@ -140,12 +165,15 @@ impl Cms {
         self.sessions.get(&token_hash(token), now_ms())
     }
 
-    /// Ends a session; logging out twice is harmless.
-    pub fn logout(&self, token: &str) -> Result<()> {
+    /// Ends the session of `token`, `actor`'s; logging out twice is harmless (and recorded once).
+    pub fn logout(&self, actor: &Actor, token: &str) -> Result<()> {
         let hash = token_hash(token);
         self.db.write(|tx| {
-            tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?.execute([&hash])?;
-            Ok(())
+            let ended = tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?.execute([&hash])?;
+            match actor.user() {
+                Some(p) if ended > 0 => audit::record(tx, actor, Change::new(Action::Logout, Entity::Session, &p.user_id)),
+                _ => Ok(()),
+            }
         })?;
         self.sessions.forget_token(&hash);
         Ok(())

@@ -4,6 +4,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
@@ -134,12 +135,18 @@ fn list_models<T>(
     cms.db.read(|tx| query::page(tx, columns, table.name, &w, "code", q.paging, map))
 }
 
-/// Deletes models no seat uses, all or nothing.
-fn delete_models(cms: &Cms, table: &Table, ids: &[String]) -> Result<()> {
+/// Deletes models no seat uses, all or nothing; `load` reads one as the API shows it.
+fn delete_models<T: serde::Serialize>(
+    cms: &Cms,
+    actor: &Actor,
+    table: &Table,
+    ids: &[String],
+    load: impl Fn(&Transaction<'_>, &str) -> Result<T>,
+) -> Result<()> {
     let ids = validate::id_list("id", ids)?;
     cms.db.write(|tx| {
-        query::ensure_all_exist(tx, table.name, &ids, table.entity)?;
-        for id in &ids {
+        let models = ids.iter().map(|id| load(tx, id)).collect::<Result<Vec<_>>>()?;
+        for (id, model) in ids.iter().zip(&models) {
             let (code, users): (String, i64) = tx.query_row(
                 &format!(
                     "SELECT m.code, (SELECT count(*) FROM vr_clients v WHERE v.{} = m.code) FROM {} m WHERE m.id = ?",
@@ -152,9 +159,19 @@ fn delete_models(cms: &Cms, table: &Table, ids: &[String]) -> Result<()> {
                 return Err(Error::InUse(format!("{} {code} is used by {users} seat(s)", table.entity)));
             }
             tx.execute(&format!("DELETE FROM {} WHERE id = ?", table.name), [id])?;
+            audit::record(tx, actor, Change::new(Action::Delete, table.entity, id).before(model))?;
         }
         Ok(())
     })
+}
+
+/// Records the create (no `before`) or update of a model, read back as the API shows it.
+fn record_saved<T: serde::Serialize>(tx: &Transaction<'_>, actor: &Actor, entity: Entity, id: &str, before: Option<T>, after: T) -> Result<()> {
+    let change = match before {
+        None => Change::new(Action::Create, entity, id),
+        Some(b) => Change::new(Action::Update, entity, id).before(&b),
+    };
+    audit::record(tx, actor, change.after(&after))
 }
 
 fn get_by_id<T>(
@@ -239,20 +256,20 @@ fn dof(v: Option<i64>) -> Result<Option<i64>> {
 impl Cms {
     pub fn create_hmd_model(&self, actor: &Actor, input: HmdModelInput) -> Result<String> {
         actor.require(Capability::Operate)?;
-        self.save_hmd_model(None, input)
+        self.save_hmd_model(actor, None, input)
     }
 
     pub fn update_hmd_model(&self, actor: &Actor, id: &str, patch: HmdModelInput) -> Result<()> {
         actor.require(Capability::Operate)?;
-        self.save_hmd_model(Some(id), patch).map(drop)
+        self.save_hmd_model(actor, Some(id), patch).map(drop)
     }
 
-    fn save_hmd_model(&self, id: Option<&str>, input: HmdModelInput) -> Result<String> {
+    fn save_hmd_model(&self, actor: &Actor, id: Option<&str>, input: HmdModelInput) -> Result<String> {
         self.db.write(|tx| {
-            let input = match id {
+            let before = id.map(|id| get_by_id(tx, &HMD, HMD_COLUMNS, id, hmd_row)).transpose()?;
+            let input = match before.clone() {
                 None => input,
-                Some(id) => {
-                    let b = get_by_id(tx, &HMD, HMD_COLUMNS, id, hmd_row)?;
+                Some(b) => {
                     HmdModelInput {
                         model_code: input.model_code.or(Some(b.model_code)),
                         name: input.name.or(Some(b.name)),
@@ -279,6 +296,8 @@ impl Cms {
                 params![new_id, c.code, c.name, c.vendor, c.description, res, hz, fov, weight, now_ms()],
             )
             .map_err(|e| unique_to_conflict(e, "modelCode", &c.code))?;
+            let after = get_by_id(tx, &HMD, HMD_COLUMNS, &new_id, hmd_row)?;
+            record_saved(tx, actor, Entity::HmdModel, &new_id, before, after)?;
             Ok(new_id)
         })
     }
@@ -290,25 +309,25 @@ impl Cms {
 
     pub fn delete_hmd_models(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
-        delete_models(self, &HMD, ids)
+        delete_models(self, actor, &HMD, ids, |tx, id| get_by_id(tx, &HMD, HMD_COLUMNS, id, hmd_row))
     }
 
     pub fn create_seat_model(&self, actor: &Actor, input: SeatModelInput) -> Result<String> {
         actor.require(Capability::Operate)?;
-        self.save_seat_model(None, input)
+        self.save_seat_model(actor, None, input)
     }
 
     pub fn update_seat_model(&self, actor: &Actor, id: &str, patch: SeatModelInput) -> Result<()> {
         actor.require(Capability::Operate)?;
-        self.save_seat_model(Some(id), patch).map(drop)
+        self.save_seat_model(actor, Some(id), patch).map(drop)
     }
 
-    fn save_seat_model(&self, id: Option<&str>, input: SeatModelInput) -> Result<String> {
+    fn save_seat_model(&self, actor: &Actor, id: Option<&str>, input: SeatModelInput) -> Result<String> {
         self.db.write(|tx| {
-            let input = match id {
+            let before = id.map(|id| get_by_id(tx, &SEAT, SEAT_COLUMNS, id, seat_row)).transpose()?;
+            let input = match before.clone() {
                 None => input,
-                Some(id) => {
-                    let b = get_by_id(tx, &SEAT, SEAT_COLUMNS, id, seat_row)?;
+                Some(b) => {
                     SeatModelInput {
                         model_code: input.model_code.or(Some(b.model_code)),
                         name: input.name.or(Some(b.name)),
@@ -333,6 +352,8 @@ impl Cms {
                 params![new_id, c.code, c.name, c.vendor, c.description, dof, load, effects, now_ms()],
             )
             .map_err(|e| unique_to_conflict(e, "modelCode", &c.code))?;
+            let after = get_by_id(tx, &SEAT, SEAT_COLUMNS, &new_id, seat_row)?;
+            record_saved(tx, actor, Entity::SeatModel, &new_id, before, after)?;
             Ok(new_id)
         })
     }
@@ -344,6 +365,6 @@ impl Cms {
 
     pub fn delete_seat_models(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
-        delete_models(self, &SEAT, ids)
+        delete_models(self, actor, &SEAT, ids, |tx, id| get_by_id(tx, &SEAT, SEAT_COLUMNS, id, seat_row))
     }
 }

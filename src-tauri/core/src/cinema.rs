@@ -3,7 +3,8 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, Capability};
+use crate::actor::{Access, Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::enums::{self, EnumKind};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
@@ -141,7 +142,16 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Cinema> {
         .ok_or_else(|| Error::not_found(Entity::Cinema, id))
 }
 
+/// A cinema the caller may see; out of its scope it is not found.
+pub(crate) fn get_seen(tx: &Transaction<'_>, actor: &Actor, id: &str) -> Result<Cinema> {
+    let cinema = get(tx, id)?;
+    actor.require_cinema(tx, id, Access::Read(Entity::Cinema, id))?;
+    Ok(cinema)
+}
+
 impl Cms {
+    /// Creates a cinema. A MANAGER of some cinemas only creates one that is then its own (in one
+    /// of its regions): a cinema it could not see is refused.
     pub fn create_cinema(&self, actor: &Actor, input: CinemaInput) -> Result<String> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
@@ -153,33 +163,46 @@ impl Cms {
             )?
             .execute(params![id, v.code, v.name, v.halls, v.region, v.mac, v.ip, v.description, now_ms()])
             .map_err(|e| unique_to_conflict(e, "cinemaCode", &v.code))?;
+            actor.require_cinema(tx, &id, Access::Write).map_err(|_| {
+                Error::Denied(format!("region {} is not one of the regions you manage", v.region))
+            })?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::Cinema, &id).cinema(&id).after(&get(tx, &id)?))?;
             Ok(id)
         })
     }
 
+    /// Updates a cinema of the caller's; moving it to a region outside the caller's scope is
+    /// refused like any change of a cinema not its own.
     pub fn update_cinema(&self, actor: &Actor, id: &str, patch: CinemaInput) -> Result<()> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
-            let v = validated(tx, patch.over(get(tx, id)?))?;
+            let before = get(tx, id)?;
+            actor.require_cinema(tx, id, Access::Write)?;
+            let v = validated(tx, patch.over(before.clone()))?;
             tx.prepare_cached(
                 "UPDATE cinemas SET code = ?, name = ?, number_of_halls = ?, region_id = ?, coms_mac = ?, coms_ip = ?,
                  description = ? WHERE id = ?",
             )?
             .execute(params![v.code, v.name, v.halls, v.region, v.mac, v.ip, v.description, id])
             .map_err(|e| unique_to_conflict(e, "cinemaCode", &v.code))?;
-            Ok(())
+            actor.require_cinema(tx, id, Access::Write).map_err(|_| {
+                Error::Denied(format!("region {} is not one of the regions you manage", v.region))
+            })?;
+            let change = Change::new(Action::Update, Entity::Cinema, id).cinema(id).before(&before);
+            audit::record(tx, actor, change.after(&get(tx, id)?))
         })
     }
 
     pub fn get_cinema(&self, actor: &Actor, id: &str) -> Result<Cinema> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| get(tx, id))
+        self.db.read(|tx| get_seen(tx, actor, id))
     }
 
     pub fn list_cinemas(&self, actor: &Actor, q: &CinemaQuery) -> Result<Page<Cinema>> {
         actor.require(Capability::Operate)?;
         let mut w = Where::default();
-        w.eq("region_id", q.region_id.as_deref())
+        w.in_scope(actor, "id")
+            .eq("region_id", q.region_id.as_deref())
             .any_of("id", &q.cinema_ids)
             .eq("code", q.cinema_code.as_deref())
             .contains("name", q.name.as_deref());
@@ -191,7 +214,9 @@ impl Cms {
         actor.require(Capability::Operate)?;
         let ids = validate::id_list("cinema_id", ids)?;
         self.db.read(|tx| {
-            query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
+            for id in &ids {
+                get_seen(tx, actor, id)?;
+            }
             let mut impact = CinemaDeletionImpact { cinemas: ids.len() as u64, ..Default::default() };
             for id in &ids {
                 let count = |sql: &str| -> Result<u64> {
@@ -213,10 +238,13 @@ impl Cms {
         actor.require(Capability::Operate)?;
         let ids = validate::id_list("cinema_id", ids)?;
         self.db.write(|tx| {
-            query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
+            let cinemas = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
+            actor.require_cinemas(tx, &ids)?;
             let mut stmt = tx.prepare_cached("DELETE FROM cinemas WHERE id = ?")?;
-            for id in &ids {
-                stmt.execute([id])?;
+            for c in &cinemas {
+                stmt.execute([&c.cinema_id])?;
+                let change = Change::new(Action::Delete, Entity::Cinema, &c.cinema_id).cinema(&c.cinema_id);
+                audit::record(tx, actor, change.before(c))?;
             }
             Ok(())
         })
@@ -229,10 +257,14 @@ impl Cms {
         actor.require_channel(cinema_id)?;
         let now = now_ms();
         let fresh: Option<Option<i64>> = self.db.read(|tx| {
-            Ok(tx
+            let seen = tx
                 .prepare_cached("SELECT coms_last_seen FROM cinemas WHERE id = ?")?
                 .query_row([cinema_id], |r| r.get(0))
-                .optional()?)
+                .optional()?;
+            if seen.is_some() {
+                actor.require_cinema(tx, cinema_id, Access::Read(Entity::Cinema, cinema_id))?;
+            }
+            Ok(seen)
         })?;
         match fresh {
             None => Err(Error::not_found(Entity::Cinema, cinema_id)),

@@ -1,9 +1,11 @@
 //! Distribution of a film to cinemas (seed §4.6): all named cinemas or none, each told through its COMS queue.
 
 use rusqlite::params;
+use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::Result;
 use crate::ids::now_ms;
 use crate::outbox::{self, MessageType};
@@ -30,9 +32,20 @@ pub struct DistributionOutcome {
     pub already: Vec<String>,
 }
 
+/// A film given to a cinema, as the audit log shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Distribution<'a> {
+    #[serde(rename = "movieID")]
+    movie_id: &'a str,
+    #[serde(rename = "cinemaID")]
+    cinema_id: &'a str,
+    distributed_at: i64,
+}
+
 impl Cms {
     /// Gives the film to every listed cinema and queues a NEW_MOVIE for each new one, in one
-    /// transaction: if any cinema is unknown nothing changes. Cinemas that already have the
+    /// transaction: if any cinema is unknown, or not the caller's, nothing changes. Cinemas that already have the
     /// film are left alone (no second message), so a retried request is harmless.
     pub fn distribute_movie(
         &self,
@@ -48,6 +61,7 @@ impl Cms {
             let list = validate::required("cinemaIDList", input.cinema_id_list.clone())?;
             let cinemas = validate::id_list("cinemaIDList", &list)?;
             query::ensure_all_exist(tx, "cinemas", &cinemas, Entity::Cinema)?;
+            actor.require_cinemas(tx, &cinemas)?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO distributions(movie_id, cinema_id, distributed_at) VALUES (?, ?, ?)",
             )?;
@@ -56,6 +70,9 @@ impl Cms {
             for cinema in &cinemas {
                 if insert.execute(params![movie_id, cinema, now])? == 1 {
                     outbox::enqueue(tx, cinema, MessageType::NewMovie, &film)?;
+                    let given = Distribution { movie_id, cinema_id: cinema, distributed_at: now };
+                    let change = Change::new(Action::Distribute, Entity::Distribution, movie_id).cinema(cinema);
+                    audit::record(tx, actor, change.after(&given))?;
                     outcome.added.push(cinema.clone());
                 } else {
                     outcome.already.push(cinema.clone());
@@ -67,16 +84,17 @@ impl Cms {
         Ok(outcome)
     }
 
-    /// The cinemas a film has been distributed to.
+    /// The cinemas of the caller's that a film has been distributed to.
     pub fn movie_cinema_ids(&self, actor: &Actor, movie_id: &str) -> Result<Vec<String>> {
         actor.require(Capability::Operate)?;
+        let mut w = query::Where::default();
+        w.raw("movie_id = ?", vec![Value::Text(movie_id.to_string())]).in_scope(actor, "cinema_id");
         self.db.read(|tx| {
             movie::get(tx, movie_id)?;
-            let mut stmt = tx.prepare_cached(
-                "SELECT cinema_id FROM distributions WHERE movie_id = ? ORDER BY distributed_at, cinema_id",
-            )?;
-            let ids = stmt.query_map([movie_id], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
-            Ok(ids)
+            let sql = format!("SELECT cinema_id FROM distributions{} ORDER BY distributed_at, cinema_id", w.sql());
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(w.params.iter()), |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
         })
     }
 }

@@ -4,6 +4,7 @@ use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::{validate, Cms, Entity};
 
@@ -103,6 +104,18 @@ pub(crate) fn member_list(tx: &Transaction<'_>, kind: EnumKind, list: &str) -> R
     Ok(out)
 }
 
+/// An enumeration value's id in the audit log: `CINEMA_REGION/SHANGHAI`.
+fn key(kind: EnumKind, id: &str) -> String {
+    format!("{}/{id}", kind.as_str())
+}
+
+fn value_of(tx: &Transaction<'_>, kind: EnumKind, id: &str) -> Result<Option<EnumValue>> {
+    Ok(tx
+        .prepare_cached("SELECT id, name, is_default FROM sys_enums WHERE kind = ? AND id = ?")?
+        .query_row([kind.as_str(), id], |r| Ok(EnumValue { id: r.get(0)?, name: r.get(1)?, is_default: r.get(2)? }))
+        .optional()?)
+}
+
 fn list(tx: &Transaction<'_>, kind: EnumKind) -> Result<Vec<EnumValue>> {
     let mut stmt = tx.prepare_cached("SELECT id, name, is_default FROM sys_enums WHERE kind = ? ORDER BY sort, id")?;
     let rows = stmt
@@ -138,8 +151,8 @@ impl Cms {
         let id = validate::code("id", &value.id, validate::MAX_CODE)?;
         let name = validate::text("name", &value.name, validate::MAX_TEXT)?;
         self.db.write(|tx| {
-            let exists =
-                tx.prepare_cached("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?")?.exists([kind.as_str(), &id])?;
+            let before = value_of(tx, kind, &id)?;
+            let exists = before.is_some();
             if kind == EnumKind::UserRole && !exists {
                 return Err(Error::invalid("id", "roles are fixed (SYS_ADMIN, MANAGER); only their names can change"));
             }
@@ -153,7 +166,11 @@ impl Cms {
                  ON CONFLICT(kind, id) DO UPDATE SET name = excluded.name, is_default = excluded.is_default",
                 rusqlite::params![kind.as_str(), id, name, value.is_default, sort],
             )?;
-            Ok(())
+            let change = match &before {
+                None => Change::new(Action::Create, Entity::Enum, key(kind, &id)),
+                Some(b) => Change::new(Action::Update, Entity::Enum, key(kind, &id)).before(b),
+            };
+            audit::record(tx, actor, change.after(&value_of(tx, kind, &id)?))
         })
     }
 
@@ -161,12 +178,9 @@ impl Cms {
     pub fn delete_enum_value(&self, actor: &Actor, kind: EnumKind, id: &str) -> Result<()> {
         actor.require(Capability::ManageEnums)?;
         self.db.write(|tx| {
-            let found: Option<i64> = tx
-                .query_row("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?", [kind.as_str(), id], |r| r.get(0))
-                .optional()?;
-            if found.is_none() {
-                return Err(Error::not_found(Entity::Enum, format!("{}/{id}", kind.as_str())));
-            }
+            let Some(before) = value_of(tx, kind, id)? else {
+                return Err(Error::not_found(Entity::Enum, key(kind, id)));
+            };
             let users: i64 = match kind {
                 EnumKind::UserRole => {
                     return Err(Error::InUse("roles are fixed (SYS_ADMIN, MANAGER) and cannot be deleted".into()))
@@ -185,7 +199,11 @@ impl Cms {
                 return Err(Error::InUse(format!("{} {id} is still used by {users} record(s)", kind.as_str())));
             }
             tx.execute("DELETE FROM sys_enums WHERE kind = ? AND id = ?", [kind.as_str(), id])?;
-            Ok(())
+            if kind == EnumKind::CinemaRegion {
+                // A region with no cinemas gave its managers nothing; its assignments go with it.
+                tx.execute("DELETE FROM user_regions WHERE region_id = ?", [id])?;
+            }
+            audit::record(tx, actor, Change::new(Action::Delete, Entity::Enum, key(kind, id)).before(&before))
         })
     }
 }

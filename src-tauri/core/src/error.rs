@@ -23,6 +23,60 @@ pub enum Entity {
     Resource,
     Classification,
     Video,
+    Distribution,
+    Settings,
+}
+
+impl Entity {
+    /// Every kind, for looking one up by its wire name.
+    pub const ALL: [Entity; 20] = [
+        Entity::Cinema,
+        Entity::Hall,
+        Entity::VrClient,
+        Entity::Movie,
+        Entity::VodTask,
+        Entity::User,
+        Entity::HmdModel,
+        Entity::SeatModel,
+        Entity::Enum,
+        Entity::Message,
+        Entity::Session,
+        Entity::ApiKey,
+        Entity::File,
+        Entity::Upload,
+        Entity::Folder,
+        Entity::Resource,
+        Entity::Classification,
+        Entity::Video,
+        Entity::Distribution,
+        Entity::Settings,
+    ];
+
+    /// The stable machine name (the audit log's `entity`): `vr_client`, `api_key` …
+    pub fn wire(self) -> &'static str {
+        match self {
+            Entity::Cinema => "cinema",
+            Entity::Hall => "hall",
+            Entity::VrClient => "vr_client",
+            Entity::Movie => "movie",
+            Entity::VodTask => "vod_task",
+            Entity::User => "user",
+            Entity::HmdModel => "hmd_model",
+            Entity::SeatModel => "seat_model",
+            Entity::Enum => "enum",
+            Entity::Message => "message",
+            Entity::Session => "session",
+            Entity::ApiKey => "api_key",
+            Entity::File => "file",
+            Entity::Upload => "upload",
+            Entity::Folder => "folder",
+            Entity::Resource => "resource",
+            Entity::Classification => "classification",
+            Entity::Video => "video",
+            Entity::Distribution => "distribution",
+            Entity::Settings => "settings",
+        }
+    }
 }
 
 impl fmt::Display for Entity {
@@ -46,6 +100,8 @@ impl fmt::Display for Entity {
             Entity::Resource => "resource",
             Entity::Classification => "classification",
             Entity::Video => "video",
+            Entity::Distribution => "distribution",
+            Entity::Settings => "settings",
         })
     }
 }

@@ -3,7 +3,8 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, Capability};
+use crate::actor::{Access, Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
@@ -80,49 +81,67 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Hall> {
         .ok_or_else(|| Error::not_found(Entity::Hall, id))
 }
 
+/// A hall the caller may see; out of its scope it is not found.
+pub(crate) fn get_seen(tx: &Transaction<'_>, actor: &Actor, id: &str) -> Result<Hall> {
+    let hall = get(tx, id)?;
+    actor.require_cinema(tx, &hall.cinema_id, Access::Read(Entity::Hall, id))?;
+    Ok(hall)
+}
+
+fn change(action: Action, hall: &Hall) -> Change {
+    Change::new(action, Entity::Hall, &hall.hall_id).cinema(&hall.cinema_id)
+}
+
 impl Cms {
     pub fn create_hall(&self, actor: &Actor, input: HallInput) -> Result<String> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let v = validated(tx, input)?;
+            actor.require_cinema(tx, &v.cinema, Access::Write)?;
             let id = new_id();
             tx.prepare_cached(
                 "INSERT INTO halls(id, code, name, cinema_id, number_of_seats, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             )?
             .execute(params![id, v.code, v.name, v.cinema, v.seats, now_ms()])
             .map_err(|e| unique_to_conflict(e, "hallCode", &v.code))?;
+            let hall = get(tx, &id)?;
+            audit::record(tx, actor, change(Action::Create, &hall).after(&hall))?;
             Ok(id)
         })
     }
 
-    /// Updates a hall; moving it to another cinema moves its seats too (a trigger keeps them in step).
+    /// Updates a hall; moving it to another cinema moves its seats too (a trigger keeps them in
+    /// step). Both cinemas must be the caller's.
     pub fn update_hall(&self, actor: &Actor, id: &str, patch: HallInput) -> Result<()> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let base = get(tx, id)?;
+            actor.require_cinema(tx, &base.cinema_id, Access::Write)?;
             let merged = HallInput {
-                hall_code: patch.hall_code.or(Some(base.hall_code)),
-                name: patch.name.or(Some(base.name)),
-                cinema_id: patch.cinema_id.or(Some(base.cinema_id)),
+                hall_code: patch.hall_code.or(Some(base.hall_code.clone())),
+                name: patch.name.or(Some(base.name.clone())),
+                cinema_id: patch.cinema_id.or(Some(base.cinema_id.clone())),
                 number_of_seats: patch.number_of_seats.or(Some(base.number_of_seats)),
             };
             let v = validated(tx, merged)?;
+            actor.require_cinema(tx, &v.cinema, Access::Write)?;
             tx.prepare_cached("UPDATE halls SET code = ?, name = ?, cinema_id = ?, number_of_seats = ? WHERE id = ?")?
                 .execute(params![v.code, v.name, v.cinema, v.seats, id])
                 .map_err(|e| unique_to_conflict(e, "hallCode", &v.code))?;
-            Ok(())
+            audit::record(tx, actor, change(Action::Update, &base).before(&base).after(&get(tx, id)?))
         })
     }
 
     pub fn get_hall(&self, actor: &Actor, id: &str) -> Result<Hall> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| get(tx, id))
+        self.db.read(|tx| get_seen(tx, actor, id))
     }
 
     pub fn list_halls(&self, actor: &Actor, q: &HallQuery) -> Result<Page<Hall>> {
         actor.require(Capability::Operate)?;
         let mut w = Where::default();
-        w.eq("cinema_id", q.cinema_id.as_deref()).any_of("id", &q.hall_ids).eq("code", q.hall_code.as_deref());
+        w.in_scope(actor, "cinema_id")
+            .eq("cinema_id", q.cinema_id.as_deref()).any_of("id", &q.hall_ids).eq("code", q.hall_code.as_deref());
         self.db.read(|tx| query::page(tx, COLUMNS, "halls", &w, "cinema_id, code", q.paging, from_row))
     }
 
@@ -131,10 +150,14 @@ impl Cms {
         actor.require(Capability::Operate)?;
         let ids = validate::id_list("hall_id", ids)?;
         self.db.write(|tx| {
-            query::ensure_all_exist(tx, "halls", &ids, Entity::Hall)?;
+            let halls = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
+            for h in &halls {
+                actor.require_cinema(tx, &h.cinema_id, Access::Write)?;
+            }
             let mut stmt = tx.prepare_cached("DELETE FROM halls WHERE id = ?")?;
-            for id in &ids {
-                stmt.execute([id])?;
+            for h in &halls {
+                stmt.execute([&h.hall_id])?;
+                audit::record(tx, actor, change(Action::Delete, h).before(h))?;
             }
             Ok(())
         })

@@ -6,7 +6,9 @@
 //!
 //! # Modules
 //!
-//! - `actor`: who is calling ([`Actor`]) and the one rule of what each caller may do.
+//! - `actor`: who is calling ([`Actor`]), from where, which cinemas it sees, and the one rule of
+//!   what each caller may do.
+//! - `audit`: the audit log, written in each change's own transaction.
 //! - `db`: SQLite: pragmas, plain-SQL migrations (`migrations/`), one writer, pooled readers.
 //! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
@@ -20,10 +22,12 @@
 //! - `library`, `upload_tokens`, `vod_flow`: the resource library (seed 004), upload tokens
 //!   (seed 003), VOD flows (seed 001).
 //! - `qr`, `qr_sheet`: a seat's QR code; a hall's A4 print sheet (PDF) or ZIP of SVGs.
+//! - `settings`: the installation's settings (QR template, audit retention).
 //!
 //! How the pieces fit, and how to add a use case: `docs/architecture.md`.
 
 mod actor;
+mod audit;
 mod auth;
 mod catalogue;
 mod cinema;
@@ -41,6 +45,7 @@ mod paths;
 mod qr;
 mod qr_sheet;
 mod query;
+mod settings;
 mod signing;
 pub mod upload_tokens;
 mod user;
@@ -52,7 +57,8 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use actor::{Actor, Capability, Principal};
+pub use actor::{Actor, Capability, Origin, Principal, Scope, Via};
+pub use audit::{Action, AuditEntry, AuditQuery, DEFAULT_RETENTION_DAYS, RETENTION_DAYS};
 pub use auth::{Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
@@ -69,6 +75,7 @@ pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
+pub use settings::{Settings, SettingsPatch};
 pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOCK_SKEW_MS};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};

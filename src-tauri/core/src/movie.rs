@@ -5,6 +5,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::enums::{self, EnumKind, MOVIE_TYPES};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
@@ -343,13 +344,18 @@ pub(crate) fn insert_movie(tx: &Transaction<'_>, input: MovieInput) -> Result<St
 impl Cms {
     pub fn create_movie(&self, actor: &Actor, input: MovieInput) -> Result<String> {
         actor.require(Capability::Operate)?;
-        self.db.write(|tx| insert_movie(tx, input))
+        self.db.write(|tx| {
+            let id = insert_movie(tx, input)?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::Movie, &id).after(&get(tx, &id)?))?;
+            Ok(id)
+        })
     }
 
     pub fn update_movie(&self, actor: &Actor, id: &str, patch: MovieInput) -> Result<()> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
-            let v = validated(tx, patch.over(get(tx, id)?))?;
+            let before = get(tx, id)?;
+            let v = validated(tx, patch.over(before.clone()))?;
             tx.prepare_cached(
                 "UPDATE movies SET code = ?, name = ?, duration = ?, description = ?, type = ?, category = ?, country = ?,
                  file_id = ?, icon_id = ?, poster_id = ?, schedule_start = ?, schedule_end = ?, online = ?,
@@ -376,7 +382,8 @@ impl Cms {
             ])
             .map_err(|e| unique_to_conflict(e, "movieCode", &v.code))?;
             write_categories(tx, id, &v.categories)?;
-            Ok(())
+            let change = Change::new(Action::Update, Entity::Movie, id).before(&before);
+            audit::record(tx, actor, change.after(&get(tx, id)?))
         })
     }
 
@@ -403,7 +410,16 @@ impl Cms {
             .eq("m.country", q.country.as_deref());
         name_filter(&mut w, q.name.as_deref());
         if let Some(c) = q.cinema_id.as_deref().filter(|c| !c.is_empty()) {
-            w.raw("m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?)", vec![Value::Text(c.to_string())]);
+            // Another's cinema has no films as far as the caller can tell.
+            let mut params = vec![Value::Text(c.to_string())];
+            let scope = match actor.scope_clause("cinema_id") {
+                Some((clause, p)) => {
+                    params.extend(p);
+                    format!(" AND {clause}")
+                }
+                None => String::new(),
+            };
+            w.raw(&format!("m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?{scope})"), params);
         }
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);
@@ -459,18 +475,31 @@ impl Cms {
     }
 
     /// Deletes films with their distributions, all or nothing. A film that an unfinished VOD
-    /// task still has to play is refused.
+    /// task still has to play is refused, and so is one distributed to a cinema the caller does
+    /// not manage (deleting it would withdraw it there).
     pub fn delete_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
-        self.remove_movies(ids)
+        self.remove_movies(actor, ids)
     }
 
     /// [`Cms::delete_movies`] for a use case that decided who may already (a video's owner
     /// deleting it with its film).
-    pub(crate) fn remove_movies(&self, ids: &[String]) -> Result<()> {
+    pub(crate) fn remove_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         let ids = validate::id_list("movie_id", ids)?;
         self.db.write(|tx| {
-            query::ensure_all_exist(tx, "movies", &ids, Entity::Movie)?;
+            let films = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
+            if let Some((clause, params)) = actor.scope_clause("cinema_id") {
+                let sql = format!("SELECT 1 FROM distributions WHERE movie_id = ? AND NOT ({clause}) LIMIT 1");
+                let mut elsewhere = tx.prepare_cached(&sql)?;
+                for id in &ids {
+                    let params = std::iter::once(Value::Text(id.clone())).chain(params.iter().cloned());
+                    if elsewhere.exists(rusqlite::params_from_iter(params))? {
+                        return Err(Error::Denied(format!(
+                            "movie {id} is distributed to cinemas you do not manage: it stays while they have it"
+                        )));
+                    }
+                }
+            }
             let mut busy = tx.prepare_cached(
                 "SELECT t.id FROM vod_task_movies tm JOIN vod_tasks t ON t.id = tm.task_id
                  WHERE tm.movie_id = ? AND t.status IN ('PENDING', 'ACCEPTED', 'PLAYING') LIMIT 1",
@@ -481,8 +510,9 @@ impl Cms {
                 }
             }
             let mut stmt = tx.prepare_cached("DELETE FROM movies WHERE id = ?")?;
-            for id in &ids {
-                stmt.execute([id])?;
+            for film in &films {
+                stmt.execute([&film.movie_id])?;
+                audit::record(tx, actor, Change::new(Action::Delete, Entity::Movie, &film.movie_id).before(film))?;
             }
             Ok(())
         })

@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::Actor;
+use crate::actor::{Access, Actor};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -83,6 +83,7 @@ impl Cms {
     pub fn next_message(&self, actor: &Actor, cinema_id: &str) -> Result<Option<ComsMessage>> {
         actor.require_channel(cinema_id)?;
         self.db.read(|tx| {
+            actor.require_cinema(tx, cinema_id, Access::Read(Entity::Cinema, cinema_id))?;
             head(tx, cinema_id)?
                 .map(|(id, kind, payload)| {
                     Ok(ComsMessage {
@@ -102,6 +103,7 @@ impl Cms {
     pub fn next_wire_message(&self, actor: &Actor, cinema_id: &str) -> Result<Option<WireMessage>> {
         actor.require_channel(cinema_id)?;
         self.db.read(|tx| {
+            actor.require_cinema(tx, cinema_id, Access::Read(Entity::Cinema, cinema_id))?;
             Ok(head(tx, cinema_id)?.map(|(id, kind, payload)| {
                 // Ids and type names are plain ASCII tokens written by the core: no escaping needed.
                 let mut json = String::with_capacity(id.len() + kind.len() + payload.len() + 40);
@@ -121,8 +123,10 @@ impl Cms {
     /// cumulative, so a lost ack is repaired by the next one). Acking twice is harmless.
     pub fn ack_message(&self, actor: &Actor, cinema_id: &str, message_id: &str) -> Result<()> {
         actor.require_channel(cinema_id)?;
+        // Not in the audit log: an ack is the channel's bookkeeping, not a change of data.
         self.db.write(|tx| {
             ensure_cinema(tx, cinema_id)?;
+            actor.require_cinema(tx, cinema_id, Access::Write)?;
             let seq: i64 = tx
                 .prepare_cached("SELECT seq FROM coms_messages WHERE id = ? AND cinema_id = ?")?
                 .query_row([message_id, cinema_id], |r| r.get(0))
@@ -141,6 +145,7 @@ impl Cms {
         actor.require_channel(cinema_id)?;
         self.db.read(|tx| {
             ensure_cinema(tx, cinema_id)?;
+            actor.require_cinema(tx, cinema_id, Access::Read(Entity::Cinema, cinema_id))?;
             let n: i64 = tx
                 .prepare_cached("SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL")?
                 .query_row([cinema_id], |r| r.get(0))?;

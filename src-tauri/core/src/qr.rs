@@ -70,6 +70,26 @@ pub fn render(payload: &str, format: QrFormat, size: u32) -> Result<Vec<u8>> {
 
 /// The installation's template, read inside a caller's transaction (a print sheet reads it in
 /// the same snapshot as the seats, so every code on a sheet follows one template).
+/// A valid template, trimmed.
+pub(crate) fn checked_template(template: &str) -> Result<String> {
+    let t = template.trim();
+    if t.matches(SCENE_PLACEHOLDER).count() != 1 {
+        return Err(Error::invalid("qrUrlTemplate", format!("must contain {SCENE_PLACEHOLDER} exactly once")));
+    }
+    if t.chars().count() > 512 || t.chars().any(char::is_control) {
+        return Err(Error::invalid("qrUrlTemplate", "must be one line of at most 512 characters"));
+    }
+    Ok(t.to_string())
+}
+
+pub(crate) fn set_template(tx: &Transaction<'_>, template: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+        [TEMPLATE_KEY, template],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn template_in(tx: &Transaction<'_>) -> Result<String> {
     let v: Option<String> =
         tx.query_row("SELECT value FROM settings WHERE key = ?", [TEMPLATE_KEY], |r| r.get(0)).optional()?;
@@ -90,27 +110,8 @@ impl Cms {
 
     /// Sets the URL template; it must hold `{sceneNumber}` once, or every code would be the same.
     pub fn set_qr_template(&self, actor: &Actor, template: &str) -> Result<()> {
-        actor.require(Capability::ManageEnums)?;
-        let t = template.trim();
-        if t.matches(SCENE_PLACEHOLDER).count() != 1 {
-            return Err(Error::invalid("qrUrlTemplate", format!("must contain {SCENE_PLACEHOLDER} exactly once")));
-        }
-        if t.chars().count() > 512 || t.chars().any(char::is_control) {
-            return Err(Error::invalid("qrUrlTemplate", "must be one line of at most 512 characters"));
-        }
-        self.db.write(|tx| {
-            tx.execute(
-                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-                [TEMPLATE_KEY, t],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Changes the installation's settings (`PUT /cms/settings`); an absent one keeps its value.
-    pub fn update_settings(&self, actor: &Actor, qr_url_template: Option<&str>) -> Result<()> {
-        actor.require(Capability::ManageEnums)?;
-        qr_url_template.map_or(Ok(()), |t| self.set_qr_template(actor, t))
+        let patch = crate::SettingsPatch { qr_url_template: Some(template.to_string()), ..Default::default() };
+        self.update_settings(actor, patch)
     }
 
     /// What a seat's code says: the template with the seat's current scene number.

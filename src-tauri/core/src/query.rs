@@ -110,6 +110,14 @@ impl Where {
         self
     }
 
+    /// Keeps the rows whose `column` (a cinema id) is one of `actor`'s cinemas.
+    pub(crate) fn in_scope(&mut self, actor: &crate::Actor, column: &str) -> &mut Self {
+        if let Some((clause, params)) = actor.scope_clause(column) {
+            self.raw(&clause, params);
+        }
+        self
+    }
+
     /// Whether no filter was added.
     pub(crate) fn is_empty(&self) -> bool {
         self.clauses.is_empty()

@@ -6,7 +6,8 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 
-use crate::actor::{Actor, Capability};
+use crate::actor::{Access, Actor, Capability, Origin};
+use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::ids::{new_secret, now_ms};
 use crate::{Cms, Entity};
@@ -99,53 +100,66 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+const KEY_COLUMNS: &str = "apikey, cinema_id, created_at, revoked_at";
+
+fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKeyInfo> {
+    Ok(ApiKeyInfo { apikey: r.get(0)?, cinema_id: r.get(1)?, create_time: r.get(2)?, revoke_time: r.get(3)? })
+}
+
+/// A key's facts, never its secret.
+fn key_info(tx: &rusqlite::Transaction<'_>, apikey: &str) -> Result<ApiKeyInfo> {
+    tx.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE apikey = ?"))?
+        .query_row([apikey], key_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::ApiKey, apikey))
+}
+
 impl Cms {
-    /// Issues a key pair for a cinema's COMS.
+    /// Issues a key pair for the COMS of a cinema of the caller's.
     pub fn create_api_key(&self, actor: &Actor, cinema_id: &str) -> Result<ApiKey> {
-        actor.require(Capability::ManageApiKeys)?;
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
                 return Err(Error::not_found(Entity::Cinema, cinema_id));
             }
+            actor.require_cinema(tx, cinema_id, Access::Write)?;
             let key = ApiKey { apikey: format!("ck_{}", &new_secret()[..24]), secretkey: new_secret() };
             tx.prepare_cached("INSERT INTO api_keys(apikey, secret, cinema_id, created_at) VALUES (?, ?, ?, ?)")?
                 .execute(params![key.apikey, key.secretkey, cinema_id, now_ms()])?;
+            // The secret is shown this once, to the caller; the log keeps the key's facts only.
+            let issued = key_info(tx, &key.apikey)?;
+            audit::record(tx, actor, Change::new(Action::Issue, Entity::ApiKey, &key.apikey).cinema(cinema_id).after(&issued))?;
             Ok(key)
         })
     }
 
+    /// The keys of a cinema of the caller's, without secrets.
     pub fn list_api_keys(&self, actor: &Actor, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
-        actor.require(Capability::ManageApiKeys)?;
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| {
             // An unknown cinema is not one without keys: say so, as issuing a key there does.
             if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
                 return Err(Error::not_found(Entity::Cinema, cinema_id));
             }
-            let mut stmt = tx.prepare_cached(
-                "SELECT apikey, cinema_id, created_at, revoked_at FROM api_keys WHERE cinema_id = ? ORDER BY created_at",
-            )?;
-            let keys = stmt
-                .query_map([cinema_id], |r| {
-                    Ok(ApiKeyInfo { apikey: r.get(0)?, cinema_id: r.get(1)?, create_time: r.get(2)?, revoke_time: r.get(3)? })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
+            actor.require_cinema(tx, cinema_id, Access::Read(Entity::Cinema, cinema_id))?;
+            let mut stmt = tx.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE cinema_id = ? ORDER BY created_at"))?;
+            let keys = stmt.query_map([cinema_id], key_from_row)?.collect::<Result<Vec<_>, _>>()?;
             Ok(keys)
         })
     }
 
-    /// Revokes a key at once; requests signed with it are refused from then on.
+    /// Revokes a key of a cinema of the caller's at once; requests signed with it are refused
+    /// from then on.
     pub fn revoke_api_key(&self, actor: &Actor, cinema_id: &str, apikey: &str) -> Result<()> {
-        actor.require(Capability::ManageApiKeys)?;
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
-            let n = tx
-                .prepare_cached(
-                    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE apikey = ? AND cinema_id = ?",
-                )?
-                .execute(params![now_ms(), apikey, cinema_id])?;
-            if n == 0 {
-                return Err(Error::not_found(Entity::ApiKey, apikey));
-            }
-            Ok(())
+            let before = key_info(tx, apikey).ok().filter(|k| k.cinema_id == cinema_id);
+            let Some(before) = before else { return Err(Error::not_found(Entity::ApiKey, apikey)) };
+            actor.require_cinema(tx, cinema_id, Access::Write)?;
+            tx.prepare_cached("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE apikey = ?")?
+                .execute(params![now_ms(), apikey])?;
+            let change = Change::new(Action::Revoke, Entity::ApiKey, apikey).cinema(cinema_id).before(&before);
+            audit::record(tx, actor, change.after(&key_info(tx, apikey)?))
         })
     }
 
@@ -172,7 +186,7 @@ impl Cms {
         if !same(&sign(&secret, user_params, user_date), signature) {
             return Err(Error::Unauthorized);
         }
-        Ok(Actor::Cinema { cinema_id: cinema, apikey: apikey.to_string() })
+        Ok(Actor::Cinema { cinema_id: cinema, apikey: apikey.to_string(), origin: Origin::local() })
     }
 }
 

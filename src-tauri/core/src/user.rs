@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::enums::{self, EnumKind, ROLE_MANAGER, ROLE_SYS_ADMIN};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::files::Ingest;
@@ -33,6 +34,14 @@ pub struct User {
     /// Comma list of role ids, as the seed sends it ("SYS_ADMIN,MANAGER").
     pub role: String,
     pub create_time: i64,
+    /// Whether the user sees and changes every cinema (a SYS_ADMIN always does).
+    pub all_cinemas: bool,
+    /// Cinemas assigned to the user.
+    #[serde(rename = "cinemaIDList")]
+    pub cinema_id_list: Vec<String>,
+    /// Regions assigned to the user: their cinemas, those added later too.
+    #[serde(rename = "regionIDList")]
+    pub region_id_list: Vec<String>,
 }
 
 /// Body of create and update. `password` is required on create; on update it changes the
@@ -48,6 +57,15 @@ pub struct UserInput {
     pub icon_id: Option<String>,
     pub role: Option<String>,
     pub password: Option<String>,
+    /// Every cinema (true), or only those assigned (false). A new user has none until given
+    /// cinemas, regions or this.
+    pub all_cinemas: Option<bool>,
+    /// The cinemas assigned (replaces the list when given).
+    #[serde(rename = "cinemaIDList")]
+    pub cinema_id_list: Option<Vec<String>>,
+    /// The regions assigned (replaces the list when given).
+    #[serde(rename = "regionIDList")]
+    pub region_id_list: Option<Vec<String>>,
 }
 
 /// What anyone may know before logging in; each adapter adds its own mode.
@@ -67,7 +85,7 @@ pub struct UserQuery {
     pub paging: Paging,
 }
 
-const COLUMNS: &str = "id, name, alias, icon_id, role, created_at";
+const COLUMNS: &str = "id, name, alias, icon_id, role, created_at, all_cinemas";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     let icon_id: Option<String> = r.get(3)?;
@@ -79,14 +97,76 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
         icon_id,
         role: r.get(4)?,
         create_time: r.get(5)?,
+        all_cinemas: r.get(6)?,
+        cinema_id_list: Vec::new(),
+        region_id_list: Vec::new(),
     })
 }
 
+/// Fills the user's assigned cinemas and regions.
+fn with_scope(tx: &Transaction<'_>, mut user: User) -> Result<User> {
+    let ids = |sql: &str| -> Result<Vec<String>> {
+        let mut stmt = tx.prepare_cached(sql)?;
+        let rows = stmt.query_map([&user.user_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    };
+    user.cinema_id_list = ids("SELECT cinema_id FROM user_cinemas WHERE user_id = ? ORDER BY cinema_id")?;
+    user.region_id_list = ids("SELECT region_id FROM user_regions WHERE user_id = ? ORDER BY region_id")?;
+    Ok(user)
+}
+
 pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<User> {
-    tx.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))?
+    let user = tx
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| Error::not_found(Entity::User, id))
+        .ok_or_else(|| Error::not_found(Entity::User, id))?;
+    with_scope(tx, user)
+}
+
+/// Replaces what is given of the user's scope: the all-cinemas flag, the assigned cinemas
+/// (each must exist), the assigned regions (each a CINEMA_REGION value).
+fn set_scope(tx: &Transaction<'_>, id: &str, input: &UserInput) -> Result<()> {
+    if let Some(all) = input.all_cinemas {
+        tx.prepare_cached("UPDATE users SET all_cinemas = ? WHERE id = ?")?.execute(params![all, id])?;
+    }
+    if let Some(list) = &input.cinema_id_list {
+        let cinemas = assigned("cinemaIDList", list)?;
+        tx.prepare_cached("DELETE FROM user_cinemas WHERE user_id = ?")?.execute([id])?;
+        let mut exists = tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?;
+        let mut add = tx.prepare_cached("INSERT INTO user_cinemas(user_id, cinema_id) VALUES (?, ?)")?;
+        for c in &cinemas {
+            if !exists.exists([c])? {
+                return Err(Error::invalid("cinemaIDList", format!("no cinema has id {c:?}")));
+            }
+            add.execute(params![id, c])?;
+        }
+    }
+    if let Some(list) = &input.region_id_list {
+        let regions = assigned("regionIDList", list)?;
+        tx.prepare_cached("DELETE FROM user_regions WHERE user_id = ?")?.execute([id])?;
+        let mut add = tx.prepare_cached("INSERT INTO user_regions(user_id, region_id) VALUES (?, ?)")?;
+        for r in &regions {
+            enums::ensure_member(tx, EnumKind::CinemaRegion, r).map_err(|e| match e {
+                Error::Invalid { reason, .. } => Error::invalid("regionIDList", reason),
+                e => e,
+            })?;
+            add.execute(params![id, r])?;
+        }
+    }
+    Ok(())
+}
+
+/// A list of ids to assign: trimmed, without blanks or repeats, each of sane length.
+fn assigned(field: &str, list: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for v in list.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        let v = validate::text(field, v, MAX_CODE)?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String> {
@@ -126,6 +206,12 @@ impl Cms {
         actor.require(Capability::ManageUsers)?;
         let password = validate::required("password", input.password.clone())?;
         let hash = hash_password(&password)?;
+        let input_scope = UserInput {
+            all_cinemas: input.all_cinemas,
+            cinema_id_list: input.cinema_id_list.clone(),
+            region_id_list: input.region_id_list.clone(),
+            ..Default::default()
+        };
         self.db.write(|tx| {
             let name = validate::text("name", &validate::required("name", input.name)?, MAX_TEXT)?;
             let alias = validate::alias("alias", &validate::required("alias", input.alias)?)?;
@@ -137,6 +223,8 @@ impl Cms {
             )?
             .execute(params![id, name, alias, icon, role, hash, now_ms()])
             .map_err(|e| unique_to_conflict(e, "alias", &alias))?;
+            set_scope(tx, &id, &input_scope)?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::User, &id).after(&get(tx, &id)?))?;
             Ok(id)
         })
     }
@@ -158,6 +246,7 @@ impl Cms {
                 "INSERT INTO users(id, name, alias, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 params![id, name, alias, ROLE_SYS_ADMIN, hash, now_ms()],
             )?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::User, &id).after(&get(tx, &id)?))?;
             Ok(id)
         })
     }
@@ -175,14 +264,18 @@ impl Cms {
                 .execute(params![name, alias, role, icon, id])
                 .map_err(|e| unique_to_conflict(e, "alias", &alias))?;
             ensure_admin_remains(tx)?;
+            set_scope(tx, id, &patch)?;
             if let Some(hash) = &hash {
                 tx.prepare_cached("UPDATE users SET password_hash = ? WHERE id = ?")?.execute(params![hash, id])?;
                 // A changed password ends every session opened with the old one.
                 tx.prepare_cached("DELETE FROM sessions WHERE user_id = ?")?.execute([id])?;
             }
-            Ok(())
+            // The password itself is never logged; that it changed is the entry's action.
+            let action = if hash.is_some() { Action::PasswordChange } else { Action::Update };
+            audit::record(tx, actor, Change::new(action, Entity::User, id).before(&b).after(&get(tx, id)?))
         })?;
-        // Name, roles or password changed: sessions resolve afresh (and die with a new password).
+        // Name, roles, scope or password changed: sessions resolve afresh (and die with a new
+        // password), so a narrower scope holds from the next request on.
         self.sessions.forget_users(&[id.to_string()]);
         Ok(())
     }
@@ -211,10 +304,9 @@ impl Cms {
         self.db.read(|tx| get(tx, uid))?; // an unknown user: 404, and nothing is stored
         let file = ingest.finish(0)?;
         self.db.write(|tx| {
-            match tx.prepare_cached("UPDATE users SET icon_id = ? WHERE id = ?")?.execute(params![file.file_id, uid])? {
-                0 => Err(Error::not_found(Entity::User, uid)),
-                _ => Ok(()),
-            }
+            let before = get(tx, uid)?;
+            tx.prepare_cached("UPDATE users SET icon_id = ? WHERE id = ?")?.execute(params![file.file_id, uid])?;
+            audit::record(tx, actor, Change::new(Action::Update, Entity::User, uid).before(&before).after(&get(tx, uid)?))
         })?;
         Ok(file.file_id)
     }
@@ -240,7 +332,11 @@ impl Cms {
         if let Some(role) = q.role.as_deref().filter(|r| !r.is_empty()) {
             w.raw("',' || role || ',' LIKE ?", vec![rusqlite::types::Value::Text(format!("%,{role},%"))]);
         }
-        self.db.read(|tx| query::page(tx, COLUMNS, "users", &w, "alias", q.paging, from_row))
+        self.db.read(|tx| {
+            let page = query::page(tx, COLUMNS, "users", &w, "alias", q.paging, from_row)?;
+            let items = page.item_list.into_iter().map(|u| with_scope(tx, u)).collect::<Result<Vec<_>>>()?;
+            Ok(Page { total_count: page.total_count, item_list: items })
+        })
     }
 
     /// Deletes users and their sessions, all or nothing; the last SYS_ADMIN stays.
@@ -248,10 +344,11 @@ impl Cms {
         actor.require(Capability::ManageUsers)?;
         let ids = validate::id_list("userID", ids)?;
         self.db.write(|tx| {
-            query::ensure_all_exist(tx, "users", &ids, Entity::User)?;
+            let users = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
             let mut stmt = tx.prepare_cached("DELETE FROM users WHERE id = ?")?;
-            for id in &ids {
-                stmt.execute([id])?;
+            for u in &users {
+                stmt.execute([&u.user_id])?;
+                audit::record(tx, actor, Change::new(Action::Delete, Entity::User, &u.user_id).before(u))?;
             }
             ensure_admin_remains(tx)
         })?;

@@ -3,7 +3,8 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, Capability};
+use crate::actor::{Access, Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::outbox::{self, MessageType};
@@ -200,6 +201,7 @@ impl Cms {
                 Error::NotFound { .. } => Error::invalid("clientID", format!("no seat has id {client_id:?}")),
                 e => e,
             })?;
+            actor.require_cinema(tx, &seat.cinema_id, Access::Write)?;
             for movie_id in &movie_ids {
                 let film = movie::get(tx, movie_id).map_err(|e| match e {
                     Error::NotFound { .. } => Error::invalid("movieList[].id", format!("no movie has id {movie_id:?}")),
@@ -234,6 +236,7 @@ impl Cms {
             }
             let task = get(tx, &id)?;
             outbox::enqueue(tx, &seat.cinema_id, MessageType::NewVodTask, &outbox::payload(&task)?)?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::VodTask, &id).cinema(&seat.cinema_id).after(&task))?;
             Ok((id, seat.cinema_id))
         })?;
         self.notify(&[cinema]);
@@ -245,6 +248,7 @@ impl Cms {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let task = get(tx, id)?;
+            actor.require_cinema(tx, &task.cinema_id, Access::Write)?;
             if task.status == next {
                 return Ok(());
             }
@@ -259,20 +263,26 @@ impl Cms {
                 now_ms(),
                 id
             ])?;
-            Ok(())
+            let change = Change::new(Action::Update, Entity::VodTask, id).cinema(&task.cinema_id).before(&task);
+            audit::record(tx, actor, change.after(&get(tx, id)?))
         })
     }
 
     pub fn get_vod_task(&self, actor: &Actor, id: &str) -> Result<VodTask> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| get(tx, id))
+        self.db.read(|tx| {
+            let task = get(tx, id)?;
+            actor.require_cinema(tx, &task.cinema_id, Access::Read(Entity::VodTask, id))?;
+            Ok(task)
+        })
     }
 
     /// Tasks, newest first.
     pub fn list_vod_tasks(&self, actor: &Actor, q: &VodTaskQuery) -> Result<Page<VodTask>> {
         actor.require(Capability::Operate)?;
         let mut w = Where::default();
-        w.any_of("t.id", &q.task_ids)
+        w.in_scope(actor, "t.cinema_id")
+            .any_of("t.id", &q.task_ids)
             .eq("t.cinema_id", q.cinema_id.as_deref())
             .eq("t.client_id", q.client_id.as_deref())
             .eq("t.status", q.status.map(VodStatus::as_str));

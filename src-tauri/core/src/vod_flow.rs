@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Author, Change};
 use crate::enums::EnumKind;
 use crate::error::{Error, Result};
 use crate::files::clock::iso_utc;
@@ -308,6 +309,15 @@ fn load(tx: &Transaction<'_>, id: &str) -> Result<(Video, String)> {
         .ok_or_else(|| Error::not_found(Entity::Video, id))
 }
 
+/// An audit entry about video `id` of `owner`: a cinema's video touches that cinema.
+fn video_change(action: Action, id: &str, owner: &str) -> Change {
+    let change = Change::new(action, Entity::Video, id);
+    match owner.strip_prefix("cinema:") {
+        Some(cinema) => change.cinema(cinema),
+        None => change,
+    }
+}
+
 /// The owner of a video, or a SYS_ADMIN, may change it.
 fn require_owner(actor: &Actor, owner: &str, id: &str) -> Result<()> {
     if actor.owner() == owner || actor.allows(Capability::Oversee) {
@@ -435,7 +445,7 @@ impl Cms {
             metadata: String::new(),
             mime: None,
         };
-        match self.files.create_upload(&actor.owner(), upload)? {
+        match self.files.create_upload(&actor.owner(), Author::of(actor), upload)? {
             UploadStart::New(upload) => Ok(upload),
             _ => Err(Error::Internal("a new tus session was expected".into())),
         }
@@ -480,7 +490,8 @@ impl Cms {
                 now,
                 now
             ])?;
-            Ok(())
+            let after = load(tx, &upload.upload_id)?.0;
+            audit::record(tx, actor, video_change(Action::Create, &upload.upload_id, &actor.owner()).after(&after))
         });
         if let Err(e) = recorded {
             // No video without its session, and no session left without a video.
@@ -636,7 +647,7 @@ impl Cms {
             .execute(params![
                 title,
                 description,
-                tags.unwrap_or(video.tags),
+                tags.unwrap_or(video.tags.clone()),
                 cover_url,
                 duration,
                 cate_id,
@@ -646,6 +657,10 @@ impl Cms {
                 now_ms(),
                 video_id
             ])?;
+            let film = crate::movie::get(tx, &movie)?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::Movie, &movie).after(&film))?;
+            let change = video_change(Action::Update, &video_id, &owner).before(&video);
+            audit::record(tx, actor, change.after(&load(tx, &video_id)?.0))?;
             Ok(movie)
         })
     }
@@ -694,7 +709,7 @@ impl Cms {
             return Err(Error::Denied(format!("video {video_id} is not user {u}'s")));
         }
         if let Some(movie) = &video.movie_id {
-            self.remove_movies(std::slice::from_ref(movie))?;
+            self.remove_movies(actor, std::slice::from_ref(movie))?;
         }
         if video.status == "UPLOADING" {
             // Gone already when it expired; either way nothing of it is left.
@@ -702,7 +717,7 @@ impl Cms {
         }
         self.db.write(|tx| {
             tx.prepare_cached("DELETE FROM vod_videos WHERE id = ?")?.execute([video_id])?;
-            Ok(())
+            audit::record(tx, actor, video_change(Action::Delete, video_id, &owner).before(&video))
         })
     }
 
@@ -757,7 +772,9 @@ impl Cms {
             data.insert("VideoId".into(), json!(video_id));
             tx.prepare_cached("INSERT INTO file_events(file_id, type, status, at, data) VALUES (?, ?, ?, ?, ?)")?
                 .execute(params![video_id, event_type, status, now_ms(), Value::Object(data).to_string()])?;
-            Ok(load(tx, &video_id)?.0)
+            let after = load(tx, &video_id)?.0;
+            audit::record(tx, actor, video_change(Action::Update, &video_id, &owner).before(&video).after(&after))?;
+            Ok(after)
         })
     }
 }

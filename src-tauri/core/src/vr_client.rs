@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, Capability};
+use crate::actor::{Access, Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
@@ -133,14 +134,31 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<VrClient> {
         .ok_or_else(|| Error::not_found(Entity::VrClient, id))
 }
 
-/// Looks ups repeated across a batch (the hall's cinema, whether a model code exists) done once each.
-#[derive(Default)]
-struct Lookups {
+/// A seat the caller may see; out of its scope it is not found.
+pub(crate) fn get_seen(tx: &Transaction<'_>, actor: &Actor, id: &str) -> Result<VrClient> {
+    let seat = get(tx, id)?;
+    actor.require_cinema(tx, &seat.cinema_id, Access::Read(Entity::VrClient, id))?;
+    Ok(seat)
+}
+
+fn change(action: Action, seat: &VrClient) -> Change {
+    Change::new(action, Entity::VrClient, &seat.client_id).cinema(&seat.cinema_id)
+}
+
+/// Looks ups repeated across a batch (the hall's cinema and whether the caller may change it,
+/// whether a model code exists) done once each.
+struct Lookups<'a> {
+    actor: &'a Actor,
     hall_cinema: HashMap<String, String>,
     known_models: HashMap<(&'static str, String), bool>,
 }
 
-impl Lookups {
+impl<'a> Lookups<'a> {
+    fn new(actor: &'a Actor) -> Lookups<'a> {
+        Lookups { actor, hall_cinema: HashMap::new(), known_models: HashMap::new() }
+    }
+
+    /// The cinema of `hall`, which must be one the caller may change.
     fn cinema_of(&mut self, tx: &Transaction<'_>, hall: &str) -> Result<String> {
         if let Some(c) = self.hall_cinema.get(hall) {
             return Ok(c.clone());
@@ -150,6 +168,7 @@ impl Lookups {
             .query_row([hall], |r| r.get(0))
             .optional()?
             .ok_or_else(|| Error::invalid("hallID", format!("no hall has id {hall:?}")))?;
+        self.actor.require_cinema(tx, &cinema, Access::Write)?;
         self.hall_cinema.insert(hall.to_string(), cinema.clone());
         Ok(cinema)
     }
@@ -201,7 +220,7 @@ fn scene(value: Option<&str>) -> Result<Option<String>> {
     }
 }
 
-fn validated(tx: &Transaction<'_>, look: &mut Lookups, input: VrClientInput) -> Result<Valid> {
+fn validated(tx: &Transaction<'_>, look: &mut Lookups<'_>, input: VrClientInput) -> Result<Valid> {
     let hall = validate::required("hallID", input.hall_id)?.trim().to_string();
     let cinema = look.cinema_of(tx, &hall)?;
     Ok(Valid {
@@ -220,6 +239,26 @@ fn validated(tx: &Transaction<'_>, look: &mut Lookups, input: VrClientInput) -> 
         hall,
         cinema,
     })
+}
+
+impl Valid {
+    /// The seat these values make, as the API shows it.
+    fn into_seat(self, client_id: String, scene_number: String) -> VrClient {
+        VrClient {
+            client_id,
+            cinema_id: self.cinema,
+            hall_id: self.hall,
+            scene_number,
+            status: self.status,
+            seat_number: self.seat_number,
+            host_model: self.host_model,
+            seat_model: self.seat_model,
+            hmd_model: self.hmd_model,
+            mac_addr: self.mac,
+            ip_addr: self.ip,
+            description: self.description,
+        }
+    }
 }
 
 /// Hands out `n` fresh scene numbers; numbers are never reused, so an old printed code stays dead.
@@ -262,7 +301,7 @@ impl Cms {
             return Err(Error::invalid("vrClients", format!("at most {MAX_BATCH_SEATS} seats at once")));
         }
         self.db.write(|tx| {
-            let mut look = Lookups::default();
+            let mut look = Lookups::new(actor);
             let first_scene = next_scene_numbers(tx, inputs.len())?;
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, host_model, seat_model,
@@ -293,7 +332,9 @@ impl Cms {
                     now
                 ])
                 .map_err(|e| seat_conflict(e, &v, &scene))?;
-                ids.push(id);
+                let seat = v.into_seat(id, scene);
+                audit::record(tx, actor, change(Action::Create, &seat).after(&seat))?;
+                ids.push(seat.client_id);
             }
             Ok(ids)
         })
@@ -303,6 +344,8 @@ impl Cms {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let b = get(tx, id)?;
+            actor.require_cinema(tx, &b.cinema_id, Access::Write)?;
+            let before = b.clone();
             if patch.hall_id.as_deref().is_some_and(|h| h != b.hall_id) {
                 return Err(Error::invalid("hallID", "a seat cannot move to another hall; delete and create it there"));
             }
@@ -318,7 +361,7 @@ impl Cms {
                 ip_addr: patch.ip_addr.or(Some(b.ip_addr)),
                 description: patch.description.or(b.description),
             };
-            let v = validated(tx, &mut Lookups::default(), merged)?;
+            let v = validated(tx, &mut Lookups::new(actor), merged)?;
             let scene = v.scene.clone().unwrap_or(b.scene_number);
             tx.prepare_cached(
                 "UPDATE vr_clients SET scene_number = ?, status = ?, seat_number = ?, host_model = ?, seat_model = ?,
@@ -337,7 +380,7 @@ impl Cms {
                 id
             ])
             .map_err(|e| seat_conflict(e, &v, &scene))?;
-            Ok(())
+            audit::record(tx, actor, change(Action::Update, &before).before(&before).after(&get(tx, id)?))
         })
     }
 
@@ -345,33 +388,40 @@ impl Cms {
     pub fn regenerate_scene_number(&self, actor: &Actor, id: &str) -> Result<String> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
-            get(tx, id)?;
+            let before = get(tx, id)?;
+            actor.require_cinema(tx, &before.cinema_id, Access::Write)?;
             let scene = next_scene_numbers(tx, 1)?.to_string();
             tx.prepare_cached("UPDATE vr_clients SET scene_number = ? WHERE id = ?")?.execute(params![scene, id])?;
+            audit::record(tx, actor, change(Action::Update, &before).before(&before).after(&get(tx, id)?))?;
             Ok(scene)
         })
     }
 
     pub fn get_vr_client(&self, actor: &Actor, id: &str) -> Result<VrClient> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| get(tx, id))
+        self.db.read(|tx| get_seen(tx, actor, id))
     }
 
     /// The seat a scanned QR code names, if any.
     pub fn vr_client_by_scene(&self, actor: &Actor, scene: &str) -> Result<VrClient> {
         actor.require(Capability::Operate)?;
         self.db.read(|tx| {
-            tx.prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
+            let name = format!("scene {scene}");
+            let seat = tx
+                .prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
                 .query_row([scene], from_row)
                 .optional()?
-                .ok_or_else(|| Error::not_found(Entity::VrClient, format!("scene {scene}")))
+                .ok_or_else(|| Error::not_found(Entity::VrClient, &name))?;
+            actor.require_cinema(tx, &seat.cinema_id, Access::Read(Entity::VrClient, &name))?;
+            Ok(seat)
         })
     }
 
     pub fn list_vr_clients(&self, actor: &Actor, q: &VrClientQuery) -> Result<Page<VrClient>> {
         actor.require(Capability::Operate)?;
         let mut w = Where::default();
-        w.any_of("id", &q.client_ids)
+        w.in_scope(actor, "cinema_id")
+            .any_of("id", &q.client_ids)
             .eq("cinema_id", q.cinema_id.as_deref())
             .eq("hall_id", q.hall_id.as_deref())
             .eq("status", q.status.map(SeatStatus::as_str));
@@ -385,10 +435,14 @@ impl Cms {
         actor.require(Capability::Operate)?;
         let ids = validate::id_list("client_id", ids)?;
         self.db.write(|tx| {
-            query::ensure_all_exist(tx, "vr_clients", &ids, Entity::VrClient)?;
+            let seats = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
+            for seat in &seats {
+                actor.require_cinema(tx, &seat.cinema_id, Access::Write)?;
+            }
             let mut stmt = tx.prepare_cached("DELETE FROM vr_clients WHERE id = ?")?;
-            for id in &ids {
-                stmt.execute([id])?;
+            for seat in &seats {
+                stmt.execute([&seat.client_id])?;
+                audit::record(tx, actor, change(Action::Delete, seat).before(seat))?;
             }
             Ok(())
         })

@@ -15,6 +15,7 @@ use super::ingest::WRITE_BUFFER;
 use super::store::{fsync_dir, Store};
 use super::{Busy, Domain, Files, NewFile, StoredFile, COPY_BUFFER, MAX_FILE_SIZE};
 use crate::actor::{Actor, Capability};
+use crate::audit::Author;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::{Cms, Entity};
@@ -27,6 +28,8 @@ const MAX_CHUNKS: u32 = 100_000;
 /// A chunk being received.
 pub struct ChunkWriter {
     files: Arc<Files>,
+    /// Who sends the chunk: the file the last one makes is recorded as theirs.
+    author: Author,
     upload_id: String,
     index: u32,
     chunks: u32,
@@ -63,6 +66,7 @@ impl Files {
         self: &Arc<Self>,
         key: &str,
         owner: &str,
+        author: Author,
         name: &str,
         index: u32,
         chunks: u32,
@@ -123,6 +127,7 @@ impl Files {
         let file = File::create(&tmp)?;
         Ok(ChunkWriter {
             files: Arc::clone(self),
+            author,
             upload_id,
             index,
             chunks,
@@ -135,9 +140,9 @@ impl Files {
 
     /// Concatenates the chunks of a complete upload into its file. Answers None when another
     /// request is assembling it already.
-    fn assemble(self: &Arc<Self>, upload_id: &str, chunks: u32, _busy: Busy) -> Result<StoredFile> {
+    fn assemble(self: &Arc<Self>, upload_id: &str, chunks: u32, author: Author, _busy: Busy) -> Result<StoredFile> {
         let upload = self.load_upload(upload_id)?.ok_or_else(|| Error::not_found(Entity::Upload, upload_id))?;
-        let spec = NewFile::new(&upload.name, upload.domain).owned_by(&upload.owner);
+        let spec = NewFile::new(&upload.name, upload.domain).owned_by(&upload.owner).authored(author);
         let dir = self.store.chunk_dir(upload_id)?;
         let mut ingest = self.ingest(Some(upload_id.to_string()), spec, MAX_FILE_SIZE)?;
         let mut buf = vec![0u8; COPY_BUFFER];
@@ -203,7 +208,7 @@ impl ChunkWriter {
             // Only one request assembles; one that finds it busy answers "in progress".
             if let Ok(busy) = self.files.lock_upload(&id) {
                 if self.files.load_upload(&id)?.is_some() {
-                    outcome.file = Some(self.files.assemble(&id, self.chunks, busy)?);
+                    outcome.file = Some(self.files.assemble(&id, self.chunks, self.author.clone(), busy)?);
                 }
             }
         }
@@ -231,7 +236,7 @@ impl Cms {
     /// caller's upload URL `key`. The file is a film (domain MOVIE), as seed 002 is the video upload.
     pub fn begin_chunk(&self, actor: &Actor, key: &str, name: &str, index: u32, chunks: u32) -> Result<ChunkWriter> {
         actor.require(Capability::Upload)?;
-        self.files.begin_chunk(key, &actor.owner(), name, index, chunks)
+        self.files.begin_chunk(key, &actor.owner(), Author::of(actor), name, index, chunks)
     }
 
     /// Whether `key` is a live upload URL of the caller's.

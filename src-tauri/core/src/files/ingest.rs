@@ -11,7 +11,8 @@ use bytes::Bytes;
 use super::flush::WriteBehind;
 use super::hasher::Hasher;
 use super::{hex_lower, name, Domain, Files, PostGrant, StoredFile, HEAD_BYTES, MAX_FILE_SIZE};
-use crate::actor::{Actor, Capability};
+use crate::actor::{Actor, Capability, Origin};
+use crate::audit::Author;
 use crate::error::{Error, Result};
 use crate::ids::new_id;
 use crate::Cms;
@@ -28,11 +29,13 @@ pub struct NewFile {
     /// The client's Content-Type, used only when neither content nor name tell the type.
     pub mime: Option<String>,
     pub derived_from: Option<String>,
+    /// Who stores it, for the audit log; None for what the store makes itself (snapshots).
+    pub(crate) author: Option<Author>,
 }
 
 impl NewFile {
     pub fn new(name: &str, domain: Domain) -> NewFile {
-        NewFile { name: name::clean(name), domain, owner: String::new(), mime: None, derived_from: None }
+        NewFile { name: name::clean(name), domain, owner: String::new(), mime: None, derived_from: None, author: None }
     }
 
     /// Who owns the file: set by the use case that stores it.
@@ -42,6 +45,11 @@ impl NewFile {
 
     pub(crate) fn owned_by(mut self, owner: &str) -> NewFile {
         self.owner = owner.to_string();
+        self
+    }
+
+    pub(crate) fn authored(mut self, author: Author) -> NewFile {
+        self.author = Some(author);
         self
     }
 
@@ -171,13 +179,14 @@ impl Cms {
     /// this way.
     pub fn ingest(&self, actor: &Actor, spec: NewFile, max_size: u64) -> Result<Ingest> {
         actor.require(Capability::Upload)?;
-        self.files.ingest(None, spec.owned_by(&actor.owner()), max_size)
+        self.files.ingest(None, spec.owned_by(&actor.owner()).authored(Author::of(actor)), max_size)
     }
 
     /// Starts the file a direct-upload policy allows (the local PostObject endpoint): the policy
     /// is the credential, and names the owner.
-    pub fn ingest_granted(&self, grant: &PostGrant, mime: Option<&str>) -> Result<Ingest> {
-        self.files.ingest(None, grant.file.clone().with_mime(mime), grant.max_size)
+    pub fn ingest_granted(&self, grant: &PostGrant, mime: Option<&str>, origin: &Origin) -> Result<Ingest> {
+        let author = Author::of_owner(&grant.file.owner, origin.clone());
+        self.files.ingest(None, grant.file.clone().with_mime(mime).authored(author), grant.max_size)
     }
 
     /// Stores `bytes` as the caller's file at once (small content: icons, tests).

@@ -386,6 +386,7 @@ impl Files {
                 owner: file.owner.clone(),
                 mime: Some("image/jpeg".into()),
                 derived_from: Some(file.file_id.clone()),
+                author: None,
             };
             self.store_derived(&spec, &tmp, size).map_err(|e| e.to_string())
         });
@@ -445,6 +446,7 @@ impl Files {
                 owner: file.owner.clone(),
                 mime: Some("image/png".into()),
                 derived_from: Some(file.file_id.clone()),
+                author: None,
             };
             self.store_derived(&spec, &tmp, size).map_err(|e| e.to_string())
         })();

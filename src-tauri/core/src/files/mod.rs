@@ -28,6 +28,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{Action, Change};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
@@ -403,7 +404,9 @@ impl Files {
             if let Some(upload) = upload {
                 tx.prepare_cached("DELETE FROM uploads WHERE id = ?")?.execute([upload])?;
             }
-            Ok(Files::load(tx, id)?.expect("just inserted").file)
+            let file = Files::load(tx, id)?.expect("just inserted").file;
+            record_stored(tx, spec, &file)?;
+            Ok(file)
         })?;
         if shared {
             store::Store::remove(source);
@@ -446,6 +449,7 @@ impl Files {
                 None => {
                     // The content was processed when it first came: no second run.
                     insert_file(tx, id, spec, size, md5, &mime, &blob, false)?;
+                    record_stored(tx, spec, &Files::load(tx, id)?.expect("just inserted").file)?;
                     id.to_string()
                 }
             };
@@ -454,6 +458,17 @@ impl Files {
             Ok(Some(file))
         })
     }
+}
+
+/// Records a file stored for someone (what the store derives itself is not recorded); a file
+/// of a cinema's client touches that cinema.
+pub(crate) fn record_stored(tx: &Transaction<'_>, spec: &NewFile, file: &StoredFile) -> Result<()> {
+    let Some(author) = &spec.author else { return Ok(()) };
+    let mut change = Change::new(Action::Create, Entity::File, &file.file_id).after(file);
+    if let Some(cinema) = spec.owner.strip_prefix("cinema:") {
+        change = change.cinema(cinema);
+    }
+    author.record(tx, change)
 }
 
 #[allow(clippy::too_many_arguments)]

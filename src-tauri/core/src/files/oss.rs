@@ -17,11 +17,12 @@ use serde_json::{json, Value};
 use sha1::Sha1;
 
 use super::clock::{iso_utc, parse_iso_utc};
-use super::{name, Domain, NewFile, StoredFile, MAX_FILE_SIZE};
-use crate::actor::{Actor, Capability};
+use super::{name, Domain, Files, NewFile, StoredFile, MAX_FILE_SIZE};
+use crate::actor::{Actor, Capability, Origin};
+use crate::audit::{self, Action, Author, Change};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, new_secret, now_ms};
-use crate::Cms;
+use crate::{Cms, Entity};
 
 /// How long a policy may be used to start an upload, in seconds.
 pub const OSS_POLICY_TTL_S: i64 = 30 * 60;
@@ -193,15 +194,13 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 impl Cms {
     /// The direct-upload settings (with the secret left out).
     pub fn oss_config(&self, actor: &Actor) -> Result<OssConfig> {
-        actor.require(Capability::ManageApiKeys)?;
-        let mut c = self.db.read(read_config)?;
-        c.access_key_secret.clear();
-        Ok(c)
+        actor.require(Capability::ManageStorage)?;
+        self.db.read(shown_config)
     }
 
     /// Changes the direct-upload settings. An empty secret keeps the one stored.
     pub fn set_oss_config(&self, actor: &Actor, c: OssConfig) -> Result<()> {
-        actor.require(Capability::ManageApiKeys)?;
+        actor.require(Capability::ManageStorage)?;
         let is_url = |v: &str| v.starts_with("http://") || v.starts_with("https://");
         if c.mode == OssMode::Aliyun {
             if !is_url(&c.host) {
@@ -224,6 +223,7 @@ impl Cms {
             return Err(Error::invalid("maxSize", format!("must be at most {MAX_FILE_SIZE}")));
         }
         self.db.write(|tx| {
+            let before = shown_config(tx)?;
             put_setting(tx, KEY_MODE, if c.mode == OssMode::Aliyun { "aliyun" } else { "local" })?;
             put_setting(tx, KEY_HOST, c.host.trim_end_matches('/'))?;
             put_setting(tx, KEY_ID, &c.access_key_id)?;
@@ -233,7 +233,8 @@ impl Cms {
             put_setting(tx, KEY_CALLBACK, &c.callback_url)?;
             put_setting(tx, KEY_PREFIXES, &c.pub_key_url_prefixes.join(" "))?;
             put_setting(tx, KEY_MAX, &c.max_size.to_string())?;
-            Ok(())
+            let change = Change::new(Action::Update, Entity::Settings, "oss").before(&before);
+            audit::record(tx, actor, change.after(&shown_config(tx)?))
         })
     }
 
@@ -402,6 +403,7 @@ impl Cms {
     /// RSA PKCS#1 v1.5 over its MD5. A valid callback records the object as a REMOTE file.
     pub fn oss_callback(
         &self,
+        origin: &Origin,
         public_key_pem: &str,
         authorization: &str,
         path: &str,
@@ -453,11 +455,20 @@ impl Cms {
                 now_ms(),
                 url
             ])?;
-            Ok(())
+            // OSS calls back for the uploader its policy named.
+            let spec = spec.clone().authored(Author::of_owner(&spec.owner, origin.clone()));
+            super::record_stored(tx, &spec, &Files::load(tx, &id)?.expect("just inserted").file)
         })?;
         tracing::info!(id, object, size, "recorded a file uploaded to OSS");
         self.files.file(&id)
     }
+}
+
+/// The settings as shown (and logged): never the secret.
+fn shown_config(tx: &Transaction<'_>) -> Result<OssConfig> {
+    let mut c = read_config(tx)?;
+    c.access_key_secret.clear();
+    Ok(c)
 }
 
 fn read_config(tx: &Transaction<'_>) -> Result<OssConfig> {

@@ -21,7 +21,8 @@ use super::ingest::WRITE_BUFFER;
 use super::{
     hash_prefix, hex_lower, parse_md5, Busy, Domain, Files, HashState, NewFile, StoredFile, LIVE_HASHERS, MAX_FILE_SIZE,
 };
-use crate::actor::{Actor, Capability};
+use crate::actor::{Actor, Capability, Origin};
+use crate::audit::Author;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -192,7 +193,7 @@ impl Files {
         }
     }
 
-    pub(crate) fn create_upload(self: &Arc<Self>, owner: &str, n: NewUpload) -> Result<UploadStart> {
+    pub(crate) fn create_upload(self: &Arc<Self>, owner: &str, author: Author, n: NewUpload) -> Result<UploadStart> {
         if n.length > MAX_FILE_SIZE {
             return Err(Error::TooLarge(format!("a file may have at most {MAX_FILE_SIZE} bytes")));
         }
@@ -200,7 +201,7 @@ impl Files {
         let client_user = short_text("userId", n.client_user.trim(), 128)?;
         let path_local = short_text("filePathLocal", &n.path_local, 4096)?;
         let metadata = short_text("Upload-Metadata", &n.metadata, 8192)?;
-        let spec = NewFile::new(&n.name, n.domain).owned_by(owner).with_mime(n.mime.as_deref());
+        let spec = NewFile::new(&n.name, n.domain).owned_by(owner).with_mime(n.mime.as_deref()).authored(author);
         self.sweep_expired()?;
         let now = now_ms();
         if n.protocol == Protocol::Resumable {
@@ -268,6 +269,7 @@ impl Files {
         self: &Arc<Self>,
         id: &str,
         owner: &str,
+        author: Author,
         protocol: Protocol,
         offset: u64,
         options: PartOptions,
@@ -304,6 +306,7 @@ impl Files {
         };
         Ok(PartWriter {
             files: Arc::clone(self),
+            author,
             hasher: Some(hasher),
             check,
             upload,
@@ -389,7 +392,9 @@ impl Files {
             let id = upload.upload_id.clone();
             let result = self.store.partial_path(&id).and_then(|p| hash_prefix(&p, upload.length)).and_then(|md5| {
                 let _busy = self.lock_upload(&id)?;
-                self.finalize(&upload, md5)
+                // Acknowledged before the restart: stored now for its owner, on this machine.
+                let author = Author::of_owner(&upload.owner, Origin::local());
+                self.finalize(&upload, md5, author)
             });
             match result {
                 Ok(_) => tracing::info!(id, "completed an upload acknowledged before a restart"),
@@ -408,7 +413,7 @@ impl Files {
     }
 
     /// The last byte is in: check the declared MD5 and make the file.
-    fn finalize(self: &Arc<Self>, upload: &Upload, md5: Md5) -> Result<StoredFile> {
+    fn finalize(self: &Arc<Self>, upload: &Upload, md5: Md5, author: Author) -> Result<StoredFile> {
         let id = &upload.upload_id;
         let actual = hex_lower(&md5.finalize());
         self.hashes.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
@@ -423,6 +428,7 @@ impl Files {
             owner: upload.owner.clone(),
             mime: tus_filetype(&upload.metadata),
             derived_from: None,
+            author: Some(author),
         };
         let path = self.store.partial_path(id)?;
         self.complete(id, &spec, &path, &actual, upload.length, Some(id))
@@ -448,6 +454,8 @@ fn tus_filetype(metadata: &str) -> Option<String> {
 /// commit, the part is rolled back (or, with `keep_partial`, kept).
 pub struct PartWriter {
     files: Arc<Files>,
+    /// Who sends the part: the file its last byte makes is recorded as theirs.
+    author: Author,
     upload: Upload,
     out: Option<BufWriter<File>>,
     /// The upload's running MD5, marked where this part began.
@@ -551,7 +559,7 @@ impl PartWriter {
         self.upload.expire_time = now + UPLOAD_TTL_MS;
         let hasher = self.hasher.take().ok_or_else(|| Error::Internal("part already ended".into()))?;
         if offset == self.upload.length {
-            let file = self.files.finalize(&self.upload, hasher.finish()?)?;
+            let file = self.files.finalize(&self.upload, hasher.finish()?, self.author.clone())?;
             return Ok(PartOutcome { upload: self.upload.clone(), file: Some(file) });
         }
         self.files.keep_hash(id, offset, hasher)?;
@@ -592,7 +600,7 @@ impl Cms {
     /// content (seed 004), or completes it at once when the content is already stored.
     pub fn create_upload(&self, actor: &Actor, upload: NewUpload) -> Result<UploadStart> {
         actor.require(Capability::Upload)?;
-        self.files.create_upload(&actor.owner(), upload)
+        self.files.create_upload(&actor.owner(), Author::of(actor), upload)
     }
 
     /// The caller's upload `id` of `protocol` (NotFound for anyone else's, or once expired).
@@ -644,7 +652,7 @@ impl Cms {
         options: PartOptions,
     ) -> Result<PartWriter> {
         actor.require(Capability::Upload)?;
-        self.files.begin_part(id, &actor.owner(), protocol, offset, options)
+        self.files.begin_part(id, &actor.owner(), Author::of(actor), protocol, offset, options)
     }
 
     /// Cancels the caller's upload and deletes what it had received.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{flex, ROOT};
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::validate::{self, MAX_TEXT};
@@ -157,6 +158,26 @@ pub(crate) fn rebuild_ancestry(tx: &Transaction<'_>, seq: i64) -> Result<()> {
     Ok(())
 }
 
+/// A node as the audit log shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logged {
+    classification_id: String,
+    parent_id: String,
+    kind: String,
+    title: String,
+    sort_num: i64,
+}
+
+fn logged(tx: &Transaction<'_>, id: &str) -> Result<Logged> {
+    tx.prepare_cached("SELECT id, coalesce(parent_id, '0'), kind, title, sort FROM classifications WHERE id = ?")?
+        .query_row([id], |r| {
+            Ok(Logged { classification_id: r.get(0)?, parent_id: r.get(1)?, kind: r.get(2)?, title: r.get(3)?, sort_num: r.get(4)? })
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Classification, id))
+}
+
 fn kind(v: Option<&str>) -> Result<String> {
     validate::code("kind", v.unwrap_or(""), MAX_KIND)
 }
@@ -187,6 +208,7 @@ impl Cms {
                 }
                 e => unique_to_conflict(e, "title", &title),
             })?;
+            audit::record(tx, actor, Change::new(Action::Create, Entity::Classification, &id).after(&logged(tx, &id)?))?;
             Ok(id)
         })
     }
@@ -197,7 +219,7 @@ impl Cms {
         let id = patch.classification_id.ok_or_else(|| Error::invalid("classificationId", "is required"))?;
         let title = patch.title.as_deref().map(|t| validate::text("title", t, MAX_TEXT)).transpose()?;
         self.db.write(|tx| {
-            node(tx, &id)?;
+            let before = logged(tx, &id)?;
             if let Some(parent) = patch.parent_id.as_deref() {
                 let parent = Some(parent).filter(|p| *p != ROOT);
                 if let Some(p) = parent {
@@ -226,7 +248,8 @@ impl Cms {
             if let Some(s) = patch.sort_num {
                 tx.prepare_cached("UPDATE classifications SET sort = ? WHERE id = ?")?.execute(params![s, id])?;
             }
-            Ok(())
+            let change = Change::new(Action::Update, Entity::Classification, &id).before(&before);
+            audit::record(tx, actor, change.after(&logged(tx, &id)?))
         })
     }
 
@@ -235,7 +258,7 @@ impl Cms {
     pub fn delete_classification(&self, actor: &Actor, id: &str) -> Result<()> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
-            node(tx, id)?;
+            let before = logged(tx, id)?;
             let children: i64 =
                 tx.query_row("SELECT count(*) FROM classifications WHERE parent_id = ?", [id], |r| r.get(0))?;
             if children > 0 {
@@ -249,7 +272,7 @@ impl Cms {
                 return Err(Error::InUse(format!("{used} resources are classified under {id}")));
             }
             tx.prepare_cached("DELETE FROM classifications WHERE id = ?")?.execute([id])?;
-            Ok(())
+            audit::record(tx, actor, Change::new(Action::Delete, Entity::Classification, id).before(&before))
         })
     }
 

@@ -4,10 +4,12 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    can_read, can_write, china_time, flex, org_id, require_read, require_write, resolve_space, Actor, OwnerType, Space,
+    can_read, can_write, change_in, china_time, flex, org_id, require_read, require_write, resolve_space, Actor, OwnerType, Space,
     SpaceRef, ROOT,
 };
 use crate::actor::Capability;
+use crate::audit::{self, Action};
+use crate::query::Where;
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -147,6 +149,12 @@ pub(crate) fn subtree(tx: &Transaction<'_>, id: &str) -> Result<Vec<String>> {
     Ok(ids)
 }
 
+/// Records the change of folder `before`, read again as it is now.
+fn record_update(tx: &Transaction<'_>, actor: &Actor, before: &Folder, space: &Space) -> Result<()> {
+    let change = change_in(Action::Update, Entity::Folder, &before.dir_id, space).before(before);
+    audit::record(tx, actor, change.after(&load(tx, &before.dir_id)?.0))
+}
+
 impl Cms {
     /// Seed 004 §4.5: a folder in a space the caller may write; the answer is its `dirId`.
     pub fn create_folder(&self, actor: &Actor, input: FolderInput) -> Result<String> {
@@ -154,7 +162,7 @@ impl Cms {
         let name = folder_name(input.dir_name.as_deref())?;
         self.db.write(|tx| {
             let space = resolve_space(tx, actor, &input.space)?;
-            require_write(actor, &space)?;
+            require_write(tx, actor, &space)?;
             let parent = parent_in(tx, &space, input.parent_id.as_deref())?;
             if depth(tx, parent.as_deref())? >= MAX_DEPTH {
                 return Err(Error::invalid("parentId", format!("folders nest at most {MAX_DEPTH} deep")));
@@ -167,6 +175,8 @@ impl Cms {
             )?
             .execute(params![id, space.owner_type.code(), space.owner_id, parent, name, actor.owner(), now, now])
             .map_err(|e| unique_to_conflict(e, "dirName", &name))?;
+            let after = load(tx, &id)?.0;
+            audit::record(tx, actor, change_in(Action::Create, Entity::Folder, &id, &space).after(&after))?;
             Ok(id)
         })
     }
@@ -175,7 +185,7 @@ impl Cms {
         actor.require(Capability::Library)?;
         self.db.read(|tx| {
             let (folder, space) = load(tx, dir_id)?;
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             Ok(folder)
         })
     }
@@ -188,7 +198,7 @@ impl Cms {
                 Some(p) => load(tx, p)?.1,
                 None => resolve_space(tx, actor, space)?,
             };
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             let mut stmt = tx.prepare_cached(&format!(
                 "SELECT {COLUMNS} FROM disk_folders WHERE owner_type = ? AND owner_id = ? AND coalesce(parent_id, '') = ?
                  ORDER BY name COLLATE NOCASE, id"
@@ -205,12 +215,12 @@ impl Cms {
         actor.require(Capability::Library)?;
         let name = folder_name(dir_name)?;
         self.db.write(|tx| {
-            let (_, space) = load(tx, dir_id)?;
-            require_write(actor, &space)?;
+            let (before, space) = load(tx, dir_id)?;
+            require_write(tx, actor, &space)?;
             tx.prepare_cached("UPDATE disk_folders SET name = ?, updated_at = ? WHERE id = ?")?
                 .execute(params![name, now_ms(), dir_id])
                 .map_err(|e| unique_to_conflict(e, "dirName", &name))?;
-            Ok(())
+            record_update(tx, actor, &before, &space)
         })
     }
 
@@ -219,7 +229,7 @@ impl Cms {
         actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (folder, space) = load(tx, dir_id)?;
-            require_write(actor, &space)?;
+            require_write(tx, actor, &space)?;
             let parent =
                 parent_in(tx, &space, Some(parent_id.ok_or_else(|| Error::invalid("parentId", "is required"))?))?;
             if let Some(p) = &parent {
@@ -240,7 +250,7 @@ impl Cms {
             tx.prepare_cached("UPDATE disk_folders SET parent_id = ?, updated_at = ? WHERE id = ?")?
                 .execute(params![parent, now_ms(), dir_id])
                 .map_err(|e| unique_to_conflict(e, "dirName", &folder.dir_name))?;
-            Ok(())
+            record_update(tx, actor, &folder, &space)
         })
     }
 
@@ -250,8 +260,8 @@ impl Cms {
     pub fn delete_folder(&self, actor: &Actor, dir_id: &str, recursive: bool) -> Result<FolderDeletion> {
         actor.require(Capability::Library)?;
         self.db.write(|tx| {
-            let (_, space) = load(tx, dir_id)?;
-            require_write(actor, &space)?;
+            let (before, space) = load(tx, dir_id)?;
+            require_write(tx, actor, &space)?;
             let ids = subtree(tx, dir_id)?;
             let mut resources = 0u64;
             let mut count = tx.prepare_cached("SELECT count(*) FROM disk_resources WHERE folder_id = ?")?;
@@ -270,36 +280,42 @@ impl Cms {
             }
             // Child folders and their resources follow by ON DELETE CASCADE (full-text rows by trigger).
             tx.prepare_cached("DELETE FROM disk_folders WHERE id = ?")?.execute([dir_id])?;
+            audit::record(tx, actor, change_in(Action::Delete, Entity::Folder, dir_id, &space).before(&before))?;
             Ok(FolderDeletion { folders: folders + 1, resources })
         })
     }
 
-    /// The spaces the caller may use: its own personal space, every cinema's it may see, the chain's.
+    /// The spaces the caller may use: its own personal space, those of its cinemas, the chain's.
     pub fn library_spaces(&self, actor: &Actor) -> Result<Vec<SpaceInfo>> {
         actor.require(Capability::Library)?;
+        let mut w = Where::default();
+        w.in_scope(actor, "id");
         self.db.read(|tx| {
             let mut out = Vec::new();
-            let mut push = |space: Space, name: String| {
-                if can_read(actor, &space) {
+            let mut push = |space: Space, name: String| -> Result<()> {
+                if can_read(tx, actor, &space)? {
                     out.push(SpaceInfo {
                         owner_type: space.owner_type.wire(),
-                        writable: can_write(actor, &space),
+                        writable: can_write(tx, actor, &space)?,
                         owner_id: space.owner_id,
                         name,
                     });
                 }
+                Ok(())
             };
             if let Actor::User(p) = actor {
-                push(Space { owner_type: OwnerType::Personal, owner_id: p.user_id.clone() }, p.name.clone());
+                push(Space { owner_type: OwnerType::Personal, owner_id: p.user_id.clone() }, p.name.clone())?;
             }
-            let mut stmt = tx.prepare_cached("SELECT id, name FROM cinemas ORDER BY code")?;
+            let mut stmt = tx.prepare_cached(&format!("SELECT id, name FROM cinemas{} ORDER BY code", w.sql()))?;
             let cinemas = stmt
-                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })?
                 .collect::<Result<Vec<_>, _>>()?;
             for (id, name) in cinemas {
-                push(Space { owner_type: OwnerType::Group, owner_id: id }, name);
+                push(Space { owner_type: OwnerType::Group, owner_id: id }, name)?;
             }
-            push(Space { owner_type: OwnerType::Org, owner_id: org_id(tx)? }, "chain".to_string());
+            push(Space { owner_type: OwnerType::Org, owner_id: org_id(tx)? }, "chain".to_string())?;
             Ok(out)
         })
     }

@@ -372,8 +372,8 @@ impl Cms {
         self.db.read(|tx| {
             // Conditions on spaces and kinds, which the per-space counts can answer …
             let mut spaces = Conditions::default();
-            if let Some((clause, param)) = visible_sql(actor, "r") {
-                spaces.add(clause, [Value::Text(param)]);
+            if let Some((clause, params)) = visible_sql(actor, "r") {
+                spaces.add(clause, params);
             }
             let folder = q.query.parent_id.as_deref();
             if folder.is_some() || !q.query.space.is_empty() {
@@ -381,7 +381,7 @@ impl Cms {
                     Some(p) => folders::load(tx, p)?.1,
                     None => resolve_space(tx, actor, &q.query.space)?,
                 };
-                require_read(actor, &space)?;
+                require_read(tx, actor, &space)?;
                 spaces.add(
                     "r.owner_type = ? AND r.owner_id = ?",
                     [Value::Integer(space.owner_type.code()), Value::Text(space.owner_id)],

@@ -3,19 +3,23 @@
 //! A space belongs to a user (ownerType 0, personal), a cinema (1, the seed's group) or the
 //! chain (2, the seed's organisation, one per installation). Every use case needs
 //! [`Capability::Library`] of its [`Actor`], then the space decides. Users are the chain's operators:
-//! they read and write every cinema's space and the chain's, and their own personal space (a
-//! SYS_ADMIN every personal space too). A cinema's machine client (seed-004 signature) reads and
-//! writes its own cinema's space and reads the chain's; it has no personal space.
+//! they read and write the spaces of their cinemas (every cinema's for a SYS_ADMIN or a MANAGER
+//! of all cinemas) and the chain's, and their own personal space (a SYS_ADMIN every personal
+//! space too). Another cinema's space does not exist for them on a read, and is forbidden on a
+//! write. A cinema's machine client (seed-004 signature) reads and writes its own cinema's space
+//! and reads the chain's; it has no personal space.
 
 mod classification;
 mod folders;
 mod listing;
 mod resources;
 
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::audit::{Action, Change};
 use crate::error::{Error, Result};
 use crate::{Cms, Entity};
 
@@ -218,9 +222,18 @@ pub(crate) fn resolve_space(tx: &Transaction<'_>, actor: &Actor, r: &SpaceRef) -
     Ok(Space { owner_type, owner_id })
 }
 
-/// Whether `actor` may see what is in `space` (it has [`Capability::Library`]: see [`Cms`]'s
-/// library use cases).
-pub(crate) fn can_read(actor: &Actor, space: &Space) -> bool {
+/// An audit entry about `entity` `id` in `space`: in a cinema's space it touches that cinema.
+pub(crate) fn change_in(action: Action, entity: Entity, id: &str, space: &Space) -> Change {
+    let change = Change::new(action, entity, id);
+    match space.owner_type {
+        OwnerType::Group => change.cinema(&space.owner_id),
+        _ => change,
+    }
+}
+
+/// Whether `actor`'s role lets it into `space` (it has [`Capability::Library`]: see [`Cms`]'s
+/// library use cases), a user's scope aside.
+fn role_admits(actor: &Actor, space: &Space) -> bool {
     match actor {
         _ if actor.allows(Capability::Oversee) => true,
         Actor::User(p) => space.owner_type != OwnerType::Personal || space.owner_id == p.user_id,
@@ -233,24 +246,41 @@ pub(crate) fn can_read(actor: &Actor, space: &Space) -> bool {
     }
 }
 
+/// Whether a cinema's space is one of `actor`'s cinemas (other spaces are not a cinema's).
+fn in_scope(tx: &Transaction<'_>, actor: &Actor, space: &Space) -> Result<bool> {
+    match space.owner_type {
+        OwnerType::Group => actor.sees_cinema(tx, &space.owner_id),
+        _ => Ok(true),
+    }
+}
+
+/// Whether `actor` may see what is in `space`.
+pub(crate) fn can_read(tx: &Transaction<'_>, actor: &Actor, space: &Space) -> Result<bool> {
+    Ok(role_admits(actor, space) && in_scope(tx, actor, space)?)
+}
+
 /// Whether `actor` may add, change or delete things in `space`.
-pub(crate) fn can_write(actor: &Actor, space: &Space) -> bool {
+pub(crate) fn can_write(tx: &Transaction<'_>, actor: &Actor, space: &Space) -> Result<bool> {
     match actor {
-        Actor::Cinema { cinema_id, .. } => space.owner_type == OwnerType::Group && space.owner_id == *cinema_id,
-        _ => can_read(actor, space),
+        Actor::Cinema { cinema_id, .. } => Ok(space.owner_type == OwnerType::Group && space.owner_id == *cinema_id),
+        _ => can_read(tx, actor, space),
     }
 }
 
-pub(crate) fn require_read(actor: &Actor, space: &Space) -> Result<()> {
-    if can_read(actor, space) {
-        Ok(())
-    } else {
-        Err(Error::Denied(format!("{} may not see {}", who(actor), space.describe())))
+/// Refuses unless `actor` may see `space`: another cinema's space of a user's is not found (as
+/// its cinema would be), the rest forbidden.
+pub(crate) fn require_read(tx: &Transaction<'_>, actor: &Actor, space: &Space) -> Result<()> {
+    if !role_admits(actor, space) {
+        return Err(Error::Denied(format!("{} may not see {}", who(actor), space.describe())));
     }
+    if !in_scope(tx, actor, space)? {
+        return Err(Error::not_found(Entity::Cinema, &space.owner_id));
+    }
+    Ok(())
 }
 
-pub(crate) fn require_write(actor: &Actor, space: &Space) -> Result<()> {
-    if can_write(actor, space) {
+pub(crate) fn require_write(tx: &Transaction<'_>, actor: &Actor, space: &Space) -> Result<()> {
+    if can_write(tx, actor, space)? {
         Ok(())
     } else {
         Err(Error::Denied(format!("{} may not change {}", who(actor), space.describe())))
@@ -266,15 +296,27 @@ fn who(actor: &Actor) -> String {
 }
 
 /// The SQL condition (on alias `alias`) that keeps only rows of spaces `actor` may see, and
-/// its parameter.
-pub(crate) fn visible_sql(actor: &Actor, alias: &str) -> Option<(String, String)> {
+/// its parameters.
+pub(crate) fn visible_sql(actor: &Actor, alias: &str) -> Option<(String, Vec<Value>)> {
     match actor {
         _ if actor.allows(Capability::Oversee) => None,
-        Actor::User(p) => Some((format!("({alias}.owner_type <> 0 OR {alias}.owner_id = ?)"), p.user_id.clone())),
+        Actor::User(p) => {
+            let me = Value::Text(p.user_id.clone());
+            Some(match actor.scope_clause(&format!("{alias}.owner_id")) {
+                None => (format!("({alias}.owner_type <> 0 OR {alias}.owner_id = ?)"), vec![me]),
+                Some((cinemas, params)) => (
+                    format!(
+                        "({alias}.owner_type = 2 OR ({alias}.owner_type = 0 AND {alias}.owner_id = ?) \
+                         OR ({alias}.owner_type = 1 AND {cinemas}))"
+                    ),
+                    std::iter::once(me).chain(params).collect(),
+                ),
+            })
+        }
         Actor::System => None,
         Actor::Cinema { cinema_id, .. } => Some((
             format!("({alias}.owner_type = 2 OR ({alias}.owner_type = 1 AND {alias}.owner_id = ?))"),
-            cinema_id.clone(),
+            vec![Value::Text(cinema_id.clone())],
         )),
     }
 }
@@ -323,23 +365,34 @@ mod tests {
     #[test]
     fn access_follows_the_owner() {
         let person = |id: &str, role: &str| {
-            Actor::User(crate::Principal { user_id: id.into(), name: id.into(), roles: vec![role.into()] })
+            Actor::User(crate::Principal {
+                user_id: id.into(),
+                name: id.into(),
+                roles: vec![role.into()],
+                scope: crate::Scope::All,
+                origin: crate::Origin::local(),
+            })
         };
         let admin = person("a", crate::ROLE_SYS_ADMIN);
         let user = person("u", crate::ROLE_MANAGER);
-        let cinema = Actor::Cinema { cinema_id: "c".into(), apikey: "ck_c".into() };
+        let cinema = Actor::Cinema { cinema_id: "c".into(), apikey: "ck_c".into(), origin: crate::Origin::local() };
         let space = |t, id: &str| Space { owner_type: t, owner_id: id.into() };
         let mine = space(OwnerType::Personal, "u");
         let others = space(OwnerType::Personal, "v");
         let c = space(OwnerType::Group, "c");
         let d = space(OwnerType::Group, "d");
         let org = space(OwnerType::Org, "o");
-        assert!(can_write(&user, &mine) && !can_read(&user, &others), "personal is private to its user");
-        assert!(can_read(&admin, &others) && can_write(&admin, &others), "a SYS_ADMIN oversees every space");
-        assert!(can_write(&user, &c) && can_write(&user, &org), "operators manage cinemas and the chain");
-        assert!(can_write(&cinema, &c) && !can_read(&cinema, &d), "a cinema has its own space only");
-        assert!(can_read(&cinema, &org) && !can_write(&cinema, &org), "the chain's space is read-only to cinemas");
-        assert!(!can_read(&cinema, &mine), "a cinema sees no personal space");
-        assert!(can_write(&Actor::System, &others) && can_write(&Actor::System, &d), "the system oversees all");
+        // Every caller here sees every cinema or is a cinema's client: no query is made.
+        let mut db = rusqlite::Connection::open_in_memory().unwrap();
+        let tx = db.transaction().unwrap();
+        let r = |a: &Actor, s: &Space| can_read(&tx, a, s).unwrap();
+        let w = |a: &Actor, s: &Space| can_write(&tx, a, s).unwrap();
+        assert!(w(&user, &mine) && !r(&user, &others), "personal is private to its user");
+        assert!(r(&admin, &others) && w(&admin, &others), "a SYS_ADMIN oversees every space");
+        assert!(w(&user, &c) && w(&user, &org), "operators manage cinemas and the chain");
+        assert!(w(&cinema, &c) && !r(&cinema, &d), "a cinema has its own space only");
+        assert!(r(&cinema, &org) && !w(&cinema, &org), "the chain's space is read-only to cinemas");
+        assert!(!r(&cinema, &mine), "a cinema sees no personal space");
+        assert!(w(&Actor::System, &others) && w(&Actor::System, &d), "the system oversees all");
     }
 }

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::classification::ensure_nodes;
 use super::folders::parent_in;
 use super::{
-    china_time, contributor, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor, OwnerType,
+    change_in, china_time, contributor, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor, OwnerType,
     Space, SpaceRef, ROOT,
 };
 use crate::actor::Capability;
+use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::files::name;
 use crate::ids::{new_id, now_ms};
@@ -539,7 +540,7 @@ fn prepare(input: ResourceInput) -> Result<Prepared> {
 
 fn insert_prepared(tx: &Transaction<'_>, actor: &Actor, p: &Prepared) -> Result<String> {
     let space = resolve_space(tx, actor, &p.space)?;
-    require_write(actor, &space)?;
+    require_write(tx, actor, &space)?;
     let folder = parent_in(tx, &space, p.parent_id.as_deref())?;
     let c = content(tx, p.form, p.fid.as_deref(), p.url.as_deref())?;
     let contributor = contributor(tx, actor)?;
@@ -547,14 +548,21 @@ fn insert_prepared(tx: &Transaction<'_>, actor: &Actor, p: &Prepared) -> Result<
     let (id, seq) =
         insert(tx, &space, folder.as_deref(), p.form, &c, texts, &contributor, p.res_source, p.can_removed)?;
     write_nodes(tx, seq, &p.nodes)?;
+    record_created(tx, actor, &id, &space)?;
     if let (true, Actor::User(user)) = (p.sync, actor) {
         let personal = Space { owner_type: OwnerType::Personal, owner_id: user.user_id.clone() };
         if personal != space {
-            let (_, copy) = insert(tx, &personal, None, p.form, &c, texts, &contributor, p.res_source, 0)?;
+            let (copy_id, copy) = insert(tx, &personal, None, p.form, &c, texts, &contributor, p.res_source, 0)?;
             write_nodes(tx, copy, &p.nodes)?;
+            record_created(tx, actor, &copy_id, &personal)?;
         }
     }
     Ok(id)
+}
+
+fn record_created(tx: &Transaction<'_>, actor: &Actor, id: &str, space: &Space) -> Result<()> {
+    let (_, after, _) = load(tx, id)?;
+    audit::record(tx, actor, change_in(Action::Create, Entity::Resource, id, space).after(&after))
 }
 
 impl Cms {
@@ -594,7 +602,7 @@ impl Cms {
         actor.require(Capability::Library)?;
         self.db.read(|tx| {
             let (seq, mut res, space) = load(tx, res_id)?;
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             complete(tx, seq, &mut res)?;
             Ok(res)
         })
@@ -605,7 +613,7 @@ impl Cms {
         actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (seq, _, space) = load(tx, res_id)?;
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             tx.prepare_cached("UPDATE disk_resources SET view_count = view_count + 1 WHERE seq = ?")?.execute([seq])?;
             let (_, mut res, _) = load(tx, res_id)?;
             complete(tx, seq, &mut res)?;
@@ -619,7 +627,7 @@ impl Cms {
         actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (seq, res, space) = load(tx, res_id)?;
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             tx.prepare_cached("UPDATE disk_resources SET down_count = down_count + 1 WHERE seq = ?")?.execute([seq])?;
             Ok(res.preview_url)
         })
@@ -634,7 +642,7 @@ impl Cms {
         }
         self.db.write(|tx| {
             let (seq, _, space) = load(tx, res_id)?;
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             tx.prepare_cached(
                 "INSERT INTO resource_marks(resource_seq, rater, mark, at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(resource_seq, rater) DO UPDATE SET mark = ?3, at = ?4",
@@ -677,7 +685,8 @@ impl Cms {
         );
         self.db.write(|tx| {
             let (seq, res, space) = load(tx, &id)?;
-            require_write(actor, &space)?;
+            require_write(tx, actor, &space)?;
+            let before = res.clone();
             let folder = match patch.parent_id.as_deref() {
                 Some(p) => parent_in(tx, &space, Some(p))?,
                 None => Some(res.parent_id.clone()).filter(|p| p != ROOT),
@@ -698,7 +707,8 @@ impl Cms {
             if reclassify {
                 write_nodes(tx, seq, &nodes)?;
             }
-            Ok(())
+            let change = change_in(Action::Update, Entity::Resource, &id, &space).before(&before);
+            audit::record(tx, actor, change.after(&load(tx, &id)?.1))
         })
     }
 
@@ -711,18 +721,19 @@ impl Cms {
             return Err(Error::invalid("resIdList", format!("at most {MAX_BATCH} at once")));
         }
         self.db.write(|tx| {
-            let mut seqs = Vec::with_capacity(ids.len());
+            let mut gone = Vec::with_capacity(ids.len());
             for id in &ids {
                 let (seq, res, space) = load(tx, id)?;
-                require_write(actor, &space)?;
+                require_write(tx, actor, &space)?;
                 if res.can_removed == "1" {
                     return Err(Error::InUse(format!("resource {id} may not be removed (canRemoved=1)")));
                 }
-                seqs.push(seq);
+                gone.push((seq, res, space));
             }
             let mut stmt = tx.prepare_cached("DELETE FROM disk_resources WHERE seq = ?")?;
-            for seq in seqs {
+            for (seq, res, space) in &gone {
                 stmt.execute([seq])?;
+                audit::record(tx, actor, change_in(Action::Delete, Entity::Resource, &res.res_id, space).before(res))?;
             }
             Ok(())
         })
@@ -741,7 +752,7 @@ impl Cms {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let (_, res, space) = load(tx, res_id)?;
-            require_read(actor, &space)?;
+            require_read(tx, actor, &space)?;
             let fid = res.fid.clone().ok_or_else(|| {
                 Error::invalid("resId", "is a network resource (resForm 2); only a stored file can serve a film")
             })?;
@@ -760,11 +771,10 @@ impl Cms {
                 MovieUsage::Icon => "icon_id",
                 MovieUsage::Film => "file_id",
             };
-            let changed =
-                tx.execute(&format!("UPDATE movies SET {column} = ? WHERE id = ?"), params![fid, movie_id])?;
-            if changed == 0 {
-                return Err(Error::not_found(Entity::Movie, movie_id));
-            }
+            let before = crate::movie::get(tx, movie_id)?;
+            tx.execute(&format!("UPDATE movies SET {column} = ? WHERE id = ?"), params![fid, movie_id])?;
+            let change = Change::new(Action::Update, Entity::Movie, movie_id).before(&before);
+            audit::record(tx, actor, change.after(&crate::movie::get(tx, movie_id)?))?;
             Ok(UsedForMovie { movie_id: movie_id.to_string(), file_id: fid, usage })
         })
     }

@@ -91,7 +91,7 @@ impl Cms {
     pub fn hall_qr_sheet(&self, actor: &Actor, hall_id: &str, format: SheetFormat, per_page: u32) -> Result<QrSheet> {
         actor.require(Capability::Operate)?;
         let grid = layout::Grid::for_per_page(per_page)?;
-        let (data, codes) = self.sheet_data(hall_id)?;
+        let (data, codes) = self.sheet_data(actor, hall_id)?;
         if data.seats.is_empty() {
             return Err(Error::invalid("hall_id", "the hall has no seats to print"));
         }
@@ -116,8 +116,9 @@ impl Cms {
     }
 
     /// The hall's names, its seats with their payloads in seat order, and (cinema, hall) codes.
-    fn sheet_data(&self, hall_id: &str) -> Result<(SheetData, (String, String))> {
+    fn sheet_data(&self, actor: &Actor, hall_id: &str) -> Result<(SheetData, (String, String))> {
         self.db.read(|tx| {
+            crate::hall::get_seen(tx, actor, hall_id)?;
             let (hall, hall_code, cinema, cinema_code): (String, String, String, String) = tx
                 .prepare_cached(
                     "SELECT h.name, h.code, c.name, c.code FROM halls h JOIN cinemas c ON c.id = h.cinema_id

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Module;
 use crate::actor::{Actor, Capability};
+use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
-use crate::Cms;
+use crate::{Cms, Entity};
 
 /// Largest file a token allows unless configured (the common PostObject limit, 5 GB).
 pub const DEFAULT_MAX_SIZE: u64 = 5 << 30;
@@ -146,8 +147,35 @@ pub struct UploadTokenSettingsPatch {
 impl Cms {
     /// The upload modules' configuration, secrets left out.
     pub fn upload_token_settings(&self, actor: &Actor) -> Result<UploadTokenSettings> {
-        actor.require(Capability::ManageApiKeys)?;
-        let r = self.db.read(resolve)?;
+        actor.require(Capability::ManageStorage)?;
+        self.db.read(|tx| Ok(shown(&resolve(tx)?)))
+    }
+
+    /// Changes the upload modules' configuration (SYS_ADMIN).
+    pub fn set_upload_token_settings(&self, actor: &Actor, patch: UploadTokenSettingsPatch) -> Result<()> {
+        actor.require(Capability::ManageStorage)?;
+        let writes = checked_writes(patch)?;
+        self.db.write(|tx| {
+            let before = shown(&resolve(tx)?);
+            for (key, value) in &writes {
+                if value.is_empty() {
+                    tx.prepare_cached("DELETE FROM settings WHERE key = ?")?.execute([key])?;
+                } else {
+                    tx.prepare_cached(
+                        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                    )?
+                    .execute([key, value])?;
+                }
+            }
+            // As shown: the log says which secrets are set, never what they are.
+            let change = Change::new(Action::Update, Entity::Settings, "upload_tokens").before(&before);
+            audit::record(tx, actor, change.after(&shown(&resolve(tx)?)))
+        })
+    }
+}
+
+/// The settings as shown: effective values, and only whether each secret is set.
+fn shown(r: &Resolved) -> UploadTokenSettings {
         let modules = [Module::Aliyun, Module::Qiniu, Module::S3]
             .into_iter()
             .map(|m| {
@@ -164,16 +192,15 @@ impl Cms {
                 s
             })
             .collect();
-        Ok(UploadTokenSettings {
+        UploadTokenSettings {
             default_module: r.default_module.clone().unwrap_or_else(|| Module::Local.as_str().to_string()),
             max_size: r.max_size,
             modules,
-        })
-    }
+        }
+}
 
-    /// Changes the upload modules' configuration (SYS_ADMIN).
-    pub fn set_upload_token_settings(&self, actor: &Actor, patch: UploadTokenSettingsPatch) -> Result<()> {
-        actor.require(Capability::ManageApiKeys)?;
+/// The settings rows a valid patch writes (an empty value removes one).
+fn checked_writes(patch: UploadTokenSettingsPatch) -> Result<Vec<(String, String)>> {
         if let Some(m) = &patch.default_module {
             Module::parse(m).map_err(|_| Error::invalid("defaultModule", "must be local, aliyun, qiniu or s3"))?;
         }
@@ -201,18 +228,5 @@ impl Cms {
         if let Some(m) = patch.max_size {
             writes.push((KEY_MAX.to_string(), m.to_string()));
         }
-        self.db.write(|tx| {
-            for (key, value) in &writes {
-                if value.is_empty() {
-                    tx.prepare_cached("DELETE FROM settings WHERE key = ?")?.execute([key])?;
-                } else {
-                    tx.prepare_cached(
-                        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-                    )?
-                    .execute([key, value])?;
-                }
-            }
-            Ok(())
-        })
-    }
+        Ok(writes)
 }

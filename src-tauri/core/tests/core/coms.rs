@@ -102,7 +102,7 @@ fn api_keys_sign_for_their_cinema_until_revoked() {
     let signed = app.cms.verify_signed(&auth, &now, params).unwrap();
     assert_eq!(
         signed,
-        Actor::Cinema { cinema_id: cinema.clone(), apikey: key.apikey.clone() },
+        Actor::Cinema { cinema_id: cinema.clone(), apikey: key.apikey.clone(), origin: Origin::local() },
         "a good signature is the key's cinema's client"
     );
     let tampered = app.cms.verify_signed(&auth, &now, "timeout%3D31");

@@ -17,7 +17,13 @@ fn owner() -> Actor {
 }
 
 fn user(id: &str) -> Actor {
-    Actor::User(Principal { user_id: id.into(), name: "上传者".into(), roles: vec![ROLE_MANAGER.into()] })
+    Actor::User(Principal {
+        user_id: id.into(),
+        name: "上传者".into(),
+        roles: vec![ROLE_MANAGER.into()],
+        scope: Scope::All,
+        origin: Origin::local(),
+    })
 }
 
 fn resumable(name: &str, bytes: &[u8]) -> NewUpload {

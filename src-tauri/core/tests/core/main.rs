@@ -54,15 +54,16 @@ impl App {
         self.login("sysadmin")
     }
 
-    /// A MANAGER (`manager1`), made by `admin` and logged in.
+    /// A MANAGER of every cinema (`manager1`), made by `admin` and logged in.
     fn manager(&self, admin: &Actor) -> Person {
-        self.cms.create_user(admin, user_input("manager1", ROLE_MANAGER)).expect("a manager");
+        let input = UserInput { all_cinemas: Some(true), ..user_input("manager1", ROLE_MANAGER) };
+        self.cms.create_user(admin, input).expect("a manager");
         self.login("manager1")
     }
 
     /// Logs `alias` in with [`PASSWORD`] and resolves the session, as an adapter does.
     fn login(&self, alias: &str) -> Person {
-        let session = self.cms.login(alias, PASSWORD).expect("logs in");
+        let session = self.cms.login(&Origin::local(), alias, PASSWORD).expect("logs in");
         let actor = Actor::User(self.cms.authenticate(&session.token).expect("a live session"));
         Person { actor, token: session.token, id: session.user_id }
     }
@@ -81,7 +82,7 @@ fn user_input(alias: &str, role: &str) -> UserInput {
         alias: Some(alias.into()),
         role: Some(role.into()),
         password: Some(PASSWORD.into()),
-        icon_id: None,
+        ..Default::default()
     }
 }
 
