@@ -74,6 +74,9 @@ impl Upstream {
                 let mut req = Request::new(Body::from(body));
                 *req.method_mut() = parts.method;
                 *req.headers_mut() = headers;
+                // The desktop's own window: the audit log says DESKTOP. An extension, which no
+                // request from the network can carry.
+                req.extensions_mut().insert(cinedesk_server::origin::InProcess);
                 *req.uri_mut() = match path.parse() {
                     Ok(uri) => uri,
                     Err(e) => return error(StatusCode::BAD_REQUEST, "invalid", &format!("bad request path: {e}")),
@@ -200,7 +203,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cms = Cms::open(dir.path()).unwrap();
         cms.create_first_admin(&Actor::System, "管理员", "admin", "transport-pass").unwrap();
-        let token = cms.login("admin", "transport-pass").unwrap().token;
+        let token = cms.login(&cinedesk_core::Origin::local(), "admin", "transport-pass").unwrap().token;
         (dir, Upstream::Embedded(cinedesk_server::router(Arc::new(cms))), token)
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cinedesk_core::files::{LocalOutcome, Protocol, UploadStart};
-use cinedesk_core::{Actor, Cms, Domain};
+use cinedesk_core::{Actor, Cms, Domain, Origin, Via};
 
 use crate::error::CommandError;
 use crate::uploads::journal::Destination;
@@ -35,7 +35,8 @@ pub enum Finish {
 impl Target {
     /// The embedded core, uploading as the user of `token` (whether they may is the core's to say).
     pub fn embedded(cms: Arc<Cms>, token: &str) -> Result<Target, CommandError> {
-        let actor = Actor::User(cms.authenticate(token)?);
+        // The desktop's own upload manager: recorded as the desktop, on this machine.
+        let actor = Actor::User(cms.authenticate(token)?).with_origin(Origin::new("local", Via::Desktop));
         Ok(Target::Embedded { actor, cms })
     }
 

@@ -150,8 +150,11 @@ fn main() {
         build(&cms, &path);
     }
     // The callers as the server authenticates them: two sessions and a cinema's signed client.
-    let admin = Actor::User(cms.authenticate(&cms.login(&Origin::local(), "admin", "admin-password").unwrap().token).unwrap());
-    let manager = Actor::User(cms.authenticate(&cms.login(&Origin::local(), "manager", "manager-password").unwrap().token).unwrap());
+    let admin =
+        Actor::User(cms.authenticate(&cms.login(&Origin::local(), "admin", "admin-password").unwrap().token).unwrap());
+    let manager = Actor::User(
+        cms.authenticate(&cms.login(&Origin::local(), "manager", "manager-password").unwrap().token).unwrap(),
+    );
     let first = CinemaQuery { cinema_code: Some("cinema_000".into()), ..Default::default() };
     let cinema_id = cms.list_cinemas(&admin, &first).unwrap().item_list[0].cinema_id.clone();
     let cinema = Actor::Cinema { cinema_id, apikey: "ck_bench".into(), origin: Origin::local() };
@@ -247,14 +250,13 @@ fn build(cms: &Cms, path: &std::path::Path) {
         },
     )
     .unwrap();
-    let admin =
-        Actor::User(Principal {
-            user_id: admin_id,
-            name: "管理员".into(),
-            roles: vec![ROLE_SYS_ADMIN.into()],
-            scope: Scope::All,
-            origin: Origin::local(),
-        });
+    let admin = Actor::User(Principal {
+        user_id: admin_id,
+        name: "管理员".into(),
+        roles: vec![ROLE_SYS_ADMIN.into()],
+        scope: Scope::All,
+        origin: Origin::local(),
+    });
     let mut rng = Lcg(7);
 
     let t = Instant::now();

@@ -202,8 +202,10 @@ pub(crate) fn record_from(
 }
 
 fn retention_days(tx: &Transaction<'_>) -> Result<u32> {
-    let v: Option<String> =
-        tx.prepare_cached("SELECT value FROM settings WHERE key = ?")?.query_row([RETENTION_KEY], |r| r.get(0)).optional()?;
+    let v: Option<String> = tx
+        .prepare_cached("SELECT value FROM settings WHERE key = ?")?
+        .query_row([RETENTION_KEY], |r| r.get(0))
+        .optional()?;
     Ok(v.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_RETENTION_DAYS))
 }
 
@@ -349,23 +351,28 @@ impl Cms {
         self.db.read(|tx| query::page(tx, COLUMNS, "audit", &w, "id DESC", q.paging, from_row))
     }
 
-    /// Every entry `q` selects (its paging aside), newest first, handed to `each` in one read
-    /// snapshot: the CSV export.
-    pub fn export_audit_log(
+    /// Up to `limit` entries `q` selects (its paging aside) older than entry `before` (from the
+    /// newest when None), newest first: an export walks the log in short reads this way, never
+    /// holding one read open for as long as a client takes to download.
+    pub fn audit_log_before(
         &self,
         actor: &Actor,
         q: &AuditQuery,
-        mut each: impl FnMut(AuditEntry) -> Result<()>,
-    ) -> Result<()> {
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
         actor.require(Capability::Operate)?;
-        let w = filter(actor, q)?;
+        let mut w = filter(actor, q)?;
+        if let Some(id) = before {
+            w.raw("id < ?", vec![Value::Integer(id)]);
+        }
+        let mut params = w.params.clone();
+        params.push(Value::Integer(i64::from(limit.clamp(1, query::MAX_LIMIT))));
         self.db.read(|tx| {
-            let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit{} ORDER BY id DESC", w.sql()))?;
-            let mut rows = stmt.query(rusqlite::params_from_iter(w.params.iter()))?;
-            while let Some(row) = rows.next()? {
-                each(from_row(row)?)?;
-            }
-            Ok(())
+            let mut stmt =
+                tx.prepare_cached(&format!("SELECT {COLUMNS} FROM audit{} ORDER BY id DESC LIMIT ?", w.sql()))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), from_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
 }

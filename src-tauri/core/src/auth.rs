@@ -171,7 +171,9 @@ impl Cms {
         self.db.write(|tx| {
             let ended = tx.prepare_cached("DELETE FROM sessions WHERE token_hash = ?")?.execute([&hash])?;
             match actor.user() {
-                Some(p) if ended > 0 => audit::record(tx, actor, Change::new(Action::Logout, Entity::Session, &p.user_id)),
+                Some(p) if ended > 0 => {
+                    audit::record(tx, actor, Change::new(Action::Logout, Entity::Session, &p.user_id))
+                }
                 _ => Ok(()),
             }
         })?;

@@ -166,7 +166,14 @@ fn delete_models<T: serde::Serialize>(
 }
 
 /// Records the create (no `before`) or update of a model, read back as the API shows it.
-fn record_saved<T: serde::Serialize>(tx: &Transaction<'_>, actor: &Actor, entity: Entity, id: &str, before: Option<T>, after: T) -> Result<()> {
+fn record_saved<T: serde::Serialize>(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    entity: Entity,
+    id: &str,
+    before: Option<T>,
+    after: T,
+) -> Result<()> {
     let change = match before {
         None => Change::new(Action::Create, entity, id),
         Some(b) => Change::new(Action::Update, entity, id).before(&b),
@@ -327,17 +334,15 @@ impl Cms {
             let before = id.map(|id| get_by_id(tx, &SEAT, SEAT_COLUMNS, id, seat_row)).transpose()?;
             let input = match before.clone() {
                 None => input,
-                Some(b) => {
-                    SeatModelInput {
-                        model_code: input.model_code.or(Some(b.model_code)),
-                        name: input.name.or(Some(b.name)),
-                        vendor: input.vendor.or(b.vendor),
-                        description: input.description.or(b.description),
-                        degrees_of_freedom: input.degrees_of_freedom.or(b.degrees_of_freedom),
-                        max_load_kg: input.max_load_kg.or(b.max_load_kg),
-                        effects: input.effects.or(Some(b.effects)),
-                    }
-                }
+                Some(b) => SeatModelInput {
+                    model_code: input.model_code.or(Some(b.model_code)),
+                    name: input.name.or(Some(b.name)),
+                    vendor: input.vendor.or(b.vendor),
+                    description: input.description.or(b.description),
+                    degrees_of_freedom: input.degrees_of_freedom.or(b.degrees_of_freedom),
+                    max_load_kg: input.max_load_kg.or(b.max_load_kg),
+                    effects: input.effects.or(Some(b.effects)),
+                },
             };
             let c = common(input.model_code, input.name, input.vendor, input.description)?;
             let dof = dof(input.degrees_of_freedom)?;

@@ -185,9 +185,9 @@ impl Cms {
             )?
             .execute(params![v.code, v.name, v.halls, v.region, v.mac, v.ip, v.description, id])
             .map_err(|e| unique_to_conflict(e, "cinemaCode", &v.code))?;
-            actor.require_cinema(tx, id, Access::Write).map_err(|_| {
-                Error::Denied(format!("region {} is not one of the regions you manage", v.region))
-            })?;
+            actor
+                .require_cinema(tx, id, Access::Write)
+                .map_err(|_| Error::Denied(format!("region {} is not one of the regions you manage", v.region)))?;
             let change = Change::new(Action::Update, Entity::Cinema, id).cinema(id).before(&before);
             audit::record(tx, actor, change.after(&get(tx, id)?))
         })

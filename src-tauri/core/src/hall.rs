@@ -141,7 +141,9 @@ impl Cms {
         actor.require(Capability::Operate)?;
         let mut w = Where::default();
         w.in_scope(actor, "cinema_id")
-            .eq("cinema_id", q.cinema_id.as_deref()).any_of("id", &q.hall_ids).eq("code", q.hall_code.as_deref());
+            .eq("cinema_id", q.cinema_id.as_deref())
+            .any_of("id", &q.hall_ids)
+            .eq("code", q.hall_code.as_deref());
         self.db.read(|tx| query::page(tx, COLUMNS, "halls", &w, "cinema_id, code", q.paging, from_row))
     }
 

@@ -128,7 +128,11 @@ impl Cms {
                 .execute(params![key.apikey, key.secretkey, cinema_id, now_ms()])?;
             // The secret is shown this once, to the caller; the log keeps the key's facts only.
             let issued = key_info(tx, &key.apikey)?;
-            audit::record(tx, actor, Change::new(Action::Issue, Entity::ApiKey, &key.apikey).cinema(cinema_id).after(&issued))?;
+            audit::record(
+                tx,
+                actor,
+                Change::new(Action::Issue, Entity::ApiKey, &key.apikey).cinema(cinema_id).after(&issued),
+            )?;
             Ok(key)
         })
     }
@@ -142,7 +146,9 @@ impl Cms {
                 return Err(Error::not_found(Entity::Cinema, cinema_id));
             }
             actor.require_cinema(tx, cinema_id, Access::Read(Entity::Cinema, cinema_id))?;
-            let mut stmt = tx.prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE cinema_id = ? ORDER BY created_at"))?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {KEY_COLUMNS} FROM api_keys WHERE cinema_id = ? ORDER BY created_at"
+            ))?;
             let keys = stmt.query_map([cinema_id], key_from_row)?.collect::<Result<Vec<_>, _>>()?;
             Ok(keys)
         })

@@ -306,7 +306,11 @@ impl Cms {
         self.db.write(|tx| {
             let before = get(tx, uid)?;
             tx.prepare_cached("UPDATE users SET icon_id = ? WHERE id = ?")?.execute(params![file.file_id, uid])?;
-            audit::record(tx, actor, Change::new(Action::Update, Entity::User, uid).before(&before).after(&get(tx, uid)?))
+            audit::record(
+                tx,
+                actor,
+                Change::new(Action::Update, Entity::User, uid).before(&before).after(&get(tx, uid)?),
+            )
         })?;
         Ok(file.file_id)
     }

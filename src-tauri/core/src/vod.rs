@@ -236,7 +236,11 @@ impl Cms {
             }
             let task = get(tx, &id)?;
             outbox::enqueue(tx, &seat.cinema_id, MessageType::NewVodTask, &outbox::payload(&task)?)?;
-            audit::record(tx, actor, Change::new(Action::Create, Entity::VodTask, &id).cinema(&seat.cinema_id).after(&task))?;
+            audit::record(
+                tx,
+                actor,
+                Change::new(Action::Create, Entity::VodTask, &id).cinema(&seat.cinema_id).after(&task),
+            )?;
             Ok((id, seat.cinema_id))
         })?;
         self.notify(&[cinema]);

@@ -5,11 +5,12 @@
 //! client signs its request the seed-004 way (`authorization: dc:{apikey}:{signature}`,
 //! `user-date`, `user-params`). Routes for users take [`LoggedIn`] (a bearer token only, as
 //! their documented security says); the routes machine clients call too take a [`Caller`].
+//! Either way the actor carries where the request came from (`crate::origin`).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use cinedesk_core::{Actor, Error};
+use cinedesk_core::{Actor, Error, Origin, Via};
 use percent_encoding::percent_decode_str;
 
 use crate::error::ApiError;
@@ -31,15 +32,17 @@ pub struct Caller {
 
 impl Caller {
     /// Reads the caller from the request's headers.
-    pub async fn identify(s: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-        Caller::identify_with(s, headers, None).await
+    pub async fn identify(s: &AppState, parts: &Parts) -> Result<Caller, ApiError> {
+        Caller::identify_with(s, parts, None).await
     }
 
     /// As [`Caller::identify`], with a session token the request carries as a parameter (seed
     /// 001's `token`) when it has no bearer header.
-    pub async fn identify_with(s: &AppState, headers: &HeaderMap, token: Option<String>) -> Result<Caller, ApiError> {
+    pub async fn identify_with(s: &AppState, parts: &Parts, token: Option<String>) -> Result<Caller, ApiError> {
+        let headers = &parts.headers;
         if let Some(token) = bearer(headers).or(token) {
-            return Ok(Caller { actor: session_user(s, &token).await?, signed: None });
+            let origin = crate::origin::of(parts, s, Via::Web);
+            return Ok(Caller { actor: session_user(s, &token, origin).await?, signed: None });
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (Some(auth), Some(date), Some(params)) =
@@ -52,7 +55,7 @@ impl Caller {
             .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
             .into_owned();
         let actor = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-        Ok(Caller { actor, signed: Some(signed) })
+        Ok(Caller { actor: actor.with_origin(crate::origin::of(parts, s, Via::Api)), signed: Some(signed) })
     }
 
     /// A signed request must have signed the parameters it acts on: one of `sent` (the query
@@ -80,12 +83,13 @@ impl FromRequestParts<AppState> for LoggedIn {
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
-        Ok(LoggedIn { actor: session_user(s, &token).await?, token })
+        let origin = crate::origin::of(parts, s, Via::Web);
+        Ok(LoggedIn { actor: session_user(s, &token, origin).await?, token })
     }
 }
 
-/// The user of a session token (401 for no live session).
-async fn session_user(s: &AppState, token: &str) -> Result<Actor, ApiError> {
+/// The user of a session token (401 for no live session), calling from `origin`.
+async fn session_user(s: &AppState, token: &str, origin: Origin) -> Result<Actor, ApiError> {
     // Most requests come from a session resolved moments ago: answer those from memory.
     let principal = match s.cms.cached_principal(token) {
         Some(p) => p,
@@ -94,13 +98,13 @@ async fn session_user(s: &AppState, token: &str) -> Result<Actor, ApiError> {
             s.run(move |cms| cms.authenticate(&token)).await?
         }
     };
-    Ok(Actor::User(principal))
+    Ok(Actor::User(principal).with_origin(origin))
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        Caller::identify(s, &parts.headers).await
+        Caller::identify(s, parts).await
     }
 }

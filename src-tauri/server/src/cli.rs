@@ -36,6 +36,10 @@ pub enum Command {
         /// MiB of list answers kept in memory until the next write (0: none)
         #[arg(long, default_value_t = 16, value_name = "MIB")]
         read_cache_mib: usize,
+        /// A reverse proxy in front of this server (repeatable): requests from it are recorded in
+        /// the audit log as coming from the address it appends to X-Forwarded-For
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
@@ -55,6 +59,9 @@ pub enum UserCommand {
         /// Comma list of roles: SYS_ADMIN, MANAGER
         #[arg(long, default_value = "MANAGER")]
         role: String,
+        /// Give the user every cinema (a MANAGER otherwise sees none until assigned some)
+        #[arg(long)]
+        all_cinemas: bool,
     },
     /// Set a user's password (ends the user's sessions)
     Passwd {
@@ -104,8 +111,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
     let cms = open(cli.data)?;
     match cli.command {
-        Command::Serve { listen, ui, read_cache_mib } => serve(cms, listen, ui, read_cache_mib << 20).await,
-        Command::User(UserCommand::Add { alias, name, role }) => {
+        Command::Serve { listen, ui, read_cache_mib, trusted_proxies } => {
+            serve(cms, listen, ui, read_cache_mib << 20, trusted_proxies).await
+        }
+        Command::User(UserCommand::Add { alias, name, role, all_cinemas }) => {
             let password = password()?;
             let id = cms.create_user(
                 &Actor::System,
@@ -114,7 +123,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     alias: Some(alias),
                     role: Some(role),
                     password: Some(password),
-                    icon_id: None,
+                    all_cinemas: all_cinemas.then_some(true),
+                    ..Default::default()
                 },
             )?;
             println!("{id}");
@@ -149,7 +159,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_bytes: usize) -> Result<(), CliError> {
+async fn serve(
+    cms: Cms,
+    listen: SocketAddr,
+    ui: Option<PathBuf>,
+    read_cache_bytes: usize,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Result<(), CliError> {
     if !cms.app_info()?.has_users {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
             Ok(p) => {
@@ -165,7 +181,8 @@ async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_byt
     if let Some(dir) = &ui {
         tracing::info!(dir = %dir.display(), "serving the web UI at /");
     }
-    let state = crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes);
+    let state =
+        crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes).with_trusted_proxies(trusted_proxies);
     let app = crate::router_with_state(state, ui.as_deref());
     let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;

@@ -12,6 +12,7 @@
 //!   (`Caller`), made into the core's `Actor` for the core to judge.
 //! - `error`: the one place where failures become HTTP answers.
 //! - `openapi`: the OpenAPI document, built from the route table itself.
+//! - `origin`: where a request came from (peer, trusted proxy, the desktop's own window).
 //! - `state`: what handlers share, and how they call the blocking core.
 //! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes.
@@ -25,6 +26,7 @@ pub mod coms;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod origin;
 pub mod read_cache;
 mod routes;
 pub mod state;
@@ -54,13 +56,17 @@ pub fn router_with_state(state: AppState, ui_dir: Option<&std::path::Path>) -> a
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
 /// The one way to run the router on a socket (`cinedesk serve`, the desktop's LAN serving):
-/// `into_make_service` hands each connection a clone of the one router (an Arc), where given
-/// the Router itself axum 0.8 rebuilds the whole route table per connection (`with_state(())`),
-/// about 45 KB each and a full teardown at close, which 10,000 held long-polls feel.
+/// `into_make_service_with_connect_info` hands each connection a clone of the one router (an
+/// Arc) with its peer's address, where given the Router itself axum 0.8 rebuilds the whole route
+/// table per connection (`with_state(())`), about 45 KB each and a full teardown at close, which
+/// 10,000 held long-polls feel.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await
+    // With each connection's peer address, which the audit log records (`crate::origin`).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use cinedesk_core::{Actor, Cms};
 use serde::Serialize;
 
@@ -19,6 +20,8 @@ pub struct AppState {
     pub waker: Arc<Waker>,
     /// List answers kept until the next write.
     pub cache: Arc<ReadCache>,
+    /// Proxies whose `X-Forwarded-For` names the client (none unless configured).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -27,7 +30,17 @@ impl AppState {
         let waker = Arc::new(Waker::default());
         let w = Arc::clone(&waker);
         cms.on_new_message(move |cinema| w.wake(cinema));
-        AppState { cms, waker, cache: Arc::new(ReadCache::new(read_cache::DEFAULT_BYTES)) }
+        AppState {
+            cms,
+            waker,
+            cache: Arc::new(ReadCache::new(read_cache::DEFAULT_BYTES)),
+            trusted_proxies: Arc::new(Vec::new()),
+        }
+    }
+
+    /// The same state trusting `proxies` to say, in `X-Forwarded-For`, whom they forward for.
+    pub fn with_trusted_proxies(self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        AppState { trusted_proxies: Arc::new(proxies), ..self }
     }
 
     /// The same state with a read cache of `max_bytes` (0: no cache).
@@ -38,13 +51,19 @@ impl AppState {
     /// The JSON answer of a list route: from the read cache when nothing was written since the
     /// core answered the same request of the same caller, else read now (see [`AppState::read`])
     /// and kept. The key is the caller and `uri` (path and query): a kept answer is served only
-    /// to the caller the core gave it to, so its authorization stays the core's.
+    /// to the caller the core gave it to, so its authorization stays the core's. A caller that
+    /// sees only some cinemas is answered afresh each time: its answer hangs on its assignments
+    /// and on which cinemas are in its regions, which no key of path and caller captures.
     pub async fn cached_json<T: Serialize + Send + 'static>(
         &self,
         uri: &Uri,
         actor: Actor,
         f: impl FnOnce(&Cms, &Actor) -> cinedesk_core::Result<T> + Send + 'static,
     ) -> Result<Response, ApiError> {
+        if actor.is_scoped() {
+            let value = self.read(move |cms| f(cms, &actor)).await?;
+            return Ok(Json(value).into_response());
+        }
         let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
         let key = format!("{} {path}", actor.owner());
         // Read before the data is: an entry is never newer than the generation it carries.

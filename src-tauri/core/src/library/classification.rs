@@ -172,7 +172,13 @@ struct Logged {
 fn logged(tx: &Transaction<'_>, id: &str) -> Result<Logged> {
     tx.prepare_cached("SELECT id, coalesce(parent_id, '0'), kind, title, sort FROM classifications WHERE id = ?")?
         .query_row([id], |r| {
-            Ok(Logged { classification_id: r.get(0)?, parent_id: r.get(1)?, kind: r.get(2)?, title: r.get(3)?, sort_num: r.get(4)? })
+            Ok(Logged {
+                classification_id: r.get(0)?,
+                parent_id: r.get(1)?,
+                kind: r.get(2)?,
+                title: r.get(3)?,
+                sort_num: r.get(4)?,
+            })
         })
         .optional()?
         .ok_or_else(|| Error::not_found(Entity::Classification, id))
@@ -208,7 +214,11 @@ impl Cms {
                 }
                 e => unique_to_conflict(e, "title", &title),
             })?;
-            audit::record(tx, actor, Change::new(Action::Create, Entity::Classification, &id).after(&logged(tx, &id)?))?;
+            audit::record(
+                tx,
+                actor,
+                Change::new(Action::Create, Entity::Classification, &id).after(&logged(tx, &id)?),
+            )?;
             Ok(id)
         })
     }

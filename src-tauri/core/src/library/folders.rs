@@ -4,14 +4,14 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    can_read, can_write, change_in, china_time, flex, org_id, require_read, require_write, resolve_space, Actor, OwnerType, Space,
-    SpaceRef, ROOT,
+    can_read, can_write, change_in, china_time, flex, org_id, require_read, require_write, resolve_space, Actor,
+    OwnerType, Space, SpaceRef, ROOT,
 };
 use crate::actor::Capability;
 use crate::audit::{self, Action};
-use crate::query::Where;
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
+use crate::query::Where;
 use crate::{Cms, Entity};
 
 /// Longest folder name, in characters (as for file names).

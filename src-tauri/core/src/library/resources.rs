@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::classification::ensure_nodes;
 use super::folders::parent_in;
 use super::{
-    change_in, china_time, contributor, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor, OwnerType,
-    Space, SpaceRef, ROOT,
+    change_in, china_time, contributor, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor,
+    OwnerType, Space, SpaceRef, ROOT,
 };
 use crate::actor::Capability;
 use crate::audit::{self, Action, Change};

@@ -176,57 +176,57 @@ impl Cms {
 
 /// The settings as shown: effective values, and only whether each secret is set.
 fn shown(r: &Resolved) -> UploadTokenSettings {
-        let modules = [Module::Aliyun, Module::Qiniu, Module::S3]
-            .into_iter()
-            .map(|m| {
-                let mut s = ModuleSettings { module: m.as_str().to_string(), ..Default::default() };
-                for (module, field, secret) in FIELDS.iter().filter(|(module, _, _)| *module == m) {
-                    let v = r.get(*module, field);
-                    if *secret {
-                        s.secrets_set.insert(field.to_string(), !v.is_empty());
-                    } else {
-                        s.values.insert(field.to_string(), v.to_string());
-                    }
+    let modules = [Module::Aliyun, Module::Qiniu, Module::S3]
+        .into_iter()
+        .map(|m| {
+            let mut s = ModuleSettings { module: m.as_str().to_string(), ..Default::default() };
+            for (module, field, secret) in FIELDS.iter().filter(|(module, _, _)| *module == m) {
+                let v = r.get(*module, field);
+                if *secret {
+                    s.secrets_set.insert(field.to_string(), !v.is_empty());
+                } else {
+                    s.values.insert(field.to_string(), v.to_string());
                 }
-                s.configured = r.require(m, m.required_fields()).is_ok();
-                s
-            })
-            .collect();
-        UploadTokenSettings {
-            default_module: r.default_module.clone().unwrap_or_else(|| Module::Local.as_str().to_string()),
-            max_size: r.max_size,
-            modules,
-        }
+            }
+            s.configured = r.require(m, m.required_fields()).is_ok();
+            s
+        })
+        .collect();
+    UploadTokenSettings {
+        default_module: r.default_module.clone().unwrap_or_else(|| Module::Local.as_str().to_string()),
+        max_size: r.max_size,
+        modules,
+    }
 }
 
 /// The settings rows a valid patch writes (an empty value removes one).
 fn checked_writes(patch: UploadTokenSettingsPatch) -> Result<Vec<(String, String)>> {
-        if let Some(m) = &patch.default_module {
-            Module::parse(m).map_err(|_| Error::invalid("defaultModule", "must be local, aliyun, qiniu or s3"))?;
+    if let Some(m) = &patch.default_module {
+        Module::parse(m).map_err(|_| Error::invalid("defaultModule", "must be local, aliyun, qiniu or s3"))?;
+    }
+    if patch.max_size == Some(0) || patch.max_size.is_some_and(|m| m > crate::files::MAX_FILE_SIZE) {
+        return Err(Error::invalid("maxSize", format!("must be from 1 to {}", crate::files::MAX_FILE_SIZE)));
+    }
+    let mut writes = Vec::new();
+    for (name, value) in &patch.fields {
+        let field = FIELDS.iter().find(|(m, f, _)| format!("{}.{f}", m.as_str()) == *name).ok_or_else(|| {
+            Error::invalid(format!("fields.{name}"), "is not a setting of the aliyun, qiniu or s3 module")
+        })?;
+        let value = value.trim();
+        if value.chars().any(char::is_control) || value.len() > 2048 {
+            return Err(Error::invalid(format!("fields.{name}"), "must be one line of at most 2048 bytes"));
         }
-        if patch.max_size == Some(0) || patch.max_size.is_some_and(|m| m > crate::files::MAX_FILE_SIZE) {
-            return Err(Error::invalid("maxSize", format!("must be from 1 to {}", crate::files::MAX_FILE_SIZE)));
+        let is_url = field.1 == "host" || field.1.ends_with("_url") || field.1 == "endpoint";
+        if is_url && !value.is_empty() && !(value.starts_with("http://") || value.starts_with("https://")) {
+            return Err(Error::invalid(format!("fields.{name}"), "must be an http(s) URL"));
         }
-        let mut writes = Vec::new();
-        for (name, value) in &patch.fields {
-            let field = FIELDS.iter().find(|(m, f, _)| format!("{}.{f}", m.as_str()) == *name).ok_or_else(|| {
-                Error::invalid(format!("fields.{name}"), "is not a setting of the aliyun, qiniu or s3 module")
-            })?;
-            let value = value.trim();
-            if value.chars().any(char::is_control) || value.len() > 2048 {
-                return Err(Error::invalid(format!("fields.{name}"), "must be one line of at most 2048 bytes"));
-            }
-            let is_url = field.1 == "host" || field.1.ends_with("_url") || field.1 == "endpoint";
-            if is_url && !value.is_empty() && !(value.starts_with("http://") || value.starts_with("https://")) {
-                return Err(Error::invalid(format!("fields.{name}"), "must be an http(s) URL"));
-            }
-            writes.push((setting_key(field.0, field.1), value.to_string()));
-        }
-        if let Some(m) = patch.default_module {
-            writes.push((KEY_DEFAULT.to_string(), m.trim().to_string()));
-        }
-        if let Some(m) = patch.max_size {
-            writes.push((KEY_MAX.to_string(), m.to_string()));
-        }
-        Ok(writes)
+        writes.push((setting_key(field.0, field.1), value.to_string()));
+    }
+    if let Some(m) = patch.default_module {
+        writes.push((KEY_DEFAULT.to_string(), m.trim().to_string()));
+    }
+    if let Some(m) = patch.max_size {
+        writes.push((KEY_MAX.to_string(), m.to_string()));
+    }
+    Ok(writes)
 }

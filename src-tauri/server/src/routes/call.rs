@@ -46,7 +46,7 @@ impl FromRequest<AppState> for Call {
             }
         })?;
         let token = pairs.iter().find(|(k, v)| k == "token" && !v.is_empty()).map(|(_, v)| v.clone());
-        let caller = Caller::identify_with(s, &parts.headers, token).await?;
+        let caller = Caller::identify_with(s, &parts, token).await?;
         // A body that is not UTF-8 cannot be what a (text) signature covers.
         let sent: Vec<&str> = [Some(query), std::str::from_utf8(&body).ok()].into_iter().flatten().collect();
         caller.covers(&sent)?;

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use cinedesk_core::{EnumKind, EnumValue, SysEnums};
+use cinedesk_core::{EnumKind, EnumValue, SettingsPatch, SysEnums};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,13 +28,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub(crate) struct Settings {
     /// The URL template of seat QR codes; `{sceneNumber}` is replaced by the seat's.
     qr_url_template: String,
+    /// How many days the audit log keeps an entry (730 unless changed).
+    audit_retention_days: u32,
 }
 
 #[utoipa::path(get, path = "/cms/settings", tag = "settings", operation_id = "get_settings",
     responses((status = 200, description = "The installation's settings", body = Settings)))]
 async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<Settings>> {
-    let qr_url_template = s.run(move |cms| cms.qr_template(&session.actor)).await?;
-    Ok(Json(Settings { qr_url_template }))
+    let now = s.run(move |cms| cms.settings(&session.actor)).await?;
+    Ok(Json(Settings { qr_url_template: now.qr_url_template, audit_retention_days: now.audit_retention_days }))
 }
 
 /// Settings to change; an absent one keeps its value.
@@ -43,6 +45,9 @@ async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Jso
 pub(crate) struct SettingsInput {
     /// Must contain `{sceneNumber}`.
     qr_url_template: Option<String>,
+    /// Days the audit log keeps an entry, 1 to 36500; older entries go at once.
+    #[schema(minimum = 1, maximum = 36500)]
+    audit_retention_days: Option<u32>,
 }
 
 #[utoipa::path(put, path = "/cms/settings", tag = "settings", operation_id = "put_settings",
@@ -53,7 +58,9 @@ async fn put_settings(
     session: LoggedIn,
     JsonBody(body): JsonBody<SettingsInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_settings(&session.actor, body.qr_url_template.as_deref())).await?;
+    let patch =
+        SettingsPatch { qr_url_template: body.qr_url_template, audit_retention_days: body.audit_retention_days };
+    s.run(move |cms| cms.update_settings(&session.actor, patch)).await?;
     Ok(done())
 }
 

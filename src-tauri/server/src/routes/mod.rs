@@ -7,6 +7,7 @@
 //! path, so registering a route documents it (see `crate::openapi`).
 
 mod api_keys;
+mod audit;
 mod call;
 mod cinemas;
 mod enums;
@@ -83,6 +84,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(files::info_routes())
         .merge(users::routes())
         .merge(api_keys::routes())
+        .merge(audit::routes())
         .merge(uploads::settings_routes())
         .merge(upload_tokens::settings_routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -13,6 +13,7 @@ use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::openapi::ErrorBody;
+use crate::origin::RequestOrigin;
 use crate::state::AppState;
 
 pub fn public_routes() -> OpenApiRouter<AppState> {
@@ -63,17 +64,21 @@ pub(crate) struct Credentials {
         (status = 400, description = "No alias", body = ErrorBody),
         (status = 401, description = "Wrong alias or password", body = ErrorBody),
     ))]
-async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) -> ApiResult<Json<Session>> {
+async fn login(
+    State(s): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    JsonBody(c): JsonBody<Credentials>,
+) -> ApiResult<Json<Session>> {
     let alias = cinedesk_core::Error::invalid("alias", "is required");
     let alias = c.alias.filter(|a| !a.trim().is_empty()).ok_or(alias)?;
     let password = c.password.unwrap_or_default();
-    Ok(Json(s.run(move |cms| cms.login(&alias, &password)).await?))
+    Ok(Json(s.run(move |cms| cms.login(&origin, &alias, &password)).await?))
 }
 
 /// Ends the session of the token sent.
 #[utoipa::path(post, path = "/cms/logout", tag = "session", operation_id = "logout",
     responses((status = 200, description = "Logged out", body = Done)))]
 async fn logout(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.logout(&session.token)).await?;
+    s.run(move |cms| cms.logout(&session.actor, &session.token)).await?;
     Ok(done())
 }

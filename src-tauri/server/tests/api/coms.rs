@@ -162,13 +162,13 @@ async fn api_keys_are_listed_without_their_secret_and_revoked_at_once() {
 }
 
 #[tokio::test]
-async fn only_a_sys_admin_issues_api_keys() {
+async fn a_manager_issues_api_keys_for_its_own_cinemas_only() {
     let app = spawn_app().await;
-    let cinema = app.cinema("signed").await;
-    let (_, manager) = app.manager("mgr").await;
-    let (status, _) =
-        app.send("POST", &format!("/cms/cinemas/{cinema}/api_keys"), Some(&manager), Some(json!({}))).await;
-    assert_eq!(status, 403, "only SYS_ADMIN issues API keys");
+    let (cinema, other) = (app.cinema("signed").await, app.cinema("elsewhere").await);
+    let (_, manager) = app.manager_of("mgr", &[&cinema]).await;
+    let issue = |c: &str| app.send("POST", &format!("/cms/cinemas/{c}/api_keys"), Some(&manager), Some(json!({})));
+    assert_eq!(issue(&cinema).await.0, 200, "its own cinema's COMS gets a key from its manager");
+    assert_eq!(issue(&other).await.0, 403, "another cinema's is not its to key");
 }
 
 // ---------------------------------------------------------------- WebSocket

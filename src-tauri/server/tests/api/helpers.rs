@@ -50,7 +50,8 @@ pub async fn spawn_app() -> TestApp {
 pub async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    // Served the way `cinedesk serve` serves it, peer addresses included (the audit log's).
+    tokio::spawn(async move { cinedesk_server::serve(listener, router, std::future::pending()).await.unwrap() });
     base
 }
 
@@ -216,15 +217,22 @@ impl TestApp {
         (key["apikey"].as_str().unwrap().to_string(), key["secretkey"].as_str().unwrap().to_string())
     }
 
-    /// A MANAGER made over the API, logged in: (id, token).
+    /// A MANAGER of every cinema made over the API, logged in: (id, token).
     pub async fn manager(&self, alias: &str) -> (String, String) {
-        let id = self
-            .create(
-                "/cms/users",
-                "userID",
-                json!({"name": format!("经理{alias}"), "alias": alias, "role": "MANAGER", "password": USER_PASSWORD}),
-            )
-            .await;
+        self.user_with(alias, json!({"allCinemas": true})).await
+    }
+
+    /// A MANAGER of `cinemas` only, made over the API, logged in: (id, token).
+    pub async fn manager_of(&self, alias: &str, cinemas: &[&str]) -> (String, String) {
+        self.user_with(alias, json!({"cinemaIDList": cinemas})).await
+    }
+
+    /// A MANAGER made over the API with the scope fields of `scope`, logged in: (id, token).
+    pub async fn user_with(&self, alias: &str, scope: Value) -> (String, String) {
+        let mut body =
+            json!({"name": format!("经理{alias}"), "alias": alias, "role": "MANAGER", "password": USER_PASSWORD});
+        body.as_object_mut().unwrap().extend(scope.as_object().unwrap().clone());
+        let id = self.create("/cms/users", "userID", body).await;
         (id, self.login(alias, USER_PASSWORD).await)
     }
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use cinedesk_core::files::{OssCallback, OssConfig, OssPolicy};
-use cinedesk_core::{Domain, Error};
+use cinedesk_core::{Domain, Error, Origin, Via};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -21,6 +21,7 @@ use crate::auth::{Caller, LoggedIn};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
+use crate::origin::RequestOrigin;
 use crate::routes::{done, Done};
 use crate::state::AppState;
 
@@ -123,7 +124,11 @@ pub(crate) struct PostObjectForm {
         (status = 403, description = "The policy's signature, key or expiry does not allow this", body = ErrorBody),
         (status = 413, description = "The file is outside the policy's `content-length-range`", body = ErrorBody),
     ))]
-async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResult<Response> {
+async fn post_object(
+    State(s): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    Form(mut form): Form,
+) -> ApiResult<Response> {
     let mut fields: Vec<(String, String)> = Vec::new();
     while let Some(mut field) = next_field(&mut form).await? {
         let name = field.name().unwrap_or("").to_string();
@@ -137,7 +142,7 @@ async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResu
         let (f, n) = (fields.clone(), filename.clone());
         let grant = s.run(move |cms| cms.check_post_policy(&f, &n)).await?;
         let mut job = pump(&s, move |cms, mut feed| {
-            let mut ingest = cms.ingest_granted(&grant, content_type.as_deref())?;
+            let mut ingest = cms.ingest_granted(&grant, content_type.as_deref(), &origin.clone())?;
             if !feed.drain(|b| ingest.write_bytes(b))? {
                 return Err(Error::invalid("file", "the upload broke off"));
             }
@@ -194,7 +199,15 @@ async fn public_key(s: &AppState, url: &str) -> ApiResult<String> {
         description = "The policy's `callbackBody`, as OSS filled it in"),
     responses((status = 200, description = "Recorded (`isSuccess` true) or refused (`isSuccess` false, `Info` why)",
         body = OssCallback)))]
-async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body: Bytes) -> Response {
+async fn callback(
+    State(s): State<AppState>,
+    RequestOrigin(origin): RequestOrigin,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    // OSS's servers call, a machine client: the file it reports is its uploader's, from there.
+    let origin = Origin::new(origin.address, Via::Api);
     let result = async {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let auth =
@@ -205,7 +218,7 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body:
             .ok_or_else(|| Error::Denied("OSS callback refused: no valid x-oss-pub-key-url".into()))?;
         let pem = public_key(&s, &key_url).await?;
         let (path, query) = (uri.path().to_string(), uri.query().map(str::to_string));
-        s.run(move |cms| cms.oss_callback(&pem, &auth, &path, query.as_deref(), &body)).await
+        s.run(move |cms| cms.oss_callback(&origin, &pem, &auth, &path, query.as_deref(), &body)).await
     }
     .await;
     Json(match result {
