@@ -27,7 +27,7 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::actor::{Actor, Capability};
+use crate::actor::{Access, Actor, Capability};
 use crate::audit::{Action, Change};
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -505,9 +505,14 @@ fn insert_file(
 
 impl Cms {
     /// A stored file's metadata and processing events.
+    /// A stored file's metadata; a file of another cinema's client than the caller's is not found.
     pub fn file(&self, actor: &Actor, file_id: &str) -> Result<StoredFile> {
         actor.require(Capability::Operate)?;
-        self.files.file(file_id)
+        let file = self.files.file(file_id)?;
+        if let Some(cinema) = file.owner.strip_prefix("cinema:") {
+            self.db.read(|tx| actor.require_cinema(tx, cinema, Access::Read(Entity::File, file_id)))?;
+        }
+        Ok(file)
     }
 
     /// A stored file and the path of its content (None when it lives in OSS: see

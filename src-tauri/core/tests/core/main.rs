@@ -9,6 +9,7 @@ use std::sync::Arc;
 use cinedesk_core::*;
 use tempfile::TempDir;
 
+mod audit;
 mod catalogues;
 mod cinemas;
 mod coms;
@@ -19,6 +20,7 @@ mod movies;
 mod people;
 mod qr;
 mod roles;
+mod scope;
 mod seats;
 mod storage;
 mod vod_tasks;
