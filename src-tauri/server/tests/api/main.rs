@@ -11,6 +11,7 @@ mod helpers;
 mod library;
 mod openapi;
 mod read_cache;
+mod scope;
 mod seats;
 mod upload_tokens;
 mod uploads;
