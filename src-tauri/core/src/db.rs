@@ -1,11 +1,11 @@
 //! SQLite storage: opening with the right pragmas, plain-SQL migrations, one writer and a pool of readers.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::changes::{Changes, Table};
 use crate::error::{Error, Result};
 
 /// Migrations in order; the index + 1 is the schema version kept in `PRAGMA user_version`.
@@ -31,9 +31,9 @@ pub(crate) struct Db {
     writer: Mutex<Connection>,
     readers: Mutex<Readers>,
     reader_returned: Condvar,
-    /// Committed write transactions so far: a cached read made at generation g is still the
-    /// truth while this is g.
-    generation: AtomicU64,
+    /// What committed writes changed, per table: a cached read is still the truth while the
+    /// tables it read are unchanged.
+    changes: Changes,
 }
 
 #[derive(Default)]
@@ -87,30 +87,50 @@ impl Db {
         // time to time; cheap, and a no-op when nothing changed much.
         writer.execute_batch("PRAGMA optimize = 0x10002;")?;
         drop_stat4_samples(&writer)?;
+        let changes = Changes::default();
+        writer.update_hook(Some(changes.hook()));
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Readers::default()),
             reader_returned: Condvar::new(),
-            generation: AtomicU64::new(0),
+            changes,
         })
     }
 
     /// Runs `f` in one IMMEDIATE transaction and commits; any error rolls everything back.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.write_and(None, f)
+    }
+
+    /// A write whose changes to `overlaid` no kept answer holds as read, because every adapter
+    /// overlays them at answer time (the last seen of a COMS, see
+    /// [`crate::Cms::recent_coms_last_seen`]): its change of that table moves no counter. A
+    /// COMS polls all the time; counting its last-seen as a change of `cinemas` would drop every
+    /// kept list of cinemas at each poll. Changes to other tables still count.
+    pub(crate) fn write_overlaid<T>(
+        &self,
+        overlaid: Table,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_and(Some(overlaid), f)
+    }
+
+    fn write_and<T>(&self, overlaid: Option<Table>, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.changes.begin();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         // Before the writer is released and the caller answered: whoever learns of this write
-        // and then reads can no longer be given a cached answer from before it.
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        // and then reads can no longer be given a kept answer from before it.
+        self.changes.committed(overlaid);
         Ok(out)
     }
 
-    /// How many write transactions have committed since the database was opened.
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+    /// A number that grows whenever a write changing one of `tables` commits.
+    pub(crate) fn stamp(&self, tables: &[Table]) -> u64 {
+        self.changes.stamp(tables)
     }
 
     /// Runs `f` in a read transaction, so a count and its page see the same snapshot.

@@ -6,6 +6,7 @@
 mod api;
 mod auth;
 mod catalogue;
+mod changes;
 mod cinema;
 mod db;
 mod distribution;
@@ -18,6 +19,7 @@ pub mod library;
 mod movie;
 mod outbox;
 mod paths;
+mod presence;
 mod qr;
 mod qr_sheet;
 mod query;
@@ -35,6 +37,7 @@ use std::sync::{Arc, Mutex};
 pub use api::{AppInfo, CmsApi};
 pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
+pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use distribution::{DistributeInput, DistributionOutcome};
 pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
@@ -69,6 +72,7 @@ pub struct Cms {
     listeners: Mutex<Vec<Listener>>,
     sessions: auth::SessionCache,
     files: Arc<files::Files>,
+    presence: presence::Presence,
 }
 
 impl Cms {
@@ -79,7 +83,14 @@ impl Cms {
         let db = Arc::new(db::Db::open(&data_dir.join(DB_FILE))?);
         tracing::info!(path = %db.path().display(), "opened database");
         let files = files::Files::open(Arc::clone(&db), &data_dir)?;
-        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()), sessions: auth::SessionCache::default(), files })
+        Ok(Cms {
+            db,
+            data_dir,
+            listeners: Mutex::new(Vec::new()),
+            sessions: auth::SessionCache::default(),
+            files,
+            presence: presence::Presence::default(),
+        })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).
@@ -97,10 +108,12 @@ impl Cms {
         self.db.reader_ready()
     }
 
-    /// A number that changes whenever a write commits. An adapter may keep a read's answer for
-    /// as long as this stays what it was when the read began (see the server's read cache).
-    pub fn data_generation(&self) -> u64 {
-        self.db.generation()
+    /// A number that grows whenever a write that changed one of `tables` commits (before the
+    /// write's caller is answered). An adapter may keep the answer of a read of `tables` for as
+    /// long as this stays what it was before the read began (see the server's read cache). The
+    /// last seen of a COMS moves no stamp: show [`Cms::recent_coms_last_seen`] over a kept one.
+    pub fn data_stamp(&self, tables: &[Table]) -> u64 {
+        self.db.stamp(tables)
     }
 
     /// Runs SQLite's integrity check; `Ok(())` means the file is sound.

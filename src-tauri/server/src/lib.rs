@@ -8,6 +8,7 @@ pub mod cli;
 pub mod coms;
 pub mod error;
 pub mod extract;
+pub mod live_json;
 pub mod openapi;
 pub mod read_cache;
 mod routes;

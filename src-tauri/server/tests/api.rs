@@ -1070,3 +1070,6 @@ mod library;
 mod upload_tokens;
 #[path = "api/vod_flow.rs"]
 mod vod_flow;
+// The read cache under COMS polling.
+#[path = "api/read_cache.rs"]
+mod read_cache;

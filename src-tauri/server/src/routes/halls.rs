@@ -62,7 +62,7 @@ async fn list(
     Query(p): Query<PageParams>,
 ) -> ApiResult<Response> {
     let query = HallQuery { cinema_id: f.cinema_id, hall_ids: f.hall_id, hall_code: f.hall_code, paging: p.paging()? };
-    s.cached_json(&uri, move |cms| cms.list_halls(&query)).await
+    s.cached_json(&uri, HallQuery::READS, None, move |cms| cms.list_halls(&query)).await
 }
 
 #[utoipa::path(get, path = "/cms/halls/{hall_id}", tag = "halls", operation_id = "get_hall",

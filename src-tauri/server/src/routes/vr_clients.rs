@@ -141,7 +141,7 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, move |cms| cms.list_vr_clients(&query)).await
+    s.cached_json(&uri, VrClientQuery::READS, None, move |cms| cms.list_vr_clients(&query)).await
 }
 
 #[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",
