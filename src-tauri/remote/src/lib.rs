@@ -14,4 +14,4 @@ mod wire;
 pub use client::{RemoteCms, RemoteCmsBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 mod tus;
 
-pub use tus::{TusClient, TusMeta, TusOutcome, CHUNK as TUS_CHUNK};
+pub use tus::{TusClient, TusMeta, TusOutcome, TusProgress, CHUNK as TUS_CHUNK};

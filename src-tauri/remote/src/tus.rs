@@ -32,6 +32,16 @@ pub enum TusOutcome {
     Paused { offset: u64 },
 }
 
+/// Where a run of [`TusClient::run`] stands, as its progress callback is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TusProgress {
+    /// Bytes sent, those still on the wire included.
+    pub sent: u64,
+    /// Bytes the server has acknowledged: what a pause keeps for sure.
+    pub acknowledged: u64,
+    pub length: u64,
+}
+
 /// What a file to upload is called and is for (tus `Upload-Metadata`).
 pub struct TusMeta<'a> {
     pub filename: &'a str,
@@ -121,21 +131,22 @@ impl TusClient {
         self.send(&url, self.request(Method::DELETE, &url)).map(|_| ())
     }
 
-    /// Sends `path` from the server's offset to the end in chunks. `progress(done, total)` is
-    /// asked every few tens of milliseconds; answering false breaks the chunk off (the server
-    /// keeps what arrived) and returns [`TusOutcome::Paused`] at the server's offset.
+    /// Sends `path` from the server's offset to the end in chunks. `progress` is asked before
+    /// each chunk (nothing on the wire then) and every few tens of milliseconds while one is
+    /// sent; answering false breaks the chunk off (the server keeps what arrived) and returns
+    /// [`TusOutcome::Paused`] at the server's offset.
     pub fn run(
         &self,
         upload_url: &str,
         path: &Path,
         length: u64,
-        progress: &mut dyn FnMut(u64, u64) -> bool,
+        progress: &mut dyn FnMut(TusProgress) -> bool,
     ) -> Result<TusOutcome> {
         let url = upload_url_of(upload_url)?;
         let file_id = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default().to_string();
         let mut offset = self.offset(upload_url)?;
         while offset < length {
-            if !progress(offset, length) {
+            if !progress(TusProgress { sent: offset, acknowledged: offset, length }) {
                 return Ok(TusOutcome::Paused { offset });
             }
             let len = CHUNK.min(length - offset);
@@ -161,7 +172,8 @@ impl TusClient {
                 let job = scope.spawn(|| self.send(&url, req));
                 while !job.is_finished() {
                     std::thread::sleep(POLL);
-                    if !stop.load(Ordering::Relaxed) && !progress(offset + sent.load(Ordering::Relaxed), length) {
+                    let now = TusProgress { sent: offset + sent.load(Ordering::Relaxed), acknowledged: offset, length };
+                    if !stop.load(Ordering::Relaxed) && !progress(now) {
                         stop.store(true, Ordering::Relaxed);
                     }
                 }
@@ -179,7 +191,7 @@ impl TusClient {
                 return Ok(TusOutcome::Paused { offset });
             }
         }
-        progress(length, length);
+        progress(TusProgress { sent: length, acknowledged: length, length });
         Ok(TusOutcome::Done { file_id })
     }
 }
