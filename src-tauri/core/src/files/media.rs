@@ -180,6 +180,9 @@ impl Files {
                     if let Err(e) = files.process(&id) {
                         tracing::warn!(id, error = %e, "processing failed");
                     }
+                    for f in files.processed.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                        f(&id);
+                    }
                 }
             });
             match spawned {

@@ -178,6 +178,8 @@ pub(crate) struct Files {
     busy: Mutex<HashSet<String>>,
     tools: RwLock<MediaTools>,
     worker: Mutex<Option<mpsc::Sender<String>>>,
+    /// Told each file id the worker has finished with ([`Cms::on_file_processed`]).
+    processed: Mutex<Vec<Box<dyn Fn(&str) + Send + Sync>>>,
 }
 
 /// Holds an upload for one request; released on drop.
@@ -293,6 +295,7 @@ impl Files {
             busy: Mutex::new(HashSet::new()),
             tools: RwLock::new(MediaTools::default()),
             worker: Mutex::new(None),
+            processed: Mutex::default(),
         });
         files.sweep_expired()?;
         files.recover_finished_uploads();
@@ -486,6 +489,13 @@ impl Cms {
     /// A stored file and the path of its content (None when it lives in OSS: see [`Cms::file_remote_url`]).
     pub fn file_content(&self, file_id: &str) -> Result<(StoredFile, Option<PathBuf>)> {
         self.files.file_content(file_id)
+    }
+
+    /// Calls `f` with a file's id each time background processing has finished with it: done,
+    /// or failed and left pending (see [`Cms::file`]). A client can then be told instead of
+    /// asking again and again; tests wait on it rather than on time.
+    pub fn on_file_processed(&self, f: impl Fn(&str) + Send + Sync + 'static) {
+        self.files.processed.lock().unwrap_or_else(|p| p.into_inner()).push(Box::new(f));
     }
 
     /// The OSS URL of a file uploaded to OSS directly; None for files in this store.

@@ -1,7 +1,9 @@
 //! The file store on a real data dir: content by id, instant duplicates, resumable parts, crashes, chunks, local uploads, processing.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::Receiver;
+use std::sync::Mutex;
+use std::time::Duration;
 
 use cinedesk_core::files::{
     Checksum, LocalOutcome, MediaTools, NewUpload, PartOptions, Processing, Protocol, UploadStart, EVENT_SNAPSHOT,
@@ -258,22 +260,29 @@ fn local_uploads_report_progress_pause_resume_and_cancel() {
     assert_eq!(app.cms.start_local_upload(app.dir.path(), Domain::Movie, OWNER).unwrap_err().field(), Some("path"));
 }
 
-/// Waits until background processing of `id` is done (bounded: fails after 60 s).
-fn processed(cms: &Cms, id: &str) -> StoredFile {
-    let started = Instant::now();
-    loop {
-        let f = cms.file(id).unwrap();
-        if f.processing == Processing::Done {
-            return f;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "processing of {id} did not finish: {f:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// The ids the background worker finishes with, from now on.
+fn processing_of(cms: &Cms) -> Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    cms.on_file_processed(move |id| {
+        let _ = tx.lock().unwrap().send(id.to_string());
+    });
+    rx
+}
+
+/// Waits until the worker has finished with `id` (it tells of every file it takes, failed ones
+/// too) and answers the file, processed. The bound is only against a hang.
+fn processed(cms: &Cms, finished: &Receiver<String>, id: &str) -> StoredFile {
+    while finished.recv_timeout(Duration::from_secs(600)).expect("the worker tells of each file it finishes") != id {}
+    let f = cms.file(id).unwrap();
+    assert_eq!(f.processing, Processing::Done, "processing of {id} finished: {f:?}");
+    f
 }
 
 #[test]
 fn pictures_get_thumbnails_and_films_without_ffmpeg_say_so() {
     let app = spawn_app();
+    let finished = processing_of(&app.cms);
     let img = image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
     let mut png = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
@@ -283,7 +292,7 @@ fn pictures_get_thumbnails_and_films_without_ffmpeg_say_so() {
         ("image/png", Processing::Pending),
         "processed after, not during"
     );
-    let pic = processed(&app.cms, &pic.file_id);
+    let pic = processed(&app.cms, &finished, &pic.file_id);
     assert_eq!(pic.media.as_ref().map(|m| (m["width"].clone(), m["height"].clone())), Some((800.into(), 600.into())));
     let ev = &pic.events[0];
     assert_eq!(
@@ -304,7 +313,7 @@ fn pictures_get_thumbnails_and_films_without_ffmpeg_say_so() {
     mp4.extend(content(4096, 7));
     let film = app.cms.store_bytes(NewFile::new("film.mp4", Domain::Movie, OWNER), &mp4).unwrap();
     assert_eq!(film.mime_type, "video/mp4");
-    let film = processed(&app.cms, &film.file_id);
+    let film = processed(&app.cms, &finished, &film.file_id);
     let kinds: Vec<(&str, &str)> = film.events.iter().map(|e| (e.event_type.as_str(), e.status.as_str())).collect();
     assert_eq!(kinds, [(EVENT_TRANSCODE, "fail"), (EVENT_SNAPSHOT, "fail")]);
     let msg = film.events[0].detail["ErrorMessage"].as_str().unwrap();
