@@ -61,7 +61,8 @@ pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATC
 /// The database file's name inside a data dir.
 pub const DB_FILE: &str = "cinedesk.db";
 
-type Listener = Box<dyn Fn(&str) + Send + Sync>;
+/// Told an id (a cinema whose queue grew, a file processed).
+pub(crate) type Listener = Box<dyn Fn(&str) + Send + Sync>;
 
 /// The CMS: one per data dir. Cheap to share behind an `Arc`; every method is blocking and
 /// thread-safe (call it from `spawn_blocking` in async code).

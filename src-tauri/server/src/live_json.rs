@@ -59,7 +59,7 @@ impl LiveJson {
     }
 
     /// Bytes kept, for the cache's budget.
-    pub fn len(&self) -> usize {
+    pub fn bytes(&self) -> usize {
         self.body.len()
     }
 

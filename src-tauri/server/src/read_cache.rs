@@ -51,7 +51,7 @@ impl ReadCache {
         if entry.stamp >= stamp {
             return Some(Arc::clone(&entry.answer));
         }
-        let len = entry.answer.len();
+        let len = entry.answer.bytes();
         entries.by_key.remove(key);
         entries.bytes -= len;
         None
@@ -61,7 +61,7 @@ impl ReadCache {
     /// (an entry made later is not replaced). Past the budget the cache starts over rather than
     /// tracking recency: a full cache means a burst of distinct pages or many writes.
     pub fn put(&self, stamp: u64, key: String, answer: Arc<LiveJson>) {
-        let len = answer.len();
+        let len = answer.bytes();
         if len > self.max_bytes / 4 {
             return; // also covers max_bytes == 0
         }
@@ -75,7 +75,7 @@ impl ReadCache {
         }
         entries.bytes += len;
         if let Some(old) = entries.by_key.insert(key, Entry { stamp, answer }) {
-            entries.bytes -= old.answer.len();
+            entries.bytes -= old.answer.bytes();
         }
     }
 }

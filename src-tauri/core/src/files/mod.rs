@@ -179,7 +179,7 @@ pub(crate) struct Files {
     tools: RwLock<MediaTools>,
     worker: Mutex<Option<mpsc::Sender<String>>>,
     /// Told each file id the worker has finished with ([`Cms::on_file_processed`]).
-    processed: Mutex<Vec<Box<dyn Fn(&str) + Send + Sync>>>,
+    processed: Mutex<Vec<crate::Listener>>,
 }
 
 /// Holds an upload for one request; released on drop.
