@@ -110,16 +110,16 @@ mod tests {
         INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, ip, created_at)
             VALUES ('s1', 'h1', 'c1', '1', 'IDLE', 'A1', '10.0.0.1', 0);";
 
+    const FILM: &str =
+        "INSERT INTO movies(id, code, name, duration, description, type, category, country, price, created_at)
+        VALUES ('m', 'M', 'm', 1, '', 'MOVIE', 'ACTION', 'CHN', 1, 0)";
+
     #[test]
     fn a_write_moves_the_stamps_of_the_tables_it_changed_and_no_other() {
         let (_dir, db) = db();
         exec(&db, "INSERT INTO cinemas(id, code, name, region_id, created_at) VALUES ('c', 'C', 'c', 'X', 0)");
         assert_eq!(stamps(&db), [1, 0, 0], "cinemas changed; halls and seats did not");
-        exec(
-            &db,
-            "INSERT INTO movies(id, code, name, duration, description, type, category, country, price, created_at)
-                   VALUES ('m', 'M', 'm', 1, '', 'MOVIE', 'ACTION', 'CHN', 1, 0)",
-        );
+        exec(&db, FILM);
         assert_eq!(stamps(&db), [1, 0, 0], "a film moves no stamp a list of the chain depends on");
         assert_eq!(db.stamp(&Table::ALL), 1, "a stamp of several tables sums theirs");
     }
@@ -148,11 +148,7 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(stamps(&db), [0, 0, 0], "nothing committed");
-        exec(
-            &db,
-            "INSERT INTO movies(id, code, name, duration, description, type, category, country, price, created_at)
-                   VALUES ('m', 'M', 'm', 1, '', 'MOVIE', 'ACTION', 'CHN', 1, 0)",
-        );
+        exec(&db, FILM);
         assert_eq!(stamps(&db), [0, 0, 0], "what the rolled-back write touched is not counted by the next one");
     }
 
