@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// What kind of thing an error is about; used in messages and by adapters.
+/// What kind of thing an error is about; named in its message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
     Cinema,
@@ -23,26 +23,6 @@ pub enum Entity {
     Resource,
     Classification,
     Video,
-}
-
-impl Entity {
-    /// Every kind, so an adapter can read an entity back from its display name.
-    pub const ALL: [Entity; 14] = [
-        Entity::Cinema,
-        Entity::Hall,
-        Entity::VrClient,
-        Entity::Movie,
-        Entity::VodTask,
-        Entity::User,
-        Entity::HmdModel,
-        Entity::SeatModel,
-        Entity::Enum,
-        Entity::Message,
-        Entity::Session,
-        Entity::ApiKey,
-        Entity::File,
-        Entity::Upload,
-    ];
 }
 
 impl fmt::Display for Entity {
@@ -108,10 +88,6 @@ pub enum Error {
     /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
     #[error("{0}")]
     Denied(String),
-    /// A remote backend's server could not be reached (refused, timed out, TLS, a proxy's error
-    /// page): nothing is known about whether the operation ran.
-    #[error("cannot reach the Cinedesk server: {0}")]
-    Unreachable(String),
 }
 
 impl Error {
@@ -131,7 +107,6 @@ impl Error {
             Error::OffsetMismatch { .. } => "offset_mismatch",
             Error::TooLarge(_) => "too_large",
             Error::Denied(_) => "forbidden",
-            Error::Unreachable(_) => "unreachable",
         }
     }
 

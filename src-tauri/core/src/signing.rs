@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_secret, now_ms};
 use crate::{Cms, Entity};
@@ -100,7 +101,8 @@ fn same(a: &str, b: &str) -> bool {
 
 impl Cms {
     /// Issues a key pair for a cinema's COMS.
-    pub fn create_api_key(&self, cinema_id: &str) -> Result<ApiKey> {
+    pub fn create_api_key(&self, actor: &Actor, cinema_id: &str) -> Result<ApiKey> {
+        actor.require(Capability::ManageApiKeys)?;
         self.db.write(|tx| {
             if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
                 return Err(Error::not_found(Entity::Cinema, cinema_id));
@@ -112,7 +114,8 @@ impl Cms {
         })
     }
 
-    pub fn list_api_keys(&self, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
+    pub fn list_api_keys(&self, actor: &Actor, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
+        actor.require(Capability::ManageApiKeys)?;
         self.db.read(|tx| {
             // An unknown cinema is not one without keys: say so, as issuing a key there does.
             if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
@@ -131,7 +134,8 @@ impl Cms {
     }
 
     /// Revokes a key at once; requests signed with it are refused from then on.
-    pub fn revoke_api_key(&self, cinema_id: &str, apikey: &str) -> Result<()> {
+    pub fn revoke_api_key(&self, actor: &Actor, cinema_id: &str, apikey: &str) -> Result<()> {
+        actor.require(Capability::ManageApiKeys)?;
         self.db.write(|tx| {
             let n = tx
                 .prepare_cached(
@@ -146,10 +150,10 @@ impl Cms {
     }
 
     /// Checks a signed request (headers `authorization`, `user-date`, `user-params`) and answers
-    /// the cinema its key belongs to. The caller must have checked that `user_params` is the
-    /// request actually sent. Unknown or revoked key, bad signature, or a date more than 15
-    /// minutes off: Unauthorized.
-    pub fn verify_signed(&self, authorization: &str, user_date: &str, user_params: &str) -> Result<String> {
+    /// who signed it: the client of the cinema its key belongs to. The caller must have checked
+    /// that `user_params` is the request actually sent. Unknown or revoked key, bad signature, or
+    /// a date more than 15 minutes off: Unauthorized.
+    pub fn verify_signed(&self, authorization: &str, user_date: &str, user_params: &str) -> Result<Actor> {
         let mut parts = authorization.trim().splitn(3, ':');
         let (Some("dc"), Some(apikey), Some(signature)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(Error::Unauthorized);
@@ -168,7 +172,7 @@ impl Cms {
         if !same(&sign(&secret, user_params, user_date), signature) {
             return Err(Error::Unauthorized);
         }
-        Ok(cinema)
+        Ok(Actor::Cinema { cinema_id: cinema, apikey: apikey.to_string() })
     }
 }
 

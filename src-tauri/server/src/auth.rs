@@ -1,23 +1,19 @@
-//! Who may call what: bearer tokens resolved once per request by a middleware per capability,
-//! and [`Caller`] for the routes machine clients also call with a signed request (seed 004 §2.2).
+//! Who is calling: each request is authenticated once, by an extractor, into the core's
+//! [`Actor`]; what that actor may do is the core's decision, made in each use case.
+//!
+//! A user sends a bearer token (on seed 001's routes also the `token` parameter); a cinema's
+//! client signs its request the seed-004 way (`authorization: dc:{apikey}:{signature}`,
+//! `user-date`, `user-params`). Routes for users take [`LoggedIn`] (a bearer token only, as
+//! their documented security says); the routes machine clients call too take a [`Caller`].
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use axum::middleware::Next;
-use axum::response::Response;
-use cinedesk_core::{Actor, Capability, Error, Principal};
+use cinedesk_core::{Actor, Error};
 use percent_encoding::percent_decode_str;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// The state of one guard: the app and the capability its routes need.
-#[derive(Clone)]
-pub struct Guard {
-    pub app: AppState,
-    pub cap: Capability,
-}
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -26,50 +22,24 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_string())
 }
 
-/// Refuses the request unless its session is valid (401) and allowed the guard's capability (403);
-/// the caller's identity travels on as a request extension.
-pub async fn guard(State(g): State<Guard>, mut req: Request, next: Next) -> Result<Response, ApiError> {
-    let token = bearer(req.headers()).ok_or(ApiError::Core(Error::Unauthorized))?;
-    // Most requests come from a session resolved moments ago: answer those from memory.
-    let principal = match g.app.cms.cached_principal(&token) {
-        Some(p) => p,
-        None => g.app.run(move |cms| cms.authenticate(&token)).await?,
-    };
-    principal.require(g.cap)?;
-    req.extensions_mut().insert(principal);
-    Ok(next.run(req).await)
-}
-
-/// Who is calling a route that machine clients also use (the COMS channel, the uploads, the
-/// resource library, upload tokens and VOD flows): a user with a bearer token (or, on the seed-001
-/// routes, its `token` parameter), allowed [`Capability::Operate`], or a cinema's client signing
-/// the seed-004 way (`authorization: {apikey}:{signature}`, `user-date`, `user-params`).
-pub enum Caller {
-    User(Principal),
-    Cinema {
-        cinema: String,
-        /// The decoded `user-params` the signature covers.
-        signed: String,
-    },
+/// The authenticated caller of a request: 401 without a valid session or signature.
+pub struct Caller {
+    pub actor: Actor,
+    /// For a signed request: the decoded `user-params` its signature covers.
+    signed: Option<String>,
 }
 
 impl Caller {
-    /// Reads the caller from the request's headers: 401 without a valid token or signature,
-    /// 403 for a user whose role may not operate.
+    /// Reads the caller from the request's headers.
     pub async fn identify(s: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
         Caller::identify_with(s, headers, None).await
     }
 
-    /// As [`Caller::identify`], with a session token the request carries as a parameter (seed 001's
-    /// `token`) when it has no bearer header.
+    /// As [`Caller::identify`], with a session token the request carries as a parameter (seed
+    /// 001's `token`) when it has no bearer header.
     pub async fn identify_with(s: &AppState, headers: &HeaderMap, token: Option<String>) -> Result<Caller, ApiError> {
         if let Some(token) = bearer(headers).or(token) {
-            let principal = match s.cms.cached_principal(&token) {
-                Some(p) => p,
-                None => s.run(move |cms| cms.authenticate(&token)).await?,
-            };
-            principal.require(Capability::Operate)?;
-            return Ok(Caller::User(principal));
+            return Ok(Caller { actor: session_user(s, &token).await?, signed: None });
         }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (Some(auth), Some(date), Some(params)) =
@@ -81,43 +51,50 @@ impl Caller {
             .decode_utf8()
             .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
             .into_owned();
-        let cinema = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-        Ok(Caller::Cinema { cinema, signed })
-    }
-
-    /// The caller as the core knows it.
-    pub fn actor(&self) -> Actor {
-        match self {
-            Caller::User(p) => Actor::from_principal(p),
-            Caller::Cinema { cinema, .. } => Actor::Cinema { cinema_id: cinema.clone() },
-        }
-    }
-
-    /// Who owns what this caller uploads: `user:<id>` or `cinema:<id>`.
-    pub fn owner(&self) -> String {
-        self.actor().owner()
-    }
-
-    /// The chain's operators only (classification, upload-token settings): a cinema's client is refused.
-    pub fn require_user(&self) -> Result<&Principal, ApiError> {
-        match self {
-            Caller::User(p) => Ok(p),
-            Caller::Cinema { .. } => {
-                Err(ApiError::Forbidden("this is for the chain's operators, not a cinema's client".into()))
-            }
-        }
+        let actor = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
+        Ok(Caller { actor, signed: Some(signed) })
     }
 
     /// A signed request must have signed the parameters it acts on: one of `sent` (the query
     /// string, or a small form body). File contents are not signed; they are checked by size
     /// and MD5. A user's request passes.
     pub fn covers(&self, sent: &[&str]) -> Result<(), ApiError> {
-        match self {
-            Caller::User(_) => Ok(()),
-            Caller::Cinema { signed, .. } if sent.contains(&signed.as_str()) => Ok(()),
-            Caller::Cinema { .. } => Err(Error::Unauthorized.into()), // signed for another request
+        match &self.signed {
+            None => Ok(()),
+            Some(signed) if sent.contains(&signed.as_str()) => Ok(()),
+            Some(_) => Err(Error::Unauthorized.into()), // signed for another request
         }
     }
+}
+
+/// The caller of a route for users: the user of a bearer token (401 without one, or for a
+/// signature, which is no session).
+pub struct LoggedIn {
+    pub actor: Actor,
+    /// The bearer token itself (logout ends it).
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for LoggedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        Ok(LoggedIn { actor: session_user(s, &token).await?, token })
+    }
+}
+
+/// The user of a session token (401 for no live session).
+async fn session_user(s: &AppState, token: &str) -> Result<Actor, ApiError> {
+    // Most requests come from a session resolved moments ago: answer those from memory.
+    let principal = match s.cms.cached_principal(token) {
+        Some(p) => p,
+        None => {
+            let token = token.to_string();
+            s.run(move |cms| cms.authenticate(&token)).await?
+        }
+    };
+    Ok(Actor::User(principal))
 }
 
 impl FromRequestParts<AppState> for Caller {

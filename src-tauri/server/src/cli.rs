@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
+use cinedesk_core::{Actor, Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -107,27 +107,35 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve { listen, ui, read_cache_mib } => serve(cms, listen, ui, read_cache_mib << 20).await,
         Command::User(UserCommand::Add { alias, name, role }) => {
             let password = password()?;
-            let id = cms.create_user(UserInput {
-                name: Some(name),
-                alias: Some(alias),
-                role: Some(role),
-                password: Some(password),
-                icon_id: None,
-            })?;
+            let id = cms.create_user(
+                &Actor::System,
+                UserInput {
+                    name: Some(name),
+                    alias: Some(alias),
+                    role: Some(role),
+                    password: Some(password),
+                    icon_id: None,
+                },
+            )?;
             println!("{id}");
             Ok(())
         }
         Command::User(UserCommand::Passwd { alias }) => {
-            let page = cms.list_users(&UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
+            let page =
+                cms.list_users(&Actor::System, &UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
             let user = page.item_list.into_iter().next().ok_or(CliError::NoSuchUser(alias))?;
-            cms.update_user(&user.user_id, UserInput { password: Some(password()?), ..Default::default() })?;
+            cms.update_user(
+                &Actor::System,
+                &user.user_id,
+                UserInput { password: Some(password()?), ..Default::default() },
+            )?;
             Ok(())
         }
         Command::User(UserCommand::List) => {
             let mut start = 0;
             loop {
                 let paging = Paging::new(Some(start), Some(MAX_LIMIT))?;
-                let page = cms.list_users(&UserQuery { paging, ..Default::default() })?;
+                let page = cms.list_users(&Actor::System, &UserQuery { paging, ..Default::default() })?;
                 for u in &page.item_list {
                     println!("{}\t{}\t{}\t{}", u.user_id, u.alias, u.role, u.name);
                 }
@@ -142,10 +150,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_bytes: usize) -> Result<(), CliError> {
-    if cms.user_count()? == 0 {
+    if !cms.app_info()?.has_users {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
             Ok(p) => {
-                cms.create_first_admin("管理员", "admin", &p)?;
+                cms.create_first_admin(&Actor::System, "管理员", "admin", &p)?;
                 tracing::info!("created the SYS_ADMIN user `admin` from CINEDESK_ADMIN_PASSWORD");
             }
             Err(_) => tracing::warn!(
@@ -159,32 +167,43 @@ async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_byt
     }
     let state = crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes);
     let app = crate::router_with_state(state, ui.as_deref());
+    let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    crate::serve(listener, app, shutdown()).await?;
+    crate::serve(listener, app, stop).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
 /// Resolves on SIGTERM (service managers) or Ctrl-C, letting requests in flight finish.
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+///
+/// The handlers are installed when this is called, before the server logs that it listens: a
+/// signal sent as soon as it says it is ready is then a clean shutdown, not the default action
+/// (killed on the spot). A handler that cannot be installed never fires.
+fn shutdown() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let fired = |s: Option<Signal>| async move {
+            match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        async move {
+            tokio::select! {
+                _ = fired(term) => {},
+                _ = fired(interrupt) => {},
+            }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

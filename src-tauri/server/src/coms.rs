@@ -9,11 +9,11 @@ use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{ComsMessage, Error};
+use cinedesk_core::{Actor, ComsMessage, Error};
 use serde::Deserialize;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,12 +32,40 @@ const DEFAULT_POLL_SECONDS: u32 = 30;
 /// (no polling loop), and the head of its queue as last read. A COMS often holds several
 /// connections and all of them wake together; they share one read of the head instead of
 /// each querying it.
-#[derive(Default)]
 pub struct Channel {
     notify: Notify,
     /// Set when the queue changed (a new message, an ack) since `head` was read.
     stale: AtomicBool,
     head: tokio::sync::Mutex<Option<Option<Head>>>,
+    /// How many connections are parked on `notify` right now, waiting for the queue to change.
+    waiting: watch::Sender<usize>,
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        Channel {
+            notify: Notify::new(),
+            stale: AtomicBool::new(false),
+            head: tokio::sync::Mutex::new(None),
+            waiting: watch::Sender::new(0),
+        }
+    }
+}
+
+/// Counts one connection as waiting on its channel for as long as it lives.
+struct Parked<'a>(&'a watch::Sender<usize>);
+
+impl<'a> Parked<'a> {
+    fn new(waiting: &'a watch::Sender<usize>) -> Self {
+        waiting.send_modify(|n| *n += 1);
+        Parked(waiting)
+    }
+}
+
+impl Drop for Parked<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n -= 1);
+    }
 }
 
 /// A queue head ready to send: its id, and its JSON shared by every connection that sends it.
@@ -48,13 +76,13 @@ struct Head {
 }
 
 impl Channel {
-    /// The head of the queue, read again only if it may have changed.
-    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<Head>> {
+    /// The head of the queue, read again (as `actor`) only if it may have changed.
+    async fn head(&self, s: &AppState, actor: &Actor, cinema: &str) -> ApiResult<Option<Head>> {
         let mut head = self.head.lock().await;
         // Cleared before reading: a change committed during the read marks it stale again.
         if self.stale.swap(false, Ordering::SeqCst) || head.is_none() {
-            let c = cinema.to_string();
-            let wire = s.read(move |cms| cms.next_wire_message(&c)).await?;
+            let (a, c) = (actor.clone(), cinema.to_string());
+            let wire = s.read(move |cms| cms.next_wire_message(&a, &c)).await?;
             *head = Some(wire.map(|m| Head { id: m.message_id, json: Bytes::from(m.json) }));
         }
         Ok(head.clone().flatten())
@@ -76,6 +104,18 @@ impl Waker {
         Arc::clone(map.entry(cinema.to_string()).or_default())
     }
 
+    /// Resolves once at least `n` connections of `cinema` are parked, waiting for its queue to
+    /// change (a long-poll that found it empty, a WebSocket waiting for a message or an ack).
+    ///
+    /// A message committed from then on wakes them, so callers that must know a COMS is
+    /// listening before they write (tests of the wake-up, a dashboard of connected COMS) await
+    /// this instead of sleeping and hoping the poll has arrived.
+    pub async fn waiting(&self, cinema: &str, n: usize) {
+        let mut waiting = self.get(cinema).waiting.subscribe();
+        // The sender lives in the map as long as the waker does, so this never ends early.
+        let _ = waiting.wait_for(|w| *w >= n).await;
+    }
+
     pub fn wake(&self, cinema: &str) {
         let map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(ch) = map.get(cinema) {
@@ -89,17 +129,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(long_poll)).routes(routes!(websocket))
 }
 
-/// A user's bearer token (any operator), or a request signed with an API key of this very
-/// cinema (seed 004 §2.2). The signed `user-params` must be the query actually sent.
-async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: &str) -> ApiResult<()> {
-    let caller = Caller::identify(s, headers).await?;
-    caller.covers(&[uri.query().unwrap_or("")])?;
-    match caller {
-        Caller::Cinema { cinema: key_cinema, .. } if key_cinema != cinema => {
-            Err(ApiError::Forbidden("this API key belongs to another cinema".into()))
-        }
-        _ => Ok(()),
-    }
+/// A user's bearer token, or a request signed with an API key (seed 004 §2.2) whose signed
+/// `user-params` are the query actually sent. Whether it may use this cinema's channel is the
+/// core's decision.
+fn signed_query(caller: &Caller, uri: &Uri) -> ApiResult<()> {
+    caller.covers(&[uri.query().unwrap_or("")])
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -126,24 +160,27 @@ struct PollParams {
     ))]
 async fn long_poll(
     State(s): State<AppState>,
+    caller: Caller,
     PathParam(cinema): PathParam<String>,
-    headers: HeaderMap,
     uri: Uri,
     Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
-    authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    signed_query(&caller, &uri)?;
+    let actor = caller.actor;
     let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
         return Err(Error::invalid("timeout", format!("at most {MAX_POLL_SECONDS} seconds")).into());
     }
     let channel = s.waker.get(&cinema);
-    let (c, ack) = (cinema.clone(), q.ack);
+    let (a, c, ack) = (actor.clone(), cinema.clone(), q.ack);
     let acked = ack.is_some();
     s.run(move |cms| {
+        // Heard from first: it is also where the core decides whether this caller may.
+        cms.mark_coms_seen(&a, &c)?;
         if let Some(ack) = ack {
-            cms.ack_message(&c, &ack)?;
+            cms.ack_message(&a, &c, &ack)?;
         }
-        cms.mark_coms_seen(&c)
+        Ok(())
     })
     .await?;
     if acked {
@@ -155,9 +192,10 @@ async fn long_poll(
         let notified = channel.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if let Some(message) = channel.head(&s, &cinema).await? {
+        if let Some(message) = channel.head(&s, &actor, &cinema).await? {
             return Ok(([(header::CONTENT_TYPE, "application/json")], message.json).into_response());
         }
+        let _parked = Parked::new(&channel.waiting);
         tokio::select! {
             _ = &mut notified => {}
             _ = tokio::time::sleep_until(deadline) => return Ok(StatusCode::NO_CONTENT.into_response()),
@@ -178,17 +216,21 @@ async fn long_poll(
     ))]
 async fn websocket(
     State(s): State<AppState>,
+    caller: Caller,
     PathParam(cinema): PathParam<String>,
-    headers: HeaderMap,
     uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
-    // Who is asking comes first: a stranger learns nothing from a handshake error.
-    authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    // Who is asking comes first (the core's rule of the channel, before any reading): a
+    // stranger learns nothing from a handshake error.
+    signed_query(&caller, &uri)?;
+    caller.actor.require_channel(&cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;
+    let (actor, a, c) = (caller.actor.clone(), caller.actor, cinema.clone());
+    s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
     Ok(upgrade.on_upgrade(move |socket| async move {
-        if let Err(e) = serve_socket(s, cinema, socket).await {
+        if let Err(e) = serve_socket(s, actor, cinema, socket).await {
             tracing::info!(error = %e, "COMS WebSocket closed");
         }
     }))
@@ -199,16 +241,16 @@ struct Ack {
     ack: String,
 }
 
-async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
+async fn serve_socket(s: AppState, actor: Actor, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
     let channel = s.waker.get(&cinema);
     let mut sent: Option<String> = None;
     loop {
         let notified = channel.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let c = cinema.clone();
-        s.run(move |cms| cms.mark_coms_seen(&c)).await?;
-        let head = channel.head(&s, &cinema).await?;
+        let (a, c) = (actor.clone(), cinema.clone());
+        s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
+        let head = channel.head(&s, &actor, &cinema).await?;
         if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.id.as_str())) {
             let text = Utf8Bytes::try_from(m.json).map_err(|e| ApiError::Core(Error::Internal(e.to_string())))?;
             if socket.send(Message::Text(text)).await.is_err() {
@@ -216,6 +258,7 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
             }
             sent = Some(m.id);
         }
+        let _parked = Parked::new(&channel.waiting);
         tokio::select! {
             _ = &mut notified => {}
             incoming = socket.recv() => match incoming {
@@ -228,8 +271,8 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
                             continue;
                         }
                     };
-                    let c = cinema.clone();
-                    s.run(move |cms| cms.ack_message(&c, &ack.ack)).await?;
+                    let (a, c) = (actor.clone(), cinema.clone());
+                    s.run(move |cms| cms.ack_message(&a, &c, &ack.ack)).await?;
                     channel.changed();
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),

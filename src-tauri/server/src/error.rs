@@ -13,9 +13,6 @@ pub enum ApiError {
     /// Input that never reached the core: a body that is not JSON, a query value of the wrong type.
     #[error("{0}")]
     BadRequest(String),
-    /// Authenticated, but not allowed this (e.g. another cinema's channel).
-    #[error("{0}")]
-    Forbidden(String),
     /// A body over the size limit: the client must send less, not different.
     #[error("{0}")]
     TooLarge(String),
@@ -41,7 +38,6 @@ impl ApiError {
         match self {
             ApiError::Core(e) => e.code(),
             ApiError::BadRequest(_) => "invalid",
-            ApiError::Forbidden(_) => "forbidden",
             ApiError::TooLarge(_) => "too_large",
             ApiError::Unsupported(_) => "unsupported_media_type",
             ApiError::PreconditionFailed(_) => "precondition_failed",

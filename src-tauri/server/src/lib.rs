@@ -8,12 +8,14 @@
 //! - `routes`: the route table, one module per area; each handler parses the wire shape, calls
 //!   one core use case and shapes the answer (seed envelopes included).
 //! - `extract`: JSON bodies whatever their Content-Type, typed queries with repeated keys.
-//! - `auth`: who is calling: a bearer token or a cinema's signed request, for the core to judge.
+//! - `auth`: who is calling: a bearer token (`LoggedIn`) or also a cinema's signed request
+//!   (`Caller`), made into the core's `Actor` for the core to judge.
 //! - `error`: the one place where failures become HTTP answers.
 //! - `openapi`: the OpenAPI document, built from the route table itself.
 //! - `state`: what handlers share, and how they call the blocking core.
 //! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
-//! - `read_cache`: list answers kept as ready JSON until what they read changes.
+//! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
+//!   the values filled in at each answer instead (a COMS's last seen).
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.

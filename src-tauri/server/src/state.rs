@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{Cms, Table};
+use cinedesk_core::{Actor, Cms, Table};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -44,30 +44,33 @@ impl AppState {
     }
 
     /// The JSON answer of a list route: from the read cache while no write changed the tables
-    /// it `reads` since it was made, else read now (see [`AppState::read`]) and kept; `live`
-    /// fields are filled in at each answer. Only for routes whose answer is the same for every
-    /// caller allowed to ask; `uri` (path and query) is the key.
+    /// it `reads` since the core answered the same request of the same caller, else read now
+    /// (see [`AppState::read`]) and kept; `live` fields are filled in at each answer. The key is
+    /// the caller and `uri` (path and query): a kept answer is served only to the caller the
+    /// core gave it to, so its authorization stays the core's.
     pub async fn cached_json<T: Serialize + Send + 'static>(
         &self,
         uri: &Uri,
+        actor: Actor,
         reads: &'static [Table],
         live: Option<&'static Live>,
-        f: impl FnOnce(&Cms) -> cinedesk_core::Result<T> + Send + 'static,
+        f: impl FnOnce(&Cms, &Actor) -> cinedesk_core::Result<T> + Send + 'static,
     ) -> Result<Response, ApiError> {
-        let key = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let key = format!("{} {path}", actor.owner());
         // Taken before the data is read: an entry is never newer than the stamp it carries.
         let stamp = self.cms.data_stamp(reads);
-        let answer = match self.cache.get(stamp, key) {
+        let answer = match self.cache.get(stamp, &key) {
             Some(answer) => answer,
             None => {
-                let value = self.read(f).await?;
+                let value = self.read(move |cms| f(cms, &actor)).await?;
                 let answer = LiveJson::of(&value, live.map(|l| &l.fields))
                     .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))?;
                 let answer = Arc::new(answer);
                 // A write to these tables committed during the read: the answer may be from
                 // before it, and is not worth keeping.
                 if self.cms.data_stamp(reads) == stamp {
-                    self.cache.put(stamp, key.to_string(), Arc::clone(&answer));
+                    self.cache.put(stamp, key, Arc::clone(&answer));
                 }
                 answer
             }
@@ -124,33 +127,33 @@ mod tests {
     async fn names(
         s: &AppState,
         uri: &Uri,
-        f: impl FnOnce(&Cms) -> cinedesk_core::Result<Value> + Send + 'static,
+        f: impl FnOnce(&Cms, &Actor) -> cinedesk_core::Result<Value> + Send + 'static,
     ) -> String {
-        let res = s.cached_json(uri, CinemaQuery::READS, None, f).await.unwrap();
+        let res = s.cached_json(uri, Actor::System, CinemaQuery::READS, None, f).await.unwrap();
         let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
         let page: Value = serde_json::from_slice(&body).unwrap();
         page["itemList"][0]["name"].as_str().unwrap().to_string()
     }
 
-    fn list(cms: &Cms) -> cinedesk_core::Result<Value> {
-        Ok(serde_json::to_value(cms.list_cinemas(&CinemaQuery::default())?).unwrap())
+    fn list(cms: &Cms, actor: &Actor) -> cinedesk_core::Result<Value> {
+        Ok(serde_json::to_value(cms.list_cinemas(actor, &CinemaQuery::default())?).unwrap())
     }
 
     #[tokio::test]
     async fn a_read_that_raced_a_write_is_never_served_once_the_write_is_acknowledged() {
         let dir = tempfile::tempdir().unwrap();
         let s = AppState::new(Arc::new(Cms::open(dir.path()).unwrap()));
-        let id = s.cms.create_cinema(cinema("race")).unwrap();
+        let id = s.cms.create_cinema(&Actor::System, cinema("race")).unwrap();
         let uri: Uri = "/cms/cinemas".parse().unwrap();
         // The read takes its snapshot, a write commits and is acknowledged, then the read's
         // (now outdated) answer reaches the cache.
-        let raced = names(&s, &uri, move |cms| {
-            let before = list(cms)?;
-            cms.update_cinema(&id, CinemaInput { name: Some("after".into()), ..Default::default() })?;
+        let raced = names(&s, &uri, move |cms, actor| {
+            let before = list(cms, actor)?;
+            cms.update_cinema(actor, &id, CinemaInput { name: Some("after".into()), ..Default::default() })?;
             Ok(before)
         });
         assert_eq!(raced.await, "before", "the racing read answers what it read");
         assert_eq!(names(&s, &uri, list).await, "after", "the next answer is from after the write");
-        assert_eq!(names(&s, &uri, |_| panic!("served from the cache")).await, "after", "and is kept");
+        assert_eq!(names(&s, &uri, |_, _| panic!("served from the cache")).await, "after", "and is kept");
     }
 }

@@ -22,11 +22,12 @@ mod upload;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
@@ -176,10 +177,13 @@ pub(crate) struct Files {
     hashes: Mutex<HashMap<String, HashState>>,
     /// Uploads being written right now: one request at a time per upload.
     busy: Mutex<HashSet<String>>,
+    /// Signalled whenever `busy` changes, for [`Cms::wait_upload_writer`].
+    busy_changed: Condvar,
     tools: RwLock<MediaTools>,
-    worker: Mutex<Option<mpsc::Sender<String>>>,
-    /// Told each file id the worker has finished with ([`Cms::on_file_processed`]).
-    processed: Mutex<Vec<crate::Listener>>,
+    worker: Mutex<Option<mpsc::Sender<media::Job>>>,
+    /// The worker's queue as seen by those waiting on it ([`Cms::wait_processed`]).
+    jobs: Mutex<media::Jobs>,
+    jobs_done: Condvar,
 }
 
 /// Holds an upload for one request; released on drop.
@@ -191,6 +195,7 @@ pub(crate) struct Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         self.files.busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.id);
+        self.files.busy_changed.notify_all();
     }
 }
 
@@ -293,9 +298,11 @@ impl Files {
             store: store::Store::open(data_dir)?,
             hashes: Mutex::new(HashMap::new()),
             busy: Mutex::new(HashSet::new()),
+            busy_changed: Condvar::new(),
             tools: RwLock::new(MediaTools::default()),
             worker: Mutex::new(None),
-            processed: Mutex::default(),
+            jobs: Mutex::new(media::Jobs::default()),
+            jobs_done: Condvar::new(),
         });
         files.sweep_expired()?;
         files.recover_finished_uploads();
@@ -308,6 +315,7 @@ impl Files {
         if !busy.insert(id.to_string()) {
             return Err(Error::InUse(format!("another request is writing upload {id}; retry when it has finished")));
         }
+        self.busy_changed.notify_all();
         Ok(Busy { files: Arc::clone(self), id: id.to_string() })
     }
 
@@ -482,20 +490,15 @@ fn insert_file(
 
 impl Cms {
     /// A stored file's metadata and processing events.
-    pub fn file(&self, file_id: &str) -> Result<StoredFile> {
+    pub fn file(&self, actor: &Actor, file_id: &str) -> Result<StoredFile> {
+        actor.require(Capability::Operate)?;
         self.files.file(file_id)
     }
 
-    /// A stored file and the path of its content (None when it lives in OSS: see [`Cms::file_remote_url`]).
+    /// A stored file and the path of its content (None when it lives in OSS: see
+    /// [`Cms::file_remote_url`]). Public, like OSS public-read: whoever has the id may download.
     pub fn file_content(&self, file_id: &str) -> Result<(StoredFile, Option<PathBuf>)> {
         self.files.file_content(file_id)
-    }
-
-    /// Calls `f` with a file's id each time background processing has finished with it: done,
-    /// or failed and left pending (see [`Cms::file`]). A client can then be told instead of
-    /// asking again and again; tests wait on it rather than on time.
-    pub fn on_file_processed(&self, f: impl Fn(&str) + Send + Sync + 'static) {
-        self.files.processed.lock().unwrap_or_else(|p| p.into_inner()).push(Box::new(f));
     }
 
     /// The OSS URL of a file uploaded to OSS directly; None for files in this store.
@@ -507,18 +510,4 @@ impl Cms {
     pub fn file_store_dir(&self) -> &Path {
         self.files.store.root()
     }
-}
-
-/// Bytes that neither repeat nor compress (xorshift from `seed`), for the store's unit tests.
-#[cfg(test)]
-fn test_noise(n: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
 }

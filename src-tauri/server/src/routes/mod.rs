@@ -1,4 +1,7 @@
-//! The route table of seed 000, grouped by the capability each group needs.
+//! The route table of seed 000, grouped by how callers authenticate: not at all (public), with
+//! a user's bearer token ([`crate::auth::LoggedIn`]), or also with a cinema's signature
+//! ([`crate::auth::Caller`]). Who may do what is the core's decision: each handler passes the
+//! caller's actor to it.
 //!
 //! Every route is registered with `OpenApiRouter::routes(routes!(handler, …))`, one `routes!` per
 //! path, so registering a route documents it (see `crate::openapi`).
@@ -22,14 +25,12 @@ mod vod;
 mod vod_flow;
 mod vr_clients;
 
-use axum::{middleware, Extension, Json, Router};
-use cinedesk_core::Capability;
+use axum::{Extension, Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{guard, Guard};
 use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
 use crate::state::AppState;
@@ -42,10 +43,9 @@ pub(crate) fn done() -> Json<Done> {
     Json(Done {})
 }
 
-/// Routes that need a session allowed `cap`: the guard in front of them, and in the document
-/// the bearer security with its 401 and 403.
-fn guarded(app: &AppState, cap: Capability, routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    let mut routes = routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard));
+/// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
+/// security, its 401 (no session) and 403 (the core refused the role).
+fn for_users(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     openapi::require_bearer(routes.get_openapi_mut());
     routes
 }
@@ -69,8 +69,8 @@ async fn health() -> Json<Health> {
 }
 
 /// Every route with its documentation, before state and fallbacks.
-fn documented(app: &AppState) -> OpenApiRouter<AppState> {
-    let operate = OpenApiRouter::new()
+fn documented() -> OpenApiRouter<AppState> {
+    let users = OpenApiRouter::new()
         .merge(cinemas::routes())
         .merge(halls::routes())
         .merge(vr_clients::routes())
@@ -78,37 +78,33 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(movies::routes())
         .merge(vod::routes())
         .merge(models::routes())
-        .merge(enums::read_routes())
+        .merge(enums::routes())
         .merge(session::authenticated_routes())
-        .merge(files::operate_routes());
+        .merge(files::info_routes())
+        .merge(users::routes())
+        .merge(api_keys::routes())
+        .merge(uploads::settings_routes())
+        .merge(upload_tokens::settings_routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(openapi::document))
         .merge(session::public_routes())
-        // The COMS channel authenticates users and signed machine clients itself.
+        // The COMS channel, the uploads, the resource library, seed-003 upload tokens and
+        // seed-001 VOD flows take a user's token or a cinema's signature.
         .merge(crate::coms::routes())
-        // Downloads are public (like OSS public-read); uploads authenticate themselves.
+        // Downloads are public (like OSS public-read).
         .merge(files::public_routes())
         .merge(uploads::routes())
-        // The resource library, seed-003 upload tokens and seed-001 VOD flows authenticate
-        // users and signed machine clients themselves (`auth::Caller`).
         .merge(onlinedisk_library::routes())
         .merge(upload_tokens::routes())
         .merge(vod_flow::routes())
-        .merge(guarded(
-            app,
-            Capability::ManageApiKeys,
-            api_keys::routes().merge(uploads::admin_routes()).merge(upload_tokens::admin_routes()),
-        ))
-        .merge(guarded(app, Capability::Operate, operate))
-        .merge(guarded(app, Capability::ManageUsers, users::routes()))
-        .merge(guarded(app, Capability::ManageEnums, enums::write_routes()))
+        .merge(for_users(users))
 }
 
 /// The API, and the built UI (`ui/dist`) at `/` when a directory is given: what is not an API
 /// route is looked up there, and what is not there either is the JSON 404.
 pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
-    let (api, doc) = documented(&app).split_for_parts();
+    let (api, doc) = documented().split_for_parts();
     let doc = openapi::finish(doc).to_json().expect("the OpenAPI document serializes");
     let api = api
         .layer(Extension(Document(doc.into())))

@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -32,8 +33,12 @@ pub(crate) struct UserCreated {
         (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
         (status = 409, description = "alias is taken", body = ErrorBody),
     ))]
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<UserInput>) -> ApiResult<Json<UserCreated>> {
-    let user_id = s.run(move |cms| cms.create_user(input)).await?;
+async fn create(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(input): JsonBody<UserInput>,
+) -> ApiResult<Json<UserCreated>> {
+    let user_id = s.run(move |cms| cms.create_user(&session.actor, input)).await?;
     Ok(Json(UserCreated { user_id }))
 }
 
@@ -57,11 +62,12 @@ struct UserFilter {
     responses((status = 200, description = "A page of users", body = Page<User>)))]
 async fn list(
     State(s): State<AppState>,
+    session: LoggedIn,
     Query(f): Query<UserFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<Page<User>>> {
     let query = UserQuery { user_ids: f.user_id, alias: f.alias, name: f.name, role: f.role, paging: p.paging()? };
-    Ok(Json(s.run(move |cms| cms.list_users(&query)).await?))
+    Ok(Json(s.run(move |cms| cms.list_users(&session.actor, &query)).await?))
 }
 
 #[utoipa::path(get, path = "/cms/users/{user_id}", tag = "users", operation_id = "get_user",
@@ -70,8 +76,8 @@ async fn list(
         (status = 200, description = "The user", body = User),
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<User>> {
-    Ok(Json(s.read(move |cms| cms.get_user(&id)).await?))
+async fn one(State(s): State<AppState>, session: LoggedIn, PathParam(id): PathParam<String>) -> ApiResult<Json<User>> {
+    Ok(Json(s.read(move |cms| cms.get_user(&session.actor, &id)).await?))
 }
 
 /// Seed §7.4: absent fields keep their value; a new password ends the user's sessions.
@@ -85,10 +91,11 @@ async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> Api
     ))]
 async fn update(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<UserInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_user(&id, input)).await?;
+    s.run(move |cms| cms.update_user(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -100,8 +107,12 @@ async fn update(
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "The last SYS_ADMIN must remain", body = ErrorBody),
     ))]
-async fn delete_one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_users(&[id])).await?;
+async fn delete_one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_users(&session.actor, &[id])).await?;
     Ok(done())
 }
 
@@ -121,7 +132,7 @@ struct UserIds {
         (status = 404, description = "One of the users does not exist", body = ErrorBody),
         (status = 409, description = "The last SYS_ADMIN must remain", body = ErrorBody),
     ))]
-async fn delete_many(State(s): State<AppState>, Query(q): Query<UserIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_users(&q.user_id)).await?;
+async fn delete_many(State(s): State<AppState>, session: LoggedIn, Query(q): Query<UserIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_users(&session.actor, &q.user_id)).await?;
     Ok(done())
 }

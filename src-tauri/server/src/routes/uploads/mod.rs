@@ -41,9 +41,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     callers.merge(oss::public_routes()).merge(tus::public_routes()).layer(DefaultBodyLimit::disable())
 }
 
-/// Direct-upload settings: SYS_ADMIN only (guarded by the caller).
-pub fn admin_routes() -> OpenApiRouter<AppState> {
-    oss::admin_routes()
+/// Direct-upload settings (SYS_ADMIN, as the core decides).
+pub fn settings_routes() -> OpenApiRouter<AppState> {
+    oss::settings_routes()
 }
 
 /// A multipart body whose rejection (not multipart at all) is the JSON 400.
