@@ -211,7 +211,7 @@ impl Manager {
                 Ok(()) => resumed.push(id),
                 Err(e) if e.code == "conflict" => {}
                 Err(e) => {
-                    tracing::warn!(id, code = e.code, info = %e.info, "an interrupted upload cannot go on");
+                    tracing::warn!(id, code = %e.code, info = %e.info, "an interrupted upload cannot go on");
                     self.update(&id, |j| {
                         j.interrupted = false;
                         j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });
@@ -353,7 +353,7 @@ impl Manager {
                 });
             }
             Err(e) => {
-                tracing::warn!(id, code = e.code, info = %e.info, "upload failed");
+                tracing::warn!(id, code = %e.code, info = %e.info, "upload failed");
                 self.settle(id, |j| {
                     j.state = UploadState::Failed;
                     j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });

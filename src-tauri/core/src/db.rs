@@ -1,8 +1,9 @@
 //! SQLite storage: opening with the right pragmas, plain-SQL migrations, one writer and a pool of readers.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
@@ -17,12 +18,23 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_settings.sql"),
     include_str!("../migrations/0005_files.sql"),
     include_str!("../migrations/0006_library.sql"),
+    include_str!("../migrations/0007_used_signatures.sql"),
 ];
 
 /// The most read connections open at once. Beyond a few per core more readers only add
 /// contention; callers past the limit wait for a connection instead of opening (and soon
 /// closing) one of their own, which under load costs more than the query.
 const MAX_READERS: usize = 8;
+
+/// How long a statement waits for a lock another connection holds (another process on the
+/// same file: a backup, `sqlite3`, the CLI) before giving up with SQLITE_BUSY, which clients
+/// see as `busy` (503, `Retry-After`). Within this process writes queue on the writer's mutex
+/// instead, so this only bounds waits on others.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
+/// The wait of a write queued behind one that already found the file locked: the lock is
+/// likely still held, and every write waiting its full timeout in turn would make the last of
+/// a queue wait for many seconds.
+const BUSY_TIMEOUT_WHILE_LOCKED: Duration = Duration::from_millis(100);
 
 pub(crate) struct Db {
     path: PathBuf,
@@ -34,6 +46,8 @@ pub(crate) struct Db {
     /// Committed write transactions so far: a cached read made at generation g is still the
     /// truth while this is g.
     generation: AtomicU64,
+    /// The last write found the file locked by someone else (see [`BUSY_TIMEOUT_WHILE_LOCKED`]).
+    found_locked: AtomicBool,
 }
 
 #[derive(Default)]
@@ -57,7 +71,7 @@ fn drop_stat4_samples(writer: &Connection) -> Result<()> {
 }
 
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL lets readers run beside the writer. synchronous=FULL makes every acknowledged
     // commit survive not only a killed process but a power cut too; writes here are human
     // paced, so the fsync per commit is cheap.
@@ -93,19 +107,36 @@ impl Db {
             readers: Mutex::new(Readers::default()),
             reader_returned: Condvar::new(),
             generation: AtomicU64::new(0),
+            found_locked: AtomicBool::new(false),
         })
     }
 
     /// Runs `f` in one IMMEDIATE transaction and commits; any error rolls everything back.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        // Before the writer is released and the caller answered: whoever learns of this write
-        // and then reads can no longer be given a cached answer from before it.
+        let out = self.write_unobserved(f)?;
+        // Before the caller is answered: whoever learns of this write and then reads can no
+        // longer be given a cached answer from before it.
         self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(out)
+    }
+
+    /// As [`Db::write`], for bookkeeping no cached answer reads (the ledger of used request
+    /// signatures): it leaves the data generation, and so the read cache, as it was.
+    pub(crate) fn write_unobserved<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let locked_before = self.found_locked.load(Ordering::Relaxed);
+        let out: Result<T> = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        let locked_now = matches!(&out, Err(e) if e.code() == crate::Code::Busy);
+        if locked_now != locked_before {
+            self.found_locked.store(locked_now, Ordering::Relaxed);
+            conn.busy_timeout(if locked_now { BUSY_TIMEOUT_WHILE_LOCKED } else { BUSY_TIMEOUT })?;
+        }
+        out
     }
 
     /// How many write transactions have committed since the database was opened.
@@ -159,7 +190,7 @@ impl Db {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Memory-mapped reads share the OS page cache between the readers instead of each
         // copying pages into its own cache.
         conn.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;")?;

@@ -47,7 +47,7 @@ fn database_is_a_wal_file_with_foreign_keys_and_migrations_applied_once() {
     drop(app.cms);
     let conn = rusqlite_like_check(&path);
     assert_eq!(conn.0, "wal", "journal mode must be WAL so readers never block the writer");
-    assert_eq!(conn.1, 6, "every migration recorded in user_version");
+    assert_eq!(conn.1, 7, "every migration recorded in user_version");
     // Opening again must not re-run migrations (they would fail on existing tables).
     let again = Cms::open(app.dir.path()).expect("reopen an existing database");
     again.integrity_check().unwrap();
@@ -268,6 +268,11 @@ fn all_cinemas_all(cms: &Cms) -> Vec<Cinema> {
 
 // ---------------------------------------------------------------- machine clients
 
+/// A `dc` request to the long-poll route as the core sees it.
+fn signed<'a>(auth: &'a str, date: &'a str, params: &'a str) -> SignedRequest<'a> {
+    SignedRequest { method: "GET", path: "/cms/long_poll/c", authorization: auth, user_date: date, user_params: params }
+}
+
 #[test]
 fn api_keys_sign_for_their_cinema_until_revoked() {
     let app = spawn_app();
@@ -276,23 +281,27 @@ fn api_keys_sign_for_their_cinema_until_revoked() {
     let now = user_date(now_ms());
     let params = "timeout%3D30";
     let auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &now));
-    assert_eq!(app.cms.verify_signed(&auth, &now, params).unwrap(), cinema, "a good signature names the key's cinema");
-    let tampered = app.cms.verify_signed(&auth, &now, "timeout%3D31");
+    let tampered = app.cms.verify_signed(&signed(&auth, &now, "timeout%3D31"));
     assert_eq!(tampered.unwrap_err().code(), "unauthorized", "the signature covers the parameters");
+    assert_eq!(
+        app.cms.verify_signed(&signed(&auth, &now, params)).unwrap(),
+        cinema,
+        "a good signature names the key's cinema"
+    );
     let wrong = format!("dc:{}:{}", key.apikey, sign("not the secret", params, &now));
-    assert_eq!(app.cms.verify_signed(&wrong, &now, params).unwrap_err().code(), "unauthorized");
+    assert_eq!(app.cms.verify_signed(&signed(&wrong, &now, params)).unwrap_err().code(), "unauthorized");
     let stale = user_date(now_ms() - 16 * 60 * 1000);
     let stale_auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &stale));
-    assert_eq!(
-        app.cms.verify_signed(&stale_auth, &stale, params).unwrap_err().code(),
-        "unauthorized",
-        "15 minutes at most"
-    );
+    let refused = app.cms.verify_signed(&signed(&stale_auth, &stale, params)).unwrap_err();
+    assert_eq!(refused.code(), "unauthorized", "15 minutes at most");
     let listed = app.cms.list_api_keys(&cinema).unwrap();
     assert_eq!(listed.len(), 1);
     assert!(!serde_json::to_string(&listed).unwrap().contains(&key.secretkey), "a listing never shows the secret");
     app.cms.revoke_api_key(&cinema, &key.apikey).unwrap();
-    assert_eq!(app.cms.verify_signed(&auth, &now, params).unwrap_err().code(), "unauthorized", "revoked at once");
+    let later = user_date(now_ms() + 1);
+    let fresh = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &later));
+    let revoked = app.cms.verify_signed(&signed(&fresh, &later, params)).unwrap_err();
+    assert_eq!(revoked.code(), "unauthorized", "revoked at once");
     assert_eq!(app.cms.create_api_key("ghost").unwrap_err().code(), "not_found");
 }
 
@@ -317,3 +326,7 @@ mod files;
 // The resource library (issue 6) has its own module.
 #[path = "core/library.rs"]
 mod library;
+
+// Signed requests accepted once, and the dc2 scheme (issue 15).
+#[path = "core/signatures.rs"]
+mod signatures;

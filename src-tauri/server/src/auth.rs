@@ -1,5 +1,5 @@
 //! Who may call what: bearer tokens resolved once per request by a middleware per capability,
-//! and [`Caller`] for the routes machine clients also call with a signed request (seed 004 §2.2).
+//! and [`Caller`] for the routes machine clients also call with a signed request (`crate::signed`).
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -7,9 +7,9 @@ use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::Response;
 use cinedesk_core::{Actor, Capability, Error, Principal};
-use percent_encoding::percent_decode_str;
 
 use crate::error::ApiError;
+use crate::signed::{is_signed, Checked};
 use crate::state::AppState;
 
 /// The state of one guard: the app and the capability its routes need.
@@ -42,28 +42,24 @@ pub async fn guard(State(g): State<Guard>, mut req: Request, next: Next) -> Resu
 
 /// Who is calling a route that machine clients also use (the COMS channel, the uploads, the
 /// resource library, upload tokens and VOD flows): a user with a bearer token (or, on the seed-001
-/// routes, its `token` parameter), allowed [`Capability::Operate`], or a cinema's client signing
-/// the seed-004 way (`authorization: {apikey}:{signature}`, `user-date`, `user-params`).
+/// routes, its `token` parameter), allowed [`Capability::Operate`], or a cinema's client whose
+/// signed request `crate::signed` checked in front of the route.
 pub enum Caller {
     User(Principal),
-    Cinema {
-        cinema: String,
-        /// The decoded `user-params` the signature covers.
-        signed: String,
-    },
+    Cinema { cinema: String },
 }
 
 impl Caller {
-    /// Reads the caller from the request's headers: 401 without a valid token or signature,
-    /// 403 for a user whose role may not operate.
-    pub async fn identify(s: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-        Caller::identify_with(s, headers, None).await
+    /// Reads the caller of a request: 401 without a valid token or signature, 403 for a user
+    /// whose role may not operate.
+    pub async fn identify(s: &AppState, parts: &Parts) -> Result<Caller, ApiError> {
+        Caller::identify_with(s, parts, None).await
     }
 
     /// As [`Caller::identify`], with a session token the request carries as a parameter (seed 001's
     /// `token`) when it has no bearer header.
-    pub async fn identify_with(s: &AppState, headers: &HeaderMap, token: Option<String>) -> Result<Caller, ApiError> {
-        if let Some(token) = bearer(headers).or(token) {
+    pub async fn identify_with(s: &AppState, parts: &Parts, token: Option<String>) -> Result<Caller, ApiError> {
+        if let Some(token) = bearer(&parts.headers).or(token) {
             let principal = match s.cms.cached_principal(&token) {
                 Some(p) => p,
                 None => s.run(move |cms| cms.authenticate(&token)).await?,
@@ -71,25 +67,21 @@ impl Caller {
             principal.require(Capability::Operate)?;
             return Ok(Caller::User(principal));
         }
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let (Some(auth), Some(date), Some(params)) =
-            (header("authorization"), header("user-date"), header("user-params"))
-        else {
-            return Err(Error::Unauthorized.into());
-        };
-        let signed = percent_decode_str(&params)
-            .decode_utf8()
-            .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
-            .into_owned();
-        let cinema = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-        Ok(Caller::Cinema { cinema, signed })
+        match parts.extensions.get::<Checked>() {
+            Some(checked) => Ok(Caller::Cinema { cinema: checked.take()?.cinema }),
+            // A signature on a route that takes none is refused, not ignored.
+            None if is_signed(&parts.headers) => {
+                Err(Error::BadSignature("this route takes no signed requests".into()).into())
+            }
+            None => Err(Error::Unauthorized.into()),
+        }
     }
 
     /// The caller as the core knows it.
     pub fn actor(&self) -> Actor {
         match self {
             Caller::User(p) => Actor::from_principal(p),
-            Caller::Cinema { cinema, .. } => Actor::Cinema { cinema_id: cinema.clone() },
+            Caller::Cinema { cinema } => Actor::Cinema { cinema_id: cinema.clone() },
         }
     }
 
@@ -107,23 +99,12 @@ impl Caller {
             }
         }
     }
-
-    /// A signed request must have signed the parameters it acts on: one of `sent` (the query
-    /// string, or a small form body). File contents are not signed; they are checked by size
-    /// and MD5. A user's request passes.
-    pub fn covers(&self, sent: &[&str]) -> Result<(), ApiError> {
-        match self {
-            Caller::User(_) => Ok(()),
-            Caller::Cinema { signed, .. } if sent.contains(&signed.as_str()) => Ok(()),
-            Caller::Cinema { .. } => Err(Error::Unauthorized.into()), // signed for another request
-        }
-    }
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        Caller::identify(s, &parts.headers).await
+        Caller::identify(s, parts).await
     }
 }

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::{ComsMessage, Error};
 use serde::Deserialize;
@@ -90,12 +90,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// A user's bearer token (any operator), or a request signed with an API key of this very
-/// cinema (seed 004 §2.2). The signed `user-params` must be the query actually sent.
-async fn authorize_cinema(s: &AppState, headers: &HeaderMap, uri: &Uri, cinema: &str) -> ApiResult<()> {
-    let caller = Caller::identify(s, headers).await?;
-    caller.covers(&[uri.query().unwrap_or("")])?;
-    match caller {
-        Caller::Cinema { cinema: key_cinema, .. } if key_cinema != cinema => {
+/// cinema (`crate::signed` checked that it signed the query actually sent).
+fn authorize_cinema(caller: ApiResult<Caller>, cinema: &str) -> ApiResult<()> {
+    match caller? {
+        Caller::Cinema { cinema: key_cinema } if key_cinema != cinema => {
             Err(ApiError::Forbidden("this API key belongs to another cinema".into()))
         }
         _ => Ok(()),
@@ -126,12 +124,11 @@ struct PollParams {
     ))]
 async fn long_poll(
     State(s): State<AppState>,
+    caller: ApiResult<Caller>,
     PathParam(cinema): PathParam<String>,
-    headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
-    authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    authorize_cinema(caller, &cinema)?;
     let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
         return Err(Error::invalid("timeout", format!("at most {MAX_POLL_SECONDS} seconds")).into());
@@ -178,13 +175,12 @@ async fn long_poll(
     ))]
 async fn websocket(
     State(s): State<AppState>,
+    caller: ApiResult<Caller>,
     PathParam(cinema): PathParam<String>,
-    headers: HeaderMap,
-    uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     // Who is asking comes first: a stranger learns nothing from a handshake error.
-    authorize_cinema(&s, &headers, &uri, &cinema).await?;
+    authorize_cinema(caller, &cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;
     Ok(upgrade.on_upgrade(move |socket| async move {

@@ -14,6 +14,17 @@ mod qr_decode;
 
 const ADMIN_PASSWORD: &str = "admin-password";
 
+/// A `user-date` for a signed request, later than any this process made before: a signature is
+/// accepted once, so two requests signing the same parameters in one millisecond would
+/// otherwise be one signature.
+fn unique_user_date() -> String {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = cinedesk_core::now_ms();
+    let prev = LAST.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(0);
+    cinedesk_core::user_date(now.max(prev + 1))
+}
+
 struct TestApp {
     base: String,
     token: String,
@@ -674,7 +685,7 @@ async fn signed_coms_requests() {
     assert_eq!(app.signed_poll(&cinema, (&apikey, "wrong"), "timeout=1", "timeout=1", now).await, 401, "wrong secret");
     let stale = now - 16 * 60 * 1000;
     assert_eq!(app.signed_poll(&cinema, key, "timeout=1", "timeout=1", stale).await, 401, "a date 16 minutes off");
-    assert_eq!(app.signed_poll(&other, key, "timeout=1", "timeout=1", now).await, 403, "another cinema's channel");
+    assert_eq!(app.signed_poll(&other, key, "timeout=1", "timeout=1", now + 1).await, 403, "another cinema's channel");
     assert_eq!(app.signed_poll(&cinema, key, "timeout=1", "timeout=2", now).await, 401, "tampered parameters");
     let unsigned = app.http.get(format!("{}/cms/long_poll/{cinema}?timeout=1", app.base)).send().await.unwrap();
     assert_eq!(unsigned.status(), 401);

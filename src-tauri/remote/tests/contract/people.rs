@@ -145,17 +145,20 @@ pub fn api_keys_are_issued_listed_without_secret_and_revoked(f: &Fixture) {
     assert!(!key.apikey.is_empty() && !key.secretkey.is_empty(), "a key pair");
     let now = user_date(now_ms());
     let auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, "timeout%3D30", &now));
-    assert_eq!(
-        f.cms.verify_signed(&auth, &now, "timeout%3D30").unwrap(),
-        cinema,
-        "the issued key signs for its cinema"
-    );
+    let signed = SignedRequest {
+        method: "GET",
+        path: "/cms/long_poll/c",
+        authorization: &auth,
+        user_date: &now,
+        user_params: "timeout%3D30",
+    };
+    assert_eq!(f.cms.verify_signed(&signed).unwrap(), cinema, "the issued key signs for its cinema");
     let listed = f.api.list_api_keys(t, &cinema).unwrap();
     assert_eq!((listed.len(), listed[0].apikey.as_str(), listed[0].revoke_time), (1, key.apikey.as_str(), None));
     assert!(!serde_json::to_string(&listed).unwrap().contains(&key.secretkey), "a listing never shows the secret");
     f.api.revoke_api_key(t, &cinema, &key.apikey).unwrap();
     assert!(f.api.list_api_keys(t, &cinema).unwrap()[0].revoke_time.is_some(), "a revoked key is listed as such");
-    assert_eq!(f.cms.verify_signed(&auth, &now, "timeout%3D30").unwrap_err().code(), "unauthorized", "revoked at once");
+    assert_eq!(f.cms.verify_signed(&signed).unwrap_err().code(), "unauthorized", "revoked at once");
     assert_eq!(f.api.create_api_key(t, "ghost").unwrap_err().code(), "not_found");
     assert_eq!(f.api.revoke_api_key(t, &cinema, "ghost").unwrap_err().code(), "not_found");
 }

@@ -32,6 +32,7 @@ use utoipa_axum::routes;
 use crate::auth::{guard, Guard};
 use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
+use crate::signed::{self, Kind};
 use crate::state::AppState;
 
 /// The body of a success that has nothing else to say (the seed answers a bare 200): `{}`.
@@ -86,15 +87,15 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::document))
         .merge(session::public_routes())
         // The COMS channel authenticates users and signed machine clients itself.
-        .merge(crate::coms::routes())
+        .merge(signed::layer(app, Kind::Params, crate::coms::routes()))
         // Downloads are public (like OSS public-read); uploads authenticate themselves.
         .merge(files::public_routes())
-        .merge(uploads::routes())
+        .merge(uploads::routes(app))
         // The resource library, seed-003 upload tokens and seed-001 VOD flows authenticate
         // users and signed machine clients themselves (`auth::Caller`).
-        .merge(onlinedisk_library::routes())
-        .merge(upload_tokens::routes())
-        .merge(vod_flow::routes())
+        .merge(signed::layer(app, Kind::Params, onlinedisk_library::routes()))
+        .merge(signed::layer(app, Kind::Params, upload_tokens::routes()))
+        .merge(signed::layer(app, Kind::Params, vod_flow::routes()))
         .merge(guarded(
             app,
             Capability::ManageApiKeys,
@@ -114,11 +115,13 @@ pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
         .layer(Extension(Document(doc.into())))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(app);
-    match ui {
+    let app = match ui {
         Some(dir) => api.fallback_service(
             tower_http::services::ServeDir::new(dir)
                 .not_found_service(axum::handler::HandlerWithoutStateExt::into_service(no_route)),
         ),
         None => api.fallback(no_route),
-    }
+    };
+    // Outermost, so every answer (fallbacks and refusals included) has its id.
+    app.layer(middleware::from_fn(crate::request_id::assign))
 }

@@ -13,10 +13,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::call::{failure_parts, get_and_post, Call, Failure};
+use super::call::{get_and_post, Call};
 use super::{done, Done};
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
+use crate::failure::{respond, ErrorBody};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -63,7 +64,7 @@ struct TokenFailure {
     /// Always null.
     data: (),
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
 /// The token request's parameters.
@@ -103,9 +104,10 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
     match result {
         Ok(data) => Json(TokenAnswer { status: 200, message: "success", data }).into_response(),
         Err(e) => {
-            let (status, failure) = failure_parts(&e);
+            let (status, failure) = ErrorBody::of(&e);
+            let code = failure.code;
             let body = TokenFailure { status: status.as_u16(), message: failure.info.clone(), data: (), failure };
-            (status, Json(body)).into_response()
+            respond(status, body, code)
         }
     }
 }

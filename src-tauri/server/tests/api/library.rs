@@ -52,7 +52,7 @@ impl TestApp {
 /// Adds the seed-004 headers signing `params` (a body or a query string) with `key`.
 pub(super) fn signed(req: reqwest::RequestBuilder, key: &(String, String), params: &str) -> reqwest::RequestBuilder {
     let encoded: String = form_urlencoded::byte_serialize(params.as_bytes()).collect();
-    let date = cinedesk_core::user_date(cinedesk_core::now_ms());
+    let date = super::unique_user_date();
     let signature = cinedesk_core::sign(&key.1, &encoded, &date);
     req.header("user-date", date)
         .header("user-params", encoded)

@@ -670,7 +670,7 @@ async fn signed_machine_clients_upload_as_their_cinema() {
         .finish();
     let send = |signed: &str, key: (&str, &str)| {
         let params: String = form_urlencoded::byte_serialize(signed.as_bytes()).collect();
-        let date = cinedesk_core::user_date(cinedesk_core::now_ms());
+        let date = super::unique_user_date();
         let signature = cinedesk_core::sign(key.1, &params, &date);
         app.http
             .post(format!("{}/onlineDisk/createFid", app.base))

@@ -49,10 +49,11 @@ pub(crate) struct IconId {
         (status = 403, description = "A cinema's signature, or another user's icon without the right to manage users", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
-async fn upload_icon(State(s): State<AppState>, caller: Caller, Form(mut form): Form) -> ApiResult<Json<IconId>> {
+async fn upload_icon(State(s): State<AppState>, caller: Caller, form: Form) -> ApiResult<Json<IconId>> {
     let Caller::User(principal) = &caller else {
         return Err(ApiError::Forbidden("user icons are uploaded by users".into()));
     };
+    let mut form = form.unsigned()?;
     let owner = caller.owner();
     let mut user_id: Option<String> = None;
     // The icon waits, written but not stored, until every field is read: whether it may be

@@ -70,10 +70,8 @@ async fn policy(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    caller.covers(&[uri.query().unwrap_or("")])?;
     let domain = q.domain;
     let (owner, base) = (caller.owner(), base_url(&headers));
     Ok(Json(s.run(move |cms| cms.oss_policy(domain, &owner, &base)).await?))
@@ -119,7 +117,8 @@ pub(crate) struct PostObjectForm {
         (status = 403, description = "The policy's signature, key or expiry does not allow this", body = ErrorBody),
         (status = 413, description = "The file is outside the policy's `content-length-range`", body = ErrorBody),
     ))]
-async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResult<Response> {
+async fn post_object(State(s): State<AppState>, form: Form) -> ApiResult<Response> {
+    let mut form = form.unsigned()?;
     let mut fields: Vec<(String, String)> = Vec::new();
     while let Some(mut field) = next_field(&mut form).await? {
         let name = field.name().unwrap_or("").to_string();
@@ -207,8 +206,9 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body:
     Json(match result {
         Ok(file) => success(file.file_id),
         Err(e) => {
-            tracing::warn!(error = %e, "OSS callback refused");
-            OssCallback { is_success: false, file_id: String::new(), info: e.to_string() }
+            let (_, body) = ErrorBody::of(&e);
+            tracing::warn!(info = body.info, "OSS callback refused");
+            OssCallback { is_success: false, file_id: String::new(), info: body.info }
         }
     })
     .into_response()
