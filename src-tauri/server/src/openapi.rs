@@ -136,10 +136,12 @@ fn add_response(op: &mut Operation, status: &str, name: &str) {
 }
 
 /// Marks every operation of `api` as needing a bearer token, with the guard's 401 and 403.
-pub fn require_bearer(api: &mut OpenApi) {
+/// `roles` (OpenAPI 3.1 lets a non-OAuth requirement list role names) are the roles of which
+/// the session needs one; empty: any user's.
+pub fn require_bearer(api: &mut OpenApi, roles: &[&str]) {
     for item in api.paths.paths.values_mut() {
         for op in operations(item) {
-            op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+            op.security = Some(vec![SecurityRequirement::new(BEARER, roles.iter().map(|r| r.to_string()))]);
             add_response(op, "401", "Unauthorized");
             add_response(op, "403", "Forbidden");
         }

@@ -120,7 +120,8 @@ async fn verify(layer: &Layer, parts: &axum::http::request::Parts, body: Body) -
     let (Some(date), Some(params)) = (header(headers, "user-date"), header(headers, "user-params")) else {
         return (Err(refuse("a signed request carries the headers user-date and user-params")), body);
     };
-    let Ok(decoded) = percent_decode_str(params).decode_utf8().map(|d| d.into_owned()) else {
+    // Form-decoded ('+' is a space), as Java's URLEncoder and Python's quote_plus encode.
+    let Ok(decoded) = percent_decode_str(&params.replace('+', " ")).decode_utf8().map(|d| d.into_owned()) else {
         return (Err(refuse("user-params must be URL-encoded UTF-8")), body);
     };
     let query = parts.uri.query().unwrap_or("");

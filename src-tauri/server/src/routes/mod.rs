@@ -23,7 +23,7 @@ mod vod_flow;
 mod vr_clients;
 
 use axum::{middleware, Extension, Json, Router};
-use cinedesk_core::Capability;
+use cinedesk_core::{Capability, ROLE_SYS_ADMIN};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -47,7 +47,9 @@ pub(crate) fn done() -> Json<Done> {
 /// the bearer security with its 401 and 403.
 fn guarded(app: &AppState, cap: Capability, routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     let mut routes = routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard));
-    openapi::require_bearer(routes.get_openapi_mut());
+    // What only a SYS_ADMIN may do says so in the document: the probe's role matrix reads it.
+    let roles: &[&str] = if cap == Capability::Operate { &[] } else { &[ROLE_SYS_ADMIN] };
+    openapi::require_bearer(routes.get_openapi_mut(), roles);
     routes
 }
 
