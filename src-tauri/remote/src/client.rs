@@ -220,7 +220,7 @@ mod tests {
         assert_eq!(url.as_str(), "https://cms.example.cn/cinedesk/cms/cinemas/a%2Fb%20c", "ids are one segment");
         for bad in ["ftp://x", "http://", "mailto:a@b", "http://h/?q=1", "not a url at all"] {
             let err = RemoteCms::new(bad).err().unwrap_or_else(|| panic!("{bad:?} must be refused"));
-            assert_eq!((err.code(), err.field()), ("invalid", Some(URL_FIELD)), "{bad:?}: {err}");
+            assert_eq!((err.code().as_str(), err.field()), ("invalid", Some(URL_FIELD)), "{bad:?}: {err}");
         }
     }
 }

@@ -53,6 +53,8 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
         .args(["--data", dir.to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        // Every poll comes from 127.0.0.1: no cap per address.
+        .args(["--max-connections-per-address", "0"])
         .args(extra)
         .env("CINEDESK_ADMIN_PASSWORD", "bench-password")
         .env("RUST_LOG", "warn")

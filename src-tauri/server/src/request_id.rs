@@ -16,7 +16,7 @@ tokio::task_local! {
 }
 
 /// A new id, shaped like seed 001's request ids (`c17f13d1-4ce8-407f-a82b-c4799f84a1b2`).
-pub fn new() -> String {
+pub fn fresh() -> String {
     let h = cinedesk_core::new_secret();
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
@@ -28,7 +28,7 @@ pub fn current() -> Option<String> {
 
 /// The outermost layer: gives the request its id for as long as it is answered.
 pub async fn assign(req: Request, next: Next) -> Response {
-    let id: Arc<str> = new().into();
+    let id: Arc<str> = fresh().into();
     let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
     let mut res = REQUEST_ID.scope(Arc::clone(&id), next.run(req).instrument(span)).await;
     res.headers_mut().insert(HEADER, HeaderValue::from_str(&id).expect("hex and dashes are a header value"));

@@ -46,6 +46,17 @@ pub struct SignedBy {
     pub form: Option<String>,
 }
 
+/// What a multipart form must be, by its request's signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignedForm {
+    /// Not signed, or signed over no form: nothing to check.
+    Unsigned,
+    /// The decoded `user-params` its text fields must make.
+    Fields(String),
+    /// The signature was refused: nothing of the request is acted on.
+    Refused,
+}
+
 /// The outcome of checking a signed request, for [`crate::auth::Caller`]: taken once.
 #[derive(Clone)]
 pub struct Checked(Arc<Mutex<Option<Result<SignedBy, ApiError>>>>);
@@ -55,12 +66,12 @@ impl Checked {
         Checked(Arc::new(Mutex::new(Some(outcome))))
     }
 
-    /// What a multipart upload's text fields must make: `Ok(None)` when the signature covers no
-    /// form, `Err` when the request was refused (so nothing of it is acted on).
-    pub fn form(&self) -> Result<Option<String>, ()> {
+    /// What a multipart upload's text fields must make.
+    pub fn form(&self) -> SignedForm {
         match &*self.0.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(Ok(by)) => Ok(by.form.clone()),
-            _ => Err(()),
+            Some(Ok(SignedBy { form: Some(fields), .. })) => SignedForm::Fields(fields.clone()),
+            Some(Ok(_)) => SignedForm::Unsigned,
+            _ => SignedForm::Refused,
         }
     }
 
@@ -210,14 +221,16 @@ pub fn form_params(query: &str, fields: &[(String, String)]) -> String {
     }
 }
 
-/// A multipart upload's text fields against what its signature covers (nothing to check for
-/// an unsigned request): 401 unless they are what it signed.
-pub fn check_form(signed: Option<&str>, query: &str, fields: &[(String, String)]) -> Result<(), ApiError> {
+/// A multipart upload's text fields against what its signature covers: 401 unless they are
+/// what it signed.
+pub fn check_form(signed: &SignedForm, query: &str, fields: &[(String, String)]) -> Result<(), ApiError> {
     match signed {
-        Some(signed) if form_params(query, fields) != signed => {
+        SignedForm::Unsigned => Ok(()),
+        SignedForm::Fields(signed) if form_params(query, fields) == *signed => Ok(()),
+        SignedForm::Fields(_) => {
             Err(refuse(format!("user-params is not what this request sends: {}", what(Kind::Multipart))))
         }
-        _ => Ok(()),
+        SignedForm::Refused => Err(refused()),
     }
 }
 

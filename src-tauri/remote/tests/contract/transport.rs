@@ -79,5 +79,5 @@ fn a_fresh_server_says_it_has_no_users_and_still_refuses_setup_over_the_network(
 #[test]
 fn a_bad_server_address_is_a_field_error() {
     let err = RemoteCms::new("ftp://files.example.cn").err().expect("ftp is refused");
-    assert_eq!((err.code(), err.field()), ("invalid", Some("serverURL")));
+    assert_eq!((err.code().as_str(), err.field()), ("invalid", Some("serverURL")));
 }

@@ -139,7 +139,7 @@ struct VideoPageParams {
 
 /// The request's id (`x-request-id`), shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
 fn request_id() -> String {
-    crate::request_id::current().unwrap_or_else(crate::request_id::new)
+    crate::request_id::current().unwrap_or_else(crate::request_id::fresh)
 }
 
 fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {

@@ -25,7 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::{ApiError, ApiResult};
 use crate::openapi;
-use crate::signed::{self, Checked, Kind};
+use crate::signed::{self, Checked, Kind, SignedForm};
 use crate::state::AppState;
 
 /// The upload routes. They authenticate themselves ([`crate::auth::Caller`]: a user's token or a
@@ -53,15 +53,14 @@ pub fn admin_routes() -> OpenApiRouter<AppState> {
 pub(crate) struct Form {
     multipart: Multipart,
     query: String,
-    /// What the text fields must make, for a signed request; `Err` for a refused one.
-    signed: Result<Option<String>, ()>,
+    signed: SignedForm,
     fields: Vec<(String, String)>,
 }
 
 /// A field of a [`Form`]: a text field, read, or the file, not read yet.
 pub(crate) enum Part<'a> {
     Text(String, String),
-    File(Field<'a>),
+    File(Box<Field<'a>>),
 }
 
 impl<S: Send + Sync> FromRequest<S> for Form {
@@ -69,7 +68,7 @@ impl<S: Send + Sync> FromRequest<S> for Form {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let query = req.uri().query().unwrap_or("").to_string();
-        let signed = req.extensions().get::<Checked>().map_or(Ok(None), Checked::form);
+        let signed = req.extensions().get::<Checked>().map_or(SignedForm::Unsigned, Checked::form);
         // Paced: multer would otherwise read a fast body into memory a whole part at a time.
         let multipart =
             Multipart::from_request(req.map(paced::paced), state).await.map_err(|e: MultipartRejection| {
@@ -85,9 +84,8 @@ impl Form {
     pub(crate) async fn next(&mut self, file: &str) -> ApiResult<Option<Part<'_>>> {
         let Some(mut field) = next_field(&mut self.multipart).await? else { return Ok(None) };
         if field.name() == Some(file) {
-            let signed = self.signed.as_ref().map_err(|()| signed::refused())?;
-            signed::check_form(signed.as_deref(), &self.query, &self.fields)?;
-            return Ok(Some(Part::File(field)));
+            signed::check_form(&self.signed, &self.query, &self.fields)?;
+            return Ok(Some(Part::File(Box::new(field))));
         }
         let name = field.name().unwrap_or("").to_string();
         let value = text(&mut field).await?;
@@ -98,7 +96,7 @@ impl Form {
     /// The form of a route that takes no signed form (the PostObject endpoint, user icons).
     pub(crate) fn unsigned(self) -> ApiResult<Multipart> {
         match self.signed {
-            Ok(None) => Ok(self.multipart),
+            SignedForm::Unsigned => Ok(self.multipart),
             _ => Err(signed::refused()),
         }
     }
