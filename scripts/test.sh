@@ -30,6 +30,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests"
 cargo test --workspace --locked
 
+step "UI API types match the server's OpenAPI document (regenerate: npm --prefix ui run gen:types)"
+bash ui/scripts/gen-types.sh --check
+
 step "schemathesis against cinedesk serve (responses match /cms/openapi.json, never a 5xx)"
 bash scripts/schemathesis.sh
 

@@ -35,5 +35,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    // A hang guard, not a speed check: a page test's first mount loads Element Plus and takes
+    // seconds with another build on the machine's two cores, over Vitest's 5 s default.
+    testTimeout: 60_000,
   },
 })

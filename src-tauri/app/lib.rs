@@ -1,6 +1,20 @@
 //! The Cinedesk desktop app: a thin Tauri shell. The UI's REST calls go through the `cinedesk://`
 //! scheme to the server's own router (embedded mode) or to a server (remote mode); the shell adds
 //! what only a desktop has: settings, LAN serving, native dialogs, dropped files, the menu.
+//!
+//! # Modules
+//!
+//! - `protocol`: the `cinedesk://` scheme: CORS, then each request to the transport.
+//! - `transport`: where a request goes: the server's router in process, or a server by HTTP.
+//! - `shell`: what the app holds while it runs: settings, the embedded core, the transport, LAN.
+//! - `commands`: the few Tauri commands (app info, first-run setup, settings, file dialog).
+//! - `uploads`: the upload manager: files by path into the store or to a server, with a journal.
+//! - `settings`, `atomic`: the desktop's own settings file, written so a crash cannot halve it.
+//! - `lan`: serving the same router on the LAN for the site's COMS and seats.
+//! - `window`, `menu`, `logging`, `error`: dropped files and one instance, the app menu, log
+//!   files, the error a command hands to the UI.
+//!
+//! The contract with the UI: `docs/desktop-shell.md`.
 
 mod atomic;
 mod commands;

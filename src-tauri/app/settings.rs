@@ -144,7 +144,7 @@ mod tests {
             v,
             serde_json::json!({"mode": "remote", "serverUrl": "http://10.0.0.2:8080",
                 "lan": {"enabled": true, "port": 9000}, "language": "en", "dataDir": null}),
-            "the UI reads these exact names (NOTES-shell.md)"
+            "the UI reads these exact names (docs/desktop-shell.md)"
         );
     }
 

@@ -37,7 +37,7 @@ pub struct Shell {
     lan: tokio::sync::Mutex<LanState>,
 }
 
-/// The settings and what they led to, as the UI sees them (NOTES-shell.md).
+/// The settings and what they led to, as the UI sees them (docs/desktop-shell.md).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DesktopState {

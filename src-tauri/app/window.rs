@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tauri::{AppHandle, DragDropEvent, Emitter, Manager, Runtime, Window, WindowEvent};
 
-/// The event the UI listens to for dragged files (NOTES-shell.md).
+/// The event the UI listens to for dragged files (docs/desktop-shell.md).
 pub const FILE_DROP_EVENT: &str = "cinedesk://file-drop";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

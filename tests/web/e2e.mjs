@@ -4,7 +4,7 @@
 // distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a
 // 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
 // search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
-// in Chinese and English. Screenshots go
+// in Chinese and English; a session ended on the server. Screenshots go
 // to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -573,6 +573,25 @@ async function main() {
       }
       const zh = await page.locator('h1').textContent()
       assert(!/[\u4e00-\u9fff]/.test(zh), `the page title is English (${zh})`)
+    })
+
+    await check('a session ended on the server leads to the login page once, saying why, and back', async () => {
+      await goto('/movies?name=x')
+      await page.waitForSelector('[data-test="movie-table"]', { timeout: 10000 })
+      const ended = await api('POST', '/cms/logout') // the window's own token, ended elsewhere
+      assert(ended.status === 200, `the session is ended on the server (${ended.status})`)
+      await page.locator('.cd-toolbar-right .el-button.is-circle').first().click() // refresh
+      await page.waitForSelector('[data-test="login-reason"]', { timeout: 10000 })
+      const hash = decodeURIComponent(new URL(page.url()).hash)
+      assert(hash.includes('reason=expired') && hash.includes('redirect=/movies?name=x'), `the login page knows why and where from (${hash})`)
+      assert((await page.locator('.el-message--error').count()) === 0, 'no error toast on top of it')
+      await shot(page, 'login-expired')
+      await page.fill('input[autocomplete="username"]', 'admin')
+      await page.fill('input[autocomplete="current-password"]', PASSWORD)
+      await page.click('[data-test="login-submit"]')
+      await page.waitForSelector('[data-test="movie-table"]', { timeout: 15000 })
+      assert(new URL(page.url()).hash.startsWith('#/movies'), `back on the films page (${page.url()})`)
+      token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('cinedesk.session')).token)
     })
   } finally {
     await browser.close()

@@ -90,6 +90,6 @@ export function formatDate(epochMs: number, locale: string): string {
 }
 
 /** Whether a COMS counts as online: seen within the last `windowMs` (a long poll returns within 120 s). */
-export function isOnline(lastSeen: number | null, now: number = Date.now(), windowMs = 3 * 60_000): boolean {
+export function isOnline(lastSeen: number | null | undefined, now: number = Date.now(), windowMs = 3 * 60_000): boolean {
   return lastSeen != null && now - lastSeen <= windowMs
 }

@@ -59,7 +59,7 @@ export function storedFileId(url: string | null | undefined): string | null {
  * The stored file to show as a resource's thumbnail: a picture's own file, else the snapshot
  * processing made (`imageUrl`) when it is a file of this server; null for an icon instead.
  */
-export function thumbnailFileId(r: { resType: ResType; resForm: string; fid: string | null; imageUrl: string }): string | null {
+export function thumbnailFileId(r: { resType: ResType; resForm: string; fid?: string | null; imageUrl: string }): string | null {
   if (r.resForm === '1' && r.fid && (r.resType === 1 || r.resType === 5)) return r.fid
   return storedFileId(r.imageUrl)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NativeUpload } from '@/backend/tauri'
-import type { UploadItem } from '@/stores/uploads'
+import type { UploadItem } from '@/uploadItem'
 import { applyNative, nativeState, pickFilters, tokenOf } from './nativeUploads'
 
 const event = (over: Partial<NativeUpload> = {}): NativeUpload => ({

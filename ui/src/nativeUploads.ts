@@ -4,7 +4,7 @@
  */
 import type { NativeUpload } from '@/backend/tauri'
 import type { FileDomain } from '@/backend'
-import type { UploadItem, UploadState } from '@/stores/uploads'
+import type { UploadItem, UploadState } from '@/uploadItem'
 
 const STATES: Record<NativeUpload['state'], UploadState> = {
   running: 'uploading',

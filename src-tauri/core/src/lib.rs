@@ -2,6 +2,24 @@
 //!
 //! Every use case is a method of [`Cms`], written once here and called by the server, the
 //! desktop app and the tests alike.
+//!
+//! # Modules
+//!
+//! - `db`: SQLite: pragmas, plain-SQL migrations (`migrations/`), one writer, pooled readers.
+//! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
+//! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
+//! - `auth`, `user`: sessions and roles; users with argon2 passwords.
+//! - `cinema`, `hall`, `vr_client`, `catalogue`: the chain's places, seats and model catalogues.
+//! - `movie`, `distribution`, `vod`: films, sending them to cinemas, VOD tasks.
+//! - `enums`: the seed's system enumerations and film types.
+//! - `outbox`: each cinema's COMS message queue, written in the change's own transaction.
+//! - `signing`: cinemas' API keys and seed-004 request signatures.
+//! - `files`: the file store, every upload protocol's core, media processing.
+//! - `library`, `upload_tokens`, `vod_flow`: the resource library (seed 004), upload tokens
+//!   (seed 003), VOD flows (seed 001).
+//! - `qr`, `qr_sheet`: a seat's QR code; a hall's A4 print sheet (PDF) or ZIP of SVGs.
+//!
+//! How the pieces fit, and how to add a use case: `docs/architecture.md`.
 
 mod api;
 mod auth;

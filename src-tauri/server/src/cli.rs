@@ -1,4 +1,5 @@
-//! The `cinedesk` command: `serve` for server mode, `user` for administrators.
+//! The `cinedesk` command: `serve` for server mode, `user` for administrators, `openapi` for
+//! the UI's generated types (`ui/scripts/gen-types.sh`).
 
 // A command-line tool answers on stdout.
 #![allow(clippy::print_stdout)]
@@ -52,6 +53,8 @@ pub enum Command {
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
     User(UserCommand),
+    /// Print the OpenAPI document that `serve` answers at /cms/openapi.json (no server needed)
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +111,10 @@ fn password() -> Result<String, CliError> {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // The document needs no data dir, and opening one would create it.
+    if matches!(cli.command, Command::Openapi) {
+        return openapi().await;
+    }
     let cms = open(cli.data)?;
     match cli.command {
         Command::Serve { listen, ui, read_cache_mib, header_timeout, body_timeout, max_connections_per_address } => {
@@ -150,6 +157,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 }
             }
         }
+        Command::Openapi => openapi().await,
     }
 }
 
@@ -204,4 +212,23 @@ async fn shutdown() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// Prints the document by asking the router for it, so that it is the served one and not a
+/// second build of it. The router needs a core behind it, though the document depends on none of
+/// its data: a throwaway one in a temporary directory, not the user's data dir.
+async fn openapi() -> Result<(), CliError> {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir()?;
+    let app = crate::router(Arc::new(Cms::open(dir.path())?));
+    let request =
+        axum::http::Request::get("/cms/openapi.json").body(axum::body::Body::empty()).map_err(std::io::Error::other)?;
+    let response = app.oneshot(request).await.map_err(std::io::Error::other)?;
+    if !response.status().is_success() {
+        return Err(std::io::Error::other(format!("the router answered {} for its document", response.status())).into());
+    }
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut std::io::stdout(), &body)?;
+    println!();
+    Ok(())
 }

@@ -2,6 +2,21 @@
 //!
 //! [`router`] is the one way to build it, so `cinedesk serve`, the tests and the desktop app
 //! serve the same routes.
+//!
+//! # Modules
+//!
+//! - `routes`: the route table, one module per area; each handler parses the wire shape, calls
+//!   one core use case and shapes the answer (seed envelopes included).
+//! - `extract`: JSON bodies whatever their Content-Type, typed queries with repeated keys.
+//! - `auth`: who is calling: a bearer token or a cinema's signed request, for the core to judge.
+//! - `error`: the one place where failures become HTTP answers.
+//! - `openapi`: the OpenAPI document, built from the route table itself.
+//! - `state`: what handlers share, and how they call the blocking core.
+//! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
+//! - `read_cache`: list answers kept as ready JSON until what they read changes.
+//! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
+//!
+//! How the pieces fit: `docs/architecture.md`.
 
 pub mod auth;
 pub mod cli;

@@ -534,6 +534,24 @@ fn cli_adds_and_lists_users_and_serve_stops_cleanly_on_sigterm() {
     assert!(exit.success(), "SIGTERM is a clean shutdown, exit 0: {exit:?}");
 }
 
+#[tokio::test]
+async fn cli_openapi_prints_the_served_document_without_opening_a_data_dir() {
+    let app = spawn_app().await;
+    let (status, served) = app.send("GET", "/cms/openapi.json", None, None).await;
+    assert_eq!(status, 200, "{served}");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("never-made");
+    let out = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
+        .args(["--data", data.to_str().unwrap(), "openapi"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cinedesk openapi: {}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("stdout is the JSON document");
+    assert_eq!(printed, served, "the printed document is the one the server serves");
+    assert!(!data.exists(), "printing the document opens no data dir");
+}
+
 #[test]
 fn serve_creates_admin_on_first_start() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
 import { HttpBackend, queryString, unwrapDisk } from './http'
-import { setUnauthorizedHandler, withSessionGuard } from './index'
 import type { Transport, TransportRequest, TransportResponse } from './transport'
 
 /** A transport that records what the backend sends and answers `reply` (the request shape is what is under test). */
@@ -60,7 +59,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['deleteEnumValue', (a) => a.deleteEnumValue('MOVIE_CATEGORY', 'A B'), 'DELETE', '/cms/sys_params/enum/MOVIE_CATEGORY/A%20B'],
     ['settings', (a) => a.settings(), 'GET', '/cms/settings'],
     ['putSettings', (a) => a.putSettings({ qrUrlTemplate: 'x{sceneNumber}' }), 'PUT', '/cms/settings', { qrUrlTemplate: 'x{sceneNumber}' }],
-    ['listCinemas', (a) => a.listCinemas({ regionID: 'BJ', cinemaID: ['c1', 'c2'], cinemaCode: 'C', name: '影', start: 20, limit: 20 }), 'GET', '/cms/cinemas?region_id=BJ&cinema_id=c1&cinema_id=c2&cinema_code=C&name=%E5%BD%B1&start=20&limit=20'],
+    ['listCinemas', (a) => a.listCinemas({ region_id: 'BJ', cinema_id: ['c1', 'c2'], cinema_code: 'C', name: '影', start: 20, limit: 20 }), 'GET', '/cms/cinemas?region_id=BJ&cinema_id=c1&cinema_id=c2&cinema_code=C&name=%E5%BD%B1&start=20&limit=20'],
     ['getCinema', (a) => a.getCinema('c/1'), 'GET', '/cms/cinemas/c%2F1'],
     ['createCinema', (a) => a.createCinema({ cinemaCode: 'C1', name: 'n', regionID: 'BJ' }), 'POST', '/cms/cinemas', { cinemaCode: 'C1', name: 'n', regionID: 'BJ' }],
     ['updateCinema', (a) => a.updateCinema('c1', { comsIPAddr: '' }), 'PUT', '/cms/cinemas/c1', { comsIPAddr: '' }],
@@ -70,13 +69,13 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['createApiKey', (a) => a.createApiKey('c1'), 'POST', '/cms/cinemas/c1/api_keys'],
     ['revokeApiKey', (a) => a.revokeApiKey('c1', 'k1'), 'DELETE', '/cms/cinemas/c1/api_keys/k1'],
     ['pollComs', (a) => a.pollComs('c1', { timeout: 5, ack: 'm1' }), 'GET', '/cms/long_poll/c1?timeout=5&ack=m1'],
-    ['listHalls', (a) => a.listHalls({ cinemaID: 'c1', hallID: ['h1'], hallCode: 'H', limit: 1000 }), 'GET', '/cms/halls?cinema_id=c1&hall_id=h1&hall_code=H&limit=1000'],
+    ['listHalls', (a) => a.listHalls({ cinema_id: 'c1', hall_id: ['h1'], hall_code: 'H', limit: 1000 }), 'GET', '/cms/halls?cinema_id=c1&hall_id=h1&hall_code=H&limit=1000'],
     ['getHall', (a) => a.getHall('h1'), 'GET', '/cms/halls/h1'],
     ['createHall', (a) => a.createHall({ hallCode: 'H1', name: 'n', cinemaID: 'c1', numberOfSeats: 12 }), 'POST', '/cms/halls', { hallCode: 'H1', name: 'n', cinemaID: 'c1', numberOfSeats: 12 }],
     ['updateHall', (a) => a.updateHall('h1', { name: 'm' }), 'PUT', '/cms/halls/h1', { name: 'm' }],
     ['deleteHalls', (a) => a.deleteHalls(['h1']), 'DELETE', '/cms/halls?hall_id=h1'],
-    ['hallQrSheet', (a) => a.hallQrSheet('h1', { format: 'pdf', perPage: 12 }), 'GET', '/cms/halls/h1/qr_sheet?format=pdf&per_page=12'],
-    ['listVrClients', (a) => a.listVrClients({ clientID: ['s1'], cinemaID: 'c1', hallID: 'h1', status: 'IDLE', start: 0, limit: 50 }), 'GET', '/cms/vr_clients?client_id=s1&cinema_id=c1&hall_id=h1&status=IDLE&start=0&limit=50'],
+    ['hallQrSheet', (a) => a.hallQrSheet('h1', { format: 'pdf', per_page: 12 }), 'GET', '/cms/halls/h1/qr_sheet?format=pdf&per_page=12'],
+    ['listVrClients', (a) => a.listVrClients({ client_id: ['s1'], cinema_id: 'c1', hall_id: 'h1', status: 'IDLE', start: 0, limit: 50 }), 'GET', '/cms/vr_clients?client_id=s1&cinema_id=c1&hall_id=h1&status=IDLE&start=0&limit=50'],
     ['getVrClient', (a) => a.getVrClient('s1'), 'GET', '/cms/vr_clients/s1'],
     ['createVrClient', (a) => a.createVrClient({ hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1', HMDModel: 'H', MACAddr: 'aa:bb:cc:dd:ee:ff' }), 'POST', '/cms/vr_clients', { hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1', HMDModel: 'H', MACAddr: 'aa:bb:cc:dd:ee:ff' }],
     ['createVrClients', (a) => a.createVrClients([{ hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1' }]), 'POST', '/cms/vr_clients/_batch', [{ hallID: 'h1', seatNumber: 'A01', IPAddr: '10.0.0.1' }]],
@@ -84,7 +83,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['deleteVrClients', (a) => a.deleteVrClients(['s1', 's2']), 'DELETE', '/cms/vr_clients?client_id=s1&client_id=s2'],
     ['regenerateScene', (a) => a.regenerateScene('s1'), 'POST', '/cms/vr_clients/s1/_regenerate_scene'],
     ['seatQrCode', (a) => a.seatQrCode('s1', { format: 'svg', size: 256 }), 'GET', '/cms/vr_clients/s1/qr_code?format=svg&size=256'],
-    ['listMovies', (a) => a.listMovies({ movieID: ['m1'], openID: 'o', cinemaID: 'c1', name: 'n', movieCode: 'M', type: 'AD', category: 'ACTION', country: 'CHN', online: true, start: 0, limit: 20, orderParam: 'numOfPraise', orderSeq: 'asc' }), 'GET', '/cms/movies?movie_id=m1&open_id=o&cinema_id=c1&name=n&movie_code=M&type=AD&category=ACTION&country=CHN&online=true&start=0&limit=20&order_param=numOfPraise&order_seq=asc'],
+    ['listMovies', (a) => a.listMovies({ movie_id: ['m1'], open_id: 'o', cinema_id: 'c1', name: 'n', movie_code: 'M', type: 'AD', category: 'ACTION', country: 'CHN', online: true, start: 0, limit: 20, order_param: 'numOfPraise', order_seq: 'asc' }), 'GET', '/cms/movies?movie_id=m1&open_id=o&cinema_id=c1&name=n&movie_code=M&type=AD&category=ACTION&country=CHN&online=true&start=0&limit=20&order_param=numOfPraise&order_seq=asc'],
     ['getMovie', (a) => a.getMovie('m1'), 'GET', '/cms/movies/m1'],
     ['createMovie', (a) => a.createMovie({ name: 'n', movieCode: 'M', duration: 90, price: 2990, posterID: 'f1' }), 'POST', '/cms/movies', { name: 'n', movieCode: 'M', duration: 90, price: 2990, posterID: 'f1' }],
     ['updateMovie', (a) => a.updateMovie('m1', { online: false }), 'PUT', '/cms/movies/m1', { online: false }],
@@ -92,17 +91,17 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['praiseMovie', (a) => a.praiseMovie('m1', 'wx'), 'POST', '/cms/movies/m1/_praise?open_id=wx'],
     ['distributeMovie', (a) => a.distributeMovie('m1', ['c1', 'c2']), 'POST', '/cms/movies/m1/_distribute', { cinemaIDList: ['c1', 'c2'] }],
     ['movieCinemas', (a) => a.movieCinemas('m1'), 'GET', '/cms/movies/m1/cinemas'],
-    ['listVodTasks', (a) => a.listVodTasks({ taskID: ['t1'], cinemaID: 'c1', clientID: 's1', status: 'PENDING' }), 'GET', '/cms/vod_tasks?task_id=t1&cinema_id=c1&client_id=s1&status=PENDING'],
+    ['listVodTasks', (a) => a.listVodTasks({ task_id: ['t1'], cinema_id: 'c1', client_id: 's1', status: 'PENDING' }), 'GET', '/cms/vod_tasks?task_id=t1&cinema_id=c1&client_id=s1&status=PENDING'],
     ['getVodTask', (a) => a.getVodTask('t1'), 'GET', '/cms/vod_tasks/t1'],
     ['createVodTask', (a) => a.createVodTask({ clientID: 's1', movieList: [{ id: 'm1' }] }), 'POST', '/cms/vod_tasks', { clientID: 's1', movieList: [{ id: 'm1' }] }],
     ['setVodTaskStatus', (a) => a.setVodTaskStatus('t1', 'ACCEPTED'), 'PUT', '/cms/vod_tasks/t1', { status: 'ACCEPTED' }],
-    ['listUsers', (a) => a.listUsers({ userID: ['u1'], alias: 'a', name: 'n', role: 'MANAGER' }), 'GET', '/cms/users?user_id=u1&alias=a&name=n&role=MANAGER'],
+    ['listUsers', (a) => a.listUsers({ user_id: ['u1'], alias: 'a', name: 'n', role: 'MANAGER' }), 'GET', '/cms/users?user_id=u1&alias=a&name=n&role=MANAGER'],
     ['getUser', (a) => a.getUser('u1'), 'GET', '/cms/users/u1'],
     ['createUser', (a) => a.createUser({ name: 'n', alias: 'a', role: 'MANAGER', password: 'password1' }), 'POST', '/cms/users', { name: 'n', alias: 'a', role: 'MANAGER', password: 'password1' }],
     ['updateUser', (a) => a.updateUser('u1', { role: 'SYS_ADMIN,MANAGER' }), 'PUT', '/cms/users/u1', { role: 'SYS_ADMIN,MANAGER' }],
     ['deleteUser', (a) => a.deleteUser('u1'), 'DELETE', '/cms/users/u1'],
     ['deleteUsers', (a) => a.deleteUsers(['u1', 'u2']), 'DELETE', '/cms/users?user_id=u1&user_id=u2'],
-    ['listHmdModels', (a) => a.listHmdModels({ id: ['x'], modelCode: 'C', name: 'n', vendor: 'v' }), 'GET', '/cms/hmd_models?id=x&model_code=C&name=n&vendor=v'],
+    ['listHmdModels', (a) => a.listHmdModels({ id: ['x'], model_code: 'C', name: 'n', vendor: 'v' }), 'GET', '/cms/hmd_models?id=x&model_code=C&name=n&vendor=v'],
     ['createHmdModel', (a) => a.createHmdModel({ modelCode: 'C', name: 'n', refreshRateHz: 90 }), 'POST', '/cms/hmd_models', { modelCode: 'C', name: 'n', refreshRateHz: 90 }],
     ['updateHmdModel', (a) => a.updateHmdModel('x', { weightG: 500 }), 'PUT', '/cms/hmd_models/x', { weightG: 500 }],
     ['deleteHmdModels', (a) => a.deleteHmdModels(['x']), 'DELETE', '/cms/hmd_models?id=x'],
@@ -142,7 +141,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
   })
 
   it('covers every public method of the backend', () => {
-    const skip = new Set(['constructor', 'setToken', 'raw', 'call', 'disk', 'url', 'authorization'])
+    const skip = new Set(['constructor', 'setToken', 'onSessionEnd', 'exchange', 'raw', 'call', 'disk', 'url', 'authorization'])
     const methods = Object.getOwnPropertyNames(HttpBackend.prototype).filter((m) => !skip.has(m))
     expect(methods.sort()).toEqual(cases.map((c) => c[0]).sort())
   })
@@ -168,7 +167,7 @@ describe('HttpBackend answers', () => {
   it('gives binary answers as blobs', async () => {
     const { api, rec } = setup()
     rec.reply = () => ({ status: 200, body: '%PDF-1.7', contentType: 'application/pdf' })
-    const blob = await api.hallQrSheet('h', { format: 'pdf', perPage: 4 })
+    const blob = await api.hallQrSheet('h', { format: 'pdf', per_page: 4 })
     expect(await blob.text()).toBe('%PDF-1.7')
   })
 
@@ -288,33 +287,55 @@ describe('toApiError', () => {
   })
 })
 
-describe('withSessionGuard', () => {
-  afterEach(() => setUnauthorizedHandler(null))
+describe('the end of a session', () => {
+  const expired = { status: 401, body: { code: 'unauthorized', info: 'the session expired' } }
 
-  function guarded(status: number, body: unknown) {
+  /** A backend with a session whose every call the server refuses with `reply`. */
+  function refused(reply: { status: number; body: unknown }) {
     const rec = new Recorder()
-    rec.reply = () => ({ status, body })
-    return withSessionGuard(new HttpBackend(rec))
+    rec.reply = () => reply
+    const api = new HttpBackend(rec)
+    api.setToken('tok')
+    const handler = vi.fn()
+    api.onSessionEnd(handler)
+    return { api, rec, handler }
   }
 
-  it('calls the handler on unauthorized from a session-scoped call and rethrows', async () => {
-    const handler = vi.fn()
-    setUnauthorizedHandler(handler)
-    const api = guarded(401, { code: 'unauthorized', info: 'session expired' })
-    await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized' })
+  it('is reported with the server error when a call with the session is refused, which still rejects', async () => {
+    const { api, handler } = refused(expired)
+    await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized', info: 'the session expired' })
+    expect(handler).toHaveBeenCalledTimes(1)
+    expect(handler.mock.calls[0][0]).toMatchObject({ code: 'unauthorized', info: 'the session expired' })
+  })
+
+  it('is reported once for calls refused together, and the token is not sent again', async () => {
+    const { api, rec, handler } = refused(expired)
+    const calls = [api.listCinemas(), api.listMovies(), api.file('f1'), api.querySpaces()]
+    const outcomes = await Promise.allSettled(calls)
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected'])
+    expect(handler, 'one login page, not four').toHaveBeenCalledTimes(1)
+    await api.sysEnums().catch(() => undefined)
+    expect(rec.sent[rec.sent.length - 1].headers.authorization, 'the refused token is forgotten').toBeUndefined()
     expect(handler).toHaveBeenCalledTimes(1)
   })
 
-  it('leaves other errors, a failed login and plain methods alone', async () => {
-    const handler = vi.fn()
-    setUnauthorizedHandler(handler)
-    await expect(guarded(403, { code: 'forbidden', info: 'no' }).listUsers()).rejects.toMatchObject({ code: 'forbidden' })
-    await expect(guarded(401, { code: 'unauthorized', info: 'wrong alias or password' }).login({ alias: 'a', password: 'b' })).rejects.toMatchObject({
-      code: 'unauthorized',
-    })
-    const api = guarded(200, {})
-    api.setToken('t')
-    expect(api.authorization(), 'synchronous methods stay synchronous').toBe('Bearer t')
-    expect(handler).not.toHaveBeenCalled()
+  it('is reported again for a new session refused in turn', async () => {
+    const { api, handler } = refused(expired)
+    await api.sysEnums().catch(() => undefined)
+    api.setToken('tok2')
+    await api.sysEnums().catch(() => undefined)
+    expect(handler).toHaveBeenCalledTimes(2)
+  })
+
+  it('is not reported for a wrong password, a refused role, or a logout of an expired session', async () => {
+    const login = refused({ status: 401, body: { code: 'unauthorized', info: 'wrong alias or password' } })
+    login.api.setToken('')
+    await expect(login.api.login({ alias: 'a', password: 'b' })).rejects.toMatchObject({ code: 'unauthorized' })
+    const role = refused({ status: 403, body: { code: 'forbidden', info: 'needs SYS_ADMIN' } })
+    await expect(role.api.listUsers()).rejects.toMatchObject({ code: 'forbidden' })
+    const logout = refused(expired)
+    await expect(logout.api.logout()).rejects.toMatchObject({ code: 'unauthorized' })
+    expect(logout.rec.sent[0].headers.authorization, 'the logout still names the session').toBe('Bearer tok')
+    expect([login.handler, role.handler, logout.handler].map((h) => h.mock.calls.length)).toEqual([0, 0, 0])
   })
 })

@@ -1,16 +1,11 @@
-/** Codes the core uses; others may appear (e.g. "storage", "io", "internal"). */
-export type ApiErrorCode =
-  | 'invalid'
-  | 'not_found'
-  | 'conflict'
-  | 'in_use'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'storage'
-  | 'io'
-  | 'internal'
-  | typeof NO_BACKEND
-  | (string & {})
+import type { Schema } from './types'
+
+/**
+ * The codes of the server's failures, as its OpenAPI document lists them (the `ErrorCode`
+ * schema, generated), and the one code the client makes itself. A code compared with anywhere
+ * in the UI that the server stops sending is a type error once the types are regenerated.
+ */
+export type ApiErrorCode = Schema<'ErrorCode'> | typeof NO_BACKEND
 
 /** Client-side code: no host to talk to (e.g. the Tauri UI opened in a plain browser). */
 export const NO_BACKEND = 'no_backend'
@@ -38,7 +33,8 @@ export function toApiError(e: unknown): ApiError {
     if (typeof o.code === 'string') {
       const info = typeof o.info === 'string' ? o.info : typeof o.message === 'string' ? o.message : o.code
       const field = typeof o.field === 'string' && o.field !== '' ? o.field : undefined
-      return new ApiError(o.code, info, field)
+      // The server's codes are the document's; anything else is passed on as it came.
+      return new ApiError(o.code as ApiErrorCode, info, field)
     }
     if (e instanceof Error) return new ApiError('internal', e.message)
   }

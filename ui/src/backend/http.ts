@@ -1,57 +1,34 @@
-import { ApiError, NO_BACKEND, toApiError } from './errors'
+import { ApiError, NO_BACKEND, toApiError, type ApiErrorCode } from './errors'
 import { FetchTransport, type HttpMethod, type Transport } from './transport'
 import type {
-  ApiKey,
+  Answer,
   ApiKeyInfo,
   AppInfo,
-  Cinema,
-  CinemaDeletionImpact,
+  Body,
+  CinemaQuery,
   DiskEnvelope,
+  EnumKind,
+  FileDomain,
   FolderDeletion,
+  HallQuery,
   LibraryFolder,
   LibraryResource,
   LibrarySpaces,
+  LoginInput,
+  ModelQuery,
+  MovieQuery,
   MovieUsage,
+  QrSheetOptions,
   ResourceInput,
   ResourcePage,
   ResourcePatch,
   ResourceQuery,
+  SeatQrOptions,
   SpaceRef,
   UsedForMovie,
-  CinemaInput,
-  CinemaQuery,
-  ComsMessage,
-  DistributionOutcome,
-  EnumKind,
-  FileDomain,
-  Hall,
-  HallInput,
-  HallQuery,
-  HmdModel,
-  HmdModelInput,
-  LoginInput,
-  ModelQuery,
-  Movie,
-  MovieInput,
-  MovieQuery,
-  OssPolicy,
-  Page,
-  Paging,
-  QrSheetOptions,
-  SeatModel,
-  SeatModelInput,
-  ServerSettings,
-  Session,
-  SysEnums,
-  User,
-  UserInput,
   UserQuery,
   VodStatus,
-  VodTask,
-  VodTaskInput,
   VodTaskQuery,
-  VrClient,
-  VrClientInput,
   VrClientQuery,
 } from './types'
 
@@ -77,10 +54,6 @@ export function queryString(params: Record<string, QueryValue>): string {
   return s ? `?${s}` : ''
 }
 
-function paging(p: Paging): Record<string, QueryValue> {
-  return { start: p.start, limit: p.limit }
-}
-
 const enc = encodeURIComponent
 
 /** Seed 004's `result` of a success. */
@@ -98,7 +71,7 @@ export function unwrapDisk<T>(answer: DiskEnvelope<T> | null): T {
 }
 
 /** The error code of a failure whose body does not say (a proxy's page, an old server). */
-const STATUS_CODES: Record<number, string> = {
+const STATUS_CODES: Partial<Record<number, ApiErrorCode>> = {
   400: 'invalid',
   401: 'unauthorized',
   403: 'forbidden',
@@ -108,6 +81,9 @@ const STATUS_CODES: Record<number, string> = {
   502: NO_BACKEND,
 }
 
+/** What the backend calls when the server refuses the session it sent (see {@link HttpBackend.onSessionEnd}). */
+export type SessionEndHandler = (error: ApiError) => void
+
 /**
  * The whole REST API of `cinedesk serve` (seed 000 and the routes beside it), one method per
  * route, over a {@link Transport}. It holds the session token and sends it as a bearer header;
@@ -115,6 +91,7 @@ const STATUS_CODES: Record<number, string> = {
  */
 export class HttpBackend {
   private token = ''
+  private sessionEnded: SessionEndHandler | null = null
 
   constructor(readonly transport: Transport = new FetchTransport()) {}
 
@@ -123,10 +100,26 @@ export class HttpBackend {
     this.token = token
   }
 
+  /**
+   * `handler` runs when the server answers 401 to a call that carried the session's token (it
+   * expired, was revoked, its user was deleted), so that no page has to handle that itself. It
+   * runs once per session: the token is forgotten first, and the calls still in flight with it,
+   * failing the same way, do not run it again. A 401 to a call made without a token (a wrong
+   * password at login) is only that call's failure. The call still rejects with its error.
+   */
+  onSessionEnd(handler: SessionEndHandler | null): void {
+    this.sessionEnded = handler
+  }
+
   /** Sends one request; answers the raw body of a 2xx (null for 204), else throws its ApiError. */
-  async raw(method: HttpMethod, path: string, body?: unknown): Promise<Blob | null> {
+  raw(method: HttpMethod, path: string, body?: unknown): Promise<Blob | null> {
+    return this.exchange(method, path, body, this.token)
+  }
+
+  /** {@link raw} with the token given rather than the current one. */
+  private async exchange(method: HttpMethod, path: string, body: unknown, token: string): Promise<Blob | null> {
     const headers: Record<string, string> = {}
-    if (this.token) headers.authorization = `Bearer ${this.token}`
+    if (token) headers.authorization = `Bearer ${token}`
     let payload: string | FormData | undefined
     if (body instanceof FormData) payload = body
     else if (body !== undefined) {
@@ -148,7 +141,12 @@ export class HttpBackend {
       json = null
     }
     const code = STATUS_CODES[res.status] ?? 'internal'
-    throw toApiError(json && typeof json === 'object' && 'info' in json ? { code, ...json } : { code, info: text || `HTTP ${res.status}` })
+    const error = toApiError(json && typeof json === 'object' && 'info' in json ? { code, ...json } : { code, info: text || `HTTP ${res.status}` })
+    if (res.status === 401 && token !== '' && token === this.token) {
+      this.token = ''
+      this.sessionEnded?.(error)
+    }
+    throw error
   }
 
   /** A JSON call. */
@@ -165,17 +163,23 @@ export class HttpBackend {
     return this.call('GET', '/cms/app_info')
   }
 
-  login(input: LoginInput): Promise<Session> {
+  login(input: LoginInput): Promise<Answer<'login'>> {
     return this.call('POST', '/cms/login', { alias: input.alias, password: input.password })
   }
 
+  /**
+   * Ends the session on the server. The token is given up before asking: a logout answered 401
+   * (the session had expired already) is not a session ending under the user's feet.
+   */
   async logout(): Promise<void> {
-    await this.call('POST', '/cms/logout')
+    const token = this.token
+    this.token = ''
+    await this.exchange('POST', '/cms/logout', undefined, token)
   }
 
   // ---- enumerations and settings ------------------------------------------------------------
 
-  sysEnums(): Promise<SysEnums> {
+  sysEnums(): Promise<Answer<'get_enums'>> {
     return this.call('GET', '/cms/sys_params/enum')
   }
 
@@ -190,39 +194,29 @@ export class HttpBackend {
     await this.call('DELETE', `/cms/sys_params/enum/${kind}/${enc(id)}`)
   }
 
-  settings(): Promise<ServerSettings> {
+  settings(): Promise<Answer<'get_settings'>> {
     return this.call('GET', '/cms/settings')
   }
 
-  async putSettings(settings: Partial<ServerSettings>): Promise<void> {
+  async putSettings(settings: Body<'put_settings'>): Promise<void> {
     await this.call('PUT', '/cms/settings', settings)
   }
 
   // ---- cinemas ------------------------------------------------------------------------------
 
-  listCinemas(q: CinemaQuery = {}): Promise<Page<Cinema>> {
-    return this.call(
-      'GET',
-      '/cms/cinemas' +
-        queryString({
-          region_id: q.regionID,
-          cinema_id: q.cinemaID,
-          cinema_code: q.cinemaCode,
-          name: q.name,
-          ...paging(q),
-        }),
-    )
+  listCinemas(q: CinemaQuery = {}): Promise<Answer<'list_cinemas'>> {
+    return this.call('GET', '/cms/cinemas' + queryString(q))
   }
 
-  getCinema(id: string): Promise<Cinema> {
+  getCinema(id: string): Promise<Answer<'get_cinema'>> {
     return this.call('GET', `/cms/cinemas/${enc(id)}`)
   }
 
-  createCinema(input: CinemaInput): Promise<{ cinemaID: string }> {
+  createCinema(input: Body<'create_cinema'>): Promise<Answer<'create_cinema'>> {
     return this.call('POST', '/cms/cinemas', input)
   }
 
-  async updateCinema(id: string, input: CinemaInput): Promise<void> {
+  async updateCinema(id: string, input: Body<'update_cinema'>): Promise<void> {
     await this.call('PUT', `/cms/cinemas/${enc(id)}`, input)
   }
 
@@ -230,15 +224,15 @@ export class HttpBackend {
     await this.call('DELETE', '/cms/cinemas' + queryString({ cinema_id: ids }))
   }
 
-  cinemaDeletionImpact(ids: string[]): Promise<CinemaDeletionImpact> {
+  cinemaDeletionImpact(ids: string[]): Promise<Answer<'cinema_deletion_impact'>> {
     return this.call('GET', '/cms/cinemas/_deletion_impact' + queryString({ cinema_id: ids }))
   }
 
   async listApiKeys(cinemaID: string): Promise<ApiKeyInfo[]> {
-    return (await this.call<Page<ApiKeyInfo>>('GET', `/cms/cinemas/${enc(cinemaID)}/api_keys`)).itemList
+    return (await this.call<Answer<'list_api_keys'>>('GET', `/cms/cinemas/${enc(cinemaID)}/api_keys`)).itemList
   }
 
-  createApiKey(cinemaID: string): Promise<ApiKey> {
+  createApiKey(cinemaID: string): Promise<Answer<'create_api_key'>> {
     return this.call('POST', `/cms/cinemas/${enc(cinemaID)}/api_keys`)
   }
 
@@ -247,28 +241,25 @@ export class HttpBackend {
   }
 
   /** One long poll of a cinema's COMS queue (seed §6), as the COMS would; null on 204. */
-  pollComs(cinemaID: string, opts: { timeout?: number; ack?: string } = {}): Promise<ComsMessage | null> {
+  pollComs(cinemaID: string, opts: { timeout?: number; ack?: string } = {}): Promise<Answer<'long_poll'> | null> {
     return this.call('GET', `/cms/long_poll/${enc(cinemaID)}` + queryString({ timeout: opts.timeout, ack: opts.ack }))
   }
 
   // ---- halls --------------------------------------------------------------------------------
 
-  listHalls(q: HallQuery = {}): Promise<Page<Hall>> {
-    return this.call(
-      'GET',
-      '/cms/halls' + queryString({ cinema_id: q.cinemaID, hall_id: q.hallID, hall_code: q.hallCode, ...paging(q) }),
-    )
+  listHalls(q: HallQuery = {}): Promise<Answer<'list_halls'>> {
+    return this.call('GET', '/cms/halls' + queryString(q))
   }
 
-  getHall(id: string): Promise<Hall> {
+  getHall(id: string): Promise<Answer<'get_hall'>> {
     return this.call('GET', `/cms/halls/${enc(id)}`)
   }
 
-  createHall(input: HallInput): Promise<{ hallID: string }> {
+  createHall(input: Body<'create_hall'>): Promise<Answer<'create_hall'>> {
     return this.call('POST', '/cms/halls', input)
   }
 
-  async updateHall(id: string, input: HallInput): Promise<void> {
+  async updateHall(id: string, input: Body<'update_hall'>): Promise<void> {
     await this.call('PUT', `/cms/halls/${enc(id)}`, input)
   }
 
@@ -278,40 +269,30 @@ export class HttpBackend {
 
   /** The hall's printable QR sheet: a PDF, or a ZIP of one PNG per seat. */
   async hallQrSheet(hallID: string, opts: QrSheetOptions): Promise<Blob> {
-    const path = `/cms/halls/${enc(hallID)}/qr_sheet` + queryString({ format: opts.format, per_page: opts.perPage })
+    const path = `/cms/halls/${enc(hallID)}/qr_sheet` + queryString(opts)
     return (await this.raw('GET', path)) ?? new Blob()
   }
 
   // ---- seats --------------------------------------------------------------------------------
 
-  listVrClients(q: VrClientQuery = {}): Promise<Page<VrClient>> {
-    return this.call(
-      'GET',
-      '/cms/vr_clients' +
-        queryString({
-          client_id: q.clientID,
-          cinema_id: q.cinemaID,
-          hall_id: q.hallID,
-          status: q.status,
-          ...paging(q),
-        }),
-    )
+  listVrClients(q: VrClientQuery = {}): Promise<Answer<'list_vr_clients'>> {
+    return this.call('GET', '/cms/vr_clients' + queryString(q))
   }
 
-  getVrClient(id: string): Promise<VrClient> {
+  getVrClient(id: string): Promise<Answer<'get_vr_client'>> {
     return this.call('GET', `/cms/vr_clients/${enc(id)}`)
   }
 
-  createVrClient(input: VrClientInput): Promise<{ clientID: string }> {
+  createVrClient(input: Body<'create_vr_client'>): Promise<Answer<'create_vr_client'>> {
     return this.call('POST', '/cms/vr_clients', input)
   }
 
   /** All or none. */
-  async createVrClients(inputs: VrClientInput[]): Promise<string[]> {
-    return (await this.call<{ clientIDList: string[] }>('POST', '/cms/vr_clients/_batch', inputs)).clientIDList
+  async createVrClients(inputs: Body<'create_vr_clients'>): Promise<string[]> {
+    return (await this.call<Answer<'create_vr_clients'>>('POST', '/cms/vr_clients/_batch', inputs)).clientIDList
   }
 
-  async updateVrClient(id: string, input: VrClientInput): Promise<void> {
+  async updateVrClient(id: string, input: Body<'update_vr_client'>): Promise<void> {
     await this.call('PUT', `/cms/vr_clients/${enc(id)}`, input)
   }
 
@@ -320,46 +301,29 @@ export class HttpBackend {
   }
 
   async regenerateScene(id: string): Promise<string> {
-    return (await this.call<{ sceneNumber: string }>('POST', `/cms/vr_clients/${enc(id)}/_regenerate_scene`)).sceneNumber
+    return (await this.call<Answer<'regenerate_scene_number'>>('POST', `/cms/vr_clients/${enc(id)}/_regenerate_scene`)).sceneNumber
   }
 
-  async seatQrCode(id: string, opts: { format: 'png' | 'svg'; size?: number }): Promise<Blob> {
-    const path = `/cms/vr_clients/${enc(id)}/qr_code` + queryString({ format: opts.format, size: opts.size })
+  async seatQrCode(id: string, opts: SeatQrOptions): Promise<Blob> {
+    const path = `/cms/vr_clients/${enc(id)}/qr_code` + queryString(opts)
     return (await this.raw('GET', path)) ?? new Blob()
   }
 
   // ---- films --------------------------------------------------------------------------------
 
-  listMovies(q: MovieQuery = {}): Promise<Page<Movie>> {
-    return this.call(
-      'GET',
-      '/cms/movies' +
-        queryString({
-          movie_id: q.movieID,
-          open_id: q.openID,
-          cinema_id: q.cinemaID,
-          name: q.name,
-          movie_code: q.movieCode,
-          type: q.type,
-          category: q.category,
-          country: q.country,
-          online: q.online,
-          ...paging(q),
-          order_param: q.orderParam,
-          order_seq: q.orderSeq,
-        }),
-    )
+  listMovies(q: MovieQuery = {}): Promise<Answer<'list_movies'>> {
+    return this.call('GET', '/cms/movies' + queryString(q))
   }
 
-  getMovie(id: string): Promise<Movie> {
+  getMovie(id: string): Promise<Answer<'get_movie'>> {
     return this.call('GET', `/cms/movies/${enc(id)}`)
   }
 
-  createMovie(input: MovieInput): Promise<{ movieID: string }> {
+  createMovie(input: Body<'create_movie'>): Promise<Answer<'create_movie'>> {
     return this.call('POST', '/cms/movies', input)
   }
 
-  async updateMovie(id: string, input: MovieInput): Promise<void> {
+  async updateMovie(id: string, input: Body<'update_movie'>): Promise<void> {
     await this.call('PUT', `/cms/movies/${enc(id)}`, input)
   }
 
@@ -370,39 +334,29 @@ export class HttpBackend {
   /** Answers the new praise count. */
   async praiseMovie(id: string, openID?: string): Promise<number> {
     const path = `/cms/movies/${enc(id)}/_praise` + queryString({ open_id: openID })
-    return (await this.call<{ numOfPraise: number }>('POST', path)).numOfPraise
+    return (await this.call<Answer<'praise_movie'>>('POST', path)).numOfPraise
   }
 
-  distributeMovie(id: string, cinemaIDList: string[]): Promise<DistributionOutcome> {
+  distributeMovie(id: string, cinemaIDList: string[]): Promise<Answer<'distribute_movie'>> {
     return this.call('POST', `/cms/movies/${enc(id)}/_distribute`, { cinemaIDList })
   }
 
   /** The cinemas a film is already distributed to. */
   async movieCinemas(id: string): Promise<string[]> {
-    return (await this.call<{ cinemaIDList: string[] }>('GET', `/cms/movies/${enc(id)}/cinemas`)).cinemaIDList
+    return (await this.call<Answer<'movie_cinemas'>>('GET', `/cms/movies/${enc(id)}/cinemas`)).cinemaIDList
   }
 
   // ---- VOD tasks ----------------------------------------------------------------------------
 
-  listVodTasks(q: VodTaskQuery = {}): Promise<Page<VodTask>> {
-    return this.call(
-      'GET',
-      '/cms/vod_tasks' +
-        queryString({
-          task_id: q.taskID,
-          cinema_id: q.cinemaID,
-          client_id: q.clientID,
-          status: q.status,
-          ...paging(q),
-        }),
-    )
+  listVodTasks(q: VodTaskQuery = {}): Promise<Answer<'list_vod_tasks'>> {
+    return this.call('GET', '/cms/vod_tasks' + queryString(q))
   }
 
-  getVodTask(id: string): Promise<VodTask> {
+  getVodTask(id: string): Promise<Answer<'get_vod_task'>> {
     return this.call('GET', `/cms/vod_tasks/${enc(id)}`)
   }
 
-  createVodTask(input: VodTaskInput): Promise<{ taskID: string }> {
+  createVodTask(input: Body<'create_vod_task'>): Promise<Answer<'create_vod_task'>> {
     return this.call('POST', '/cms/vod_tasks', input)
   }
 
@@ -412,22 +366,19 @@ export class HttpBackend {
 
   // ---- users --------------------------------------------------------------------------------
 
-  listUsers(q: UserQuery = {}): Promise<Page<User>> {
-    return this.call(
-      'GET',
-      '/cms/users' + queryString({ user_id: q.userID, alias: q.alias, name: q.name, role: q.role, ...paging(q) }),
-    )
+  listUsers(q: UserQuery = {}): Promise<Answer<'list_users'>> {
+    return this.call('GET', '/cms/users' + queryString(q))
   }
 
-  getUser(id: string): Promise<User> {
+  getUser(id: string): Promise<Answer<'get_user'>> {
     return this.call('GET', `/cms/users/${enc(id)}`)
   }
 
-  createUser(input: UserInput): Promise<{ userID: string }> {
+  createUser(input: Body<'create_user'>): Promise<Answer<'create_user'>> {
     return this.call('POST', '/cms/users', input)
   }
 
-  async updateUser(id: string, input: UserInput): Promise<void> {
+  async updateUser(id: string, input: Body<'update_user'>): Promise<void> {
     await this.call('PUT', `/cms/users/${enc(id)}`, input)
   }
 
@@ -441,15 +392,15 @@ export class HttpBackend {
 
   // ---- catalogues ---------------------------------------------------------------------------
 
-  listHmdModels(q: ModelQuery = {}): Promise<Page<HmdModel>> {
-    return this.call('GET', '/cms/hmd_models' + modelQuery(q))
+  listHmdModels(q: ModelQuery = {}): Promise<Answer<'list_hmd_models'>> {
+    return this.call('GET', '/cms/hmd_models' + queryString(q))
   }
 
-  createHmdModel(input: HmdModelInput): Promise<{ hmdModelID: string }> {
+  createHmdModel(input: Body<'create_hmd_model'>): Promise<Answer<'create_hmd_model'>> {
     return this.call('POST', '/cms/hmd_models', input)
   }
 
-  async updateHmdModel(id: string, input: HmdModelInput): Promise<void> {
+  async updateHmdModel(id: string, input: Body<'update_hmd_model'>): Promise<void> {
     await this.call('PUT', `/cms/hmd_models/${enc(id)}`, input)
   }
 
@@ -457,15 +408,15 @@ export class HttpBackend {
     await this.call('DELETE', '/cms/hmd_models' + queryString({ id: ids }))
   }
 
-  listSeatModels(q: ModelQuery = {}): Promise<Page<SeatModel>> {
-    return this.call('GET', '/cms/seat_models' + modelQuery(q))
+  listSeatModels(q: ModelQuery = {}): Promise<Answer<'list_seat_models'>> {
+    return this.call('GET', '/cms/seat_models' + queryString(q))
   }
 
-  createSeatModel(input: SeatModelInput): Promise<{ seatModelID: string }> {
+  createSeatModel(input: Body<'create_seat_model'>): Promise<Answer<'create_seat_model'>> {
     return this.call('POST', '/cms/seat_models', input)
   }
 
-  async updateSeatModel(id: string, input: SeatModelInput): Promise<void> {
+  async updateSeatModel(id: string, input: Body<'update_seat_model'>): Promise<void> {
     await this.call('PUT', `/cms/seat_models/${enc(id)}`, input)
   }
 
@@ -475,7 +426,7 @@ export class HttpBackend {
 
   // ---- files (seed §11) ---------------------------------------------------------------------
 
-  ossPolicy(domain: FileDomain): Promise<OssPolicy> {
+  ossPolicy(domain: FileDomain): Promise<Answer<'oss_policy'>> {
     return this.call('GET', '/cms/upload/oss_policy' + queryString({ domain }))
   }
 
@@ -520,15 +471,13 @@ export class HttpBackend {
 
   /** xkzyList: a page of the resources visible to the caller, filtered and ordered. */
   listResources(q: ResourceQuery = {}): Promise<ResourcePage> {
-    const query: Record<string, string> = { ...(q.space ?? {}) }
+    const query: NonNullable<Body<'list_resources'>['query']> = { ...q.space }
     if (q.parentId) query.parentId = q.parentId
     if (q.keyword?.trim()) query.keyword = q.keyword.trim()
     if (q.resType) query.resType = String(q.resType)
     if (q.orderBy) query.orderBy = q.orderBy
-    return this.disk('xkzyList', {
-      page: { curPage: String(q.page ?? 1), numPerPage: String(q.perPage ?? 20) },
-      query,
-    })
+    const body: Body<'list_resources'> = { page: { curPage: String(q.page ?? 1), numPerPage: String(q.perPage ?? 20) }, query }
+    return this.disk('xkzyList', body)
   }
 
   async createResource(input: ResourceInput): Promise<string> {
@@ -578,8 +527,4 @@ export class HttpBackend {
   authorization(): string {
     return this.token ? `Bearer ${this.token}` : ''
   }
-}
-
-function modelQuery(q: ModelQuery): string {
-  return queryString({ id: q.id, model_code: q.modelCode, name: q.name, vendor: q.vendor, ...paging(q) })
 }

@@ -4,7 +4,7 @@ import { ApiError, NO_BACKEND, toApiError } from './errors'
 import type { AppInfo, Session, SetupAdminInput } from './types'
 
 /**
- * The desktop-only calls of the Rust shell (contract: NOTES-shell.md of the `shell` branch).
+ * The desktop-only calls of the Rust shell (contract: docs/desktop-shell.md).
  * Everything else goes through the one HTTP backend over the shell's `cinedesk` URI scheme.
  */
 

@@ -51,6 +51,9 @@ const en: MessageSchema = {
     submit: 'Sign in',
     connecting: 'Connecting…',
     connectFailed: 'Cannot reach the Cinedesk service',
+    reason: {
+      expired: 'Your session has ended, please sign in again',
+    },
   },
   setup: {
     title: 'First run: create the system administrator',
@@ -720,7 +723,6 @@ const en: MessageSchema = {
   errors: {
     generic: 'The operation failed, please try again',
     noBackend: 'The Cinedesk desktop service was not found; open this page inside the Cinedesk app',
-    sessionExpired: 'Your session has ended, please sign in again',
     loadEnums: 'Could not load the system enumerations',
   },
 }

@@ -49,6 +49,9 @@ const zhCN = {
     submit: '登 录',
     connecting: '正在连接服务…',
     connectFailed: '无法连接 Cinedesk 服务',
+    reason: {
+      expired: '登录已失效，请重新登录',
+    },
   },
   setup: {
     title: '首次运行：创建系统管理员',
@@ -718,7 +721,6 @@ const zhCN = {
   errors: {
     generic: '操作失败，请稍后重试',
     noBackend: '未检测到 Cinedesk 桌面服务，请在 Cinedesk 应用中打开此界面',
-    sessionExpired: '登录已失效，请重新登录',
     loadEnums: '加载系统字典失败',
   },
 }

@@ -1,25 +1,16 @@
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
 import { useBackend, type Cinema } from '@/backend'
-
-/** Most items one list call answers; lists that need everything page through with it. */
-export const PAGE_MAX = 1000
-
-/** Every page of a list, fetched `PAGE_MAX` at a time. */
-export async function fetchAll<T>(
-  fetchPage: (start: number, limit: number) => Promise<{ totalCount: number; itemList: T[] }>,
-): Promise<T[]> {
-  const out: T[] = []
-  for (;;) {
-    const page = await fetchPage(out.length, PAGE_MAX)
-    out.push(...page.itemList)
-    if (page.itemList.length === 0 || out.length >= page.totalCount) return out
-  }
-}
+import { listAll } from '@/backend/paging'
 
 /**
  * All cinemas of the chain, for pickers (halls, seats, distribution, VOD filters) and names in
  * other tables. Loaded once and again after a change.
+ *
+ * The whole list, not a page: the dashboard counts the cinemas online across the chain, the
+ * distribution dialog picks by region across it, and the pickers filter as one types. A chain has
+ * hundreds to a few thousand cinemas, one to a few calls of `PAGE_MAX` through `listAll`. The
+ * cinemas page itself is a server-paged table (`usePagedList`) like the other long lists.
  */
 export const useCinemasStore = defineStore('cinemas', () => {
   const all = ref<Cinema[]>([])
@@ -29,7 +20,7 @@ export const useCinemasStore = defineStore('cinemas', () => {
   function load(force = false): Promise<Cinema[]> {
     if (loaded.value && !force) return Promise.resolve(all.value)
     if (!pending) {
-      pending = fetchAll((start, limit) => useBackend().listCinemas({ start, limit }))
+      pending = listAll((start, limit) => useBackend().listCinemas({ start, limit }))
         .then((list) => {
           all.value = list
           loaded.value = true

@@ -5,6 +5,7 @@ import { useBackend, type FileDomain, type OssUploadResult } from '@/backend'
 import { SpeedMeter } from '@/uploadSpeed'
 import { desktop, isDesktop, type NativeUpload } from '@/backend/tauri'
 import { applyNative, tokenOf } from '@/nativeUploads'
+import type { UploadAttach, UploadItem } from '@/uploadItem'
 import { useSessionStore } from '@/stores/session'
 
 /**
@@ -16,35 +17,7 @@ import { useSessionStore } from '@/stores/session'
  * (protocol 'desktop'): it keeps its own list across restarts, and its events update the items.
  */
 
-export type UploadState = 'uploading' | 'paused' | 'done' | 'failed' | 'cancelled' | 'interrupted'
-
-/** A film's field to set to the uploaded file's id when the upload finishes. */
-export interface UploadAttach {
-  movieID: string
-  field: 'fileID' | 'posterID' | 'iconID'
-}
-
-export interface UploadItem {
-  id: string
-  name: string
-  size: number
-  /** lastModified of the file, to recognise it when chosen again. */
-  modified: number
-  domain: FileDomain
-  protocol: 'oss' | 'tus' | 'desktop'
-  /** Desktop: the file on disk. */
-  path?: string
-  sent: number
-  /** Bytes per second, smoothed. */
-  speed: number
-  /** Seconds left, or null while unknown. */
-  eta: number | null
-  state: UploadState
-  error?: string
-  fileID?: string
-  attach?: UploadAttach
-  createdAt: number
-}
+export type { UploadAttach, UploadItem, UploadState } from '@/uploadItem'
 
 const STORAGE_KEY = 'cinedesk.uploads'
 /** Films: tus chunks of 8 MiB (each one is fsynced by the server before it answers). */
