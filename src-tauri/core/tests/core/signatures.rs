@@ -11,6 +11,13 @@ fn key(cms: &Cms, code: &str) -> (String, String, String) {
     (cinema, k.apikey, k.secretkey)
 }
 
+/// A fresh date and the `dc` authorization of `params` at it.
+fn dc(apikey: &str, secret: &str, params: &str) -> (String, String) {
+    let date = user_date(now_ms());
+    let auth = format!("dc:{apikey}:{}", sign(secret, params, &date));
+    (date, auth)
+}
+
 fn request<'a>(method: &'a str, path: &'a str, auth: &'a str, date: &'a str, params: &'a str) -> SignedRequest<'a> {
     SignedRequest { method, path, authorization: auth, user_date: date, user_params: params }
 }
@@ -19,8 +26,7 @@ fn request<'a>(method: &'a str, path: &'a str, auth: &'a str, date: &'a str, par
 fn a_signature_is_accepted_once_and_its_repeat_says_why() {
     let app = spawn_app();
     let (cinema, apikey, secret) = key(&app.cms, "once");
-    let date = user_date(now_ms());
-    let auth = format!("dc:{apikey}:{}", sign(&secret, "timeout%3D1", &date));
+    let (date, auth) = dc(&apikey, &secret, "timeout%3D1");
     let req = request("GET", "/cms/long_poll/x", &auth, &date, "timeout%3D1");
     assert_eq!(app.cms.verify_signed(&req).unwrap(), cinema);
     let again = app.cms.verify_signed(&req).unwrap_err();
@@ -32,8 +38,7 @@ fn a_signature_is_accepted_once_and_its_repeat_says_why() {
 fn a_used_signature_stays_used_after_a_restart() {
     let app = spawn_app();
     let (_, apikey, secret) = key(&app.cms, "restart");
-    let date = user_date(now_ms());
-    let auth = format!("dc:{apikey}:{}", sign(&secret, "", &date));
+    let (date, auth) = dc(&apikey, &secret, "");
     app.cms.verify_signed(&request("GET", "/cms/ws/x", &auth, &date, "")).unwrap();
     let dir = app.dir;
     drop(app.cms);
@@ -46,9 +51,8 @@ fn a_used_signature_stays_used_after_a_restart() {
 fn a_dc_signature_of_one_route_is_refused_on_another_once_used() {
     let app = spawn_app();
     let (_, apikey, secret) = key(&app.cms, "reaim");
-    let date = user_date(now_ms());
     let params = "%7B%22folderId%22%3A%22f1%22%7D";
-    let auth = format!("dc:{apikey}:{}", sign(&secret, params, &date));
+    let (date, auth) = dc(&apikey, &secret, params);
     app.cms.verify_signed(&request("POST", "/onlineDisk/moveFolder", &auth, &date, params)).unwrap();
     let other = app.cms.verify_signed(&request("POST", "/onlineDisk/deleteFolder", &auth, &date, params));
     assert_eq!(other.unwrap_err().code(), "unauthorized", "dc does not sign the path: the replay rule refuses it");

@@ -61,6 +61,23 @@ impl Server {
         }
         answer(req.send().await.unwrap()).await
     }
+
+    /// Each of `ops` sent with `token` that is not answered `status`, with what it got instead.
+    async fn not_answered<'a>(
+        &self,
+        ops: impl Iterator<Item = &'a Op>,
+        token: Option<&str>,
+        status: u16,
+    ) -> Vec<String> {
+        let mut wrong = Vec::new();
+        for op in ops {
+            let (got, body) = self.try_op(op, token).await;
+            if got != status {
+                wrong.push(format!("{} {}: {got} {body}", op.method, op.template));
+            }
+        }
+        wrong
+    }
 }
 
 #[tokio::test]
@@ -69,13 +86,7 @@ async fn every_protected_operation_refuses_a_request_without_credentials() {
     let protected: Vec<Op> =
         operations(&server, "probe").await.into_iter().filter(|op| !op.security.is_empty()).collect();
     assert!(protected.len() > 90, "{} protected operations", protected.len());
-    let mut wrong = Vec::new();
-    for op in &protected {
-        let (status, body) = server.try_op(op, None).await;
-        if status != 401 {
-            wrong.push(format!("{} {}: {status} {body}", op.method, op.template));
-        }
-    }
+    let wrong = server.not_answered(protected.iter(), None, 401).await;
     assert!(wrong.is_empty(), "answered without credentials:\n{}", wrong.join("\n"));
 }
 
@@ -87,13 +98,7 @@ async fn every_operation_for_a_sys_admin_alone_refuses_a_manager() {
     let ops = operations(&server, "probe").await;
     let admin_only: Vec<&Op> = ops.iter().filter(|op| op.roles().contains(&"SYS_ADMIN")).collect();
     assert!(admin_only.len() >= 15, "the document names the SYS_ADMIN operations: {}", admin_only.len());
-    let mut wrong = Vec::new();
-    for op in admin_only {
-        let (status, body) = server.try_op(op, Some(&manager)).await;
-        if status != 403 {
-            wrong.push(format!("{} {}: {status} {body}", op.method, op.template));
-        }
-    }
+    let wrong = server.not_answered(admin_only.into_iter(), Some(&manager), 403).await;
     assert!(wrong.is_empty(), "a MANAGER was let in:\n{}", wrong.join("\n"));
 }
 
