@@ -236,7 +236,7 @@ impl Manager {
         }
         if !target.serves(&record.to) {
             return Err(CommandError {
-                code: "conflict",
+                code: cinedesk_core::Code::Conflict,
                 info: format!("{} was started in another mode or for another user or server", record.name),
                 field: None,
             });
@@ -340,7 +340,7 @@ impl Manager {
                 let state = match target.cancel(id, &record.to) {
                     Ok(()) => UploadState::Cancelled,
                     Err(e) => {
-                        tracing::error!(id, code = e.code, info = %e.info, "cancelling the upload failed");
+                        tracing::error!(id, code = %e.code, info = %e.info, "cancelling the upload failed");
                         UploadState::Failed
                     }
                 };
@@ -364,5 +364,5 @@ impl Manager {
 }
 
 fn not_found(id: &str) -> CommandError {
-    CommandError { code: "not_found", info: format!("no upload {id}"), field: None }
+    CommandError { code: cinedesk_core::Code::NotFound, info: format!("no upload {id}"), field: None }
 }

@@ -108,11 +108,13 @@ pub enum Code {
     Unreachable,
     /// The desktop has no backend to talk to (never sent by a server).
     NoBackend,
+    /// A file the desktop was uploading changed on its disk (never sent by a server).
+    SourceChanged,
 }
 
 impl Code {
     /// Every code, for documents and tests that go over all of them.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::Invalid,
         Code::Unauthorized,
         Code::Forbidden,
@@ -131,6 +133,7 @@ impl Code {
         Code::Internal,
         Code::Unreachable,
         Code::NoBackend,
+        Code::SourceChanged,
     ];
 
     /// The code as it goes on the wire.
@@ -154,6 +157,7 @@ impl Code {
             Code::Internal => "internal",
             Code::Unreachable => "unreachable",
             Code::NoBackend => "no_backend",
+            Code::SourceChanged => "source_changed",
         }
     }
 
@@ -167,7 +171,7 @@ impl Code {
             Code::Forbidden => 403,
             Code::NotFound => 404,
             Code::MethodNotAllowed => 405,
-            Code::Conflict | Code::InUse | Code::OffsetMismatch => 409,
+            Code::Conflict | Code::InUse | Code::OffsetMismatch | Code::SourceChanged => 409,
             Code::PreconditionFailed => 412,
             Code::TooLarge => 413,
             Code::UnsupportedMediaType => 415,
