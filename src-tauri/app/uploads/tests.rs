@@ -17,22 +17,10 @@ use super::{Manager, Target, UploadEvent};
 
 const MIB: usize = 1024 * 1024;
 
-/// A file of `mib` MiB that neither repeats nor compresses (xorshift bytes).
+/// A file of `mib` MiB that neither repeats nor compresses.
 fn source_file(dir: &Path, name: &str, mib: usize) -> PathBuf {
     let path = dir.join(name);
-    let mut f = std::fs::File::create(&path).unwrap();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ mib as u64;
-    let mut buf = vec![0u8; MIB];
-    for _ in 0..mib {
-        for chunk in buf.chunks_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-        }
-        f.write_all(&buf).unwrap();
-    }
-    f.sync_all().unwrap();
+    cinedesk_testkit::noise_file(&path, (mib * MIB) as u64, mib as u64);
     path
 }
 

@@ -11,7 +11,7 @@
 // A benchmark reports on stdout: that is its whole job.
 #![allow(clippy::print_stdout)]
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cinedesk_core::files::Md5;
-use md5::Digest as _;
+use cinedesk_testkit::md5::Digest as _;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -111,26 +111,6 @@ impl RssPeak {
         self.thread.join().unwrap();
         self.peak.load(Ordering::Relaxed)
     }
-}
-
-/// A file of `size` bytes that neither compresses nor repeats.
-fn make_source(path: &Path, size: u64) {
-    let mut out = std::io::BufWriter::with_capacity(8 << 20, std::fs::File::create(path).unwrap());
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut block = vec![0u8; 1 << 20];
-    let mut left = size;
-    while left > 0 {
-        for chunk in block.chunks_exact_mut(8) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            chunk.copy_from_slice(&x.to_le_bytes());
-        }
-        let n = left.min(block.len() as u64) as usize;
-        out.write_all(&block[..n]).unwrap();
-        left -= n as u64;
-    }
-    out.flush().unwrap();
 }
 
 fn sync() {
@@ -282,7 +262,7 @@ fn md5_file(path: &Path) -> (String, f64) {
 
 /// The same with the md-5 crate, which the core's MD5 replaced for speed.
 fn md5_crate_file(path: &Path) -> (String, f64) {
-    hash_file(path, md5::Md5::new(), |h, b| h.update(b), |h| h.finalize().into())
+    hash_file(path, cinedesk_testkit::md5::Md5::new(), |h, b| h.update(b), |h| h.finalize().into())
 }
 
 fn hash_file<H>(
@@ -371,7 +351,8 @@ fn main() {
     let base_dir = std::env::var_os("CINEDESK_BENCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
     let root = tempfile::tempdir_in(&base_dir).unwrap();
     let src = root.path().join("source.bin");
-    make_source(&src, size);
+    // A file that neither compresses nor repeats.
+    cinedesk_testkit::noise_file(&src, size, 1);
     sync();
     let _ = md5_file(&src); // into the page cache
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -185,32 +185,43 @@ async fn serve(
     }
     let state = crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes);
     let app = crate::router_with_state(state, ui.as_deref());
+    let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    crate::serve_with(listener, app, limits, shutdown()).await?;
+    crate::serve_with(listener, app, limits, stop).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
 /// Resolves on SIGTERM (service managers) or Ctrl-C, letting requests in flight finish.
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+///
+/// The handlers are installed when this is called, before the server logs that it listens: a
+/// signal sent as soon as it says it is ready is then a clean shutdown, not the default action
+/// (killed on the spot). A handler that cannot be installed never fires.
+fn shutdown() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let fired = |s: Option<Signal>| async move {
+            match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        async move {
+            tokio::select! {
+                _ = fired(term) => {},
+                _ = fired(interrupt) => {},
+            }
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::{ComsMessage, Error};
 use serde::Deserialize;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,12 +32,40 @@ const DEFAULT_POLL_SECONDS: u32 = 30;
 /// (no polling loop), and the head of its queue as last read. A COMS often holds several
 /// connections and all of them wake together; they share one read of the head instead of
 /// each querying it.
-#[derive(Default)]
 pub struct Channel {
     notify: Notify,
     /// Set when the queue changed (a new message, an ack) since `head` was read.
     stale: AtomicBool,
     head: tokio::sync::Mutex<Option<Option<Head>>>,
+    /// How many connections are parked on `notify` right now, waiting for the queue to change.
+    waiting: watch::Sender<usize>,
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        Channel {
+            notify: Notify::new(),
+            stale: AtomicBool::new(false),
+            head: tokio::sync::Mutex::new(None),
+            waiting: watch::Sender::new(0),
+        }
+    }
+}
+
+/// Counts one connection as waiting on its channel for as long as it lives.
+struct Parked<'a>(&'a watch::Sender<usize>);
+
+impl<'a> Parked<'a> {
+    fn new(waiting: &'a watch::Sender<usize>) -> Self {
+        waiting.send_modify(|n| *n += 1);
+        Parked(waiting)
+    }
+}
+
+impl Drop for Parked<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n -= 1);
+    }
 }
 
 /// A queue head ready to send: its id, and its JSON shared by every connection that sends it.
@@ -74,6 +102,18 @@ impl Waker {
     fn get(&self, cinema: &str) -> Arc<Channel> {
         let mut map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
         Arc::clone(map.entry(cinema.to_string()).or_default())
+    }
+
+    /// Resolves once at least `n` connections of `cinema` are parked, waiting for its queue to
+    /// change (a long-poll that found it empty, a WebSocket waiting for a message or an ack).
+    ///
+    /// A message committed from then on wakes them, so callers that must know a COMS is
+    /// listening before they write (tests of the wake-up, a dashboard of connected COMS) await
+    /// this instead of sleeping and hoping the poll has arrived.
+    pub async fn waiting(&self, cinema: &str, n: usize) {
+        let mut waiting = self.get(cinema).waiting.subscribe();
+        // The sender lives in the map as long as the waker does, so this never ends early.
+        let _ = waiting.wait_for(|w| *w >= n).await;
     }
 
     pub fn wake(&self, cinema: &str) {
@@ -155,6 +195,7 @@ async fn long_poll(
         if let Some(message) = channel.head(&s, &cinema).await? {
             return Ok(([(header::CONTENT_TYPE, "application/json")], message.json).into_response());
         }
+        let _parked = Parked::new(&channel.waiting);
         tokio::select! {
             _ = &mut notified => {}
             _ = tokio::time::sleep_until(deadline) => return Ok(StatusCode::NO_CONTENT.into_response()),
@@ -212,6 +253,7 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
             }
             sent = Some(m.id);
         }
+        let _parked = Parked::new(&channel.waiting);
         tokio::select! {
             _ = &mut notified => {}
             incoming = socket.recv() => match incoming {

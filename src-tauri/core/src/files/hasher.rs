@@ -200,13 +200,13 @@ impl Drop for Hasher {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_noise;
     use super::*;
+    use cinedesk_testkit::noise;
 
     /// Pieces of every size around the thresholds, in a fixed pseudo-random order.
     fn pieces() -> Vec<Bytes> {
         let sizes = [1, SMALL - 1, 7, SMALL, RUN - 3, 4096, RUN + 5, 100, SMALL + 1, 3];
-        sizes.iter().cycle().take(40).enumerate().map(|(i, &n)| Bytes::from(test_noise(n, i as u32))).collect()
+        sizes.iter().cycle().take(40).enumerate().map(|(i, &n)| Bytes::from(noise(n, i as u64))).collect()
     }
 
     #[test]

@@ -5,11 +5,12 @@
 //! again on the next start. Without ffprobe/ffmpeg a film still gets its events, saying
 //! Status "fail" and why, and everything else goes on.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Weak};
 use std::time::{Duration, Instant};
 
 use rusqlite::params;
@@ -165,20 +166,72 @@ fn probe(tools: &MediaTools, path: &Path) -> std::result::Result<Value, String> 
     }))
 }
 
+/// A file id queued for the worker, with its place in the queue.
+pub(super) struct Job {
+    id: String,
+    ticket: u64,
+}
+
+/// The worker's queue as those waiting on it see it: tickets are handed out in the order jobs
+/// are sent and the one worker finishes them in that order, so a job is done once `finished`
+/// reaches its ticket.
+#[derive(Default)]
+pub(super) struct Jobs {
+    sent: u64,
+    finished: u64,
+    /// Queued files and their latest ticket; an entry goes when that job is done.
+    queued: HashMap<String, u64>,
+}
+
+/// Marks a job done when dropped: after its processing, and also if processing panicked, so a
+/// waiter never waits on a job that will not finish.
+struct JobDone<'a> {
+    files: &'a Files,
+    job: &'a Job,
+}
+
+impl Drop for JobDone<'_> {
+    fn drop(&mut self) {
+        let mut jobs = self.files.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        jobs.finished = jobs.finished.max(self.job.ticket);
+        if jobs.queued.get(&self.job.id) == Some(&self.job.ticket) {
+            jobs.queued.remove(&self.job.id);
+        }
+        self.files.jobs_done.notify_all();
+    }
+}
+
+/// Ends every wait when the worker thread ends (it only does so when the store is gone, or
+/// after a panic left the rest of its queue unprocessed until the next start).
+struct WorkerGone(Weak<Files>);
+
+impl Drop for WorkerGone {
+    fn drop(&mut self) {
+        if let Some(files) = self.0.upgrade() {
+            let mut jobs = files.jobs.lock().unwrap_or_else(|p| p.into_inner());
+            jobs.finished = jobs.sent;
+            jobs.queued.clear();
+            files.jobs_done.notify_all();
+        }
+    }
+}
+
 impl Files {
     /// Queues a stored file for processing; the worker starts with the first job.
     pub(crate) fn enqueue(self: &Arc<Self>, id: &str) {
         let mut worker = self.worker.lock().unwrap_or_else(|p| p.into_inner());
         if worker.is_none() {
-            let (tx, rx) = mpsc::channel::<String>();
+            let (tx, rx) = mpsc::channel::<Job>();
             // The thread holds the store weakly: when the Cms goes, the queue's sender goes with
             // it and the thread ends instead of keeping the database open.
             let weak = Arc::downgrade(self);
             let spawned = std::thread::Builder::new().name("cinedesk-media".into()).spawn(move || {
-                while let Ok(id) = rx.recv() {
+                let _gone = WorkerGone(weak.clone());
+                while let Ok(job) = rx.recv() {
                     let Some(files) = weak.upgrade() else { break };
-                    if let Err(e) = files.process(&id) {
-                        tracing::warn!(id, error = %e, "processing failed");
+                    let _done = JobDone { files: &files, job: &job };
+                    if let Err(e) = files.process(&job.id) {
+                        tracing::warn!(id = job.id, error = %e, "processing failed");
                     }
                 }
             });
@@ -191,7 +244,33 @@ impl Files {
             }
         }
         if let Some(tx) = worker.as_ref() {
-            let _ = tx.send(id.to_string());
+            let ticket = {
+                let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                jobs.sent += 1;
+                let ticket = jobs.sent;
+                jobs.queued.insert(id.to_string(), ticket);
+                ticket
+            };
+            if tx.send(Job { id: id.to_string(), ticket }).is_err() {
+                // The worker is gone (WorkerGone settled its queue): this job will not run now.
+                let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                jobs.queued.remove(id);
+                jobs.finished = jobs.finished.max(ticket);
+                self.jobs_done.notify_all();
+            }
+        }
+    }
+
+    /// The ticket of `id`'s queued job, if it has one.
+    fn ticket(&self, id: &str) -> Option<u64> {
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).queued.get(id).copied()
+    }
+
+    /// Blocks until the job of `ticket` is done.
+    fn wait_job(&self, ticket: u64) {
+        let mut jobs = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        while jobs.finished < ticket {
+            jobs = self.jobs_done.wait(jobs).unwrap_or_else(|p| p.into_inner());
         }
     }
 
@@ -390,5 +469,32 @@ impl Cms {
 
     pub fn media_tools(&self) -> MediaTools {
         self.files.tools.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Blocks until background processing of a stored file is over, and answers the file with
+    /// its events. Err when the file is unknown, or its processing did not finish (it failed,
+    /// or the worker could not run it: it is tried again on the next start).
+    ///
+    /// Processing takes as long as FFmpeg does on a busy machine: a caller that needs its
+    /// outcome (the tests do) waits for it here instead of polling the file against a clock.
+    pub fn wait_processed(&self, file_id: &str) -> Result<StoredFile> {
+        let files = &self.files;
+        loop {
+            let file = files.file(file_id)?;
+            if file.processing != Processing::Pending {
+                return Ok(file);
+            }
+            let Some(ticket) = files.ticket(file_id) else {
+                // Its job may have finished between the two reads.
+                let file = files.file(file_id)?;
+                if file.processing != Processing::Pending {
+                    return Ok(file);
+                }
+                return Err(Error::Internal(format!(
+                    "file {file_id} is waiting for processing that did not run; it is tried again on the next start"
+                )));
+            };
+            files.wait_job(ticket);
+        }
     }
 }

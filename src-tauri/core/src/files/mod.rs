@@ -22,7 +22,7 @@ mod upload;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -176,8 +176,13 @@ pub(crate) struct Files {
     hashes: Mutex<HashMap<String, HashState>>,
     /// Uploads being written right now: one request at a time per upload.
     busy: Mutex<HashSet<String>>,
+    /// Signalled whenever `busy` changes, for [`Cms::wait_upload_writer`].
+    busy_changed: Condvar,
     tools: RwLock<MediaTools>,
-    worker: Mutex<Option<mpsc::Sender<String>>>,
+    worker: Mutex<Option<mpsc::Sender<media::Job>>>,
+    /// The worker's queue as seen by those waiting on it ([`Cms::wait_processed`]).
+    jobs: Mutex<media::Jobs>,
+    jobs_done: Condvar,
 }
 
 /// Holds an upload for one request; released on drop.
@@ -189,6 +194,7 @@ pub(crate) struct Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         self.files.busy.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.id);
+        self.files.busy_changed.notify_all();
     }
 }
 
@@ -291,8 +297,11 @@ impl Files {
             store: store::Store::open(data_dir)?,
             hashes: Mutex::new(HashMap::new()),
             busy: Mutex::new(HashSet::new()),
+            busy_changed: Condvar::new(),
             tools: RwLock::new(MediaTools::default()),
             worker: Mutex::new(None),
+            jobs: Mutex::new(media::Jobs::default()),
+            jobs_done: Condvar::new(),
         });
         files.sweep_expired()?;
         files.recover_finished_uploads();
@@ -305,6 +314,7 @@ impl Files {
         if !busy.insert(id.to_string()) {
             return Err(Error::InUse(format!("another request is writing upload {id}; retry when it has finished")));
         }
+        self.busy_changed.notify_all();
         Ok(Busy { files: Arc::clone(self), id: id.to_string() })
     }
 
@@ -497,18 +507,4 @@ impl Cms {
     pub fn file_store_dir(&self) -> &Path {
         self.files.store.root()
     }
-}
-
-/// Bytes that neither repeat nor compress (xorshift from `seed`), for the store's unit tests.
-#[cfg(test)]
-fn test_noise(n: usize, seed: u32) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9) | 1;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
 }

@@ -617,6 +617,19 @@ impl Cms {
         self.files.cancel_upload(id, owner, protocol)
     }
 
+    /// Blocks until a request is (`writing`) or is no longer (`!writing`) writing upload `id`.
+    ///
+    /// A client whose part broke off cannot tell when the server has finished keeping what
+    /// arrived: only once no request writes the upload is its offset final. Tests wait here
+    /// rather than polling the offset against a clock.
+    pub fn wait_upload_writer(&self, id: &str, writing: bool) {
+        let files = &self.files;
+        let mut busy = files.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while busy.contains(id) != writing {
+            busy = files.busy_changed.wait(busy).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
     /// The owner's unfinished uploads, optionally of one protocol and one client user.
     pub fn list_uploads(
         &self,

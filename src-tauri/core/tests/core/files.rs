@@ -1,35 +1,17 @@
 //! The file store on a real data dir: content by id, instant duplicates, resumable parts, crashes, chunks, local uploads, processing.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
 
 use cinedesk_core::files::{
     Checksum, LocalOutcome, MediaTools, NewUpload, PartOptions, Processing, Protocol, UploadStart, EVENT_SNAPSHOT,
     EVENT_TRANSCODE,
 };
 use cinedesk_core::*;
-use md5_oracle::{Digest, Md5};
+use cinedesk_testkit::{files_below, md5, md5_hex, noise};
 
 use super::spawn_app;
 
 const OWNER: &str = "user:0000000000000000000000a1";
-
-fn md5_hex(bytes: &[u8]) -> String {
-    hex::encode(Md5::digest(bytes))
-}
-
-/// Deterministic bytes that do not compress into anything special.
-fn content(len: usize, seed: u8) -> Vec<u8> {
-    let mut x = u32::from(seed).wrapping_mul(2_654_435_761) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
-}
 
 fn resumable(name: &str, bytes: &[u8]) -> NewUpload {
     NewUpload {
@@ -64,7 +46,7 @@ fn send(cms: &Cms, id: &str, offset: u64, bytes: &[u8]) -> Result<files::PartOut
 #[test]
 fn stored_bytes_are_kept_by_id_and_identical_content_is_stored_once() {
     let app = spawn_app();
-    let bytes = content(100_000, 1);
+    let bytes = noise(100_000, 1);
     let a = app.cms.store_bytes(NewFile::new("../../etc/passwd", Domain::Movie, OWNER), &bytes).unwrap();
     assert_eq!((a.size, a.md5.as_str(), a.name.as_str()), (100_000, md5_hex(&bytes).as_str(), "passwd"));
     assert_eq!(a.url, format!("/cms/files/{}", a.file_id));
@@ -78,9 +60,9 @@ fn stored_bytes_are_kept_by_id_and_identical_content_is_stored_once() {
     assert_ne!(a.file_id, b.file_id, "a second upload is a second file");
     let (_, path_b) = app.cms.file_content(&b.file_id).unwrap();
     assert_eq!(path_b.as_ref(), Some(&path), "identical content shares one blob");
-    let objects = walk(&app.cms.file_store_dir().join("objects"));
+    let objects = files_below(&app.cms.file_store_dir().join("objects"));
     assert_eq!(objects.len(), 1, "one blob on disk for two files: {objects:?}");
-    assert!(walk(&app.cms.file_store_dir().join("tmp")).is_empty(), "no temp file is left behind");
+    assert!(files_below(&app.cms.file_store_dir().join("tmp")).is_empty(), "no temp file is left behind");
 
     // Known content is instant: no byte needs to be sent.
     match app.cms.create_upload(resumable("again.bin", &bytes)).unwrap() {
@@ -91,23 +73,10 @@ fn stored_bytes_are_kept_by_id_and_identical_content_is_stored_once() {
     assert_eq!(e.code(), "not_found");
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn resumable_parts_are_positioned_resumed_after_reopening_and_md5_checked() {
     let app = spawn_app();
-    let bytes = content(300_000, 2);
+    let bytes = noise(300_000, 2);
     let up = new_upload(app.cms.create_upload(resumable("film.mp4", &bytes)).unwrap());
     assert_eq!(up.offset, 0);
     let first = send(&app.cms, &up.upload_id, 0, &bytes[..100_000]).unwrap();
@@ -151,7 +120,7 @@ fn resumable_parts_are_positioned_resumed_after_reopening_and_md5_checked() {
 #[test]
 fn content_with_the_wrong_md5_never_becomes_a_file() {
     let app = spawn_app();
-    let bytes = content(50_000, 3);
+    let bytes = noise(50_000, 3);
     let mut spec = resumable("x.bin", &bytes);
     spec.md5 = Some(md5_hex(b"something else"));
     let up = new_upload(app.cms.create_upload(spec).unwrap());
@@ -159,8 +128,8 @@ fn content_with_the_wrong_md5_never_becomes_a_file() {
     assert_eq!(e.code(), "checksum_mismatch", "{e}");
     assert_eq!(app.cms.file(&up.upload_id).unwrap_err().code(), "not_found", "no file under the upload's id");
     assert_eq!(app.cms.upload(&up.upload_id, OWNER, Protocol::Resumable).unwrap_err().code(), "not_found");
-    assert!(walk(&app.cms.file_store_dir().join("objects")).is_empty(), "nothing was stored");
-    assert!(walk(&app.cms.file_store_dir().join("partial")).is_empty(), "the received bytes are gone");
+    assert!(files_below(&app.cms.file_store_dir().join("objects")).is_empty(), "nothing was stored");
+    assert!(files_below(&app.cms.file_store_dir().join("partial")).is_empty(), "the received bytes are gone");
     let bad = app.cms.create_upload(NewUpload { md5: Some("not-an-md5".into()), ..resumable("y", &bytes) });
     assert_eq!(bad.unwrap_err().field(), Some("fileMd5"));
 }
@@ -168,7 +137,7 @@ fn content_with_the_wrong_md5_never_becomes_a_file() {
 #[test]
 fn a_part_checksum_mismatch_or_overflow_rolls_the_part_back() {
     let app = spawn_app();
-    let bytes = content(20_000, 4);
+    let bytes = noise(20_000, 4);
     let up = new_upload(
         app.cms.create_upload(NewUpload { protocol: Protocol::Tus, md5: None, ..resumable("t.bin", &bytes) }).unwrap(),
     );
@@ -179,13 +148,13 @@ fn a_part_checksum_mismatch_or_overflow_rolls_the_part_back() {
     assert_eq!(part.commit().unwrap_err().code(), "checksum_mismatch");
     assert_eq!(app.cms.upload(&up.upload_id, OWNER, Protocol::Tus).unwrap().offset, 0, "the part was not kept");
 
-    let good = Md5::digest(&bytes[..10_000]).to_vec();
+    let good = md5(&bytes[..10_000]).to_vec();
     let mut part = app.cms.begin_part(&up.upload_id, OWNER, Protocol::Tus, 0, opts(Checksum::Md5(good))).unwrap();
     part.write(&bytes[..10_000]).unwrap();
     assert_eq!(part.commit().unwrap().upload.offset, 10_000);
 
     let mut part = app.cms.begin_part(&up.upload_id, OWNER, Protocol::Tus, 10_000, PartOptions::default()).unwrap();
-    assert_eq!(part.write(&content(10_001, 9)).unwrap_err().code(), "too_large", "past the declared length");
+    assert_eq!(part.write(&noise(10_001, 9)).unwrap_err().code(), "too_large", "past the declared length");
     drop(part);
     // tus keeps what arrived of a part that ended early.
     let mut part = app
@@ -203,7 +172,7 @@ fn a_part_checksum_mismatch_or_overflow_rolls_the_part_back() {
 #[test]
 fn chunks_arrive_in_any_order_may_be_resent_and_are_assembled() {
     let app = spawn_app();
-    let bytes = content(25_000, 5);
+    let bytes = noise(25_000, 5);
     let key = app.cms.create_upload_url(OWNER).unwrap();
     assert_eq!(
         app.cms.begin_chunk(&key, "user:someoneelse000000000000", "a.mp4", 0, 3).err().map(|e| e.code().as_str()),
@@ -227,14 +196,14 @@ fn chunks_arrive_in_any_order_may_be_resent_and_are_assembled() {
         (outcome.upload_id.as_str(), 25_000, md5_hex(&bytes).as_str())
     );
     assert_eq!(file.domain, Domain::Movie);
-    assert!(walk(&app.cms.file_store_dir().join("partial")).is_empty(), "chunk files are removed");
+    assert!(files_below(&app.cms.file_store_dir().join("partial")).is_empty(), "chunk files are removed");
 }
 
 #[test]
 fn local_uploads_report_progress_pause_resume_and_cancel() {
     let app = spawn_app();
     let src = app.dir.path().join("源文件.bin");
-    let bytes = content(3 << 20, 6);
+    let bytes = noise(3 << 20, 6);
     std::fs::write(&src, &bytes).unwrap();
     let up = new_upload(app.cms.start_local_upload(&src, Domain::Movie, OWNER).unwrap());
     let mut seen = Vec::new();
@@ -258,17 +227,11 @@ fn local_uploads_report_progress_pause_resume_and_cancel() {
     assert_eq!(app.cms.start_local_upload(app.dir.path(), Domain::Movie, OWNER).unwrap_err().field(), Some("path"));
 }
 
-/// Waits until background processing of `id` is done (bounded: fails after 60 s).
+/// The file once background processing of it is over.
 fn processed(cms: &Cms, id: &str) -> StoredFile {
-    let started = Instant::now();
-    loop {
-        let f = cms.file(id).unwrap();
-        if f.processing == Processing::Done {
-            return f;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "processing of {id} did not finish: {f:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let file = cms.wait_processed(id).unwrap();
+    assert_eq!(file.processing, Processing::Done, "processing of {id} finished: {file:?}");
+    file
 }
 
 #[test]
@@ -301,7 +264,7 @@ fn pictures_get_thumbnails_and_films_without_ffmpeg_say_so() {
         .set_media_tools(MediaTools { ffprobe: "/nonexistent/ffprobe".into(), ffmpeg: "/nonexistent/ffmpeg".into() });
     // The start of an MP4 (an ftyp box) is enough to be taken for a film.
     let mut mp4 = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom".to_vec();
-    mp4.extend(content(4096, 7));
+    mp4.extend(noise(4096, 7));
     let film = app.cms.store_bytes(NewFile::new("film.mp4", Domain::Movie, OWNER), &mp4).unwrap();
     assert_eq!(film.mime_type, "video/mp4");
     let film = processed(&app.cms, &film.file_id);

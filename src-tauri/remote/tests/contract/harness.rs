@@ -7,7 +7,7 @@ use cinedesk_core::*;
 use cinedesk_remote::RemoteCms;
 use tempfile::TempDir;
 
-#[path = "../../../core/tests/support/inputs.rs"]
+#[path = "../../../core/tests/core/inputs.rs"]
 mod inputs;
 pub use inputs::*;
 

@@ -1,42 +1,65 @@
-//! Seed 001 over real HTTP on Cinedesk's own store: upload credentials, a real upload probed by the store's worker, publishing as a film, the lists, play credentials, deletion, and a callback sequence moving a film's state.
-
-use std::time::{Duration, Instant};
+//! Seed 001 over real HTTP on Cinedesk's own store: upload credentials, a real upload probed by
+//! the store's worker, publishing as a film, the lists, play credentials, deletion, and callbacks
+//! moving a film's state.
 
 use base64::Engine;
 use cinedesk_core::files::{PartOptions, Protocol};
 use cinedesk_core::{Domain, NewFile};
 use serde_json::{json, Value};
 
-use super::library::{signed, Who};
-use super::{spawn_app, TestApp};
+use crate::helpers::{film, spawn_app, TestApp, Who};
 
 impl TestApp {
     /// A seed-001 call: GET with a query, or POST with a form body, as `who`.
     async fn vod(&self, who: &Who<'_>, method: &str, path: &str, params: &[(&str, &str)]) -> (u16, Value) {
         let encoded: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
-        let mut req = match method {
+        let req = match method {
             "GET" => self.http.get(format!("{}{path}?{encoded}", self.base)),
             _ => self
                 .http
-                .post(format!("{}{path}", self.base))
+                .post(self.url(path))
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(encoded.clone()),
         };
-        req = match who {
-            Who::Token(t) => req.bearer_auth(t),
-            Who::Signed(key) => signed(req, key, &encoded),
-            Who::Nobody => req,
-        };
-        let res = req.send().await.unwrap();
+        let res = who.on(req, &encoded).send().await.unwrap();
         (res.status().as_u16(), res.json().await.unwrap())
     }
 
-    /// Sends a video's (or image's) bytes through its upload session, as the tus route would.
-    fn upload_bytes(&self, id: &str, owner: &str, bytes: &[u8]) -> String {
-        let mut part = self.cms.begin_part(id, owner, Protocol::Tus, 0, PartOptions::default()).unwrap();
+    /// The admin's seed-001 call.
+    async fn vod_admin(&self, method: &str, path: &str, params: &[(&str, &str)]) -> (u16, Value) {
+        self.vod(&Who::Token(&self.token), method, path, params).await
+    }
+
+    /// Sends a video's bytes through its upload session, as the tus route would.
+    fn upload_bytes(&self, id: &str, bytes: &[u8]) -> String {
+        let owner = format!("user:{}", self.admin_id());
+        let mut part = self.cms.begin_part(id, &owner, Protocol::Tus, 0, PartOptions::default()).unwrap();
         part.write(bytes).unwrap();
         let outcome = part.commit().unwrap();
         outcome.file.expect("the last byte makes the file").file_id
+    }
+
+    /// The admin's video `id` as the personal list shows it, once the store processed it.
+    async fn processed_video(&self, id: &str) -> Value {
+        self.processed(id).await;
+        self.video(&Who::Token(&self.token), id).await
+    }
+
+    async fn video(&self, who: &Who<'_>, id: &str) -> Value {
+        let list = self.vod(who, "GET", "/vod/getPersonalVideoList", &[("pageIndex", "1"), ("pageSize", "50")]).await;
+        let list = ok(list, "list");
+        list["videoList"].as_array().unwrap().iter().find(|v| v["videoId"] == id).cloned().unwrap_or(Value::Null)
+    }
+
+    async fn film_of(&self, movie: &str) -> Value {
+        let (status, m) = self.get(&format!("/cms/movies/{movie}")).await;
+        assert_eq!(status, 200, "{m}");
+        m
+    }
+
+    /// How many videos are recommended.
+    async fn recommended(&self) -> Value {
+        ok(self.vod_admin("GET", "/vod/getRecommendVideoList", &[]).await, "recommended")["total"].clone()
     }
 }
 
@@ -74,150 +97,86 @@ fn decode(b64: &str) -> Value {
     serde_json::from_slice(&base64::engine::general_purpose::STANDARD.decode(b64).unwrap()).unwrap()
 }
 
-/// A real two-second MPEG-4 film, made by FFmpeg.
-fn film() -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("film.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10", "-c:v", "mpeg4"])
-        .arg(&out)
-        .status()
-        .expect("FFmpeg must be installed to make a test film");
-    assert!(status.success(), "ffmpeg made the test film");
-    std::fs::read(out).unwrap()
+/// A video's upload credentials for a film of `size` bytes, asked with the seed's token
+/// parameter; answers them.
+async fn upload_auth(app: &TestApp, size: usize) -> Value {
+    let size = size.to_string();
+    let params = [
+        ("token", app.token.as_str()),
+        ("title", "过山车 VR"),
+        ("fileName", "ride.MP4"),
+        ("fileSize", &size),
+        ("description", "一段两秒的测试片"),
+        ("tags", "VR,过山车"),
+    ];
+    ok(app.vod(&Who::Nobody, "GET", "/vod/getVideoUploadAuth", &params).await, "getVideoUploadAuth")
 }
 
-async fn video(app: &TestApp, who: &Who<'_>, id: &str) -> Value {
-    let list =
-        ok(app.vod(who, "GET", "/vod/getPersonalVideoList", &[("pageIndex", "1"), ("pageSize", "50")]).await, "list");
-    list["videoList"].as_array().unwrap().iter().find(|v| v["videoId"] == id).cloned().unwrap_or(Value::Null)
+/// A real two-second film uploaded and processed: its video id.
+async fn ready_video(app: &TestApp) -> String {
+    let bytes = film(2, "160x120");
+    let id = upload_auth(app, bytes.len()).await["videoId"].as_str().unwrap().to_string();
+    assert_eq!(app.upload_bytes(&id, &bytes), id, "the video's id is its file's id");
+    app.processed(&id).await;
+    id
 }
 
-/// Waits for the store's worker to finish with a video.
-async fn processed(app: &TestApp, who: &Who<'_>, id: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        let v = video(app, who, id).await;
-        if v["status"] != "PROCESSING" && v["snapshotStatus"] != "" {
-            return v;
-        }
-        assert!(start.elapsed() < Duration::from_secs(60), "the store processes video {id} within a minute: {v}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn movie(app: &TestApp, id: &str) -> Value {
-    let (status, m) = app.get(&format!("/cms/movies/{id}")).await;
-    assert_eq!(status, 200, "{m}");
-    m
+/// A ready video published as a film: (video, film).
+async fn published_video(app: &TestApp) -> (String, String) {
+    let id = ready_video(app).await;
+    let params = [("videoId", id.as_str()), ("cateName", "ADVENTURE"), ("cateId", "3")];
+    let published = ok(app.vod_admin("POST", "/vod/videoPublish", &params).await, "publish");
+    (id, published["movieID"].as_str().unwrap().to_string())
 }
 
 #[tokio::test]
-async fn a_video_is_uploaded_processed_published_played_and_deleted() {
+async fn video_upload_credentials_refuse_bad_input() {
     let app = spawn_app().await;
-    let admin = Who::Token(&app.token);
-    let owner = format!("user:{}", app.admin_id());
-    let bytes = film();
-    let size = bytes.len().to_string();
+    let auth = "/vod/getVideoUploadAuth";
+    let no_size = app.vod_admin("GET", auth, &[("title", "过山车"), ("fileName", "ride.mp4")]).await;
+    refused(no_size, 400, Some("fileSize"), "our store needs the size");
+    let text = app.vod_admin("GET", auth, &[("title", "过山车"), ("fileName", "ride.txt"), ("fileSize", "9")]).await;
+    refused(text, 400, Some("fileName"), "a video extension");
+    let long = "长".repeat(43);
+    let long = app.vod_admin("GET", auth, &[("title", &long), ("fileName", "a.mp4"), ("fileSize", "9")]).await;
+    refused(long, 400, Some("title"), "128 bytes of title at most");
+    let nobody = app.vod(&Who::Nobody, "GET", auth, &[("title", "t"), ("fileName", "a.mp4"), ("fileSize", "9")]).await;
+    refused(nobody, 401, None, "no caller");
+}
 
-    refused(
-        app.vod(&admin, "GET", "/vod/getVideoUploadAuth", &[("title", "过山车"), ("fileName", "ride.mp4")]).await,
-        400,
-        Some("fileSize"),
-        "our store needs the size",
-    );
-    refused(
-        app.vod(
-            &admin,
-            "GET",
-            "/vod/getVideoUploadAuth",
-            &[("title", "过山车"), ("fileName", "ride.txt"), ("fileSize", &size)],
-        )
-        .await,
-        400,
-        Some("fileName"),
-        "a video extension",
-    );
-    refused(
-        app.vod(
-            &admin,
-            "GET",
-            "/vod/getVideoUploadAuth",
-            &[("title", &"长".repeat(43)), ("fileName", "a.mp4"), ("fileSize", &size)],
-        )
-        .await,
-        400,
-        Some("title"),
-        "128 bytes of title at most",
-    );
-    refused(
-        app.vod(
-            &Who::Nobody,
-            "GET",
-            "/vod/getVideoUploadAuth",
-            &[("title", "t"), ("fileName", "a.mp4"), ("fileSize", &size)],
-        )
-        .await,
-        401,
-        None,
-        "no caller",
-    );
-
-    // The seed's token parameter works like a bearer header.
-    let auth = ok(
-        app.vod(
-            &Who::Nobody,
-            "GET",
-            "/vod/getVideoUploadAuth",
-            &[
-                ("token", &app.token),
-                ("title", "过山车 VR"),
-                ("fileName", "ride.MP4"),
-                ("fileSize", &size),
-                ("description", "一段两秒的测试片"),
-                ("tags", "VR,过山车"),
-            ],
-        )
-        .await,
-        "getVideoUploadAuth",
-    );
+#[tokio::test]
+async fn video_upload_credentials_open_a_tus_session_of_this_server() {
+    let app = spawn_app().await;
+    let auth = upload_auth(&app, 1000).await;
     let id = auth["videoId"].as_str().unwrap().to_string();
     let address = decode(auth["uploadAddress"].as_str().unwrap());
     let upload = decode(auth["uploadAuth"].as_str().unwrap());
     assert_eq!(address["UploadUrl"], format!("{}/files/{id}", app.base), "a tus session of this server: {address}");
     assert_eq!((upload["UploadId"].as_str(), upload["Offset"].as_u64()), (Some(id.as_str()), Some(0)), "{upload}");
-    assert_eq!(upload["Length"].as_u64(), Some(bytes.len() as u64));
-    let refreshed = ok(app.vod(&admin, "GET", "/vod/refreshVideoUploadAuth", &[("videoId", &id)]).await, "refresh");
-    assert_eq!(
-        decode(refreshed["uploadAddress"].as_str().unwrap())["UploadUrl"],
-        address["UploadUrl"],
-        "the same session"
-    );
-    assert_eq!(video(&app, &admin, &id).await["status"], "UPLOADING", "no content yet");
-    refused(
-        app.vod(&admin, "GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await,
-        409,
-        None,
-        "nothing to play yet",
-    );
-    refused(
-        app.vod(&admin, "POST", "/vod/videoPublish", &[("videoId", &id)]).await,
-        409,
-        None,
-        "nothing to publish yet",
-    );
+    assert_eq!(upload["Length"].as_u64(), Some(1000));
+    let refreshed = ok(app.vod_admin("GET", "/vod/refreshVideoUploadAuth", &[("videoId", &id)]).await, "refresh");
+    let same = decode(refreshed["uploadAddress"].as_str().unwrap());
+    assert_eq!(same["UploadUrl"], address["UploadUrl"], "the same session");
+}
 
-    // The content arrives; the store's worker probes it and takes a snapshot: its events make
-    // the video READY with a cover.
-    let file = app.upload_bytes(&id, &owner, &bytes);
-    assert_eq!(file, id, "the video's id is its file's id");
-    refused(
-        app.vod(&admin, "GET", "/vod/refreshVideoUploadAuth", &[("videoId", &id)]).await,
-        409,
-        None,
-        "uploaded already",
-    );
-    let v = processed(&app, &admin, &id).await;
+#[tokio::test]
+async fn a_video_without_content_neither_plays_nor_publishes() {
+    let app = spawn_app().await;
+    let id = upload_auth(&app, 1000).await["videoId"].as_str().unwrap().to_string();
+    assert_eq!(app.video(&Who::Token(&app.token), &id).await["status"], "UPLOADING", "no content yet");
+    let play = app.vod_admin("GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await;
+    refused(play, 409, None, "nothing to play yet");
+    let publish = app.vod_admin("POST", "/vod/videoPublish", &[("videoId", &id)]).await;
+    refused(publish, 409, None, "nothing to publish yet");
+}
+
+#[tokio::test]
+async fn an_uploaded_video_is_processed_into_a_ready_video_with_a_cover() {
+    let app = spawn_app().await;
+    let id = ready_video(&app).await;
+    let refresh = app.vod_admin("GET", "/vod/refreshVideoUploadAuth", &[("videoId", &id)]).await;
+    refused(refresh, 409, None, "uploaded already");
+    let v = app.processed_video(&id).await;
     assert_eq!(
         (v["status"].as_str(), v["transcodeStatus"].as_str(), v["snapshotStatus"].as_str()),
         (Some("READY"), Some("success"), Some("success")),
@@ -229,15 +188,13 @@ async fn a_video_is_uploaded_processed_published_played_and_deleted() {
         (v["fileUrl"].as_str(), v["tags"].as_str()),
         (Some(format!("/cms/files/{id}").as_str()), Some("VR,过山车"))
     );
+}
 
-    // Publishing makes it a film, online at once since it is playable.
-    let published = ok(
-        app.vod(&admin, "POST", "/vod/videoPublish", &[("videoId", &id), ("cateName", "ADVENTURE"), ("cateId", "3")])
-            .await,
-        "publish",
-    );
-    let movie_id = published["movieID"].as_str().unwrap().to_string();
-    let m = movie(&app, &movie_id).await;
+#[tokio::test]
+async fn publishing_a_ready_video_makes_an_online_film_once() {
+    let app = spawn_app().await;
+    let (id, movie_id) = published_video(&app).await;
+    let m = app.film_of(&movie_id).await;
     assert_eq!(
         (m["online"].as_bool(), m["fileID"].as_str(), m["category"].as_str()),
         (Some(true), Some(id.as_str()), Some("ADVENTURE")),
@@ -245,16 +202,16 @@ async fn a_video_is_uploaded_processed_published_played_and_deleted() {
     );
     assert_eq!((m["name"].as_str(), m["duration"].as_i64()), (Some("过山车 VR"), Some(1)), "title and minutes: {m}");
     assert!(m["posterID"].as_str().is_some_and(|p| p != id), "the snapshot became the poster: {m}");
-    refused(
-        app.vod(&admin, "POST", "/vod/videoPublish", &[("videoId", &id)]).await,
-        409,
-        Some("videoId"),
-        "published twice",
-    );
-    let recommended = ok(
-        app.vod(&admin, "GET", "/vod/getRecommendVideoList", &[("pageIndex", "1"), ("pageSize", "10")]).await,
-        "recommended",
-    );
+    let twice = app.vod_admin("POST", "/vod/videoPublish", &[("videoId", &id)]).await;
+    refused(twice, 409, Some("videoId"), "published twice");
+}
+
+#[tokio::test]
+async fn a_published_video_is_recommended_in_the_seeds_fields() {
+    let app = spawn_app().await;
+    let (id, _) = published_video(&app).await;
+    let list = app.vod_admin("GET", "/vod/getRecommendVideoList", &[("pageIndex", "1"), ("pageSize", "10")]).await;
+    let recommended = ok(list, "recommended");
     assert_eq!(
         (recommended["total"].as_u64(), recommended["videoList"][0]["videoId"].as_str()),
         (Some(1), Some(id.as_str()))
@@ -284,198 +241,198 @@ async fn a_video_is_uploaded_processed_published_played_and_deleted() {
     for key in video_keys {
         assert!(recommended["videoList"][0].get(key).is_some(), "a Video has the seed's {key}");
     }
-    let play = ok(app.vod(&admin, "GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await, "play");
+}
+
+#[tokio::test]
+async fn a_published_video_plays_from_this_server() {
+    let app = spawn_app().await;
+    let (id, _) = published_video(&app).await;
+    let play = ok(app.vod_admin("GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await, "play");
     assert_eq!(play["playURL"], format!("{}/cms/files/{id}", app.base), "{play}");
     assert_eq!(decode(play["playAuth"].as_str().unwrap())["VideoId"], id.as_str());
+}
 
-    // Others: a MANAGER sees it (published) but may not delete it.
-    let m_id = app
-        .create(
-            "/cms/users",
-            "userID",
-            json!({"name": "经理", "alias": "vod_m", "role": "MANAGER", "password": "manager-pass"}),
-        )
-        .await;
-    let m_token = app.login("vod_m", "manager-pass").await;
+#[tokio::test]
+async fn others_play_a_published_video_but_may_not_delete_it() {
+    let app = spawn_app().await;
+    let (id, _) = published_video(&app).await;
+    let (m_id, m_token) = app.manager("vod_m").await;
     let other = Who::Token(&m_token);
-    ok(
-        app.vod(&other, "GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await,
-        "a published video plays for anyone",
-    );
-    refused(
-        app.vod(&other, "POST", "/vod/deleteVideoById", &[("videoId", &id), ("userId", &m_id)]).await,
-        403,
-        None,
-        "another's video",
-    );
-    assert_eq!(
-        ok(app.vod(&other, "GET", "/vod/getPersonalVideoList", &[]).await, "theirs")["total"],
-        0,
-        "a personal list is personal"
-    );
-    refused(
-        app.vod(&admin, "POST", "/vod/deleteVideoById", &[("videoId", &id), ("userId", &m_id)]).await,
-        403,
-        None,
-        "the userId must be the video's",
-    );
+    let play = app.vod(&other, "GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await;
+    ok(play, "a published video plays for anyone");
+    let delete = app.vod(&other, "POST", "/vod/deleteVideoById", &[("videoId", &id), ("userId", &m_id)]).await;
+    refused(delete, 403, None, "another's video");
+    let theirs = ok(app.vod(&other, "GET", "/vod/getPersonalVideoList", &[]).await, "theirs");
+    assert_eq!(theirs["total"], 0, "a personal list is personal");
+    let as_them = app.vod_admin("POST", "/vod/deleteVideoById", &[("videoId", &id), ("userId", &m_id)]).await;
+    refused(as_them, 403, None, "the userId must be the video's");
+}
 
-    // An image for a cover.
-    let image = ok(
-        app.vod(
-            &admin,
-            "GET",
-            "/vod/getImageUploadAuth",
-            &[("imageType", "cover"), ("imageExt", "jpg"), ("fileSize", "1024")],
-        )
-        .await,
-        "image",
-    );
+#[tokio::test]
+async fn image_upload_credentials_answer_a_file_url_for_covers() {
+    let app = spawn_app().await;
+    let params = [("imageType", "cover"), ("imageExt", "jpg"), ("fileSize", "1024")];
+    let image = ok(app.vod_admin("GET", "/vod/getImageUploadAuth", &params).await, "image");
     assert_eq!(image["imageURL"], format!("{}/cms/files/{}", app.base, image["imageId"].as_str().unwrap()));
-    refused(
-        app.vod(&admin, "GET", "/vod/getImageUploadAuth", &[("imageType", "banner"), ("fileSize", "1")]).await,
-        400,
-        Some("imageType"),
-        "default or cover",
-    );
+    let banner = app.vod_admin("GET", "/vod/getImageUploadAuth", &[("imageType", "banner"), ("fileSize", "1")]).await;
+    refused(banner, 400, Some("imageType"), "default or cover");
+}
 
+#[tokio::test]
+async fn deleting_a_video_takes_its_film() {
+    let app = spawn_app().await;
+    let (id, movie_id) = published_video(&app).await;
     let (status, body) =
-        app.vod(&admin, "POST", "/vod/deleteVideoById", &[("videoId", &id), ("userId", &app.admin_id())]).await;
+        app.vod_admin("POST", "/vod/deleteVideoById", &[("videoId", &id), ("userId", &app.admin_id())]).await;
     assert_eq!(
         (status, body["message"].as_str(), body["data"].is_null()),
         (200, Some("删除完成"), true),
         "as the seed answers: {body}"
     );
     assert_eq!(app.get(&format!("/cms/movies/{movie_id}")).await.0, 404, "the film went with it");
-    assert_eq!(ok(app.vod(&admin, "GET", "/vod/getPersonalVideoList", &[]).await, "list")["total"], 0);
-    refused(app.vod(&admin, "GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await, 404, None, "a deleted video");
+    assert_eq!(ok(app.vod_admin("GET", "/vod/getPersonalVideoList", &[]).await, "list")["total"], 0);
+    let play = app.vod_admin("GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await;
+    refused(play, 404, None, "a deleted video");
+}
+
+// ---------------------------------------------------------------- callbacks
+
+/// A processing callback of `kind` and `status` for `video`, with `extra` fields.
+fn event(video: &str, kind: &str, status: &str, extra: Value) -> Value {
+    let mut e = json!({"EventTime": "2024-05-01T08:00:00Z", "EventType": kind, "VideoId": video, "Status": status});
+    for (k, v) in extra.as_object().unwrap() {
+        e[k] = v.clone();
+    }
+    e
+}
+
+/// Posts a callback as `who`.
+async fn callback(app: &TestApp, who: &Who<'_>, body: Value) -> (u16, Value) {
+    let text = body.to_string();
+    let req = app.http.post(app.url("/vod/callback")).header("content-type", "application/json").body(text.clone());
+    let res = who.on(req, &text).send().await.unwrap();
+    (res.status().as_u16(), res.json::<Value>().await.unwrap())
+}
+
+/// A video that is not a film at all, uploaded (the store's probe fails on it) and published
+/// with a duration of 42 s: (video, film).
+async fn failed_video(app: &TestApp) -> (String, String) {
+    let params = [("title", "外部转码"), ("fileName", "raw.mov"), ("fileSize", "4096")];
+    let id = ok(app.vod_admin("POST", "/vod/getVideoUploadAuth", &params).await, "auth")["videoId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.upload_bytes(&id, &[7u8; 4096]);
+    app.processed(&id).await;
+    let published = app.vod_admin("POST", "/vod/videoPublish", &[("videoId", &id), ("duration", "42")]).await;
+    (id, ok(published, "publish")["movieID"].as_str().unwrap().to_string())
+}
+
+/// An external transcoder's success for `video`, by the admin.
+async fn transcoded(app: &TestApp, video: &str) {
+    let done = event(video, "StreamTranscodeComplete", "success", json!({}));
+    ok(callback(app, &Who::Token(&app.token), done).await, "transcoded");
 }
 
 #[tokio::test]
-async fn callbacks_move_a_films_state() {
+async fn a_callback_before_the_upload_is_a_conflict() {
     let app = spawn_app().await;
+    let params = [("title", "外部转码"), ("fileName", "raw.mov"), ("fileSize", "4096")];
+    let id = ok(app.vod_admin("POST", "/vod/getVideoUploadAuth", &params).await, "auth")["videoId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let admin = Who::Token(&app.token);
-    let owner = format!("user:{}", app.admin_id());
-    // Not a film at all: the store's probe fails and says so.
-    let junk = vec![7u8; 4096];
-    let auth = ok(
-        app.vod(
-            &admin,
-            "POST",
-            "/vod/getVideoUploadAuth",
-            &[("title", "外部转码"), ("fileName", "raw.mov"), ("fileSize", "4096")],
-        )
-        .await,
-        "auth",
-    );
-    let id = auth["videoId"].as_str().unwrap().to_string();
-    let event = |kind: &str, status: &str, extra: Value| {
-        let mut e = json!({"EventTime": "2024-05-01T08:00:00Z", "EventType": kind, "VideoId": id, "Status": status});
-        for (k, v) in extra.as_object().unwrap() {
-            e[k] = v.clone();
-        }
-        e
-    };
-    let post = |who: &Who<'_>, body: Value| {
-        let req = app
-            .http
-            .post(format!("{}/vod/callback", app.base))
-            .header("content-type", "application/json")
-            .body(body.to_string());
-        let req = match who {
-            Who::Token(t) => req.bearer_auth(t),
-            Who::Signed(key) => signed(req, key, &body.to_string()),
-            Who::Nobody => req,
-        };
-        async move {
-            let res = req.send().await.unwrap();
-            (res.status().as_u16(), res.json::<Value>().await.unwrap())
-        }
-    };
-    refused(
-        post(&admin, event("StreamTranscodeComplete", "success", json!({}))).await,
-        409,
-        None,
-        "a callback before the upload",
-    );
-    app.upload_bytes(&id, &owner, &junk);
-    let v = processed(&app, &admin, &id).await;
+    let early = callback(&app, &admin, event(&id, "StreamTranscodeComplete", "success", json!({}))).await;
+    refused(early, 409, None, "a callback before the upload");
+}
+
+#[tokio::test]
+async fn a_video_whose_probe_failed_publishes_an_offline_film_nobody_is_recommended() {
+    let app = spawn_app().await;
+    let (id, movie_id) = failed_video(&app).await;
+    let v = app.processed_video(&id).await;
     assert_eq!(
         (v["status"].as_str(), v["transcodeStatus"].as_str()),
         (Some("FAILED"), Some("fail")),
         "the worker's failed probe: {v}"
     );
-    let movie_id =
-        ok(app.vod(&admin, "POST", "/vod/videoPublish", &[("videoId", &id), ("duration", "42")]).await, "publish")
-            ["movieID"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    let m = movie(&app, &movie_id).await;
+    let m = app.film_of(&movie_id).await;
     assert_eq!(
         (m["online"].as_bool(), m["posterID"].as_str()),
         (Some(false), None),
         "a failed video's film is offline: {m}"
     );
-    assert_eq!(
-        ok(app.vod(&admin, "GET", "/vod/getRecommendVideoList", &[]).await, "rec")["total"],
-        0,
-        "and not recommended"
-    );
+    assert_eq!(app.recommended().await, 0, "and not recommended");
+}
 
-    // An external transcoder succeeds: playable, online, its duration the film's.
-    let v = ok(
-        post(&admin, event("StreamTranscodeComplete", "success", json!({"Definition": "HD", "Duration": 125.5}))).await,
-        "transcoded",
-    );
+#[tokio::test]
+async fn an_external_transcoders_success_puts_the_film_online() {
+    let app = spawn_app().await;
+    let (id, movie_id) = failed_video(&app).await;
+    let done = event(&id, "StreamTranscodeComplete", "success", json!({"Definition": "HD", "Duration": 125.5}));
+    let v = ok(callback(&app, &Who::Token(&app.token), done).await, "transcoded");
     assert_eq!((v["status"].as_str(), v["duration"].as_f64()), (Some("READY"), Some(125.5)), "{v}");
-    let m = movie(&app, &movie_id).await;
+    let m = app.film_of(&movie_id).await;
     assert_eq!(
         (m["online"].as_bool(), m["duration"].as_i64()),
         (Some(true), Some(3)),
         "online, 125.5 s is 3 minutes: {m}"
     );
-    assert_eq!(
-        ok(app.vod(&admin, "GET", "/vod/getRecommendVideoList", &[]).await, "rec")["total"],
-        1,
-        "recommended now"
-    );
+    assert_eq!(app.recommended().await, 1, "recommended now");
+}
 
-    // A snapshot of the transcoder's becomes the poster.
+#[tokio::test]
+async fn a_transcoders_snapshot_becomes_the_films_poster() {
+    let app = spawn_app().await;
+    let (id, movie_id) = failed_video(&app).await;
+    let owner = format!("user:{}", app.admin_id());
     let shot = app
         .cms
         .store_bytes(NewFile::new("shot.jpg", Domain::Movie, &owner), b"\xff\xd8\xff\xe0 not really a jpeg")
         .unwrap();
-    let v = ok(
-        post(
-            &admin,
-            event("SnapshotComplete", "success", json!({"SnapshotFileID": shot.file_id, "CoverUrl": shot.url})),
-        )
-        .await,
-        "snapshot",
-    );
+    let snapshot =
+        event(&id, "SnapshotComplete", "success", json!({"SnapshotFileID": shot.file_id, "CoverUrl": shot.url}));
+    let v = ok(callback(&app, &Who::Token(&app.token), snapshot).await, "snapshot");
     assert_eq!(v["snapshotStatus"], "success");
-    assert_eq!(movie(&app, &movie_id).await["posterID"], shot.file_id.as_str(), "the snapshot is the film's poster");
+    assert_eq!(app.film_of(&movie_id).await["posterID"], shot.file_id.as_str(), "the snapshot is the film's poster");
+}
 
-    // A manager takes the film offline by hand: an unrelated event leaves that choice alone.
+#[tokio::test]
+async fn an_unrelated_event_leaves_a_film_taken_offline_by_hand_alone() {
+    let app = spawn_app().await;
+    let (id, movie_id) = failed_video(&app).await;
+    transcoded(&app, &id).await;
+    let admin = Who::Token(&app.token);
     assert_eq!(app.put(&format!("/cms/movies/{movie_id}"), json!({"online": false})).await.0, 200);
-    ok(post(&admin, event("SnapshotComplete", "success", json!({}))).await, "another snapshot");
-    assert_eq!(movie(&app, &movie_id).await["online"], false, "only transitions of the video move the film");
-    assert_eq!(app.put(&format!("/cms/movies/{movie_id}"), json!({"online": true})).await.0, 200);
+    ok(callback(&app, &admin, event(&id, "SnapshotComplete", "success", json!({}))).await, "another snapshot");
+    assert_eq!(app.film_of(&movie_id).await["online"], false, "only transitions of the video move the film");
+}
 
-    // Censorship refuses it: blocked, offline, unplayable.
-    let v = ok(post(&admin, event("AIVideoCensorComplete", "fail", json!({"Suggestion": "block"}))).await, "censored");
+#[tokio::test]
+async fn a_censorship_block_takes_the_film_offline_and_unplayable() {
+    let app = spawn_app().await;
+    let (id, movie_id) = failed_video(&app).await;
+    transcoded(&app, &id).await;
+    let admin = Who::Token(&app.token);
+    let block = event(&id, "AIVideoCensorComplete", "fail", json!({"Suggestion": "block"}));
+    let v = ok(callback(&app, &admin, block).await, "censored");
     assert_eq!((v["status"].as_str(), v["censorStatus"].as_str()), (Some("BLOCKED"), Some("fail")), "{v}");
-    assert_eq!(movie(&app, &movie_id).await["online"], false, "a refused film goes offline");
-    refused(
-        app.vod(&admin, "GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await,
-        403,
-        None,
-        "a blocked video does not play",
-    );
-    assert_eq!(ok(app.vod(&admin, "GET", "/vod/getRecommendVideoList", &[]).await, "rec")["total"], 0);
+    assert_eq!(app.film_of(&movie_id).await["online"], false, "a refused film goes offline");
+    let play = app.vod_admin("GET", "/vod/getVideoPlayAuth", &[("videoId", &id)]).await;
+    refused(play, 403, None, "a blocked video does not play");
+    assert_eq!(app.recommended().await, 0);
+}
 
-    // Every event is kept with the file, the worker's and the callbacks' alike.
+#[tokio::test]
+async fn every_event_is_kept_with_the_file() {
+    let app = spawn_app().await;
+    let (id, _) = failed_video(&app).await;
+    transcoded(&app, &id).await;
+    let admin = Who::Token(&app.token);
+    let block = event(&id, "AIVideoCensorComplete", "fail", json!({"Suggestion": "block"}));
+    ok(callback(&app, &admin, block).await, "censored");
+    // The worker's events and the callbacks' alike.
     let file = app.cms.file(&id).unwrap();
     let kinds: Vec<&str> = file.events.iter().map(|e| e.event_type.as_str()).collect();
     assert!(
@@ -483,44 +440,45 @@ async fn callbacks_move_a_films_state() {
             && kinds.iter().filter(|k| **k == "StreamTranscodeComplete").count() == 2,
         "{kinds:?}"
     );
+}
 
-    // Bad callbacks.
-    refused(post(&admin, event("Nope", "success", json!({}))).await, 400, Some("EventType"), "an unknown event");
-    refused(post(&admin, event("SnapshotComplete", "done", json!({}))).await, 400, Some("Status"), "success or fail");
-    refused(
-        post(&admin, event("SnapshotComplete", "success", json!({"SnapshotFileID": "nope"}))).await,
-        400,
-        Some("SnapshotFileID"),
-        "an unknown snapshot",
-    );
-    refused(
-        post(&admin, event("StreamTranscodeComplete", "success", json!({"Duration": "long"}))).await,
-        400,
-        Some("Duration"),
-        "seconds",
-    );
-    let mut unknown = event("SnapshotComplete", "success", json!({}));
-    unknown["VideoId"] = json!("nope");
-    refused(post(&admin, unknown).await, 404, None, "an unknown video");
-    let cinema = app.cinema("vod_x").await;
-    let key = app.api_key(&cinema).await;
-    refused(
-        post(&Who::Signed(&key), event("SnapshotComplete", "success", json!({}))).await,
-        403,
-        None,
-        "a cinema's client, for another's video",
-    );
-    refused(post(&Who::Nobody, event("SnapshotComplete", "success", json!({}))).await, 401, None, "no caller");
-    refused(
-        app.vod(&Who::Signed(&key), "POST", "/vod/videoPublish", &[("videoId", &id)]).await,
-        403,
-        None,
-        "a cinema publishes no films",
-    );
-    refused(
-        app.vod(&admin, "GET", "/vod/getRecommendVideoList", &[("pageSize", "51")]).await,
-        400,
-        Some("pageSize"),
-        "pages of at most 50",
-    );
+#[tokio::test]
+async fn a_bad_callback_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let (id, _) = failed_video(&app).await;
+    let admin = Who::Token(&app.token);
+    for (body, field, why) in [
+        (event(&id, "Nope", "success", json!({})), "EventType", "an unknown event"),
+        (event(&id, "SnapshotComplete", "done", json!({})), "Status", "success or fail"),
+        (
+            event(&id, "SnapshotComplete", "success", json!({"SnapshotFileID": "nope"})),
+            "SnapshotFileID",
+            "an unknown snapshot",
+        ),
+        (event(&id, "StreamTranscodeComplete", "success", json!({"Duration": "long"})), "Duration", "seconds"),
+    ] {
+        refused(callback(&app, &admin, body).await, 400, Some(field), why);
+    }
+    let unknown = event("nope", "SnapshotComplete", "success", json!({}));
+    refused(callback(&app, &admin, unknown).await, 404, None, "an unknown video");
+}
+
+#[tokio::test]
+async fn a_cinemas_client_may_neither_call_back_for_nor_publish_anothers_video() {
+    let app = spawn_app().await;
+    let (id, _) = failed_video(&app).await;
+    let key = app.api_key(&app.cinema("vod_x").await).await;
+    let cinema = Who::Signed(&key);
+    let snapshot = event(&id, "SnapshotComplete", "success", json!({}));
+    refused(callback(&app, &cinema, snapshot.clone()).await, 403, None, "a cinema's client, for another's video");
+    refused(callback(&app, &Who::Nobody, snapshot).await, 401, None, "no caller");
+    let publish = app.vod(&cinema, "POST", "/vod/videoPublish", &[("videoId", &id)]).await;
+    refused(publish, 403, None, "a cinema publishes no films");
+}
+
+#[tokio::test]
+async fn recommended_pages_hold_at_most_50() {
+    let app = spawn_app().await;
+    let page = app.vod_admin("GET", "/vod/getRecommendVideoList", &[("pageSize", "51")]).await;
+    refused(page, 400, Some("pageSize"), "pages of at most 50");
 }

@@ -3,10 +3,10 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use cinedesk_testkit::seed004;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -25,7 +25,7 @@ pub struct Server {
     pub addr: std::net::SocketAddr,
     pub dir: TempDir,
     pub http: reqwest::Client,
-    log: Arc<Mutex<String>>,
+    log: Arc<(Mutex<String>, Condvar)>,
 }
 
 impl Server {
@@ -42,7 +42,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("cinedesk serve starts");
-        let log = Arc::new(Mutex::new(String::new()));
+        let log = Arc::new((Mutex::new(String::new()), Condvar::new()));
         let (tx, rx) = mpsc::channel();
         let (stderr, sink) = (child.stderr.take().unwrap(), Arc::clone(&log));
         std::thread::spawn(move || {
@@ -50,23 +50,35 @@ impl Server {
                 if let Some(addr) = line.split("listening addr=").nth(1) {
                     let _ = tx.send(addr.trim().to_string());
                 }
-                let mut log = sink.lock().unwrap();
+                let mut log = sink.0.lock().unwrap();
                 log.push_str(&line);
                 log.push('\n');
+                sink.1.notify_all();
             }
         });
         // The log line comes once the socket is bound; a server that exits closes stderr first.
         let Ok(addr) = rx.recv() else {
             let _ = child.wait();
-            panic!("cinedesk serve {args:?} did not start: {}", log.lock().unwrap());
+            panic!("cinedesk serve {args:?} did not start: {}", log.0.lock().unwrap());
         };
         let addr: std::net::SocketAddr = addr.parse().unwrap();
         Server { child, base: format!("http://{addr}"), addr, dir, http: reqwest::Client::new(), log }
     }
 
-    /// What the server logged so far.
-    pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+    /// Waits until the server has logged a line for which `found` holds (its log is read as it
+    /// comes, so a line written before an answer may still be on its way); that line.
+    pub fn logged(&self, found: impl Fn(&str) -> bool) -> String {
+        let (log, grew) = &*self.log;
+        let deadline = std::time::Instant::now() + patience(1);
+        let mut text = log.lock().unwrap();
+        loop {
+            if let Some(line) = text.lines().find(|l| found(l)) {
+                return line.to_string();
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            assert!(!left.is_zero(), "no such line in the server's log:\n{text}");
+            text = grew.wait_timeout(text, left).unwrap().0;
+        }
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -142,39 +154,22 @@ pub struct Key {
     pub secret: String,
 }
 
-/// A `user-date` later than any this process made before: each signature is accepted once, so
-/// two requests signing the same text in one millisecond would be one signature.
-pub fn fresh_date() -> String {
-    static LAST: AtomicI64 = AtomicI64::new(0);
-    let now = cinedesk_core::now_ms();
-    let prev = LAST.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(0);
-    cinedesk_core::user_date(now.max(prev + 1))
-}
-
-/// `text` URL-encoded for `user-params`, as Java's `URLEncoder` and Python's `quote_plus` do.
-pub fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// The three headers of a `dc` signature over `text`.
+/// The three headers of a `dc` signature over `text` (the query or body as sent), by the
+/// testkit's signer: written apart from the server's verifier.
 pub fn dc(key: &Key, text: &str) -> HeaderMap {
-    let (params, date) = (encode(text), fresh_date());
-    let signature = cinedesk_core::sign(&key.secret, &params, &date);
-    headers(&format!("dc:{}:{signature}", key.apikey), &date, &params)
+    headers(seed004::sign((&key.apikey, &key.secret), text))
 }
 
 /// The three headers of a `dc2` signature over `method`, `path` and `text`.
 pub fn dc2(key: &Key, method: &str, path: &str, text: &str) -> HeaderMap {
-    let (params, date) = (encode(text), fresh_date());
-    let signature = cinedesk_core::sign_dc2(&key.secret, method, path, &params, &date);
-    headers(&format!("dc2:{}:{signature}", key.apikey), &date, &params)
+    headers(seed004::sign_dc2((&key.apikey, &key.secret), method, path, text))
 }
 
-fn headers(authorization: &str, date: &str, params: &str) -> HeaderMap {
+fn headers(signature: seed004::Signature) -> HeaderMap {
     let mut h = HeaderMap::new();
-    h.insert("authorization", HeaderValue::from_str(authorization).unwrap());
-    h.insert("user-date", HeaderValue::from_str(date).unwrap());
-    h.insert("user-params", HeaderValue::from_str(params).unwrap());
+    for (name, value) in signature.headers() {
+        h.insert(name, HeaderValue::from_str(value).unwrap());
+    }
     h
 }
 

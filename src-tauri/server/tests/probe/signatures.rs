@@ -128,7 +128,7 @@ async fn captured_headers_act_nowhere_else_once_used() {
 async fn a_signed_upload_form_must_be_the_fields_it_signed() {
     let (server, _, _, key) = site().await;
     let bytes = b"probe bytes".to_vec();
-    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(&bytes));
+    let md5 = cinedesk_testkit::md5::md5_hex(&bytes);
     let create = format!("fileMd5={md5}&userId=coms&fileLength={}&filePathLocal=a.bin", bytes.len());
     let (status, made) = server.signed_post("/onlineDisk/createFid", dc(&key, &create), &create).await;
     assert_eq!(status, 200, "{made}");

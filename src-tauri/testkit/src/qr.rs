@@ -1,7 +1,6 @@
 //! Reads QR codes back the way a person's tools would: PDF pages rasterized by poppler's
 //! `pdftoppm` and decoded by `rqrr` (and `zbarimg` as a second decoder), PDF text by `pdftotext`,
-//! SVGs rasterized by `resvg`. Shared by the core and server test binaries.
-#![allow(dead_code)]
+//! SVGs rasterized by `resvg`.
 
 use std::io::Read;
 use std::path::Path;
@@ -52,6 +51,7 @@ pub fn decode_image(img: image::GrayImage) -> Vec<String> {
         .collect()
 }
 
+/// The payloads of every code in a PNG (or any format `image` reads), in reading order.
 pub fn png_codes(png: &[u8]) -> Vec<String> {
     decode_image(image::load_from_memory(png).expect("a PNG").to_luma8())
 }

@@ -1,6 +1,7 @@
 //! Seat codes that die with their scene number, and hall print sheets read back with real tools.
 
-use super::qr_decode::*;
+use cinedesk_testkit::qr::*;
+
 use super::*;
 
 const TEMPLATE: &str = "https://wx.example.cn/vr/order?scene={sceneNumber}";

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use cinedesk_core::*;
 use tempfile::TempDir;
 
-#[path = "support/inputs.rs"]
+mod files;
 mod inputs;
+mod library;
 mod qr;
-#[path = "support/qr_decode.rs"]
-mod qr_decode;
+mod signatures;
 
 use inputs::*;
 
@@ -318,15 +318,3 @@ fn wire_form_of_the_queue_head_is_the_message_as_json() {
     assert_eq!(wire.message_id, parsed.message_id);
     assert_eq!(app.cms.next_wire_message("no-cinema").unwrap_err().code(), "not_found");
 }
-
-// The file store (issue 4) has its own module.
-#[path = "core/files.rs"]
-mod files;
-
-// The resource library (issue 6) has its own module.
-#[path = "core/library.rs"]
-mod library;
-
-// Signed requests accepted once, and the dc2 scheme (issue 15).
-#[path = "core/signatures.rs"]
-mod signatures;

@@ -1,0 +1,20 @@
+//! The REST API over real HTTP on 127.0.0.1, one module per feature; `helpers` is what they share.
+
+mod auth;
+mod cinemas;
+mod cli;
+mod coms;
+mod distribution;
+mod enums;
+mod films;
+mod helpers;
+mod library;
+mod openapi;
+mod read_cache;
+mod seats;
+mod upload_tokens;
+mod uploads;
+mod users;
+mod vod_flow;
+mod vod_tasks;
+mod wire;
