@@ -73,7 +73,7 @@ echo "seeded cinema $cinema, hall $hall, seat $seat, movie $movie"
 # - PUT and DELETE of users: schemathesis learns the administrator's id from the user list and
 #   then changes its password or deletes it, which also ends the session (a token dies with its
 #   user's password), leaving every later operation with nothing but 401s. The API tests and the
-#   contract suite cover both.
+#   core's tests (core/tests/core/people.rs) cover both.
 # The request timeout is above the long poll's longest wait (120 s): a generated poll on a cinema
 # with nothing queued legitimately holds its answer for up to `timeout` seconds (30 by default).
 # One worker: with two, Python 3.11's AST constructor can race in schemathesis's coverage

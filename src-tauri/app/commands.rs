@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use cinedesk_core::{CmsApi, Code, Session};
-use serde::{Deserialize, Serialize};
+use cinedesk_core::{Code, Session};
+use serde::Deserialize;
 use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::error::{CommandError, CommandResult};
-use crate::protocol::api_base;
-use crate::settings::{Mode, Settings};
+use crate::first_run::AppInfo;
+use crate::settings::Settings;
 use crate::shell::{DesktopState, Shell};
 
 impl From<tauri::Error> for CommandError {
@@ -23,64 +23,12 @@ impl From<tauri::Error> for CommandError {
 /// The managed state: one shell for the app's life.
 pub type ShellState = Arc<Shell>;
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    version: &'static str,
-    mode: Mode,
-    /// Where the UI's HTTP transport points: the `cinedesk` scheme in this webview.
-    api_base: &'static str,
-    has_users: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    data_dir: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    server_url: Option<String>,
-    /// Remote mode: why the server could not be asked (the UI shows it on the login page).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    server_error: Option<String>,
-}
-
 #[tauri::command]
 pub async fn app_info(shell: State<'_, ShellState>) -> CommandResult<AppInfo> {
-    let settings = shell.settings();
-    let mut info = AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
-        mode: settings.mode,
-        api_base: api_base(),
-        has_users: true,
-        data_dir: None,
-        server_url: None,
-        server_error: None,
-    };
-    match settings.mode {
-        Mode::Embedded => {
-            // The core's own answer (the one `GET /cms/app_info` gives), with the desktop's additions.
-            let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
-            let core = tauri::async_runtime::spawn_blocking(move || CmsApi::app_info(&*cms)).await??;
-            info.has_users = core.has_users;
-            info.data_dir = core.data_dir;
-        }
-        Mode::Remote => {
-            // The server's own answer; if it cannot be reached the UI still gets to its login
-            // page (and its settings) with the reason, instead of a dead first screen.
-            info.server_url = settings.server_url.clone();
-            let req = http::Request::get("/cms/app_info")
-                .body(Vec::new())
-                .map_err(|e| CommandError::internal(e.to_string()))?;
-            let res = shell.upstream().send(req).await;
-            let body: serde_json::Value = serde_json::from_slice(res.body()).unwrap_or_default();
-            if res.status().is_success() {
-                info.has_users = body["hasUsers"].as_bool().unwrap_or(true);
-            } else {
-                info.server_error = Some(body["info"].as_str().unwrap_or("the server did not answer").to_string());
-            }
-        }
-    }
-    Ok(info)
+    shell.app_info().await
 }
 
-/// First run of the embedded database only: creates the system administrator and logs them in.
-/// A server never offers this over the network (its first admin is made on the server itself).
+/// First run of the embedded database only (see [`Shell::setup_admin`]).
 #[tauri::command]
 pub async fn setup_admin(
     shell: State<'_, ShellState>,
@@ -88,15 +36,7 @@ pub async fn setup_admin(
     alias: String,
     password: String,
 ) -> CommandResult<Session> {
-    if shell.settings().mode != Mode::Embedded {
-        return Err(CommandError {
-            code: Code::Forbidden,
-            info: "remote mode: the server's administrator is created on the server".into(),
-            field: None,
-        });
-    }
-    let cms = Arc::clone(&shell.embedded().map_err(CommandError::no_backend)?.cms);
-    Ok(tauri::async_runtime::spawn_blocking(move || cms.setup_admin(&name, &alias, &password)).await??)
+    shell.setup_admin(name, alias, password).await
 }
 
 #[tauri::command]

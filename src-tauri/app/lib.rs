@@ -7,7 +7,8 @@
 //! - `protocol`: the `cinedesk://` scheme: CORS, then each request to the transport.
 //! - `transport`: where a request goes: the server's router in process, or a server by HTTP.
 //! - `shell`: what the app holds while it runs: settings, the embedded core, the transport, LAN.
-//! - `commands`: the few Tauri commands (app info, first-run setup, settings, file dialog).
+//! - `commands`: the few Tauri commands (app info, first-run setup, settings, file dialog);
+//!   `first_run`: what app info and first-run setup do.
 //! - `uploads`: the upload manager: files by path into the store or to a server, with a journal.
 //! - `settings`, `atomic`: the desktop's own settings file, written so a crash cannot halve it.
 //! - `lan`: serving the same router on the LAN for the site's COMS and seats.
@@ -19,6 +20,7 @@
 mod atomic;
 mod commands;
 mod error;
+mod first_run;
 mod lan;
 mod logging;
 mod menu;

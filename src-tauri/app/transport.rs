@@ -33,10 +33,35 @@ pub enum Upstream {
 
 impl Upstream {
     pub fn remote(base: String) -> Upstream {
-        match reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT).timeout(REMOTE_TIMEOUT).build() {
+        Upstream::remote_with_timeout(base, REMOTE_TIMEOUT)
+    }
+
+    /// A server that must answer each request within `timeout`.
+    fn remote_with_timeout(base: String, timeout: Duration) -> Upstream {
+        match reqwest::Client::builder().connect_timeout(CONNECT_TIMEOUT).timeout(timeout).build() {
             Ok(client) => Upstream::Remote { client, base },
             Err(e) => Upstream::Unavailable(format!("cannot set up the HTTP client: {e}")),
         }
+    }
+
+    /// Whether the server has users yet (its `GET /cms/app_info`), or why it cannot say: it is out
+    /// of reach, it failed, or what answers is not a Cinedesk server.
+    pub async fn server_info(&self) -> Result<bool, String> {
+        let req = Request::get("/cms/app_info").body(Vec::new()).map_err(|e| e.to_string())?;
+        let res = self.send(req).await;
+        let body: serde_json::Value = serde_json::from_slice(res.body()).unwrap_or_default();
+        if let (true, Some(has_users)) = (res.status().is_success(), body["hasUsers"].as_bool()) {
+            return Ok(has_users);
+        }
+        if let Some(info) = body["info"].as_str() {
+            return Err(info.to_string());
+        }
+        let kind = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("no type");
+        let server = match self {
+            Upstream::Remote { base, .. } => base.as_str(),
+            _ => "the backend",
+        };
+        Err(format!("{server} is not a Cinedesk server: it answered {} ({kind}) to /cms/app_info", res.status()))
     }
 
     /// Answers one request. `request`'s URI may be absolute (`cinedesk://localhost/cms/x?y`):
@@ -149,7 +174,7 @@ pub fn error(status: StatusCode, code: Code, info: &str) -> Response<Vec<u8>> {
 mod tests {
     use std::sync::Arc;
 
-    use cinedesk_core::Cms;
+    use cinedesk_core::{Actor, Cms};
     use http::Method;
     use serde_json::{json, Value};
 
@@ -175,7 +200,7 @@ mod tests {
     fn embedded() -> (tempfile::TempDir, Upstream, String) {
         let dir = tempfile::tempdir().unwrap();
         let cms = Cms::open(dir.path()).unwrap();
-        cms.create_first_admin("管理员", "admin", "transport-pass").unwrap();
+        cms.create_first_admin(&Actor::System, "管理员", "admin", "transport-pass").unwrap();
         let token = cms.login("admin", "transport-pass").unwrap().token;
         (dir, Upstream::Embedded(cinedesk_server::router(Arc::new(cms))), token)
     }
@@ -262,6 +287,58 @@ mod tests {
         let body = json_of(&res);
         assert_eq!(body["code"], "no_backend", "the UI knows this code: {body}");
         assert!(body["info"].as_str().unwrap().contains(&port.to_string()), "the message names the server: {body}");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn remote_that_never_answers_times_out_as_a_502_naming_the_wait() {
+        // Accepts the connection and says nothing, until the test is done with it.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = silent.local_addr().unwrap();
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let holder = std::thread::spawn(move || {
+            let conn = silent.accept();
+            let _ = finished.recv();
+            drop(conn);
+        });
+        let remote = Upstream::remote_with_timeout(format!("http://{addr}"), Duration::from_millis(300));
+        let res = remote.send(req(Method::GET, "/cms/app_info", None, None)).await;
+        assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
+        let body = json_of(&res);
+        assert_eq!(body["code"], "no_backend", "{body}");
+        assert!(body["info"].as_str().unwrap().contains("timed out"), "says why: {body}");
+        done.send(()).unwrap();
+        holder.join().unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn something_that_is_not_a_cinedesk_server_is_named_as_such() {
+        // A plain HTTP server answering its one request with an HTML page.
+        let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = other.local_addr().unwrap();
+        let serve = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let (mut s, _) = other.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let page = "<html>hello</html>";
+            let head = "HTTP/1.1 404 Not Found\r\ncontent-type: text/html\r\nconnection: close";
+            let _ = write!(s, "{head}\r\ncontent-length: {}\r\n\r\n{page}", page.len());
+        });
+        let err = Upstream::remote(format!("http://{addr}")).server_info().await.unwrap_err();
+        assert!(err.contains("not a Cinedesk server") && err.contains("404"), "{err}");
+        serve.join().unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn server_info_says_whether_the_server_has_users_or_why_it_cannot() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = Upstream::Embedded(cinedesk_server::router(Arc::new(Cms::open(dir.path()).unwrap())));
+        assert_eq!(fresh.server_info().await, Ok(false), "a fresh server asks for its first admin");
+        let (_dir, up, _) = embedded();
+        assert_eq!(up.server_info().await, Ok(true));
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let gone = Upstream::remote(format!("http://127.0.0.1:{port}")).server_info().await.unwrap_err();
+        assert!(gone.contains("cannot reach"), "{gone}");
     }
 
     #[tokio::test]

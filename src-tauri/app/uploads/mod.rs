@@ -8,6 +8,7 @@ mod journal;
 mod manager;
 mod source;
 mod target;
+pub(crate) mod tus;
 
 pub use event::UploadEvent;
 pub use manager::Manager;

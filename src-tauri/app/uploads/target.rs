@@ -5,15 +5,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cinedesk_core::files::{LocalOutcome, Protocol, UploadStart};
-use cinedesk_core::{Capability, Cms, Domain};
-use cinedesk_remote::{TusClient, TusMeta, TusOutcome};
+use cinedesk_core::{Actor, Cms, Domain};
 
 use crate::error::CommandError;
 use crate::uploads::journal::Destination;
+use crate::uploads::tus::{TusClient, TusMeta, TusOutcome};
 
 /// The backend of this moment, with the session that uploads.
 pub enum Target {
-    Embedded { cms: Arc<Cms>, owner: String },
+    Embedded { cms: Arc<Cms>, actor: Actor },
     Remote { server: String, tus: TusClient },
 }
 
@@ -33,11 +33,10 @@ pub enum Finish {
 }
 
 impl Target {
-    /// The embedded core, uploading as the user of `token` (who must be allowed to operate).
+    /// The embedded core, uploading as the user of `token` (whether they may is the core's to say).
     pub fn embedded(cms: Arc<Cms>, token: &str) -> Result<Target, CommandError> {
-        let principal = cms.authenticate(token)?;
-        principal.require(Capability::Operate)?;
-        Ok(Target::Embedded { owner: format!("user:{}", principal.user_id), cms })
+        let actor = Actor::User(cms.authenticate(token)?);
+        Ok(Target::Embedded { actor, cms })
     }
 
     /// A server's tus endpoint with the session's bearer token.
@@ -48,7 +47,7 @@ impl Target {
     /// Whether a recorded upload belongs here (the same database or the same server).
     pub fn serves(&self, to: &Destination) -> bool {
         match (self, to) {
-            (Target::Embedded { owner, .. }, Destination::Embedded { owner: o }) => owner == o,
+            (Target::Embedded { actor, .. }, Destination::Embedded { owner }) => actor.owner() == *owner,
             (Target::Remote { server, .. }, Destination::Remote { server: s, .. }) => server == s,
             _ => false,
         }
@@ -57,9 +56,9 @@ impl Target {
     /// Creates the upload (blocking: call from a plain thread).
     pub fn start(&self, path: &Path, domain: Domain, size: u64) -> Result<Started, CommandError> {
         match self {
-            Target::Embedded { cms, owner } => {
-                let to = Destination::Embedded { owner: owner.clone() };
-                Ok(match cms.start_local_upload(path, domain, owner)? {
+            Target::Embedded { cms, actor } => {
+                let to = Destination::Embedded { owner: actor.owner() };
+                Ok(match cms.start_local_upload(actor, path, domain)? {
                     UploadStart::New(u) | UploadStart::Resumed(u) => {
                         Started { id: u.upload_id, to, done: u.offset, file_id: None }
                     }
@@ -88,7 +87,7 @@ impl Target {
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<Finish, CommandError> {
         match (self, to) {
-            (Target::Embedded { cms, owner }, _) => Ok(match cms.run_local_upload(id, owner, progress)? {
+            (Target::Embedded { cms, actor }, _) => Ok(match cms.run_local_upload(actor, id, progress)? {
                 LocalOutcome::Done(f) => Finish::Done { file_id: f.file_id },
                 LocalOutcome::Paused(u) => Finish::Paused { done: u.offset },
             }),
@@ -105,7 +104,7 @@ impl Target {
     /// Drops the upload and what it received.
     pub fn cancel(&self, id: &str, to: &Destination) -> Result<(), CommandError> {
         match (self, to) {
-            (Target::Embedded { cms, owner }, _) => Ok(cms.cancel_upload(id, owner, Protocol::Local)?),
+            (Target::Embedded { cms, actor }, _) => Ok(cms.cancel_upload(actor, id, Protocol::Local)?),
             (Target::Remote { tus, .. }, Destination::Remote { url, .. }) => Ok(tus.terminate(url)?),
             (Target::Remote { .. }, Destination::Embedded { .. }) => Err(elsewhere()),
         }

@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use cinedesk_core::files::Protocol;
-use cinedesk_core::Cms;
+use cinedesk_core::{Actor, Cms};
 
 use super::event::UploadState;
+use super::tus::TusClient;
 use super::{Manager, Target, UploadEvent};
 
 const MIB: usize = 1024 * 1024;
@@ -33,7 +34,7 @@ fn md5sum(path: &Path) -> String {
 /// A real core with an admin; answers it and a session token.
 fn core(dir: &Path) -> (Arc<Cms>, String) {
     let cms = Cms::open(dir).unwrap();
-    cms.create_first_admin("管理员", "admin", "uploads-pass").unwrap();
+    cms.create_first_admin(&Actor::System, "管理员", "admin", "uploads-pass").unwrap();
     let token = cms.login("admin", "uploads-pass").unwrap().token;
     (Arc::new(cms), token)
 }
@@ -91,7 +92,7 @@ fn embedded_pause_resume_restart_and_finish() {
     let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
     let paused = wait_for(&rx, &id, UploadState::Paused);
     assert!(paused.done > 0 && paused.done < paused.total, "paused mid-way: {} of {}", paused.done, paused.total);
-    assert!(cms.file(&id).is_err(), "no file exists before the last byte");
+    assert!(cms.file(&Actor::System, &id).is_err(), "no file exists before the last byte");
 
     // Resumed by the same manager, paused again, then the manager goes away (a restart).
     let rx2 = watch(&manager, Some(paused.done + 1));
@@ -198,13 +199,13 @@ fn embedded_cancel_removes_the_upload() {
     let rx = watch(&manager, Some(1));
     let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
     wait_for(&rx, &id, UploadState::Paused);
-    let owner = format!("user:{}", cms.authenticate(&token).unwrap().user_id);
+    let owner = Actor::User(cms.authenticate(&token).unwrap());
     assert_eq!(cms.list_uploads(&owner, Some(Protocol::Local), None).unwrap().len(), 1, "the core holds it");
 
     manager.cancel(Some(Target::embedded(Arc::clone(&cms), &token).unwrap()), &id).unwrap();
     wait_for(&rx, &id, UploadState::Cancelled);
     assert!(cms.list_uploads(&owner, Some(Protocol::Local), None).unwrap().is_empty(), "the core dropped it");
-    assert!(cms.file(&id).is_err(), "no file was made");
+    assert!(cms.file(&Actor::System, &id).is_err(), "no file was made");
     assert!(Manager::open(dir.path()).list().is_empty(), "a cancelled upload leaves the journal");
 }
 
@@ -275,9 +276,9 @@ fn remote_tus_pause_restart_resume_and_cancel() {
     wait_for(&rx, &id2, UploadState::Paused);
     restarted.cancel(Some(Target::remote(&url, &token).unwrap()), &id2).unwrap();
     wait_for(&rx, &id2, UploadState::Cancelled);
-    let tus = cinedesk_remote::TusClient::new(&url, &token).unwrap();
+    let tus = TusClient::new(&url, &token).unwrap();
     let gone = tus.offset(&format!("{url}/files/{id2}")).unwrap_err();
-    assert_eq!(gone.code(), "not_found", "the server forgot the cancelled upload: {gone}");
+    assert_eq!(gone.code, "not_found", "the server forgot the cancelled upload: {}", gone.info);
     assert!(Manager::open(&desk).list().is_empty(), "nothing unfinished is left in the journal");
 }
 
@@ -304,8 +305,8 @@ fn cancelling_a_running_upload_stops_it_and_drops_it() {
     let id = manager.start(Target::remote(&url, &token).unwrap(), &src, "MOVIE").unwrap();
     let cancelled = wait_for(&rx, &id, UploadState::Cancelled);
     assert!(cancelled.done < cancelled.total, "it stopped before the end");
-    let gone = cinedesk_remote::TusClient::new(&url, &token).unwrap().offset(&format!("{url}/files/{id}")).unwrap_err();
-    assert_eq!(gone.code(), "not_found", "the worker terminated it on the server: {gone}");
-    assert!(cms.file(&id).is_err(), "no file was made");
+    let gone = TusClient::new(&url, &token).unwrap().offset(&format!("{url}/files/{id}")).unwrap_err();
+    assert_eq!(gone.code, "not_found", "the worker terminated it on the server: {}", gone.info);
+    assert!(cms.file(&Actor::System, &id).is_err(), "no file was made");
     assert!(Manager::open(dir.path()).list().is_empty(), "nothing left in the journal");
 }

@@ -58,7 +58,11 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let path = std::env::var_os("CINEDESK_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or(dir.path().to_path_buf());
     let cms = Cms::open(&path).unwrap();
-    let regions: Vec<String> = cms.sys_enums().unwrap().cinema_region_list.into_iter().map(|r| r.id).collect();
+    // Every call is made as a MANAGER with a session, as the console's operators make them: the
+    // core's check of the caller is part of what is measured.
+    let who =
+        Actor::User(Principal { user_id: "bench".into(), name: "经理".into(), roles: vec![ROLE_MANAGER.into()] });
+    let regions: Vec<String> = cms.sys_enums(&who).unwrap().cinema_region_list.into_iter().map(|r| r.id).collect();
     let categories = ["ACTION", "SCIENCE", "ADVENTURE", "ANIMATION", "COMEDY", "HORROR", "FANTASY", "FAMILY"];
     let countries = ["CHN", "USA", "JPN", "KOR", "GBR", "FRA"];
     let types = ["MOVIE", "GUIDE", "AD"];
@@ -67,13 +71,16 @@ fn main() {
     let t = Instant::now();
     let cinemas: Vec<String> = (0..CINEMAS)
         .map(|i| {
-            cms.create_cinema(CinemaInput {
-                cinema_code: Some(format!("cinema_{i:05}")),
-                name: Some(format!("X立方影城 {i}")),
-                region_id: Some(regions[i % regions.len()].clone()),
-                coms_ip_addr: Some("192.168.8.21".into()),
-                ..Default::default()
-            })
+            cms.create_cinema(
+                &who,
+                CinemaInput {
+                    cinema_code: Some(format!("cinema_{i:05}")),
+                    name: Some(format!("X立方影城 {i}")),
+                    region_id: Some(regions[i % regions.len()].clone()),
+                    coms_ip_addr: Some("192.168.8.21".into()),
+                    ..Default::default()
+                },
+            )
             .unwrap()
         })
         .collect();
@@ -84,12 +91,15 @@ fn main() {
     for (ci, cinema) in cinemas.iter().enumerate() {
         for h in 0..HALLS_PER_CINEMA {
             halls.push(
-                cms.create_hall(HallInput {
-                    hall_code: Some(format!("cinema_{ci:05}_hall_{h:02}")),
-                    name: Some(format!("放映厅{h:02}")),
-                    cinema_id: Some(cinema.clone()),
-                    number_of_seats: Some(SEATS_PER_HALL as i64),
-                })
+                cms.create_hall(
+                    &who,
+                    HallInput {
+                        hall_code: Some(format!("cinema_{ci:05}_hall_{h:02}")),
+                        name: Some(format!("放映厅{h:02}")),
+                        cinema_id: Some(cinema.clone()),
+                        number_of_seats: Some(SEATS_PER_HALL as i64),
+                    },
+                )
                 .unwrap(),
             );
         }
@@ -112,7 +122,7 @@ fn main() {
                 })
             })
             .collect();
-        seats.extend(cms.create_vr_clients(inputs).unwrap());
+        seats.extend(cms.create_vr_clients(&who, inputs).unwrap());
     }
     let seat_time = t.elapsed();
 
@@ -120,22 +130,25 @@ fn main() {
     let mut movies = Vec::with_capacity(MOVIES);
     for i in 0..MOVIES {
         let id = cms
-            .create_movie(MovieInput {
-                name: Some(format!("VR影片 {} 第{i}部", ["星际", "深海", "恐龙", "过山车", "太空"][i % 5])),
-                movie_code: Some(format!("movie_{i:06}")),
-                duration: Some(5 + (i % 40) as i64),
-                description: Some("沉浸式VR体验".into()),
-                movie_type: Some(types[i % 3].into()),
-                category: Some(format!("{},{}", categories[i % 8], categories[(i / 8) % 8])),
-                country: Some(countries[(i / 3) % 6].into()),
-                price: Some(1000 + (i % 50) as i64 * 100),
-                online: Some(true),
-                schedule_start: Some(1_500_000_000_000 + i as i64 * 60_000),
-                ..Default::default()
-            })
+            .create_movie(
+                &who,
+                MovieInput {
+                    name: Some(format!("VR影片 {} 第{i}部", ["星际", "深海", "恐龙", "过山车", "太空"][i % 5])),
+                    movie_code: Some(format!("movie_{i:06}")),
+                    duration: Some(5 + (i % 40) as i64),
+                    description: Some("沉浸式VR体验".into()),
+                    movie_type: Some(types[i % 3].into()),
+                    category: Some(format!("{},{}", categories[i % 8], categories[(i / 8) % 8])),
+                    country: Some(countries[(i / 3) % 6].into()),
+                    price: Some(1000 + (i % 50) as i64 * 100),
+                    online: Some(true),
+                    schedule_start: Some(1_500_000_000_000 + i as i64 * 60_000),
+                    ..Default::default()
+                },
+            )
             .unwrap();
         let targets: Vec<String> = (0..CINEMAS_PER_MOVIE).map(|_| cinemas[rng.next(CINEMAS)].clone()).collect();
-        cms.distribute_movie(&id, DistributeInput { cinema_id_list: Some(targets) }).unwrap();
+        cms.distribute_movie(&who, &id, DistributeInput { cinema_id_list: Some(targets) }).unwrap();
         movies.push(id);
     }
     let movie_time = t.elapsed();
@@ -155,16 +168,19 @@ fn main() {
     let page = Paging::default();
     let pick = |rng: &mut Lcg, v: &Vec<String>| v[rng.next(v.len())].clone();
     let mut r = Lcg(7);
-    row("cinemas: no filter", &measure(ITERATIONS, |_| drop(cms.list_cinemas(&CinemaQuery::default()).unwrap())));
+    row("cinemas: no filter", &measure(ITERATIONS, |_| drop(cms.list_cinemas(&who, &CinemaQuery::default()).unwrap())));
     row(
         "cinemas: region_id",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_cinemas(&CinemaQuery {
-                    region_id: Some(regions[i % regions.len()].clone()),
-                    paging: page,
-                    ..Default::default()
-                })
+                cms.list_cinemas(
+                    &who,
+                    &CinemaQuery {
+                        region_id: Some(regions[i % regions.len()].clone()),
+                        paging: page,
+                        ..Default::default()
+                    },
+                )
                 .unwrap(),
             )
         }),
@@ -173,17 +189,17 @@ fn main() {
         "cinemas: cinema_id x3",
         &measure(ITERATIONS, |_| {
             let ids = (0..3).map(|_| pick(&mut r, &cinemas)).collect();
-            drop(cms.list_cinemas(&CinemaQuery { cinema_ids: ids, ..Default::default() }).unwrap())
+            drop(cms.list_cinemas(&who, &CinemaQuery { cinema_ids: ids, ..Default::default() }).unwrap())
         }),
     );
     row(
         "cinemas: cinema_code",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_cinemas(&CinemaQuery {
-                    cinema_code: Some(format!("cinema_{:05}", i % CINEMAS)),
-                    ..Default::default()
-                })
+                cms.list_cinemas(
+                    &who,
+                    &CinemaQuery { cinema_code: Some(format!("cinema_{:05}", i % CINEMAS)), ..Default::default() },
+                )
                 .unwrap(),
             )
         }),
@@ -191,33 +207,39 @@ fn main() {
     row(
         "halls: cinema_id",
         &measure(ITERATIONS, |_| {
-            drop(cms.list_halls(&HallQuery { cinema_id: Some(pick(&mut r, &cinemas)), ..Default::default() }).unwrap())
+            drop(
+                cms.list_halls(&who, &HallQuery { cinema_id: Some(pick(&mut r, &cinemas)), ..Default::default() })
+                    .unwrap(),
+            )
         }),
     );
     row(
         "halls: hall_id x3",
         &measure(ITERATIONS, |_| {
             let ids = (0..3).map(|_| pick(&mut r, &halls)).collect();
-            drop(cms.list_halls(&HallQuery { hall_ids: ids, ..Default::default() }).unwrap())
+            drop(cms.list_halls(&who, &HallQuery { hall_ids: ids, ..Default::default() }).unwrap())
         }),
     );
     row(
         "halls: hall_code",
         &measure(ITERATIONS, |i| {
             let code = format!("cinema_{:05}_hall_{:02}", i % CINEMAS, i % HALLS_PER_CINEMA);
-            drop(cms.list_halls(&HallQuery { hall_code: Some(code), ..Default::default() }).unwrap())
+            drop(cms.list_halls(&who, &HallQuery { hall_code: Some(code), ..Default::default() }).unwrap())
         }),
     );
     row(
         "vr_clients: no filter (300,000 counted)",
-        &measure(ITERATIONS, |_| drop(cms.list_vr_clients(&VrClientQuery::default()).unwrap())),
+        &measure(ITERATIONS, |_| drop(cms.list_vr_clients(&who, &VrClientQuery::default()).unwrap())),
     );
     row(
         "vr_clients: cinema_id",
         &measure(ITERATIONS, |_| {
             drop(
-                cms.list_vr_clients(&VrClientQuery { cinema_id: Some(pick(&mut r, &cinemas)), ..Default::default() })
-                    .unwrap(),
+                cms.list_vr_clients(
+                    &who,
+                    &VrClientQuery { cinema_id: Some(pick(&mut r, &cinemas)), ..Default::default() },
+                )
+                .unwrap(),
             )
         }),
     );
@@ -225,7 +247,7 @@ fn main() {
         "vr_clients: hall_id",
         &measure(ITERATIONS, |_| {
             drop(
-                cms.list_vr_clients(&VrClientQuery { hall_id: Some(pick(&mut r, &halls)), ..Default::default() })
+                cms.list_vr_clients(&who, &VrClientQuery { hall_id: Some(pick(&mut r, &halls)), ..Default::default() })
                     .unwrap(),
             )
         }),
@@ -234,25 +256,26 @@ fn main() {
         "vr_clients: client_id x3",
         &measure(ITERATIONS, |_| {
             let ids = (0..3).map(|_| pick(&mut r, &seats)).collect();
-            drop(cms.list_vr_clients(&VrClientQuery { client_ids: ids, ..Default::default() }).unwrap())
+            drop(cms.list_vr_clients(&who, &VrClientQuery { client_ids: ids, ..Default::default() }).unwrap())
         }),
     );
     row(
         "movies: default order (scheduleStart desc)",
-        &measure(ITERATIONS, |_| drop(cms.list_movies(&MovieQuery::default()).unwrap())),
+        &measure(ITERATIONS, |_| drop(cms.list_movies(&who, &MovieQuery::default()).unwrap())),
     );
     row(
         "movies: movie_id x3",
         &measure(ITERATIONS, |_| {
             let ids = (0..3).map(|_| pick(&mut r, &movies)).collect();
-            drop(cms.list_movies(&MovieQuery { movie_ids: ids, ..Default::default() }).unwrap())
+            drop(cms.list_movies(&who, &MovieQuery { movie_ids: ids, ..Default::default() }).unwrap())
         }),
     );
     row(
         "movies: cinema_id",
         &measure(ITERATIONS, |_| {
             drop(
-                cms.list_movies(&MovieQuery { cinema_id: Some(pick(&mut r, &cinemas)), ..Default::default() }).unwrap(),
+                cms.list_movies(&who, &MovieQuery { cinema_id: Some(pick(&mut r, &cinemas)), ..Default::default() })
+                    .unwrap(),
             )
         }),
     );
@@ -260,8 +283,11 @@ fn main() {
         "movies: name (fuzzy)",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_movies(&MovieQuery { name: Some(format!("第{}部", i * 7 % MOVIES)), ..Default::default() })
-                    .unwrap(),
+                cms.list_movies(
+                    &who,
+                    &MovieQuery { name: Some(format!("第{}部", i * 7 % MOVIES)), ..Default::default() },
+                )
+                .unwrap(),
             )
         }),
     );
@@ -269,10 +295,10 @@ fn main() {
         "movies: movie_code",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_movies(&MovieQuery {
-                    movie_code: Some(format!("movie_{:06}", i * 13 % MOVIES)),
-                    ..Default::default()
-                })
+                cms.list_movies(
+                    &who,
+                    &MovieQuery { movie_code: Some(format!("movie_{:06}", i * 13 % MOVIES)), ..Default::default() },
+                )
                 .unwrap(),
             )
         }),
@@ -280,14 +306,17 @@ fn main() {
     row(
         "movies: type",
         &measure(ITERATIONS, |i| {
-            drop(cms.list_movies(&MovieQuery { movie_type: Some(types[i % 3].into()), ..Default::default() }).unwrap())
+            drop(
+                cms.list_movies(&who, &MovieQuery { movie_type: Some(types[i % 3].into()), ..Default::default() })
+                    .unwrap(),
+            )
         }),
     );
     row(
         "movies: category",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_movies(&MovieQuery { category: Some(categories[i % 8].into()), ..Default::default() })
+                cms.list_movies(&who, &MovieQuery { category: Some(categories[i % 8].into()), ..Default::default() })
                     .unwrap(),
             )
         }),
@@ -296,8 +325,11 @@ fn main() {
         "movies: country",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_movies(&MovieQuery { country: Some(countries[(i / 3) % 6].into()), ..Default::default() })
-                    .unwrap(),
+                cms.list_movies(
+                    &who,
+                    &MovieQuery { country: Some(countries[(i / 3) % 6].into()), ..Default::default() },
+                )
+                .unwrap(),
             )
         }),
     );
@@ -305,14 +337,17 @@ fn main() {
         "movies: type+category+country, order by price asc",
         &measure(ITERATIONS, |i| {
             drop(
-                cms.list_movies(&MovieQuery {
-                    movie_type: Some(types[i % 3].into()),
-                    category: Some(categories[i % 8].into()),
-                    country: Some(countries[(i / 3) % 6].into()),
-                    order_param: Some("price".into()),
-                    order_seq: OrderSeq::Asc,
-                    ..Default::default()
-                })
+                cms.list_movies(
+                    &who,
+                    &MovieQuery {
+                        movie_type: Some(types[i % 3].into()),
+                        category: Some(categories[i % 8].into()),
+                        country: Some(countries[(i / 3) % 6].into()),
+                        order_param: Some("price".into()),
+                        order_seq: OrderSeq::Asc,
+                        ..Default::default()
+                    },
+                )
                 .unwrap(),
             )
         }),
@@ -321,8 +356,11 @@ fn main() {
         "movies: page 500 (start=10000)",
         &measure(ITERATIONS, |_| {
             drop(
-                cms.list_movies(&MovieQuery { paging: Paging::new(Some(10_000), None).unwrap(), ..Default::default() })
-                    .unwrap(),
+                cms.list_movies(
+                    &who,
+                    &MovieQuery { paging: Paging::new(Some(10_000), None).unwrap(), ..Default::default() },
+                )
+                .unwrap(),
             )
         }),
     );
@@ -335,12 +373,15 @@ fn main() {
         "create_cinema",
         &measure(ITERATIONS / 4, |i| {
             drop(
-                cms.create_cinema(CinemaInput {
-                    cinema_code: Some(format!("extra_{i:06}")),
-                    name: Some("新影城".into()),
-                    region_id: Some("BEIJING".into()),
-                    ..Default::default()
-                })
+                cms.create_cinema(
+                    &who,
+                    CinemaInput {
+                        cinema_code: Some(format!("extra_{i:06}")),
+                        name: Some("新影城".into()),
+                        region_id: Some("BEIJING".into()),
+                        ..Default::default()
+                    },
+                )
                 .unwrap(),
             )
         }),
@@ -348,7 +389,7 @@ fn main() {
     row(
         "praise_movie",
         &measure(ITERATIONS / 4, |_| {
-            cms.praise_movie(&pick(&mut r, &movies), None).unwrap();
+            cms.praise_movie(&who, &pick(&mut r, &movies), None).unwrap();
         }),
     );
     let size = std::fs::metadata(path.join(DB_FILE)).map(|m| m.len()).unwrap_or(0);

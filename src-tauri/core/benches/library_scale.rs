@@ -149,18 +149,17 @@ fn main() {
     if !reuse {
         build(&cms, &path);
     }
-    let users = cms.list_users(&UserQuery::default()).unwrap().item_list;
-    let user = |alias: &str| users.iter().find(|u| u.alias == alias).unwrap().user_id.clone();
-    let admin = Actor::User { user_id: user("admin"), name: "管理员".into(), admin: true };
-    let manager = Actor::User { user_id: user("manager"), name: "经理".into(), admin: false };
+    // The callers as the server authenticates them: two sessions and a cinema's signed client.
+    let admin = Actor::User(cms.authenticate(&cms.login("admin", "admin-password").unwrap().token).unwrap());
+    let manager = Actor::User(cms.authenticate(&cms.login("manager", "manager-password").unwrap().token).unwrap());
     let first = CinemaQuery { cinema_code: Some("cinema_000".into()), ..Default::default() };
-    let cinema = Actor::Cinema { cinema_id: cms.list_cinemas(&first).unwrap().item_list[0].cinema_id.clone() };
+    let cinema_id = cms.list_cinemas(&admin, &first).unwrap().item_list[0].cinema_id.clone();
+    let cinema = Actor::Cinema { cinema_id, apikey: "ck_bench".into() };
     let tree = cms
-        .query_chapters(&ChapterQuery {
-            parent_type: Some("0".into()),
-            parent_id: Some("0".into()),
-            ret_type: Some("0".into()),
-        })
+        .query_chapters(
+            &admin,
+            &ChapterQuery { parent_type: Some("0".into()), parent_id: Some("0".into()), ret_type: Some("0".into()) },
+        )
         .unwrap();
     let of_kind =
         |kind: &str| -> Vec<String> { tree.iter().filter(|n| n.kind == kind).map(|n| n.chapter_id.clone()).collect() };
@@ -235,39 +234,49 @@ fn main() {
 
 /// Builds the data set: two users, 50 cinemas, the tree, 1,000 stored files, 100,000 resources.
 fn build(cms: &Cms, path: &std::path::Path) {
-    let admin_id = cms.create_first_admin("管理员", "admin", "admin-password").unwrap();
-    cms.create_user(UserInput {
-        name: Some("经理".into()),
-        alias: Some("manager".into()),
-        password: Some("manager-password".into()),
-        role: Some(ROLE_MANAGER.into()),
-        ..Default::default()
-    })
+    let admin_id = cms.create_first_admin(&Actor::System, "管理员", "admin", "admin-password").unwrap();
+    cms.create_user(
+        &Actor::System,
+        UserInput {
+            name: Some("经理".into()),
+            alias: Some("manager".into()),
+            password: Some("manager-password".into()),
+            role: Some(ROLE_MANAGER.into()),
+            ..Default::default()
+        },
+    )
     .unwrap();
-    let admin = Actor::User { user_id: admin_id.clone(), name: "管理员".into(), admin: true };
+    let admin =
+        Actor::User(Principal { user_id: admin_id, name: "管理员".into(), roles: vec![ROLE_SYS_ADMIN.into()] });
     let mut rng = Lcg(7);
 
     let t = Instant::now();
-    let regions: Vec<String> = cms.sys_enums().unwrap().cinema_region_list.into_iter().map(|r| r.id).collect();
+    let regions: Vec<String> = cms.sys_enums(&admin).unwrap().cinema_region_list.into_iter().map(|r| r.id).collect();
     let cinemas: Vec<String> = (0..CINEMAS)
         .map(|i| {
-            cms.create_cinema(CinemaInput {
-                cinema_code: Some(format!("cinema_{i:03}")),
-                name: Some(format!("X立方影城 {i}")),
-                region_id: Some(regions[i % regions.len()].clone()),
-                ..Default::default()
-            })
+            cms.create_cinema(
+                &admin,
+                CinemaInput {
+                    cinema_code: Some(format!("cinema_{i:03}")),
+                    name: Some(format!("X立方影城 {i}")),
+                    region_id: Some(regions[i % regions.len()].clone()),
+                    ..Default::default()
+                },
+            )
             .unwrap()
         })
         .collect();
     // The seed's tree: 3 periods × 8 subjects × 4 textbooks × 10 chapters.
     let node = |parent: &str, kind: &str, title: String| {
-        cms.create_classification(ClassificationInput {
-            parent_id: Some(parent.to_string()),
-            kind: Some(kind.into()),
-            title: Some(title),
-            sort_num: None,
-        })
+        cms.create_classification(
+            &admin,
+            ClassificationInput {
+                parent_id: Some(parent.to_string()),
+                kind: Some(kind.into()),
+                title: Some(title),
+                sort_num: None,
+            },
+        )
         .unwrap()
     };
     let (mut periods, mut subjects, mut chapters) = (Vec::new(), Vec::new(), Vec::new());
@@ -289,18 +298,15 @@ fn build(cms: &Cms, path: &std::path::Path) {
         .map(|i| {
             let size = 256 + rng.next(16 << 10);
             let ext = FILE_EXTS[i % FILE_EXTS.len()];
-            cms.store_bytes(
-                NewFile::new(&format!("资料{i}.{ext}"), Domain::Resource, &admin.owner()),
-                &vec![b'x'; size],
-            )
-            .unwrap()
-            .file_id
+            cms.store_bytes(&admin, NewFile::new(&format!("资料{i}.{ext}"), Domain::Resource), &vec![b'x'; size])
+                .unwrap()
+                .file_id
         })
         .collect();
     let setup = t.elapsed();
 
     let t = Instant::now();
-    let org = cms.library_org_id().unwrap();
+    let org = cms.library_org_id(&admin).unwrap();
     let mut left = RESOURCES;
     while left > 0 {
         let n = left.min(BATCH);

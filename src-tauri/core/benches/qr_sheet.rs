@@ -45,21 +45,27 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let cms = Cms::open(dir.path()).unwrap();
     let cinema = cms
-        .create_cinema(CinemaInput {
-            cinema_code: Some("bench".into()),
-            name: Some("X立方 VR 影城（万达广场店）".into()),
-            number_of_halls: Some(1),
-            region_id: Some("SHANGHAI".into()),
-            ..Default::default()
-        })
+        .create_cinema(
+            &Actor::System,
+            CinemaInput {
+                cinema_code: Some("bench".into()),
+                name: Some("X立方 VR 影城（万达广场店）".into()),
+                number_of_halls: Some(1),
+                region_id: Some("SHANGHAI".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let hall = cms
-        .create_hall(HallInput {
-            hall_code: Some("bench_h1".into()),
-            name: Some("一号 VR 放映厅".into()),
-            cinema_id: Some(cinema),
-            number_of_seats: Some(SEATS as i64),
-        })
+        .create_hall(
+            &Actor::System,
+            HallInput {
+                hall_code: Some("bench_h1".into()),
+                name: Some("一号 VR 放映厅".into()),
+                cinema_id: Some(cinema),
+                number_of_seats: Some(SEATS as i64),
+            },
+        )
         .unwrap();
     // 40 rows of 25 seats: A1 … A25, B1 … AN25.
     let row_name = |r: usize| {
@@ -77,11 +83,12 @@ fn main() {
             ..Default::default()
         })
         .collect();
-    let ids = cms.create_vr_clients(seats).unwrap();
-    cms.set_qr_template("https://wx.example.cn/vr/order?scene={sceneNumber}&from=seat").unwrap();
+    let ids = cms.create_vr_clients(&Actor::System, seats).unwrap();
+    cms.set_qr_template(&Actor::System, "https://wx.example.cn/vr/order?scene={sceneNumber}&from=seat").unwrap();
 
-    let (reference, reference_cpu, _) =
-        median(|| ids.iter().map(|id| cms.seat_qr_code(id, QrFormat::Png, 512).unwrap().len()).sum::<usize>());
+    let (reference, reference_cpu, _) = median(|| {
+        ids.iter().map(|id| cms.seat_qr_code(&Actor::System, id, QrFormat::Png, 512).unwrap().len()).sum::<usize>()
+    });
     println!("QR print sheet of a {SEATS}-seat hall, URL template payloads (median of {RUNS} runs)\n");
     println!("| output | wall (ms) | CPU (ms) | size (KiB) | pages | wall vs {SEATS} single PNGs |");
     println!("|---|---:|---:|---:|---:|---:|");
@@ -94,7 +101,7 @@ fn main() {
     for (format, per_page) in
         [(SheetFormat::Pdf, 12), (SheetFormat::Pdf, 4), (SheetFormat::Pdf, 1), (SheetFormat::Zip, 12)]
     {
-        let (t, cpu, sheet) = median(|| cms.hall_qr_sheet(&hall, format, per_page).unwrap());
+        let (t, cpu, sheet) = median(|| cms.hall_qr_sheet(&Actor::System, &hall, format, per_page).unwrap());
         let name = match format {
             SheetFormat::Pdf => format!("PDF, {per_page} per page"),
             SheetFormat::Zip => "ZIP of SVGs".to_string(),

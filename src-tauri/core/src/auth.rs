@@ -1,4 +1,4 @@
-//! Logging in: bearer-token sessions for users, and what each role may do.
+//! Logging in: bearer-token sessions for users, resolved to the [`Principal`] an actor is made of.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::enums::{ROLE_MANAGER, ROLE_SYS_ADMIN};
+use crate::actor::Principal;
 use crate::error::{Error, Result};
 use crate::ids::{new_secret, now_ms};
 use crate::user::verify_password;
@@ -25,46 +25,6 @@ pub struct Session {
     pub user_id: String,
     pub name: String,
     pub role: String,
-}
-
-/// Who is calling, resolved from a token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub user_id: String,
-    pub name: String,
-    pub roles: Vec<String>,
-}
-
-/// What an operation needs. MANAGER may do everything but the SYS_ADMIN-only capabilities.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Capability {
-    /// Cinemas, halls, seats, films, distribution, VOD tasks, catalogues, files.
-    Operate,
-    ManageUsers,
-    ManageEnums,
-    ManageApiKeys,
-}
-
-impl Principal {
-    pub fn has_role(&self, role: &str) -> bool {
-        self.roles.iter().any(|r| r == role)
-    }
-
-    pub fn require(&self, cap: Capability) -> Result<()> {
-        let ok = match cap {
-            Capability::Operate => self.has_role(ROLE_SYS_ADMIN) || self.has_role(ROLE_MANAGER),
-            Capability::ManageUsers | Capability::ManageEnums | Capability::ManageApiKeys => {
-                self.has_role(ROLE_SYS_ADMIN)
-            }
-        };
-        if ok {
-            Ok(())
-        } else if cap == Capability::Operate {
-            Err(Error::Forbidden("MANAGER"))
-        } else {
-            Err(Error::Forbidden(ROLE_SYS_ADMIN))
-        }
-    }
 }
 
 /// How long a resolved session is trusted from memory. Logout, password changes and deletes made

@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
@@ -236,11 +237,13 @@ fn dof(v: Option<i64>) -> Result<Option<i64>> {
 }
 
 impl Cms {
-    pub fn create_hmd_model(&self, input: HmdModelInput) -> Result<String> {
+    pub fn create_hmd_model(&self, actor: &Actor, input: HmdModelInput) -> Result<String> {
+        actor.require(Capability::Operate)?;
         self.save_hmd_model(None, input)
     }
 
-    pub fn update_hmd_model(&self, id: &str, patch: HmdModelInput) -> Result<()> {
+    pub fn update_hmd_model(&self, actor: &Actor, id: &str, patch: HmdModelInput) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.save_hmd_model(Some(id), patch).map(drop)
     }
 
@@ -280,19 +283,23 @@ impl Cms {
         })
     }
 
-    pub fn list_hmd_models(&self, q: &ModelQuery) -> Result<Page<HmdModel>> {
+    pub fn list_hmd_models(&self, actor: &Actor, q: &ModelQuery) -> Result<Page<HmdModel>> {
+        actor.require(Capability::Operate)?;
         list_models(self, &HMD, HMD_COLUMNS, q, hmd_row)
     }
 
-    pub fn delete_hmd_models(&self, ids: &[String]) -> Result<()> {
+    pub fn delete_hmd_models(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::Operate)?;
         delete_models(self, &HMD, ids)
     }
 
-    pub fn create_seat_model(&self, input: SeatModelInput) -> Result<String> {
+    pub fn create_seat_model(&self, actor: &Actor, input: SeatModelInput) -> Result<String> {
+        actor.require(Capability::Operate)?;
         self.save_seat_model(None, input)
     }
 
-    pub fn update_seat_model(&self, id: &str, patch: SeatModelInput) -> Result<()> {
+    pub fn update_seat_model(&self, actor: &Actor, id: &str, patch: SeatModelInput) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.save_seat_model(Some(id), patch).map(drop)
     }
 
@@ -330,11 +337,13 @@ impl Cms {
         })
     }
 
-    pub fn list_seat_models(&self, q: &ModelQuery) -> Result<Page<SeatModel>> {
+    pub fn list_seat_models(&self, actor: &Actor, q: &ModelQuery) -> Result<Page<SeatModel>> {
+        actor.require(Capability::Operate)?;
         list_models(self, &SEAT, SEAT_COLUMNS, q, seat_row)
     }
 
-    pub fn delete_seat_models(&self, ids: &[String]) -> Result<()> {
+    pub fn delete_seat_models(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::Operate)?;
         delete_models(self, &SEAT, ids)
     }
 }

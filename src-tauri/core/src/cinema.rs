@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::enums::{self, EnumKind};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
@@ -141,7 +142,8 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Cinema> {
 }
 
 impl Cms {
-    pub fn create_cinema(&self, input: CinemaInput) -> Result<String> {
+    pub fn create_cinema(&self, actor: &Actor, input: CinemaInput) -> Result<String> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let v = validated(tx, input)?;
             let id = new_id();
@@ -155,7 +157,8 @@ impl Cms {
         })
     }
 
-    pub fn update_cinema(&self, id: &str, patch: CinemaInput) -> Result<()> {
+    pub fn update_cinema(&self, actor: &Actor, id: &str, patch: CinemaInput) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let v = validated(tx, patch.over(get(tx, id)?))?;
             tx.prepare_cached(
@@ -168,11 +171,13 @@ impl Cms {
         })
     }
 
-    pub fn get_cinema(&self, id: &str) -> Result<Cinema> {
+    pub fn get_cinema(&self, actor: &Actor, id: &str) -> Result<Cinema> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| get(tx, id))
     }
 
-    pub fn list_cinemas(&self, q: &CinemaQuery) -> Result<Page<Cinema>> {
+    pub fn list_cinemas(&self, actor: &Actor, q: &CinemaQuery) -> Result<Page<Cinema>> {
+        actor.require(Capability::Operate)?;
         let mut w = Where::default();
         w.eq("region_id", q.region_id.as_deref())
             .any_of("id", &q.cinema_ids)
@@ -182,7 +187,8 @@ impl Cms {
     }
 
     /// Counts what deleting `ids` would remove.
-    pub fn cinema_deletion_impact(&self, ids: &[String]) -> Result<CinemaDeletionImpact> {
+    pub fn cinema_deletion_impact(&self, actor: &Actor, ids: &[String]) -> Result<CinemaDeletionImpact> {
+        actor.require(Capability::Operate)?;
         let ids = validate::id_list("cinema_id", ids)?;
         self.db.read(|tx| {
             query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
@@ -203,7 +209,8 @@ impl Cms {
 
     /// Deletes cinemas with their halls, seats, VOD tasks, distributions and COMS queue, all
     /// or nothing: one unknown id and nothing is deleted.
-    pub fn delete_cinemas(&self, ids: &[String]) -> Result<()> {
+    pub fn delete_cinemas(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::Operate)?;
         let ids = validate::id_list("cinema_id", ids)?;
         self.db.write(|tx| {
             query::ensure_all_exist(tx, "cinemas", &ids, Entity::Cinema)?;
@@ -215,9 +222,11 @@ impl Cms {
         })
     }
 
-    /// Records that the cinema's COMS was just heard from. The time is kept to ten seconds:
-    /// a COMS polls continuously, and a durable write per poll would buy nothing.
-    pub fn mark_coms_seen(&self, cinema_id: &str) -> Result<()> {
+    /// Records that the cinema's COMS was just heard from (it opened or polls its channel). The
+    /// time is kept to ten seconds: a COMS polls continuously, and a durable write per poll
+    /// would buy nothing.
+    pub fn mark_coms_seen(&self, actor: &Actor, cinema_id: &str) -> Result<()> {
+        actor.require_channel(cinema_id)?;
         let now = now_ms();
         let fresh: Option<Option<i64>> = self.db.read(|tx| {
             Ok(tx

@@ -3,6 +3,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::error::Result;
 use crate::ids::now_ms;
 use crate::outbox::{self, MessageType};
@@ -33,7 +34,13 @@ impl Cms {
     /// Gives the film to every listed cinema and queues a NEW_MOVIE for each new one, in one
     /// transaction: if any cinema is unknown nothing changes. Cinemas that already have the
     /// film are left alone (no second message), so a retried request is harmless.
-    pub fn distribute_movie(&self, movie_id: &str, input: DistributeInput) -> Result<DistributionOutcome> {
+    pub fn distribute_movie(
+        &self,
+        actor: &Actor,
+        movie_id: &str,
+        input: DistributeInput,
+    ) -> Result<DistributionOutcome> {
+        actor.require(Capability::Operate)?;
         let outcome = self.db.write(|tx| {
             // The film first: an unknown film is not found whatever the list says, like every
             // operation on a record (and so on a server, where an empty id never reaches a route).
@@ -61,7 +68,8 @@ impl Cms {
     }
 
     /// The cinemas a film has been distributed to.
-    pub fn movie_cinema_ids(&self, movie_id: &str) -> Result<Vec<String>> {
+    pub fn movie_cinema_ids(&self, actor: &Actor, movie_id: &str) -> Result<Vec<String>> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| {
             movie::get(tx, movie_id)?;
             let mut stmt = tx.prepare_cached(

@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::{validate, Cms, Entity};
 
@@ -111,7 +112,8 @@ fn list(tx: &Transaction<'_>, kind: EnumKind) -> Result<Vec<EnumValue>> {
 }
 
 impl Cms {
-    pub fn sys_enums(&self) -> Result<SysEnums> {
+    pub fn sys_enums(&self, actor: &Actor) -> Result<SysEnums> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| {
             Ok(SysEnums {
                 movie_country_list: list(tx, EnumKind::MovieCountry)?,
@@ -131,7 +133,8 @@ impl Cms {
     }
 
     /// Adds a value or renames an existing one. Role ids are fixed: only their names change.
-    pub fn put_enum_value(&self, kind: EnumKind, value: EnumValue) -> Result<()> {
+    pub fn put_enum_value(&self, actor: &Actor, kind: EnumKind, value: EnumValue) -> Result<()> {
+        actor.require(Capability::ManageEnums)?;
         let id = validate::code("id", &value.id, validate::MAX_CODE)?;
         let name = validate::text("name", &value.name, validate::MAX_TEXT)?;
         self.db.write(|tx| {
@@ -155,7 +158,8 @@ impl Cms {
     }
 
     /// Removes a value nobody uses; a value still referenced is refused with what uses it.
-    pub fn delete_enum_value(&self, kind: EnumKind, id: &str) -> Result<()> {
+    pub fn delete_enum_value(&self, actor: &Actor, kind: EnumKind, id: &str) -> Result<()> {
+        actor.require(Capability::ManageEnums)?;
         self.db.write(|tx| {
             let found: Option<i64> = tx
                 .query_row("SELECT 1 FROM sys_enums WHERE kind = ? AND id = ?", [kind.as_str(), id], |r| r.get(0))

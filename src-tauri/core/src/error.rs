@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// What kind of thing an error is about; used in messages and by adapters.
+/// What kind of thing an error is about; named in its message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entity {
     Cinema,
@@ -23,26 +23,6 @@ pub enum Entity {
     Resource,
     Classification,
     Video,
-}
-
-impl Entity {
-    /// Every kind, so an adapter can read an entity back from its display name.
-    pub const ALL: [Entity; 14] = [
-        Entity::Cinema,
-        Entity::Hall,
-        Entity::VrClient,
-        Entity::Movie,
-        Entity::VodTask,
-        Entity::User,
-        Entity::HmdModel,
-        Entity::SeatModel,
-        Entity::Enum,
-        Entity::Message,
-        Entity::Session,
-        Entity::ApiKey,
-        Entity::File,
-        Entity::Upload,
-    ];
 }
 
 impl fmt::Display for Entity {
@@ -104,8 +84,6 @@ pub enum Code {
     /// The server failed; its answer says only "internal error" and a `requestID` to find the
     /// real error in its log.
     Internal,
-    /// The desktop's server could not be reached (never sent by a server).
-    Unreachable,
     /// The desktop has no backend to talk to (never sent by a server).
     NoBackend,
     /// A file the desktop was uploading changed on its disk (never sent by a server).
@@ -114,7 +92,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documents and tests that go over all of them.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 18] = [
         Code::Invalid,
         Code::Unauthorized,
         Code::Forbidden,
@@ -131,7 +109,6 @@ impl Code {
         Code::TooManyRequests,
         Code::Busy,
         Code::Internal,
-        Code::Unreachable,
         Code::NoBackend,
         Code::SourceChanged,
     ];
@@ -155,7 +132,6 @@ impl Code {
             Code::TooManyRequests => "too_many_requests",
             Code::Busy => "busy",
             Code::Internal => "internal",
-            Code::Unreachable => "unreachable",
             Code::NoBackend => "no_backend",
             Code::SourceChanged => "source_changed",
         }
@@ -178,7 +154,6 @@ impl Code {
             Code::RangeNotSatisfiable => 416,
             Code::TooManyRequests => 429,
             Code::Internal => 500,
-            Code::Unreachable => 502,
             Code::Busy | Code::NoBackend => 503,
         }
     }
@@ -244,10 +219,6 @@ pub enum Error {
     /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
     #[error("{0}")]
     Denied(String),
-    /// A remote backend's server could not be reached (refused, timed out, TLS, a proxy's error
-    /// page): nothing is known about whether the operation ran.
-    #[error("cannot reach the Cinedesk server: {0}")]
-    Unreachable(String),
 }
 
 /// Whether SQLite gave up waiting for a lock another connection (or process) holds.
@@ -270,7 +241,6 @@ impl Error {
             Error::ChecksumMismatch { .. } => Code::ChecksumMismatch,
             Error::OffsetMismatch { .. } => Code::OffsetMismatch,
             Error::TooLarge(_) => Code::TooLarge,
-            Error::Unreachable(_) => Code::Unreachable,
         }
     }
 

@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
@@ -80,7 +81,8 @@ pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<Hall> {
 }
 
 impl Cms {
-    pub fn create_hall(&self, input: HallInput) -> Result<String> {
+    pub fn create_hall(&self, actor: &Actor, input: HallInput) -> Result<String> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let v = validated(tx, input)?;
             let id = new_id();
@@ -94,7 +96,8 @@ impl Cms {
     }
 
     /// Updates a hall; moving it to another cinema moves its seats too (a trigger keeps them in step).
-    pub fn update_hall(&self, id: &str, patch: HallInput) -> Result<()> {
+    pub fn update_hall(&self, actor: &Actor, id: &str, patch: HallInput) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let base = get(tx, id)?;
             let merged = HallInput {
@@ -111,18 +114,21 @@ impl Cms {
         })
     }
 
-    pub fn get_hall(&self, id: &str) -> Result<Hall> {
+    pub fn get_hall(&self, actor: &Actor, id: &str) -> Result<Hall> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| get(tx, id))
     }
 
-    pub fn list_halls(&self, q: &HallQuery) -> Result<Page<Hall>> {
+    pub fn list_halls(&self, actor: &Actor, q: &HallQuery) -> Result<Page<Hall>> {
+        actor.require(Capability::Operate)?;
         let mut w = Where::default();
         w.eq("cinema_id", q.cinema_id.as_deref()).any_of("id", &q.hall_ids).eq("code", q.hall_code.as_deref());
         self.db.read(|tx| query::page(tx, COLUMNS, "halls", &w, "cinema_id, code", q.paging, from_row))
     }
 
     /// Deletes halls and their seats, all or nothing.
-    pub fn delete_halls(&self, ids: &[String]) -> Result<()> {
+    pub fn delete_halls(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::Operate)?;
         let ids = validate::id_list("hall_id", ids)?;
         self.db.write(|tx| {
             query::ensure_all_exist(tx, "halls", &ids, Entity::Hall)?;

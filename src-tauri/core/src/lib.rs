@@ -1,14 +1,16 @@
 //! Cinedesk's core: the whole CMS domain on an embedded SQLite database, with no HTTP and no window.
 //!
 //! Every use case is a method of [`Cms`], written once here and called by the server, the
-//! desktop app and the tests alike.
+//! desktop app and the tests alike. Each takes the caller ([`Actor`]) first and decides itself
+//! whether that caller may; the adapters only say who is calling.
 //!
 //! # Modules
 //!
+//! - `actor`: who is calling ([`Actor`]) and the one rule of what each caller may do.
 //! - `db`: SQLite: pragmas, plain-SQL migrations (`migrations/`), one writer, pooled readers.
 //! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
-//! - `auth`, `user`: sessions and roles; users with argon2 passwords.
+//! - `auth`, `user`: sessions; users with argon2 passwords, first-run setup, app info.
 //! - `cinema`, `hall`, `vr_client`, `catalogue`: the chain's places, seats and model catalogues.
 //! - `movie`, `distribution`, `vod`: films, sending them to cinemas, VOD tasks.
 //! - `enums`: the seed's system enumerations and film types.
@@ -21,7 +23,7 @@
 //!
 //! How the pieces fit, and how to add a use case: `docs/architecture.md`.
 
-mod api;
+mod actor;
 mod auth;
 mod catalogue;
 mod cinema;
@@ -50,8 +52,8 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use api::{AppInfo, CmsApi};
-pub use auth::{Capability, Principal, Session, SESSION_TTL_MS};
+pub use actor::{Actor, Capability, Principal};
+pub use auth::{Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use distribution::{DistributeInput, DistributionOutcome};
@@ -60,7 +62,7 @@ pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
-pub use library::{Actor, OwnerType, SpaceRef};
+pub use library::{OwnerType, SpaceRef};
 pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
@@ -70,7 +72,7 @@ pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use signing::{
     is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
 };
-pub use user::{User, UserInput, UserQuery, MIN_PASSWORD};
+pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
 pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};

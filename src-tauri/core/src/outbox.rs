@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -79,7 +80,8 @@ pub struct WireMessage {
 
 impl Cms {
     /// The head of the cinema's queue: the oldest message it has not acknowledged.
-    pub fn next_message(&self, cinema_id: &str) -> Result<Option<ComsMessage>> {
+    pub fn next_message(&self, actor: &Actor, cinema_id: &str) -> Result<Option<ComsMessage>> {
+        actor.require_channel(cinema_id)?;
         self.db.read(|tx| {
             head(tx, cinema_id)?
                 .map(|(id, kind, payload)| {
@@ -97,7 +99,8 @@ impl Cms {
     /// [`Cms::next_message`] already in its wire form. The stored payload is JSON made by this
     /// core, so it is spliced in as is: a wake-up of many connections then costs no parse and no
     /// re-serialization per connection.
-    pub fn next_wire_message(&self, cinema_id: &str) -> Result<Option<WireMessage>> {
+    pub fn next_wire_message(&self, actor: &Actor, cinema_id: &str) -> Result<Option<WireMessage>> {
+        actor.require_channel(cinema_id)?;
         self.db.read(|tx| {
             Ok(head(tx, cinema_id)?.map(|(id, kind, payload)| {
                 // Ids and type names are plain ASCII tokens written by the core: no escaping needed.
@@ -116,7 +119,8 @@ impl Cms {
 
     /// Acknowledges `message_id` and everything queued before it for this cinema (acks are
     /// cumulative, so a lost ack is repaired by the next one). Acking twice is harmless.
-    pub fn ack_message(&self, cinema_id: &str, message_id: &str) -> Result<()> {
+    pub fn ack_message(&self, actor: &Actor, cinema_id: &str, message_id: &str) -> Result<()> {
+        actor.require_channel(cinema_id)?;
         self.db.write(|tx| {
             ensure_cinema(tx, cinema_id)?;
             let seq: i64 = tx
@@ -133,7 +137,8 @@ impl Cms {
     }
 
     /// How many messages wait for the cinema's COMS.
-    pub fn pending_message_count(&self, cinema_id: &str) -> Result<u64> {
+    pub fn pending_message_count(&self, actor: &Actor, cinema_id: &str) -> Result<u64> {
+        actor.require_channel(cinema_id)?;
         self.db.read(|tx| {
             ensure_cinema(tx, cinema_id)?;
             let n: i64 = tx

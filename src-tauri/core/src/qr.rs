@@ -6,6 +6,7 @@ use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 use rusqlite::{OptionalExtension, Transaction};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::{Cms, Entity, VrClient};
 
@@ -82,12 +83,14 @@ pub(crate) fn payload(template: &str, scene: &str) -> String {
 
 impl Cms {
     /// The URL template of seat codes.
-    pub fn qr_template(&self) -> Result<String> {
+    pub fn qr_template(&self, actor: &Actor) -> Result<String> {
+        actor.require(Capability::Operate)?;
         self.db.read(template_in)
     }
 
     /// Sets the URL template; it must hold `{sceneNumber}` once, or every code would be the same.
-    pub fn set_qr_template(&self, template: &str) -> Result<()> {
+    pub fn set_qr_template(&self, actor: &Actor, template: &str) -> Result<()> {
+        actor.require(Capability::ManageEnums)?;
         let t = template.trim();
         if t.matches(SCENE_PLACEHOLDER).count() != 1 {
             return Err(Error::invalid("qrUrlTemplate", format!("must contain {SCENE_PLACEHOLDER} exactly once")));
@@ -104,17 +107,25 @@ impl Cms {
         })
     }
 
+    /// Changes the installation's settings (`PUT /cms/settings`); an absent one keeps its value.
+    pub fn update_settings(&self, actor: &Actor, qr_url_template: Option<&str>) -> Result<()> {
+        actor.require(Capability::ManageEnums)?;
+        qr_url_template.map_or(Ok(()), |t| self.set_qr_template(actor, t))
+    }
+
     /// What a seat's code says: the template with the seat's current scene number.
-    pub fn seat_qr_payload(&self, client_id: &str) -> Result<String> {
-        let seat = self.get_vr_client(client_id)?;
-        Ok(payload(&self.qr_template()?, &seat.scene_number))
+    pub fn seat_qr_payload(&self, actor: &Actor, client_id: &str) -> Result<String> {
+        actor.require(Capability::Operate)?;
+        let seat = self.get_vr_client(actor, client_id)?;
+        Ok(payload(&self.qr_template(actor)?, &seat.scene_number))
     }
 
     /// The seat a scanned code names: the payload must be the current template around a scene
     /// number that a seat holds now. A code printed before its seat's scene number was
     /// regenerated (or before the template changed) names no seat: `not_found`.
-    pub fn seat_for_qr_payload(&self, scanned: &str) -> Result<VrClient> {
-        let template = self.qr_template()?;
+    pub fn seat_for_qr_payload(&self, actor: &Actor, scanned: &str) -> Result<VrClient> {
+        actor.require(Capability::Operate)?;
+        let template = self.qr_template(actor)?;
         let dead = || Error::not_found(Entity::VrClient, format!("QR payload {scanned:?}"));
         // The template holds the placeholder exactly once (set_qr_template checks it).
         let (prefix, suffix) = template.split_once(SCENE_PLACEHOLDER).ok_or_else(dead)?;
@@ -123,11 +134,12 @@ impl Cms {
             .and_then(|rest| rest.strip_suffix(suffix))
             .filter(|scene| !scene.is_empty())
             .ok_or_else(dead)?;
-        self.vr_client_by_scene(scene).map_err(|e| if e.code() == "not_found" { dead() } else { e })
+        self.vr_client_by_scene(actor, scene).map_err(|e| if e.code() == "not_found" { dead() } else { e })
     }
 
     /// A seat's QR code image.
-    pub fn seat_qr_code(&self, client_id: &str, format: QrFormat, size: u32) -> Result<Vec<u8>> {
-        render(&self.seat_qr_payload(client_id)?, format, size)
+    pub fn seat_qr_code(&self, actor: &Actor, client_id: &str, format: QrFormat, size: u32) -> Result<Vec<u8>> {
+        actor.require(Capability::Operate)?;
+        render(&self.seat_qr_payload(actor, client_id)?, format, size)
     }
 }

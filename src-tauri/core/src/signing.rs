@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::Sha256;
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_secret, now_ms};
 use crate::{Cms, Entity};
@@ -143,7 +144,8 @@ fn same(a: &str, b: &str) -> bool {
 
 impl Cms {
     /// Issues a key pair for a cinema's COMS.
-    pub fn create_api_key(&self, cinema_id: &str) -> Result<ApiKey> {
+    pub fn create_api_key(&self, actor: &Actor, cinema_id: &str) -> Result<ApiKey> {
+        actor.require(Capability::ManageApiKeys)?;
         self.db.write(|tx| {
             if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
                 return Err(Error::not_found(Entity::Cinema, cinema_id));
@@ -155,7 +157,8 @@ impl Cms {
         })
     }
 
-    pub fn list_api_keys(&self, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
+    pub fn list_api_keys(&self, actor: &Actor, cinema_id: &str) -> Result<Vec<ApiKeyInfo>> {
+        actor.require(Capability::ManageApiKeys)?;
         self.db.read(|tx| {
             // An unknown cinema is not one without keys: say so, as issuing a key there does.
             if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema_id])? {
@@ -174,7 +177,8 @@ impl Cms {
     }
 
     /// Revokes a key at once; requests signed with it are refused from then on.
-    pub fn revoke_api_key(&self, cinema_id: &str, apikey: &str) -> Result<()> {
+    pub fn revoke_api_key(&self, actor: &Actor, cinema_id: &str, apikey: &str) -> Result<()> {
+        actor.require(Capability::ManageApiKeys)?;
         self.db.write(|tx| {
             let n = tx
                 .prepare_cached(
@@ -188,12 +192,12 @@ impl Cms {
         })
     }
 
-    /// Checks a signed request and answers the cinema its key belongs to, recording the
-    /// signature as used. The caller must have checked that `user_params` is what the request
-    /// actually sends. Unauthorized ([`Error::BadSignature`], saying why): another scheme, an
-    /// unknown or revoked key, a date more than 15 minutes off, a signature that does not match,
-    /// or one accepted before.
-    pub fn verify_signed(&self, req: &SignedRequest<'_>) -> Result<String> {
+    /// Checks a signed request and answers who signed it (the client of the cinema its key
+    /// belongs to), recording the signature as used. The caller must have checked that
+    /// `user_params` is what the request actually sends. Unauthorized ([`Error::BadSignature`],
+    /// saying why): another scheme, an unknown or revoked key, a date more than 15 minutes off, a
+    /// signature that does not match, or one accepted before.
+    pub fn verify_signed(&self, req: &SignedRequest<'_>) -> Result<Actor> {
         let refuse = |why: &str| Error::BadSignature(why.to_string());
         let mut parts = req.authorization.trim().splitn(3, ':');
         let (scheme, apikey, signature) = match (parts.next(), parts.next(), parts.next()) {
@@ -221,7 +225,7 @@ impl Cms {
             return Err(refuse("the signature does not match this request"));
         }
         self.spend_signature(apikey, signature, at + MAX_CLOCK_SKEW_MS)?;
-        Ok(cinema)
+        Ok(Actor::Cinema { cinema_id: cinema, apikey: apikey.to_string() })
     }
 
     /// Records a signature as used until `expires_at` (when its date stops being accepted), and

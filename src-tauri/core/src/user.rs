@@ -5,8 +5,10 @@ use argon2::Argon2;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::enums::{self, EnumKind, ROLE_MANAGER, ROLE_SYS_ADMIN};
 use crate::error::{unique_to_conflict, Error, Result};
+use crate::files::Ingest;
 use crate::ids::{new_id, now_ms};
 use crate::movie::file_url;
 use crate::query::{self, Page, Paging, Where};
@@ -46,6 +48,14 @@ pub struct UserInput {
     pub icon_id: Option<String>,
     pub role: Option<String>,
     pub password: Option<String>,
+}
+
+/// What anyone may know before logging in; each adapter adds its own mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppInfo {
+    pub version: &'static str,
+    /// false on first run: nobody can log in yet.
+    pub has_users: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -112,7 +122,8 @@ fn ensure_admin_remains(tx: &Transaction<'_>) -> Result<()> {
 }
 
 impl Cms {
-    pub fn create_user(&self, input: UserInput) -> Result<String> {
+    pub fn create_user(&self, actor: &Actor, input: UserInput) -> Result<String> {
+        actor.require(Capability::ManageUsers)?;
         let password = validate::required("password", input.password.clone())?;
         let hash = hash_password(&password)?;
         self.db.write(|tx| {
@@ -130,9 +141,10 @@ impl Cms {
         })
     }
 
-    /// Creates the first SYS_ADMIN of a fresh database; refused once any user exists, so it
-    /// can never be used to take over an installation.
-    pub fn create_first_admin(&self, name: &str, alias: &str, password: &str) -> Result<String> {
+    /// Creates the first SYS_ADMIN of a fresh database (first-run setup, by [`Actor::System`]);
+    /// refused once any user exists, so it can never be used to take over an installation.
+    pub fn create_first_admin(&self, actor: &Actor, name: &str, alias: &str, password: &str) -> Result<String> {
+        actor.require(Capability::ManageUsers)?;
         let hash = hash_password(password)?;
         self.db.write(|tx| {
             let users: i64 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
@@ -150,7 +162,8 @@ impl Cms {
         })
     }
 
-    pub fn update_user(&self, id: &str, patch: UserInput) -> Result<()> {
+    pub fn update_user(&self, actor: &Actor, id: &str, patch: UserInput) -> Result<()> {
+        actor.require(Capability::ManageUsers)?;
         let hash = patch.password.as_deref().map(hash_password).transpose()?;
         self.db.write(|tx| {
             let b = get(tx, id)?;
@@ -174,15 +187,54 @@ impl Cms {
         Ok(())
     }
 
-    pub fn get_user(&self, id: &str) -> Result<User> {
+    pub fn get_user(&self, actor: &Actor, id: &str) -> Result<User> {
+        actor.require(Capability::ManageUsers)?;
         self.db.read(|tx| get(tx, id))
     }
 
-    pub fn user_count(&self) -> Result<u64> {
-        self.db.read(|tx| Ok(tx.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64))
+    /// Seed §7.2: stores the picture the caller uploaded (`ingest`, not yet stored) as a user
+    /// icon; with `user_id`, that user's icon becomes it: one's own, or anyone's for whoever
+    /// manages users. A cinema's client sets no icons. Answers the file's id.
+    pub fn store_user_icon(&self, actor: &Actor, user_id: Option<&str>, ingest: Ingest) -> Result<String> {
+        if let Actor::Cinema { .. } = actor {
+            return Err(Error::Denied("user icons are uploaded by users".into()));
+        }
+        if !ingest.sniffed().is_some_and(|m| m.starts_with("image/")) {
+            return Err(Error::invalid("file", "must be a picture (PNG, JPEG, GIF, WebP, BMP)"));
+        }
+        let Some(uid) = user_id else {
+            return Ok(ingest.finish(0)?.file_id);
+        };
+        if actor.user().is_none_or(|me| me.user_id != uid) {
+            actor.require(Capability::ManageUsers)?;
+        }
+        self.db.read(|tx| get(tx, uid))?; // an unknown user: 404, and nothing is stored
+        let file = ingest.finish(0)?;
+        self.db.write(|tx| {
+            match tx.prepare_cached("UPDATE users SET icon_id = ? WHERE id = ?")?.execute(params![file.file_id, uid])? {
+                0 => Err(Error::not_found(Entity::User, uid)),
+                _ => Ok(()),
+            }
+        })?;
+        Ok(file.file_id)
     }
 
-    pub fn list_users(&self, q: &UserQuery) -> Result<Page<User>> {
+    /// The user the caller is (`GET /cms/me`); a cinema's client or the system is no user.
+    pub fn me(&self, actor: &Actor) -> Result<User> {
+        let p = actor.user().ok_or_else(|| {
+            Error::Denied("only a user has a user record; a cinema's client or the system has none".into())
+        })?;
+        self.db.read(|tx| get(tx, &p.user_id))
+    }
+
+    /// What anyone may know before logging in (`GET /cms/app_info`).
+    pub fn app_info(&self) -> Result<AppInfo> {
+        let users = self.db.read(|tx| Ok(tx.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))?))?;
+        Ok(AppInfo { version: env!("CARGO_PKG_VERSION"), has_users: users > 0 })
+    }
+
+    pub fn list_users(&self, actor: &Actor, q: &UserQuery) -> Result<Page<User>> {
+        actor.require(Capability::ManageUsers)?;
         let mut w = Where::default();
         w.any_of("id", &q.user_ids).eq("alias", q.alias.as_deref()).contains("name", q.name.as_deref());
         if let Some(role) = q.role.as_deref().filter(|r| !r.is_empty()) {
@@ -192,7 +244,8 @@ impl Cms {
     }
 
     /// Deletes users and their sessions, all or nothing; the last SYS_ADMIN stays.
-    pub fn delete_users(&self, ids: &[String]) -> Result<()> {
+    pub fn delete_users(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::ManageUsers)?;
         let ids = validate::id_list("userID", ids)?;
         self.db.write(|tx| {
             query::ensure_all_exist(tx, "users", &ids, Entity::User)?;

@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::outbox::{self, MessageType};
@@ -179,7 +180,8 @@ fn get(tx: &Transaction<'_>, id: &str) -> Result<VodTask> {
 impl Cms {
     /// Orders films for a seat. Each film must be online and distributed to the seat's cinema;
     /// each counts one view. The cinema's COMS gets NEW_VOD_TASK in the same transaction.
-    pub fn create_vod_task(&self, input: VodTaskInput) -> Result<String> {
+    pub fn create_vod_task(&self, actor: &Actor, input: VodTaskInput) -> Result<String> {
+        actor.require(Capability::Operate)?;
         let refs = validate::required("movieList", input.movie_list)?;
         if refs.is_empty() || refs.len() > MAX_TASK_MOVIES {
             return Err(Error::invalid("movieList", format!("give between 1 and {MAX_TASK_MOVIES} films")));
@@ -239,7 +241,8 @@ impl Cms {
     }
 
     /// Moves a task along its lifecycle; an impossible step (e.g. COMPLETED → PLAYING) is refused.
-    pub fn set_vod_task_status(&self, id: &str, next: VodStatus) -> Result<()> {
+    pub fn set_vod_task_status(&self, actor: &Actor, id: &str, next: VodStatus) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let task = get(tx, id)?;
             if task.status == next {
@@ -260,12 +263,14 @@ impl Cms {
         })
     }
 
-    pub fn get_vod_task(&self, id: &str) -> Result<VodTask> {
+    pub fn get_vod_task(&self, actor: &Actor, id: &str) -> Result<VodTask> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| get(tx, id))
     }
 
     /// Tasks, newest first.
-    pub fn list_vod_tasks(&self, q: &VodTaskQuery) -> Result<Page<VodTask>> {
+    pub fn list_vod_tasks(&self, actor: &Actor, q: &VodTaskQuery) -> Result<Page<VodTask>> {
+        actor.require(Capability::Operate)?;
         let mut w = Where::default();
         w.any_of("t.id", &q.task_ids)
             .eq("t.cinema_id", q.cinema_id.as_deref())

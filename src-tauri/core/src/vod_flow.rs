@@ -16,12 +16,13 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::actor::{Actor, Capability};
 use crate::enums::EnumKind;
 use crate::error::{Error, Result};
 use crate::files::clock::iso_utc;
-use crate::files::{name, Domain, NewUpload, Protocol, UploadStart, MAX_FILE_SIZE};
+use crate::files::{name, Domain, NewUpload, Protocol, Upload, UploadStart, MAX_FILE_SIZE};
 use crate::ids::now_ms;
-use crate::library::{china_time, flex, Actor};
+use crate::library::{china_time, contributor, flex};
 use crate::movie::{file_url, insert_movie, MovieInput};
 use crate::{Cms, Entity};
 
@@ -310,7 +311,7 @@ fn load(tx: &Transaction<'_>, id: &str) -> Result<(Video, String)> {
 
 /// The owner of a video, or a SYS_ADMIN, may change it.
 fn require_owner(actor: &Actor, owner: &str, id: &str) -> Result<()> {
-    if actor.owner() == owner || matches!(actor, Actor::User { admin: true, .. }) {
+    if actor.owner() == owner || actor.allows(Capability::Oversee) {
         Ok(())
     } else {
         Err(Error::Denied(format!("video {id} belongs to someone else")))
@@ -377,7 +378,7 @@ fn paging(index: Option<u32>, size: Option<u32>) -> Result<(u32, u32)> {
 }
 
 /// The seed's upload address and credential for a tus session of this server.
-fn upload_credentials(base_url: &str, upload: &crate::files::Upload) -> (String, String) {
+fn upload_credentials(base_url: &str, upload: &Upload) -> (String, String) {
     let base = base_url.trim_end_matches('/');
     let url = format!("{base}/files/{}", upload.upload_id);
     let address = b64_json(json!({
@@ -421,8 +422,28 @@ fn page(
 }
 
 impl Cms {
+    /// A new tus session of the caller's for a file `name` of `length` bytes (a video or a picture).
+    fn tus_session(&self, actor: &Actor, name: &str, length: u64) -> Result<Upload> {
+        let upload = NewUpload {
+            protocol: Protocol::Tus,
+            client_user: String::new(),
+            domain: Domain::Movie,
+            name: name.to_string(),
+            path_local: String::new(),
+            length,
+            md5: None,
+            metadata: String::new(),
+            mime: None,
+        };
+        match self.files.create_upload(&actor.owner(), upload)? {
+            UploadStart::New(upload) => Ok(upload),
+            _ => Err(Error::Internal("a new tus session was expected".into())),
+        }
+    }
+
     /// getVideoUploadAuth: a new video and the tus session its file is uploaded through.
     pub fn vod_video_upload_auth(&self, actor: &Actor, req: VideoUploadRequest, base_url: &str) -> Result<UploadAuth> {
+        actor.require(Capability::Vod)?;
         let title = title(req.title.as_deref(), true)?.unwrap_or_default();
         let file_name = req.file_name.as_deref().map(str::trim).unwrap_or("");
         let ext = name::extension(file_name).map(str::to_ascii_lowercase);
@@ -436,24 +457,10 @@ impl Cms {
         let description = text("description", req.description.as_deref())?;
         let tags = text("tags", req.tags.as_deref())?;
         let cover_url = cover(req.cover_url.as_deref())?;
-        let start = self.create_upload(NewUpload {
-            protocol: Protocol::Tus,
-            owner: actor.owner(),
-            client_user: String::new(),
-            domain: Domain::Movie,
-            name: file_name.to_string(),
-            path_local: String::new(),
-            length,
-            md5: None,
-            metadata: String::new(),
-            mime: None,
-        })?;
-        let UploadStart::New(upload) = start else {
-            return Err(Error::Internal("a new tus session was expected".into()));
-        };
+        let upload = self.tus_session(actor, file_name, length)?;
         let now = now_ms();
         let recorded = self.db.write(|tx| {
-            let (user_id, user_name) = actor.contributor(tx)?;
+            let (user_id, user_name) = contributor(tx, actor)?;
             tx.prepare_cached(
                 "INSERT INTO vod_videos(id, owner, user_id, user_name, title, description, tags, file_name, size,
                      cover_url, created_at, updated_at)
@@ -477,7 +484,7 @@ impl Cms {
         });
         if let Err(e) = recorded {
             // No video without its session, and no session left without a video.
-            let _ = self.cancel_upload(&upload.upload_id, &actor.owner(), Protocol::Tus);
+            let _ = self.files.cancel_upload(&upload.upload_id, &actor.owner(), Protocol::Tus);
             return Err(e);
         }
         let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
@@ -486,12 +493,13 @@ impl Cms {
 
     /// refreshVideoUploadAuth: the session's address and credential again, at its current offset.
     pub fn vod_refresh_upload_auth(&self, actor: &Actor, video_id: &str, base_url: &str) -> Result<UploadAuth> {
+        actor.require(Capability::Vod)?;
         let (video, owner) = self.db.read(|tx| load(tx, video_id))?;
         require_owner(actor, &owner, video_id)?;
         if video.status != "UPLOADING" {
             return Err(Error::InUse(format!("video {video_id} is uploaded already")));
         }
-        let upload = self.upload(video_id, &owner, Protocol::Tus).map_err(|_| {
+        let upload = self.files.upload(video_id, &owner, Protocol::Tus).map_err(|_| {
             Error::InUse(format!("the upload of video {video_id} expired; ask getVideoUploadAuth for a new one"))
         })?;
         let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
@@ -505,6 +513,7 @@ impl Cms {
         req: ImageUploadRequest,
         base_url: &str,
     ) -> Result<ImageUploadAuth> {
+        actor.require(Capability::Vod)?;
         match req.image_type.as_deref().unwrap_or("default") {
             "default" | "cover" => {}
             _ => return Err(Error::invalid("imageType", "must be default or cover")),
@@ -516,21 +525,7 @@ impl Cms {
         let title = title(req.title.as_deref(), false)?.unwrap_or_else(|| "image".to_string());
         text("tags", req.tags.as_deref())?;
         let length = size("fileSize", req.file_size.as_deref())?;
-        let start = self.create_upload(NewUpload {
-            protocol: Protocol::Tus,
-            owner: actor.owner(),
-            client_user: String::new(),
-            domain: Domain::Movie,
-            name: format!("{title}.{ext}"),
-            path_local: String::new(),
-            length,
-            md5: None,
-            metadata: String::new(),
-            mime: None,
-        })?;
-        let UploadStart::New(upload) = start else {
-            return Err(Error::Internal("a new tus session was expected".into()));
-        };
+        let upload = self.tus_session(actor, &format!("{title}.{ext}"), length)?;
         let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
         Ok(ImageUploadAuth {
             image_url: format!("{}{}", base_url.trim_end_matches('/'), file_url(Some(&upload.upload_id))),
@@ -543,6 +538,7 @@ impl Cms {
     /// getVideoPlayAuth: where to play a video. Its owner and SYS_ADMINs may play it once
     /// uploaded, anyone once published; never while censorship refuses it.
     pub fn vod_play_auth(&self, actor: &Actor, video_id: &str, base_url: &str) -> Result<PlayAuth> {
+        actor.require(Capability::Vod)?;
         let (video, owner) = self.db.read(|tx| load(tx, video_id))?;
         if !video.published {
             require_owner(actor, &owner, video_id)?;
@@ -568,9 +564,8 @@ impl Cms {
     /// any for a SYS_ADMIN). The film is online at once when the video is playable already.
     /// Answers the film's id.
     pub fn vod_publish(&self, actor: &Actor, p: VideoPublish) -> Result<String> {
-        if matches!(actor, Actor::Cinema { .. }) {
-            return Err(Error::Denied("films are published by the chain's operators, not by a cinema's client".into()));
-        }
+        // Films are published by the chain's operators, not by a cinema's client.
+        actor.require(Capability::Operate)?;
         let video_id = p.video_id.clone().ok_or_else(|| Error::invalid("videoId", "is required"))?;
         let new_title = title(p.title.as_deref(), false)?;
         let description = p.description.as_deref().map(|d| text("description", Some(d))).transpose()?;
@@ -657,6 +652,7 @@ impl Cms {
 
     /// One video (its owner, a SYS_ADMIN, or anyone once it is published).
     pub fn vod_video(&self, actor: &Actor, video_id: &str) -> Result<Video> {
+        actor.require(Capability::Vod)?;
         let (video, owner) = self.db.read(|tx| load(tx, video_id))?;
         if !video.published {
             require_owner(actor, &owner, video_id)?;
@@ -665,7 +661,8 @@ impl Cms {
     }
 
     /// getRecommendVideoList: published videos whose film is online, newest first.
-    pub fn vod_recommended(&self, page_index: Option<u32>, page_size: Option<u32>) -> Result<VideoPage> {
+    pub fn vod_recommended(&self, actor: &Actor, page_index: Option<u32>, page_size: Option<u32>) -> Result<VideoPage> {
+        actor.require(Capability::Vod)?;
         let (index, size) = paging(page_index, page_size)?;
         self.db.read(|tx| {
             page(
@@ -681,6 +678,7 @@ impl Cms {
 
     /// getPersonalVideoList: the caller's videos in every state, newest first.
     pub fn vod_personal(&self, actor: &Actor, page_index: Option<u32>, page_size: Option<u32>) -> Result<VideoPage> {
+        actor.require(Capability::Vod)?;
         let (index, size) = paging(page_index, page_size)?;
         let owner = actor.owner();
         self.db.read(|tx| page(tx, "WHERE v.owner = ?", Some(&owner), "v.created_at DESC, v.id DESC", index, size))
@@ -689,17 +687,18 @@ impl Cms {
     /// deleteVideoById: the video, its film (refused while an unfinished VOD task needs it) and
     /// its unfinished upload. The stored file stays: the store's files may be shared.
     pub fn vod_delete(&self, actor: &Actor, video_id: &str, user_id: Option<&str>) -> Result<()> {
+        actor.require(Capability::Vod)?;
         let (video, owner) = self.db.read(|tx| load(tx, video_id))?;
         require_owner(actor, &owner, video_id)?;
         if let Some(u) = user_id.filter(|u| *u != video.user.user_id) {
             return Err(Error::Denied(format!("video {video_id} is not user {u}'s")));
         }
         if let Some(movie) = &video.movie_id {
-            self.delete_movies(std::slice::from_ref(movie))?;
+            self.remove_movies(std::slice::from_ref(movie))?;
         }
         if video.status == "UPLOADING" {
             // Gone already when it expired; either way nothing of it is left.
-            let _ = self.cancel_upload(video_id, &owner, Protocol::Tus);
+            let _ = self.files.cancel_upload(video_id, &owner, Protocol::Tus);
         }
         self.db.write(|tx| {
             tx.prepare_cached("DELETE FROM vod_videos WHERE id = ?")?.execute([video_id])?;
@@ -711,6 +710,7 @@ impl Cms {
     /// recorded with the video's file, which moves the video's state and its film's. Operators
     /// may post for any video, a cinema's client for its own. Answers the video afterwards.
     pub fn vod_event(&self, actor: &Actor, event: VodEvent) -> Result<Video> {
+        actor.require(Capability::Vod)?;
         let event_type = event.event_type.clone().unwrap_or_default();
         if ![EVENT_TRANSCODE, EVENT_SNAPSHOT, EVENT_CENSOR].contains(&event_type.as_str()) {
             return Err(Error::invalid(
@@ -739,7 +739,7 @@ impl Cms {
         }
         self.db.write(|tx| {
             let (video, owner) = load(tx, &video_id)?;
-            if matches!(actor, Actor::Cinema { .. }) {
+            if !actor.allows(Capability::Operate) {
                 require_owner(actor, &owner, &video_id)?;
             }
             if video.status == "UPLOADING" {

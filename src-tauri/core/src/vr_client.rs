@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
@@ -247,12 +248,13 @@ fn seat_conflict(e: rusqlite::Error, v: &Valid, scene: &str) -> Error {
 }
 
 impl Cms {
-    pub fn create_vr_client(&self, input: VrClientInput) -> Result<String> {
-        Ok(self.create_vr_clients(vec![input])?.remove(0))
+    pub fn create_vr_client(&self, actor: &Actor, input: VrClientInput) -> Result<String> {
+        Ok(self.create_vr_clients(actor, vec![input])?.remove(0))
     }
 
     /// Creates many seats in one transaction: all of them or none (the first bad one is named).
-    pub fn create_vr_clients(&self, inputs: Vec<VrClientInput>) -> Result<Vec<String>> {
+    pub fn create_vr_clients(&self, actor: &Actor, inputs: Vec<VrClientInput>) -> Result<Vec<String>> {
+        actor.require(Capability::Operate)?;
         if inputs.is_empty() {
             return Err(Error::invalid("vrClients", "give at least one seat"));
         }
@@ -297,7 +299,8 @@ impl Cms {
         })
     }
 
-    pub fn update_vr_client(&self, id: &str, patch: VrClientInput) -> Result<()> {
+    pub fn update_vr_client(&self, actor: &Actor, id: &str, patch: VrClientInput) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let b = get(tx, id)?;
             if patch.hall_id.as_deref().is_some_and(|h| h != b.hall_id) {
@@ -339,7 +342,8 @@ impl Cms {
     }
 
     /// Gives the seat a new scene number; QR codes printed with the old one stop matching any seat.
-    pub fn regenerate_scene_number(&self, id: &str) -> Result<String> {
+    pub fn regenerate_scene_number(&self, actor: &Actor, id: &str) -> Result<String> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             get(tx, id)?;
             let scene = next_scene_numbers(tx, 1)?.to_string();
@@ -348,12 +352,14 @@ impl Cms {
         })
     }
 
-    pub fn get_vr_client(&self, id: &str) -> Result<VrClient> {
+    pub fn get_vr_client(&self, actor: &Actor, id: &str) -> Result<VrClient> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| get(tx, id))
     }
 
     /// The seat a scanned QR code names, if any.
-    pub fn vr_client_by_scene(&self, scene: &str) -> Result<VrClient> {
+    pub fn vr_client_by_scene(&self, actor: &Actor, scene: &str) -> Result<VrClient> {
+        actor.require(Capability::Operate)?;
         self.db.read(|tx| {
             tx.prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
                 .query_row([scene], from_row)
@@ -362,7 +368,8 @@ impl Cms {
         })
     }
 
-    pub fn list_vr_clients(&self, q: &VrClientQuery) -> Result<Page<VrClient>> {
+    pub fn list_vr_clients(&self, actor: &Actor, q: &VrClientQuery) -> Result<Page<VrClient>> {
+        actor.require(Capability::Operate)?;
         let mut w = Where::default();
         w.any_of("id", &q.client_ids)
             .eq("cinema_id", q.cinema_id.as_deref())
@@ -374,7 +381,8 @@ impl Cms {
     }
 
     /// Deletes seats (and their VOD task history), all or nothing.
-    pub fn delete_vr_clients(&self, ids: &[String]) -> Result<()> {
+    pub fn delete_vr_clients(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::Operate)?;
         let ids = validate::id_list("client_id", ids)?;
         self.db.write(|tx| {
             query::ensure_all_exist(tx, "vr_clients", &ids, Entity::VrClient)?;

@@ -1,23 +1,19 @@
-//! Who may call what: bearer tokens resolved once per request by a middleware per capability,
-//! and [`Caller`] for the routes machine clients also call with a signed request (`crate::signed`).
+//! Who is calling: each request is authenticated once, by an extractor, into the core's
+//! [`Actor`]; what that actor may do is the core's decision, made in each use case.
+//!
+//! A user sends a bearer token (on seed 001's routes also the `token` parameter); a cinema's
+//! client signs its request (`dc` or `dc2`), which `crate::signed` checks in front of each route
+//! that takes signatures. Routes for users take [`LoggedIn`] (a bearer token only, as their
+//! documented security says); the routes machine clients call too take a [`Caller`].
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use axum::middleware::Next;
-use axum::response::Response;
-use cinedesk_core::{Actor, Capability, Error, Principal};
+use cinedesk_core::{Actor, Error};
 
 use crate::error::ApiError;
 use crate::signed::{is_signed, Checked};
 use crate::state::AppState;
-
-/// The state of one guard: the app and the capability its routes need.
-#[derive(Clone)]
-pub struct Guard {
-    pub app: AppState,
-    pub cap: Capability,
-}
 
 /// The token of an `Authorization: Bearer …` header.
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -26,49 +22,26 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_string())
 }
 
-/// Refuses the request unless its session is valid (401) and allowed the guard's capability (403);
-/// the caller's identity travels on as a request extension.
-pub async fn guard(State(g): State<Guard>, mut req: Request, next: Next) -> Result<Response, ApiError> {
-    let token = bearer(req.headers()).ok_or(ApiError::Core(Error::Unauthorized))?;
-    // Most requests come from a session resolved moments ago: answer those from memory.
-    let principal = match g.app.cms.cached_principal(&token) {
-        Some(p) => p,
-        None => g.app.run(move |cms| cms.authenticate(&token)).await?,
-    };
-    principal.require(g.cap)?;
-    req.extensions_mut().insert(principal);
-    Ok(next.run(req).await)
-}
-
-/// Who is calling a route that machine clients also use (the COMS channel, the uploads, the
-/// resource library, upload tokens and VOD flows): a user with a bearer token (or, on the seed-001
-/// routes, its `token` parameter), allowed [`Capability::Operate`], or a cinema's client whose
-/// signed request `crate::signed` checked in front of the route.
-pub enum Caller {
-    User(Principal),
-    Cinema { cinema: String },
+/// The authenticated caller of a request: 401 without a valid session or signature.
+pub struct Caller {
+    pub actor: Actor,
 }
 
 impl Caller {
-    /// Reads the caller of a request: 401 without a valid token or signature, 403 for a user
-    /// whose role may not operate.
+    /// Reads the caller of a request.
     pub async fn identify(s: &AppState, parts: &Parts) -> Result<Caller, ApiError> {
         Caller::identify_with(s, parts, None).await
     }
 
-    /// As [`Caller::identify`], with a session token the request carries as a parameter (seed 001's
-    /// `token`) when it has no bearer header.
+    /// As [`Caller::identify`], with a session token the request carries as a parameter (seed
+    /// 001's `token`) when it has no bearer header.
     pub async fn identify_with(s: &AppState, parts: &Parts, token: Option<String>) -> Result<Caller, ApiError> {
         if let Some(token) = bearer(&parts.headers).or(token) {
-            let principal = match s.cms.cached_principal(&token) {
-                Some(p) => p,
-                None => s.run(move |cms| cms.authenticate(&token)).await?,
-            };
-            principal.require(Capability::Operate)?;
-            return Ok(Caller::User(principal));
+            return Ok(Caller { actor: session_user(s, &token).await? });
         }
         match parts.extensions.get::<Checked>() {
-            Some(checked) => Ok(Caller::Cinema { cinema: checked.take()?.cinema }),
+            // What the request signed was checked against what it sends, and the signature spent.
+            Some(checked) => Ok(Caller { actor: checked.take()?.actor }),
             // A signature on a route that takes none is refused, not ignored.
             None if is_signed(&parts.headers) => {
                 Err(Error::BadSignature("this route takes no signed requests".into()).into())
@@ -76,29 +49,36 @@ impl Caller {
             None => Err(Error::Unauthorized.into()),
         }
     }
+}
 
-    /// The caller as the core knows it.
-    pub fn actor(&self) -> Actor {
-        match self {
-            Caller::User(p) => Actor::from_principal(p),
-            Caller::Cinema { cinema } => Actor::Cinema { cinema_id: cinema.clone() },
+/// The caller of a route for users: the user of a bearer token (401 without one, or for a
+/// signature, which is no session).
+pub struct LoggedIn {
+    pub actor: Actor,
+    /// The bearer token itself (logout ends it).
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for LoggedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        Ok(LoggedIn { actor: session_user(s, &token).await?, token })
+    }
+}
+
+/// The user of a session token (401 for no live session).
+async fn session_user(s: &AppState, token: &str) -> Result<Actor, ApiError> {
+    // Most requests come from a session resolved moments ago: answer those from memory.
+    let principal = match s.cms.cached_principal(token) {
+        Some(p) => p,
+        None => {
+            let token = token.to_string();
+            s.run(move |cms| cms.authenticate(&token)).await?
         }
-    }
-
-    /// Who owns what this caller uploads: `user:<id>` or `cinema:<id>`.
-    pub fn owner(&self) -> String {
-        self.actor().owner()
-    }
-
-    /// The chain's operators only (classification, upload-token settings): a cinema's client is refused.
-    pub fn require_user(&self) -> Result<&Principal, ApiError> {
-        match self {
-            Caller::User(p) => Ok(p),
-            Caller::Cinema { .. } => {
-                Err(ApiError::Forbidden("this is for the chain's operators, not a cinema's client".into()))
-            }
-        }
-    }
+    };
+    Ok(Actor::User(principal))
 }
 
 impl FromRequestParts<AppState> for Caller {

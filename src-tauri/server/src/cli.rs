@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cinedesk_core::{Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
+use cinedesk_core::{Actor, Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -127,27 +127,35 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::User(UserCommand::Add { alias, name, role }) => {
             let password = password()?;
-            let id = cms.create_user(UserInput {
-                name: Some(name),
-                alias: Some(alias),
-                role: Some(role),
-                password: Some(password),
-                icon_id: None,
-            })?;
+            let id = cms.create_user(
+                &Actor::System,
+                UserInput {
+                    name: Some(name),
+                    alias: Some(alias),
+                    role: Some(role),
+                    password: Some(password),
+                    icon_id: None,
+                },
+            )?;
             println!("{id}");
             Ok(())
         }
         Command::User(UserCommand::Passwd { alias }) => {
-            let page = cms.list_users(&UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
+            let page =
+                cms.list_users(&Actor::System, &UserQuery { alias: Some(alias.clone()), ..Default::default() })?;
             let user = page.item_list.into_iter().next().ok_or(CliError::NoSuchUser(alias))?;
-            cms.update_user(&user.user_id, UserInput { password: Some(password()?), ..Default::default() })?;
+            cms.update_user(
+                &Actor::System,
+                &user.user_id,
+                UserInput { password: Some(password()?), ..Default::default() },
+            )?;
             Ok(())
         }
         Command::User(UserCommand::List) => {
             let mut start = 0;
             loop {
                 let paging = Paging::new(Some(start), Some(MAX_LIMIT))?;
-                let page = cms.list_users(&UserQuery { paging, ..Default::default() })?;
+                let page = cms.list_users(&Actor::System, &UserQuery { paging, ..Default::default() })?;
                 for u in &page.item_list {
                     println!("{}\t{}\t{}\t{}", u.user_id, u.alias, u.role, u.name);
                 }
@@ -168,10 +176,10 @@ async fn serve(
     read_cache_bytes: usize,
     limits: crate::Limits,
 ) -> Result<(), CliError> {
-    if cms.user_count()? == 0 {
+    if !cms.app_info()?.has_users {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
             Ok(p) => {
-                cms.create_first_admin("管理员", "admin", &p)?;
+                cms.create_first_admin(&Actor::System, "管理员", "admin", &p)?;
                 tracing::info!("created the SYS_ADMIN user `admin` from CINEDESK_ADMIN_PASSWORD");
             }
             Err(_) => tracing::warn!(

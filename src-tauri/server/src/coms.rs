@@ -11,7 +11,7 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{ComsMessage, Error};
+use cinedesk_core::{Actor, ComsMessage, Error};
 use serde::Deserialize;
 use tokio::sync::{watch, Notify};
 use utoipa::IntoParams;
@@ -76,13 +76,13 @@ struct Head {
 }
 
 impl Channel {
-    /// The head of the queue, read again only if it may have changed.
-    async fn head(&self, s: &AppState, cinema: &str) -> ApiResult<Option<Head>> {
+    /// The head of the queue, read again (as `actor`) only if it may have changed.
+    async fn head(&self, s: &AppState, actor: &Actor, cinema: &str) -> ApiResult<Option<Head>> {
         let mut head = self.head.lock().await;
         // Cleared before reading: a change committed during the read marks it stale again.
         if self.stale.swap(false, Ordering::SeqCst) || head.is_none() {
-            let c = cinema.to_string();
-            let wire = s.read(move |cms| cms.next_wire_message(&c)).await?;
+            let (a, c) = (actor.clone(), cinema.to_string());
+            let wire = s.read(move |cms| cms.next_wire_message(&a, &c)).await?;
             *head = Some(wire.map(|m| Head { id: m.message_id, json: Bytes::from(m.json) }));
         }
         Ok(head.clone().flatten())
@@ -129,17 +129,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(long_poll)).routes(routes!(websocket))
 }
 
-/// A user's bearer token (any operator), or a request signed with an API key of this very
-/// cinema (`crate::signed` checked that it signed the query actually sent).
-fn authorize_cinema(caller: ApiResult<Caller>, cinema: &str) -> ApiResult<()> {
-    match caller? {
-        Caller::Cinema { cinema: key_cinema } if key_cinema != cinema => {
-            Err(ApiError::Forbidden("this API key belongs to another cinema".into()))
-        }
-        _ => Ok(()),
-    }
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct PollParams {
@@ -164,23 +153,25 @@ struct PollParams {
     ))]
 async fn long_poll(
     State(s): State<AppState>,
-    caller: ApiResult<Caller>,
+    caller: Caller,
     PathParam(cinema): PathParam<String>,
     Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
-    authorize_cinema(caller, &cinema)?;
+    let actor = caller.actor;
     let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
         return Err(Error::invalid("timeout", format!("at most {MAX_POLL_SECONDS} seconds")).into());
     }
     let channel = s.waker.get(&cinema);
-    let (c, ack) = (cinema.clone(), q.ack);
+    let (a, c, ack) = (actor.clone(), cinema.clone(), q.ack);
     let acked = ack.is_some();
     s.run(move |cms| {
+        // Heard from first: it is also where the core decides whether this caller may.
+        cms.mark_coms_seen(&a, &c)?;
         if let Some(ack) = ack {
-            cms.ack_message(&c, &ack)?;
+            cms.ack_message(&a, &c, &ack)?;
         }
-        cms.mark_coms_seen(&c)
+        Ok(())
     })
     .await?;
     if acked {
@@ -192,7 +183,7 @@ async fn long_poll(
         let notified = channel.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if let Some(message) = channel.head(&s, &cinema).await? {
+        if let Some(message) = channel.head(&s, &actor, &cinema).await? {
             return Ok(([(header::CONTENT_TYPE, "application/json")], message.json).into_response());
         }
         let _parked = Parked::new(&channel.waiting);
@@ -216,16 +207,19 @@ async fn long_poll(
     ))]
 async fn websocket(
     State(s): State<AppState>,
-    caller: ApiResult<Caller>,
+    caller: Caller,
     PathParam(cinema): PathParam<String>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
-    // Who is asking comes first: a stranger learns nothing from a handshake error.
-    authorize_cinema(caller, &cinema)?;
+    // Who is asking comes first (the core's rule of the channel, before any reading): a
+    // stranger learns nothing from a handshake error.
+    caller.actor.require_channel(&cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;
+    let (actor, a, c) = (caller.actor.clone(), caller.actor, cinema.clone());
+    s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
     Ok(upgrade.on_upgrade(move |socket| async move {
-        if let Err(e) = serve_socket(s, cinema, socket).await {
+        if let Err(e) = serve_socket(s, actor, cinema, socket).await {
             tracing::info!(error = %e, "COMS WebSocket closed");
         }
     }))
@@ -236,16 +230,16 @@ struct Ack {
     ack: String,
 }
 
-async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
+async fn serve_socket(s: AppState, actor: Actor, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
     let channel = s.waker.get(&cinema);
     let mut sent: Option<String> = None;
     loop {
         let notified = channel.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        let c = cinema.clone();
-        s.run(move |cms| cms.mark_coms_seen(&c)).await?;
-        let head = channel.head(&s, &cinema).await?;
+        let (a, c) = (actor.clone(), cinema.clone());
+        s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
+        let head = channel.head(&s, &actor, &cinema).await?;
         if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.id.as_str())) {
             let text = Utf8Bytes::try_from(m.json).map_err(|e| ApiError::Core(Error::Internal(e.to_string())))?;
             if socket.send(Message::Text(text)).await.is_err() {
@@ -266,8 +260,8 @@ async fn serve_socket(s: AppState, cinema: String, mut socket: WebSocket) -> Res
                             continue;
                         }
                     };
-                    let c = cinema.clone();
-                    s.run(move |cms| cms.ack_message(&c, &ack.ack)).await?;
+                    let (a, c) = (actor.clone(), cinema.clone());
+                    s.run(move |cms| cms.ack_message(&a, &c, &ack.ack)).await?;
                     channel.changed();
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(()),

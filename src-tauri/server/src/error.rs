@@ -10,9 +10,6 @@ pub enum ApiError {
     /// Input that never reached the core: a body that is not JSON, a query value of the wrong type.
     #[error("{0}")]
     BadRequest(String),
-    /// Authenticated, but not allowed this (e.g. another cinema's channel).
-    #[error("{0}")]
-    Forbidden(String),
     /// A body over the size limit: the client must send less, not different.
     #[error("{0}")]
     TooLarge(String),
@@ -38,7 +35,6 @@ impl ApiError {
         match self {
             ApiError::Core(e) => e.code(),
             ApiError::BadRequest(_) => Code::Invalid,
-            ApiError::Forbidden(_) => Code::Forbidden,
             ApiError::TooLarge(_) => Code::TooLarge,
             ApiError::Unsupported(_) => Code::UnsupportedMediaType,
             ApiError::PreconditionFailed(_) => Code::PreconditionFailed,

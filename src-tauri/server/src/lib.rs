@@ -8,7 +8,8 @@
 //! - `routes`: the route table, one module per area; each handler parses the wire shape, calls
 //!   one core use case and shapes the answer (seed envelopes included).
 //! - `extract`: JSON bodies whatever their Content-Type, typed queries with repeated keys.
-//! - `auth`: who is calling: a bearer token or a cinema's signed request, for the core to judge.
+//! - `auth`: who is calling: a bearer token (`LoggedIn`) or also a cinema's signed request
+//!   (`Caller`), made into the core's `Actor` for the core to judge.
 //! - `error`: the one place where failures become HTTP answers.
 //! - `openapi`: the OpenAPI document, built from the route table itself.
 //! - `state`: what handlers share, and how they call the blocking core.

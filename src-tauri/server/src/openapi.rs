@@ -4,7 +4,7 @@
 //! registered with `routes!()` on an `OpenApiRouter`: the path axum routes is the path the
 //! document lists. What every route of a kind shares is added here, from the way the route is
 //! built rather than by hand on each handler:
-//! - routes behind the bearer guard ([`require_bearer`]) get the `bearer` security and their 401 and 403;
+//! - routes for users ([`require_bearer`]) get the `bearer` security, its 401 and the core's 403;
 //! - an operation with parameters or a body gets the 400 of bad input, one with a body the 413;
 //! - every operation gets the 500 of a server error and the 503 of a busy database.
 
@@ -135,13 +135,14 @@ fn add_response(op: &mut Operation, status: &str, name: &str) {
     op.responses.responses.entry(status.to_string()).or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
 }
 
-/// Marks every operation of `api` as needing a bearer token, with the guard's 401 and 403.
-/// `roles` (OpenAPI 3.1 lets a non-OAuth requirement list role names) are the roles of which
-/// the session needs one; empty: any user's.
-pub fn require_bearer(api: &mut OpenApi, roles: &[&str]) {
+/// Marks every operation of `api` as needing a bearer token, with its 401 (no valid session) and
+/// 403 (the core refuses the role). An operation only a SYS_ADMIN may call says so in its own
+/// `security(("bearer" = ["SYS_ADMIN"]))` (OpenAPI 3.1 lets a non-OAuth requirement list role
+/// names), which is kept: the probe's role matrix reads it.
+pub fn require_bearer(api: &mut OpenApi) {
     for item in api.paths.paths.values_mut() {
         for op in operations(item) {
-            op.security = Some(vec![SecurityRequirement::new(BEARER, roles.iter().map(|r| r.to_string()))]);
+            op.security.get_or_insert_with(|| vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             add_response(op, "401", "Unauthorized");
             add_response(op, "403", "Forbidden");
         }

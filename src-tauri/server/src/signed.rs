@@ -38,10 +38,10 @@ pub enum Kind {
     Multipart,
 }
 
-/// A signature the core accepted: the cinema whose key signed it.
+/// A signature the core accepted: the client of the cinema whose key signed it.
 #[derive(Clone, Debug)]
 pub struct SignedBy {
-    pub cinema: String,
+    pub actor: cinedesk_core::Actor,
     /// For a multipart upload, the decoded `user-params` its text fields must make.
     pub form: Option<String>,
 }
@@ -159,8 +159,8 @@ async fn verify(layer: &Layer, parts: &axum::http::request::Parts, body: Body) -
         user_date: date.to_string(),
         user_params: params.to_string(),
     };
-    let cinema = layer.app.run(move |cms| cms.verify_signed(&request.borrowed())).await;
-    (cinema.map(|cinema| SignedBy { cinema, form: sent.is_none().then_some(decoded) }), body)
+    let actor = layer.app.run(move |cms| cms.verify_signed(&request.borrowed())).await;
+    (actor.map(|actor| SignedBy { actor, form: sent.is_none().then_some(decoded) }), body)
 }
 
 /// What a request of `kind` must have signed, for the refusal's message.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::Cms;
+use cinedesk_core::{Actor, Cms};
 use serde::Serialize;
 
 use crate::coms::Waker;
@@ -35,26 +35,29 @@ impl AppState {
         AppState { cache: Arc::new(ReadCache::new(max_bytes)), ..self }
     }
 
-    /// The JSON answer of a list route: from the read cache when nothing was written since it
-    /// was made, else read now (see [`AppState::read`]) and kept. Only for routes whose answer
-    /// is the same for every caller allowed to ask; `uri` (path and query) is the key.
+    /// The JSON answer of a list route: from the read cache when nothing was written since the
+    /// core answered the same request of the same caller, else read now (see [`AppState::read`])
+    /// and kept. The key is the caller and `uri` (path and query): a kept answer is served only
+    /// to the caller the core gave it to, so its authorization stays the core's.
     pub async fn cached_json<T: Serialize + Send + 'static>(
         &self,
         uri: &Uri,
-        f: impl FnOnce(&Cms) -> cinedesk_core::Result<T> + Send + 'static,
+        actor: Actor,
+        f: impl FnOnce(&Cms, &Actor) -> cinedesk_core::Result<T> + Send + 'static,
     ) -> Result<Response, ApiError> {
-        let key = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let key = format!("{} {path}", actor.owner());
         // Read before the data is: an entry is never newer than the generation it carries.
         let generation = self.cms.data_generation();
-        let body = match self.cache.get(generation, key) {
+        let body = match self.cache.get(generation, &key) {
             Some(body) => body,
             None => {
-                let value = self.read(f).await?;
+                let value = self.read(move |cms| f(cms, &actor)).await?;
                 let body = Bytes::from(
                     serde_json::to_vec(&value)
                         .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))?,
                 );
-                self.cache.put(generation, key.to_string(), body.clone());
+                self.cache.put(generation, key, body.clone());
                 body
             }
         };

@@ -14,6 +14,7 @@ use rusqlite::{params, OptionalExtension};
 use super::ingest::WRITE_BUFFER;
 use super::store::{fsync_dir, Store};
 use super::{Busy, Domain, Files, NewFile, StoredFile, COPY_BUFFER, MAX_FILE_SIZE};
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::{Cms, Entity};
@@ -73,7 +74,7 @@ impl Files {
             return Err(Error::invalid("chunk", format!("must be below chunks ({chunks}); chunks count from 0")));
         }
         let now = now_ms();
-        let spec = NewFile::new(name, Domain::Movie, owner);
+        let spec = NewFile::new(name, Domain::Movie).owned_by(owner);
         let upload_id = self.db.write(|tx| {
             let url_owner: Option<String> = tx
                 .prepare_cached("SELECT owner FROM upload_urls WHERE key = ? AND expires_at > ?")?
@@ -136,7 +137,7 @@ impl Files {
     /// request is assembling it already.
     fn assemble(self: &Arc<Self>, upload_id: &str, chunks: u32, _busy: Busy) -> Result<StoredFile> {
         let upload = self.load_upload(upload_id)?.ok_or_else(|| Error::not_found(Entity::Upload, upload_id))?;
-        let spec = NewFile::new(&upload.name, upload.domain, &upload.owner);
+        let spec = NewFile::new(&upload.name, upload.domain).owned_by(&upload.owner);
         let dir = self.store.chunk_dir(upload_id)?;
         let mut ingest = self.ingest(Some(upload_id.to_string()), spec, MAX_FILE_SIZE)?;
         let mut buf = vec![0u8; COPY_BUFFER];
@@ -220,19 +221,23 @@ impl Drop for ChunkWriter {
 }
 
 impl Cms {
-    /// A new seed-002 upload URL key for `owner`, good for [`UPLOAD_URL_TTL_MS`].
-    pub fn create_upload_url(&self, owner: &str) -> Result<String> {
-        self.files.create_upload_url(owner)
+    /// A new seed-002 upload URL key of the caller's, good for [`UPLOAD_URL_TTL_MS`].
+    pub fn create_upload_url(&self, actor: &Actor) -> Result<String> {
+        actor.require(Capability::Upload)?;
+        self.files.create_upload_url(&actor.owner())
     }
 
     /// Starts receiving chunk `index` (from 0) of `chunks` of the file `name`, sent to the
-    /// upload URL `key`. The file is a film (domain MOVIE), as seed 002 is the video upload.
-    pub fn begin_chunk(&self, key: &str, owner: &str, name: &str, index: u32, chunks: u32) -> Result<ChunkWriter> {
-        self.files.begin_chunk(key, owner, name, index, chunks)
+    /// caller's upload URL `key`. The file is a film (domain MOVIE), as seed 002 is the video upload.
+    pub fn begin_chunk(&self, actor: &Actor, key: &str, name: &str, index: u32, chunks: u32) -> Result<ChunkWriter> {
+        actor.require(Capability::Upload)?;
+        self.files.begin_chunk(key, &actor.owner(), name, index, chunks)
     }
 
-    /// Whether `key` is a live upload URL of `owner`.
-    pub fn check_upload_url(&self, key: &str, owner: &str) -> Result<()> {
+    /// Whether `key` is a live upload URL of the caller's.
+    pub fn check_upload_url(&self, actor: &Actor, key: &str) -> Result<()> {
+        actor.require(Capability::Upload)?;
+        let owner = actor.owner();
         let found = self.db.read(|tx| {
             Ok(tx
                 .prepare_cached("SELECT 1 FROM upload_urls WHERE key = ? AND owner = ? AND expires_at > ?")?

@@ -10,27 +10,39 @@ use bytes::Bytes;
 
 use super::flush::WriteBehind;
 use super::hasher::Hasher;
-use super::{hex_lower, name, Domain, Files, StoredFile, HEAD_BYTES, MAX_FILE_SIZE};
+use super::{hex_lower, name, Domain, Files, PostGrant, StoredFile, HEAD_BYTES, MAX_FILE_SIZE};
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::new_id;
 use crate::Cms;
 
-/// What a new file is, apart from its content.
+/// What a new file is, apart from its content and its owner (who stores it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFile {
     /// Cleaned by [`NewFile::new`]; metadata only.
     pub name: String,
     pub domain: Domain,
-    /// `user:<id>` or `cinema:<id>`.
-    pub owner: String,
+    /// `user:<id>`, `cinema:<id>` or `system`: the storing caller's [`crate::Actor::owner`], set
+    /// by the use case (or by the policy that grants a direct upload).
+    pub(crate) owner: String,
     /// The client's Content-Type, used only when neither content nor name tell the type.
     pub mime: Option<String>,
     pub derived_from: Option<String>,
 }
 
 impl NewFile {
-    pub fn new(name: &str, domain: Domain, owner: &str) -> NewFile {
-        NewFile { name: name::clean(name), domain, owner: owner.to_string(), mime: None, derived_from: None }
+    pub fn new(name: &str, domain: Domain) -> NewFile {
+        NewFile { name: name::clean(name), domain, owner: String::new(), mime: None, derived_from: None }
+    }
+
+    /// Who owns the file: set by the use case that stores it.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    pub(crate) fn owned_by(mut self, owner: &str) -> NewFile {
+        self.owner = owner.to_string();
+        self
     }
 
     pub fn with_mime(mut self, mime: Option<&str>) -> NewFile {
@@ -154,15 +166,23 @@ impl Drop for Ingest {
 }
 
 impl Cms {
-    /// Starts a file written in one go, at most `max_size` bytes: write its content, then
-    /// [`Ingest::finish`]. Form uploads (uploadify, PostObject, user icons) come this way.
-    pub fn ingest(&self, spec: NewFile, max_size: u64) -> Result<Ingest> {
-        self.files.ingest(None, spec, max_size)
+    /// Starts a file the caller writes in one go, at most `max_size` bytes: write its content,
+    /// then [`Ingest::finish`]. Form uploads (uploadify, user icons, seed-002 whole files) come
+    /// this way.
+    pub fn ingest(&self, actor: &Actor, spec: NewFile, max_size: u64) -> Result<Ingest> {
+        actor.require(Capability::Upload)?;
+        self.files.ingest(None, spec.owned_by(&actor.owner()), max_size)
     }
 
-    /// Stores `bytes` as a file at once (small content: icons, tests).
-    pub fn store_bytes(&self, spec: NewFile, bytes: &[u8]) -> Result<StoredFile> {
-        let mut ingest = self.ingest(spec, bytes.len() as u64)?;
+    /// Starts the file a direct-upload policy allows (the local PostObject endpoint): the policy
+    /// is the credential, and names the owner.
+    pub fn ingest_granted(&self, grant: &PostGrant, mime: Option<&str>) -> Result<Ingest> {
+        self.files.ingest(None, grant.file.clone().with_mime(mime), grant.max_size)
+    }
+
+    /// Stores `bytes` as the caller's file at once (small content: icons, tests).
+    pub fn store_bytes(&self, actor: &Actor, spec: NewFile, bytes: &[u8]) -> Result<StoredFile> {
+        let mut ingest = self.ingest(actor, spec, bytes.len() as u64)?;
         ingest.write(bytes)?;
         ingest.finish(0)
     }

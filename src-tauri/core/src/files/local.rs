@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::upload::{NewUpload, PartOptions, Protocol, Upload, UploadStart};
 use super::{Domain, StoredFile, COPY_BUFFER};
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::Cms;
 
@@ -24,25 +25,28 @@ impl Cms {
     /// Starts uploading the file at `path` into the store (the desktop's upload manager): an
     /// upload session remembering the path, run by [`Cms::run_local_upload`]. An empty file is
     /// stored at once.
-    pub fn start_local_upload(&self, path: &Path, domain: Domain, owner: &str) -> Result<UploadStart> {
+    pub fn start_local_upload(&self, actor: &Actor, path: &Path, domain: Domain) -> Result<UploadStart> {
+        actor.require(Capability::Upload)?;
         let meta = std::fs::metadata(path).map_err(|e| Error::invalid("path", format!("{}: {e}", path.display())))?;
         if !meta.is_file() {
             return Err(Error::invalid("path", format!("{} is not a file", path.display())));
         }
         let path_text = path.to_str().ok_or_else(|| Error::invalid("path", "must be valid Unicode"))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-        self.create_upload(NewUpload {
-            protocol: Protocol::Local,
-            owner: owner.to_string(),
-            client_user: String::new(),
-            domain,
-            name: name.to_string(),
-            path_local: path_text.to_string(),
-            length: meta.len(),
-            md5: None,
-            metadata: String::new(),
-            mime: None,
-        })
+        self.create_upload(
+            actor,
+            NewUpload {
+                protocol: Protocol::Local,
+                client_user: String::new(),
+                domain,
+                name: name.to_string(),
+                path_local: path_text.to_string(),
+                length: meta.len(),
+                md5: None,
+                metadata: String::new(),
+                mime: None,
+            },
+        )
     }
 
     /// Runs (or resumes, after a pause or a restart) a local upload from where it stands.
@@ -50,11 +54,11 @@ impl Cms {
     /// bytes so far are committed. A source file whose size changed is refused.
     pub fn run_local_upload(
         &self,
+        actor: &Actor,
         id: &str,
-        owner: &str,
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<LocalOutcome> {
-        let upload = self.upload(id, owner, Protocol::Local)?;
+        let upload = self.upload(actor, id, Protocol::Local)?;
         let path = Path::new(&upload.path_local);
         let mut src = File::open(path).map_err(|e| Error::invalid("path", format!("{}: {e}", path.display())))?;
         if src.metadata()?.len() != upload.length {
@@ -63,7 +67,7 @@ impl Cms {
         src.seek(SeekFrom::Start(upload.offset))?;
         let mut offset = upload.offset;
         loop {
-            let mut part = self.begin_part(id, owner, Protocol::Local, offset, PartOptions::default())?;
+            let mut part = self.begin_part(actor, id, Protocol::Local, offset, PartOptions::default())?;
             let end = (offset + LOCAL_PART).min(upload.length);
             let mut go_on = true;
             while offset + part.written() < end {

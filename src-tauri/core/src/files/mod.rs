@@ -27,6 +27,7 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, RwLock};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::actor::{Actor, Capability};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
@@ -489,11 +490,13 @@ fn insert_file(
 
 impl Cms {
     /// A stored file's metadata and processing events.
-    pub fn file(&self, file_id: &str) -> Result<StoredFile> {
+    pub fn file(&self, actor: &Actor, file_id: &str) -> Result<StoredFile> {
+        actor.require(Capability::Operate)?;
         self.files.file(file_id)
     }
 
-    /// A stored file and the path of its content (None when it lives in OSS: see [`Cms::file_remote_url`]).
+    /// A stored file and the path of its content (None when it lives in OSS: see
+    /// [`Cms::file_remote_url`]). Public, like OSS public-read: whoever has the id may download.
     pub fn file_content(&self, file_id: &str) -> Result<(StoredFile, Option<PathBuf>)> {
         self.files.file_content(file_id)
     }

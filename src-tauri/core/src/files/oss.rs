@@ -18,6 +18,7 @@ use sha1::Sha1;
 
 use super::clock::{iso_utc, parse_iso_utc};
 use super::{name, Domain, NewFile, StoredFile, MAX_FILE_SIZE};
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, new_secret, now_ms};
 use crate::Cms;
@@ -175,7 +176,7 @@ pub(crate) fn parse_key(key: &str) -> Result<NewFile> {
     let (Some(domain), Some((kind, id))) = (domain, owner) else {
         return Err(bad("must be under upload/<domain>/<owner>/"));
     };
-    Ok(NewFile::new(rest.last().expect("rest is not empty"), domain, &format!("{kind}:{id}")))
+    Ok(NewFile::new(rest.last().expect("rest is not empty"), domain).owned_by(&format!("{kind}:{id}")))
 }
 
 /// A policy condition's number (OSS accepts numbers and numeric strings).
@@ -191,14 +192,16 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 
 impl Cms {
     /// The direct-upload settings (with the secret left out).
-    pub fn oss_config(&self) -> Result<OssConfig> {
+    pub fn oss_config(&self, actor: &Actor) -> Result<OssConfig> {
+        actor.require(Capability::ManageApiKeys)?;
         let mut c = self.db.read(read_config)?;
         c.access_key_secret.clear();
         Ok(c)
     }
 
     /// Changes the direct-upload settings. An empty secret keeps the one stored.
-    pub fn set_oss_config(&self, c: OssConfig) -> Result<()> {
+    pub fn set_oss_config(&self, actor: &Actor, c: OssConfig) -> Result<()> {
+        actor.require(Capability::ManageApiKeys)?;
         let is_url = |v: &str| v.starts_with("http://") || v.starts_with("https://");
         if c.mode == OssMode::Aliyun {
             if !is_url(&c.host) {
@@ -234,17 +237,19 @@ impl Cms {
         })
     }
 
-    /// Seed §11.1: a signed policy for uploading one file of `domain` as `owner`. `base_url`
-    /// is this server as the client reaches it (`http://host:port`): local mode's `host` is
-    /// its PostObject endpoint, and the callback comes back to it.
-    pub fn oss_policy(&self, domain: Domain, owner: &str, base_url: &str) -> Result<OssPolicy> {
-        self.post_policy(domain, owner, base_url, false)
+    /// Seed §11.1: a signed policy for the caller to upload one file of `domain` as its own.
+    /// `base_url` is this server as the client reaches it (`http://host:port`): local mode's
+    /// `host` is its PostObject endpoint, and the callback comes back to it.
+    pub fn oss_policy(&self, actor: &Actor, domain: Domain, base_url: &str) -> Result<OssPolicy> {
+        actor.require(Capability::Upload)?;
+        self.post_policy(domain, &actor.owner(), base_url, false)
     }
 
     /// The same policy for this server's own PostObject endpoint, whatever mode is configured
     /// (seed 003's `local` upload module).
-    pub fn local_post_policy(&self, domain: Domain, owner: &str, base_url: &str) -> Result<OssPolicy> {
-        self.post_policy(domain, owner, base_url, true)
+    pub fn local_post_policy(&self, actor: &Actor, domain: Domain, base_url: &str) -> Result<OssPolicy> {
+        actor.require(Capability::Upload)?;
+        self.post_policy(domain, &actor.owner(), base_url, true)
     }
 
     fn post_policy(&self, domain: Domain, owner: &str, base_url: &str, local: bool) -> Result<OssPolicy> {
@@ -451,7 +456,7 @@ impl Cms {
             Ok(())
         })?;
         tracing::info!(id, object, size, "recorded a file uploaded to OSS");
-        self.file(&id)
+        self.files.file(&id)
     }
 }
 

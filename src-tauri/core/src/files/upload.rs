@@ -21,6 +21,7 @@ use super::ingest::WRITE_BUFFER;
 use super::{
     hash_prefix, hex_lower, parse_md5, Busy, Domain, Files, HashState, NewFile, StoredFile, LIVE_HASHERS, MAX_FILE_SIZE,
 };
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -87,11 +88,10 @@ pub struct Upload {
     pub expire_time: i64,
 }
 
-/// What a new upload is.
+/// What a new upload is (its owner is the caller that starts it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUpload {
     pub protocol: Protocol,
-    pub owner: String,
     pub client_user: String,
     pub domain: Domain,
     /// Any client name or path; cleaned before it is kept.
@@ -192,7 +192,7 @@ impl Files {
         }
     }
 
-    pub(crate) fn create_upload(self: &Arc<Self>, n: NewUpload) -> Result<UploadStart> {
+    pub(crate) fn create_upload(self: &Arc<Self>, owner: &str, n: NewUpload) -> Result<UploadStart> {
         if n.length > MAX_FILE_SIZE {
             return Err(Error::TooLarge(format!("a file may have at most {MAX_FILE_SIZE} bytes")));
         }
@@ -200,7 +200,7 @@ impl Files {
         let client_user = short_text("userId", n.client_user.trim(), 128)?;
         let path_local = short_text("filePathLocal", &n.path_local, 4096)?;
         let metadata = short_text("Upload-Metadata", &n.metadata, 8192)?;
-        let spec = NewFile::new(&n.name, n.domain, &n.owner).with_mime(n.mime.as_deref());
+        let spec = NewFile::new(&n.name, n.domain).owned_by(owner).with_mime(n.mime.as_deref());
         self.sweep_expired()?;
         let now = now_ms();
         if n.protocol == Protocol::Resumable {
@@ -211,7 +211,7 @@ impl Files {
                         "SELECT {UPLOAD_COLUMNS} FROM uploads
                           WHERE protocol = 'RESUMABLE' AND owner = ? AND client_user = ? AND md5 IS ? AND length = ?"
                     ))?
-                    .query_row(params![n.owner, client_user, md5, n.length as i64], upload_from_row)
+                    .query_row(params![owner, client_user, md5, n.length as i64], upload_from_row)
                     .optional()?;
                 if let Some(u) = &u {
                     tx.prepare_cached("UPDATE uploads SET updated_at = ?, expires_at = ? WHERE id = ?")?
@@ -220,7 +220,7 @@ impl Files {
                 Ok(u)
             })?;
             if let Some(u) = existing {
-                return Ok(UploadStart::Resumed(self.upload(&u.upload_id, &n.owner, Protocol::Resumable)?));
+                return Ok(UploadStart::Resumed(self.upload(&u.upload_id, owner, Protocol::Resumable)?));
             }
         }
         let id = new_id();
@@ -245,7 +245,7 @@ impl Files {
             .execute(params![
                 id,
                 n.protocol.as_str(),
-                n.owner,
+                owner,
                 client_user,
                 n.domain.as_str(),
                 spec.name,
@@ -259,7 +259,7 @@ impl Files {
             ])?;
             Ok(())
         })?;
-        Ok(UploadStart::New(self.upload(&id, &n.owner, n.protocol)?))
+        Ok(UploadStart::New(self.upload(&id, owner, n.protocol)?))
     }
 
     /// Starts writing the part of upload `id` that begins at `offset`, which must be the
@@ -588,33 +588,69 @@ impl Drop for PartWriter {
 }
 
 impl Cms {
-    /// Starts an upload, or finds the one this client already has for the same content
-    /// (seed 004), or completes it at once when the content is already stored.
-    pub fn create_upload(&self, upload: NewUpload) -> Result<UploadStart> {
-        self.files.create_upload(upload)
+    /// Starts an upload of the caller's, or finds the one this client already has for the same
+    /// content (seed 004), or completes it at once when the content is already stored.
+    pub fn create_upload(&self, actor: &Actor, upload: NewUpload) -> Result<UploadStart> {
+        actor.require(Capability::Upload)?;
+        self.files.create_upload(&actor.owner(), upload)
     }
 
-    /// The owner's upload `id` of `protocol` (NotFound for anyone else's, or once expired).
-    pub fn upload(&self, id: &str, owner: &str, protocol: Protocol) -> Result<Upload> {
-        self.files.upload(id, owner, protocol)
+    /// The caller's upload `id` of `protocol` (NotFound for anyone else's, or once expired).
+    pub fn upload(&self, actor: &Actor, id: &str, protocol: Protocol) -> Result<Upload> {
+        actor.require(Capability::Upload)?;
+        self.files.upload(id, &actor.owner(), protocol)
     }
 
-    /// Starts writing the part at `offset` of an upload. Write its bytes as they arrive, then
-    /// commit (or drop to roll back). One part per upload at a time: a second is InUse.
+    /// Where the caller's upload `id` stands: the upload, or once complete the caller's file of
+    /// that id as a finished upload (its offset is its length). Anyone else's is NotFound.
+    pub fn upload_state(&self, actor: &Actor, id: &str, protocol: Protocol) -> Result<Upload> {
+        actor.require(Capability::Upload)?;
+        let owner = actor.owner();
+        match self.files.upload(id, &owner, protocol) {
+            Err(Error::NotFound { .. }) => {}
+            other => return other,
+        }
+        let file = self.files.file(id)?;
+        if file.owner != owner {
+            return Err(Error::not_found(Entity::Upload, id));
+        }
+        Ok(Upload {
+            upload_id: file.file_id,
+            protocol,
+            owner: file.owner,
+            client_user: String::new(),
+            domain: file.domain,
+            name: file.name,
+            path_local: String::new(),
+            length: file.size,
+            md5: Some(file.md5),
+            offset: file.size,
+            chunks: None,
+            metadata: String::new(),
+            create_time: file.create_time,
+            update_time: file.create_time,
+            expire_time: 0,
+        })
+    }
+
+    /// Starts writing the part at `offset` of the caller's upload. Write its bytes as they
+    /// arrive, then commit (or drop to roll back). One part per upload at a time: a second is InUse.
     pub fn begin_part(
         &self,
+        actor: &Actor,
         id: &str,
-        owner: &str,
         protocol: Protocol,
         offset: u64,
         options: PartOptions,
     ) -> Result<PartWriter> {
-        self.files.begin_part(id, owner, protocol, offset, options)
+        actor.require(Capability::Upload)?;
+        self.files.begin_part(id, &actor.owner(), protocol, offset, options)
     }
 
-    /// Cancels an upload and deletes what it had received.
-    pub fn cancel_upload(&self, id: &str, owner: &str, protocol: Protocol) -> Result<()> {
-        self.files.cancel_upload(id, owner, protocol)
+    /// Cancels the caller's upload and deletes what it had received.
+    pub fn cancel_upload(&self, actor: &Actor, id: &str, protocol: Protocol) -> Result<()> {
+        actor.require(Capability::Upload)?;
+        self.files.cancel_upload(id, &actor.owner(), protocol)
     }
 
     /// Blocks until a request is (`writing`) or is no longer (`!writing`) writing upload `id`.
@@ -630,13 +666,14 @@ impl Cms {
         }
     }
 
-    /// The owner's unfinished uploads, optionally of one protocol and one client user.
+    /// The caller's unfinished uploads, optionally of one protocol and one client user.
     pub fn list_uploads(
         &self,
-        owner: &str,
+        actor: &Actor,
         protocol: Option<Protocol>,
         client_user: Option<&str>,
     ) -> Result<Vec<Upload>> {
-        self.files.list_uploads(owner, protocol, client_user)
+        actor.require(Capability::Upload)?;
+        self.files.list_uploads(&actor.owner(), protocol, client_user)
     }
 }

@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::{flex, ROOT};
+use crate::actor::{Actor, Capability};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::validate::{self, MAX_TEXT};
@@ -162,7 +163,8 @@ fn kind(v: Option<&str>) -> Result<String> {
 
 impl Cms {
     /// A new node under `parentId` ("0" or absent: at the top); the answer is its id.
-    pub fn create_classification(&self, input: ClassificationInput) -> Result<String> {
+    pub fn create_classification(&self, actor: &Actor, input: ClassificationInput) -> Result<String> {
+        actor.require(Capability::Operate)?;
         let kind = kind(input.kind.as_deref())?;
         let title = validate::text("title", input.title.as_deref().unwrap_or(""), MAX_TEXT)?;
         self.db.write(|tx| {
@@ -190,7 +192,8 @@ impl Cms {
     }
 
     /// Renames, re-sorts or moves a node (never under itself).
-    pub fn update_classification(&self, patch: ClassificationPatch) -> Result<()> {
+    pub fn update_classification(&self, actor: &Actor, patch: ClassificationPatch) -> Result<()> {
+        actor.require(Capability::Operate)?;
         let id = patch.classification_id.ok_or_else(|| Error::invalid("classificationId", "is required"))?;
         let title = patch.title.as_deref().map(|t| validate::text("title", t, MAX_TEXT)).transpose()?;
         self.db.write(|tx| {
@@ -229,7 +232,8 @@ impl Cms {
 
     /// Deletes a leaf no resource is classified under; anything else is refused (409) so that no
     /// resource silently loses its classification.
-    pub fn delete_classification(&self, id: &str) -> Result<()> {
+    pub fn delete_classification(&self, actor: &Actor, id: &str) -> Result<()> {
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             node(tx, id)?;
             let children: i64 =
@@ -250,7 +254,8 @@ impl Cms {
     }
 
     /// Seed 004 §3.8 over the generic tree. parentId "0" is the top of the tree.
-    pub fn query_chapters(&self, q: &ChapterQuery) -> Result<Vec<ClassificationNode>> {
+    pub fn query_chapters(&self, actor: &Actor, q: &ChapterQuery) -> Result<Vec<ClassificationNode>> {
+        actor.require(Capability::Library)?;
         let parent_type = q.parent_type.as_deref().ok_or_else(|| Error::invalid("parentType", "is required"))?;
         if parent_type != "0" && parent_type != "1" {
             return Err(Error::invalid("parentType", "must be 0 (a textbook id) or 1 (a chapter id)"));

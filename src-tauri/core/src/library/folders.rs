@@ -7,6 +7,7 @@ use super::{
     can_read, can_write, china_time, flex, org_id, require_read, require_write, resolve_space, Actor, OwnerType, Space,
     SpaceRef, ROOT,
 };
+use crate::actor::Capability;
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::{Cms, Entity};
@@ -150,6 +151,7 @@ pub(crate) fn subtree(tx: &Transaction<'_>, id: &str) -> Result<Vec<String>> {
 impl Cms {
     /// Seed 004 §4.5: a folder in a space the caller may write; the answer is its `dirId`.
     pub fn create_folder(&self, actor: &Actor, input: FolderInput) -> Result<String> {
+        actor.require(Capability::Library)?;
         let name = folder_name(input.dir_name.as_deref())?;
         self.db.write(|tx| {
             let space = resolve_space(tx, actor, &input.space)?;
@@ -171,6 +173,7 @@ impl Cms {
     }
 
     pub fn folder(&self, actor: &Actor, dir_id: &str) -> Result<Folder> {
+        actor.require(Capability::Library)?;
         self.db.read(|tx| {
             let (folder, space) = load(tx, dir_id)?;
             require_read(actor, &space)?;
@@ -180,6 +183,7 @@ impl Cms {
 
     /// The folders directly in `parent_id` ("0": the root of the space `space` names).
     pub fn list_folders(&self, actor: &Actor, space: &SpaceRef, parent_id: Option<&str>) -> Result<Vec<Folder>> {
+        actor.require(Capability::Library)?;
         self.db.read(|tx| {
             let space = match parent_id.filter(|p| *p != ROOT) {
                 Some(p) => load(tx, p)?.1,
@@ -199,6 +203,7 @@ impl Cms {
     }
 
     pub fn rename_folder(&self, actor: &Actor, dir_id: &str, dir_name: Option<&str>) -> Result<()> {
+        actor.require(Capability::Library)?;
         let name = folder_name(dir_name)?;
         self.db.write(|tx| {
             let (_, space) = load(tx, dir_id)?;
@@ -212,6 +217,7 @@ impl Cms {
 
     /// Moves a folder under another folder of the same space (or its root); never under itself.
     pub fn move_folder(&self, actor: &Actor, dir_id: &str, parent_id: Option<&str>) -> Result<()> {
+        actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (folder, space) = load(tx, dir_id)?;
             require_write(actor, &space)?;
@@ -243,6 +249,7 @@ impl Cms {
     /// `recursive`, and then it goes with everything below it, all or nothing: a resource
     /// marked canRemoved=1 anywhere below refuses the whole delete.
     pub fn delete_folder(&self, actor: &Actor, dir_id: &str, recursive: bool) -> Result<FolderDeletion> {
+        actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (_, space) = load(tx, dir_id)?;
             require_write(actor, &space)?;
@@ -270,6 +277,7 @@ impl Cms {
 
     /// The spaces the caller may use: its own personal space, every cinema's it may see, the chain's.
     pub fn library_spaces(&self, actor: &Actor) -> Result<Vec<SpaceInfo>> {
+        actor.require(Capability::Library)?;
         self.db.read(|tx| {
             let mut out = Vec::new();
             let mut push = |space: Space, name: String| {
@@ -282,8 +290,8 @@ impl Cms {
                     });
                 }
             };
-            if let Actor::User { user_id, name, .. } = actor {
-                push(Space { owner_type: OwnerType::Personal, owner_id: user_id.clone() }, name.clone());
+            if let Actor::User(p) = actor {
+                push(Space { owner_type: OwnerType::Personal, owner_id: p.user_id.clone() }, p.name.clone());
             }
             let mut stmt = tx.prepare_cached("SELECT id, name FROM cinemas ORDER BY code")?;
             let cinemas = stmt

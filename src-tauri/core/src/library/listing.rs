@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::folders;
 use super::resources::{complete, from_row, select_sql};
 use super::{flex, require_read, resolve_space, visible_sql, Actor, SpaceRef, ROOT};
+use crate::actor::Capability;
 use crate::error::{Error, Result};
 use crate::query::MAX_LIMIT;
 use crate::Cms;
@@ -352,6 +353,7 @@ impl Cms {
     /// index and skipping non-matches (when matches are common, about window × total / count
     /// rows), or sorting the matches (when they are few, about count rows).
     pub fn list_resources(&self, actor: &Actor, q: &ResourceQuery) -> Result<ResourcePage> {
+        actor.require(Capability::Library)?;
         let cur_page = number("curPage", q.page.cur_page.as_deref(), 1, 1..=1_000_000)?;
         let per_page = number("numPerPage", q.page.num_per_page.as_deref(), 10, 1..=MAX_LIMIT)?;
         let order = q.query.order_by.as_deref().map(OrderBy::parse).transpose()?.unwrap_or_default();

@@ -1,7 +1,8 @@
 //! The resource library (issue 6, seed 004): owner spaces with folder trees, resources, a classification tree, and who may do what in each space.
 //!
 //! A space belongs to a user (ownerType 0, personal), a cinema (1, the seed's group) or the
-//! chain (2, the seed's organisation, one per installation). Users are the chain's operators:
+//! chain (2, the seed's organisation, one per installation). Every use case needs
+//! [`Capability::Library`] of its [`Actor`], then the space decides. Users are the chain's operators:
 //! they read and write every cinema's space and the chain's, and their own personal space (a
 //! SYS_ADMIN every personal space too). A cinema's machine client (seed-004 signature) reads and
 //! writes its own cinema's space and reads the chain's; it has no personal space.
@@ -14,8 +15,7 @@ mod resources;
 use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::auth::Principal;
-use crate::enums::ROLE_SYS_ADMIN;
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::{Cms, Entity};
 
@@ -29,40 +29,18 @@ pub const ROOT: &str = "0";
 /// The settings key holding the chain's organisation id (made by migration 0006).
 const ORG_ID_KEY: &str = "library.org_id";
 
-/// Who is acting on the library.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Actor {
-    /// A user with a session (every user is an operator of the chain).
-    User { user_id: String, name: String, admin: bool },
-    /// A cinema's machine client, known by its API key.
-    Cinema { cinema_id: String },
-}
-
-impl Actor {
-    pub fn from_principal(p: &Principal) -> Actor {
-        Actor::User { user_id: p.user_id.clone(), name: p.name.clone(), admin: p.has_role(ROLE_SYS_ADMIN) }
-    }
-
-    /// The owner string of the file store: `user:<id>` or `cinema:<id>`.
-    pub fn owner(&self) -> String {
-        match self {
-            Actor::User { user_id, .. } => format!("user:{user_id}"),
-            Actor::Cinema { cinema_id } => format!("cinema:{cinema_id}"),
+/// The contributor's id and display name of what `actor` adds (a cinema is shown by its name).
+pub(crate) fn contributor(tx: &Transaction<'_>, actor: &Actor) -> Result<(String, String)> {
+    match actor {
+        Actor::User(p) => Ok((p.user_id.clone(), p.name.clone())),
+        Actor::Cinema { cinema_id, .. } => {
+            let name: Option<String> = tx
+                .prepare_cached("SELECT name FROM cinemas WHERE id = ?")?
+                .query_row([cinema_id], |r| r.get(0))
+                .optional()?;
+            Ok((cinema_id.clone(), name.ok_or_else(|| Error::not_found(Entity::Cinema, cinema_id))?))
         }
-    }
-
-    /// The contributor's id and display name (a cinema is shown by its name).
-    pub(crate) fn contributor(&self, tx: &Transaction<'_>) -> Result<(String, String)> {
-        match self {
-            Actor::User { user_id, name, .. } => Ok((user_id.clone(), name.clone())),
-            Actor::Cinema { cinema_id } => {
-                let name: Option<String> = tx
-                    .prepare_cached("SELECT name FROM cinemas WHERE id = ?")?
-                    .query_row([cinema_id], |r| r.get(0))
-                    .optional()?;
-                Ok((cinema_id.clone(), name.ok_or_else(|| Error::not_found(Entity::Cinema, cinema_id))?))
-            }
-        }
+        Actor::System => Ok(("system".into(), "Cinedesk".into())),
     }
 }
 
@@ -211,8 +189,8 @@ pub(crate) fn resolve_space(tx: &Transaction<'_>, actor: &Actor, r: &SpaceRef) -
         OwnerType::Personal => {
             let user = match (&r.user_id, actor) {
                 (Some(u), _) => u.clone(),
-                (None, Actor::User { user_id, .. }) => user_id.clone(),
-                (None, Actor::Cinema { .. }) => {
+                (None, Actor::User(p)) => p.user_id.clone(),
+                (None, Actor::Cinema { .. } | Actor::System) => {
                     return Err(Error::invalid("userId", "is required for a personal space (ownerType 0)"))
                 }
             };
@@ -240,12 +218,14 @@ pub(crate) fn resolve_space(tx: &Transaction<'_>, actor: &Actor, r: &SpaceRef) -
     Ok(Space { owner_type, owner_id })
 }
 
-/// Whether `actor` may see what is in `space`.
+/// Whether `actor` may see what is in `space` (it has [`Capability::Library`]: see [`Cms`]'s
+/// library use cases).
 pub(crate) fn can_read(actor: &Actor, space: &Space) -> bool {
     match actor {
-        Actor::User { admin: true, .. } => true,
-        Actor::User { user_id, .. } => space.owner_type != OwnerType::Personal || space.owner_id == *user_id,
-        Actor::Cinema { cinema_id } => match space.owner_type {
+        _ if actor.allows(Capability::Oversee) => true,
+        Actor::User(p) => space.owner_type != OwnerType::Personal || space.owner_id == p.user_id,
+        Actor::System => true,
+        Actor::Cinema { cinema_id, .. } => match space.owner_type {
             OwnerType::Personal => false,
             OwnerType::Group => space.owner_id == *cinema_id,
             OwnerType::Org => true,
@@ -256,7 +236,7 @@ pub(crate) fn can_read(actor: &Actor, space: &Space) -> bool {
 /// Whether `actor` may add, change or delete things in `space`.
 pub(crate) fn can_write(actor: &Actor, space: &Space) -> bool {
     match actor {
-        Actor::Cinema { cinema_id } => space.owner_type == OwnerType::Group && space.owner_id == *cinema_id,
+        Actor::Cinema { cinema_id, .. } => space.owner_type == OwnerType::Group && space.owner_id == *cinema_id,
         _ => can_read(actor, space),
     }
 }
@@ -279,8 +259,9 @@ pub(crate) fn require_write(actor: &Actor, space: &Space) -> Result<()> {
 
 fn who(actor: &Actor) -> String {
     match actor {
-        Actor::User { user_id, .. } => format!("user {user_id}"),
-        Actor::Cinema { cinema_id } => format!("the client of cinema {cinema_id}"),
+        Actor::User(p) => format!("user {}", p.user_id),
+        Actor::Cinema { cinema_id, .. } => format!("the client of cinema {cinema_id}"),
+        Actor::System => "the system".to_string(),
     }
 }
 
@@ -288,11 +269,10 @@ fn who(actor: &Actor) -> String {
 /// its parameter.
 pub(crate) fn visible_sql(actor: &Actor, alias: &str) -> Option<(String, String)> {
     match actor {
-        Actor::User { admin: true, .. } => None,
-        Actor::User { user_id, .. } => {
-            Some((format!("({alias}.owner_type <> 0 OR {alias}.owner_id = ?)"), user_id.clone()))
-        }
-        Actor::Cinema { cinema_id } => Some((
+        _ if actor.allows(Capability::Oversee) => None,
+        Actor::User(p) => Some((format!("({alias}.owner_type <> 0 OR {alias}.owner_id = ?)"), p.user_id.clone())),
+        Actor::System => None,
+        Actor::Cinema { cinema_id, .. } => Some((
             format!("({alias}.owner_type = 2 OR ({alias}.owner_type = 1 AND {alias}.owner_id = ?))"),
             cinema_id.clone(),
         )),
@@ -323,7 +303,8 @@ pub(crate) fn human_size(n: u64) -> String {
 
 impl Cms {
     /// The chain's organisation id (the seed's `orgId` for ownerType 2).
-    pub fn library_org_id(&self) -> Result<String> {
+    pub fn library_org_id(&self, actor: &Actor) -> Result<String> {
+        actor.require(Capability::Library)?;
         self.db.read(org_id)
     }
 }
@@ -341,9 +322,12 @@ mod tests {
 
     #[test]
     fn access_follows_the_owner() {
-        let admin = Actor::User { user_id: "a".into(), name: "A".into(), admin: true };
-        let user = Actor::User { user_id: "u".into(), name: "U".into(), admin: false };
-        let cinema = Actor::Cinema { cinema_id: "c".into() };
+        let person = |id: &str, role: &str| {
+            Actor::User(crate::Principal { user_id: id.into(), name: id.into(), roles: vec![role.into()] })
+        };
+        let admin = person("a", crate::ROLE_SYS_ADMIN);
+        let user = person("u", crate::ROLE_MANAGER);
+        let cinema = Actor::Cinema { cinema_id: "c".into(), apikey: "ck_c".into() };
         let space = |t, id: &str| Space { owner_type: t, owner_id: id.into() };
         let mine = space(OwnerType::Personal, "u");
         let others = space(OwnerType::Personal, "v");
@@ -356,5 +340,6 @@ mod tests {
         assert!(can_write(&cinema, &c) && !can_read(&cinema, &d), "a cinema has its own space only");
         assert!(can_read(&cinema, &org) && !can_write(&cinema, &org), "the chain's space is read-only to cinemas");
         assert!(!can_read(&cinema, &mine), "a cinema sees no personal space");
+        assert!(can_write(&Actor::System, &others) && can_write(&Actor::System, &d), "the system oversees all");
     }
 }

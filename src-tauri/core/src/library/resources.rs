@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::classification::ensure_nodes;
 use super::folders::parent_in;
 use super::{
-    china_time, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor, OwnerType, Space,
-    SpaceRef, ROOT,
+    china_time, contributor, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor, OwnerType,
+    Space, SpaceRef, ROOT,
 };
+use crate::actor::Capability;
 use crate::error::{Error, Result};
 use crate::files::name;
 use crate::ids::{new_id, now_ms};
@@ -541,13 +542,13 @@ fn insert_prepared(tx: &Transaction<'_>, actor: &Actor, p: &Prepared) -> Result<
     require_write(actor, &space)?;
     let folder = parent_in(tx, &space, p.parent_id.as_deref())?;
     let c = content(tx, p.form, p.fid.as_deref(), p.url.as_deref())?;
-    let contributor = actor.contributor(tx)?;
+    let contributor = contributor(tx, actor)?;
     let texts = (p.title.as_str(), p.keyword.as_str(), p.intro.as_str());
     let (id, seq) =
         insert(tx, &space, folder.as_deref(), p.form, &c, texts, &contributor, p.res_source, p.can_removed)?;
     write_nodes(tx, seq, &p.nodes)?;
-    if let (true, Actor::User { user_id, .. }) = (p.sync, actor) {
-        let personal = Space { owner_type: OwnerType::Personal, owner_id: user_id.clone() };
+    if let (true, Actor::User(user)) = (p.sync, actor) {
+        let personal = Space { owner_type: OwnerType::Personal, owner_id: user.user_id.clone() };
         if personal != space {
             let (_, copy) = insert(tx, &personal, None, p.form, &c, texts, &contributor, p.res_source, 0)?;
             write_nodes(tx, copy, &p.nodes)?;
@@ -560,6 +561,7 @@ impl Cms {
     /// Seed 004 §3.1: files a resource in a folder of a space the caller may write; the answer
     /// is its `resId`. With issynchronization=1 a user also gets a copy in their personal root.
     pub fn create_resource(&self, actor: &Actor, input: ResourceInput) -> Result<String> {
+        actor.require(Capability::Library)?;
         let p = prepare(input)?;
         self.db.write(|tx| insert_prepared(tx, actor, &p))
     }
@@ -567,6 +569,7 @@ impl Cms {
     /// Imports many resources in one transaction, all or nothing (a failure names the item as
     /// `[i].field`). The answer is their `resId`s in order.
     pub fn create_resources(&self, actor: &Actor, inputs: Vec<ResourceInput>) -> Result<Vec<String>> {
+        actor.require(Capability::Library)?;
         if inputs.len() > MAX_IMPORT {
             return Err(Error::invalid("resources", format!("at most {MAX_IMPORT} in one import")));
         }
@@ -588,6 +591,7 @@ impl Cms {
 
     /// A resource as stored, without counting a view.
     pub fn resource(&self, actor: &Actor, res_id: &str) -> Result<Resource> {
+        actor.require(Capability::Library)?;
         self.db.read(|tx| {
             let (seq, mut res, space) = load(tx, res_id)?;
             require_read(actor, &space)?;
@@ -598,6 +602,7 @@ impl Cms {
 
     /// Views a resource: counts the view and answers it with its preview and thumbnails.
     pub fn view_resource(&self, actor: &Actor, res_id: &str) -> Result<Resource> {
+        actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (seq, _, space) = load(tx, res_id)?;
             require_read(actor, &space)?;
@@ -611,6 +616,7 @@ impl Cms {
     /// Counts a download and answers where the content is: the store's URL of the file
     /// (`/cms/files/{fid}`) or the network URL.
     pub fn download_resource(&self, actor: &Actor, res_id: &str) -> Result<String> {
+        actor.require(Capability::Library)?;
         self.db.write(|tx| {
             let (seq, res, space) = load(tx, res_id)?;
             require_read(actor, &space)?;
@@ -622,6 +628,7 @@ impl Cms {
     /// Marks a resource 1–5; a rater's later mark replaces their earlier one. Answers the new
     /// average (xkzyList's `marks` order).
     pub fn mark_resource(&self, actor: &Actor, res_id: &str, mark: i64) -> Result<f64> {
+        actor.require(Capability::Library)?;
         if !(1..=5).contains(&mark) {
             return Err(Error::invalid("mark", "must be between 1 and 5"));
         }
@@ -646,6 +653,7 @@ impl Cms {
 
     /// Changes a resource's texts, folder (within its space), canRemoved flag or classification.
     pub fn update_resource(&self, actor: &Actor, patch: ResourcePatch) -> Result<()> {
+        actor.require(Capability::Library)?;
         let id = patch.res_id.clone().ok_or_else(|| Error::invalid("resId", "is required"))?;
         let title = patch.title.as_deref().map(|t| validate::text("title", t, MAX_TEXT)).transpose()?;
         let keyword = patch.keyword.as_deref().map(|k| opt_long("keyword", Some(k), MAX_TEXT)).transpose()?;
@@ -697,6 +705,7 @@ impl Cms {
     /// Deletes resources, all or nothing: an unknown id, one the caller may not change, or one
     /// marked canRemoved=1 refuses the whole batch. The stored files stay (others may use them).
     pub fn delete_resources(&self, actor: &Actor, ids: &[String]) -> Result<()> {
+        actor.require(Capability::Library)?;
         let ids = validate::id_list("resId", ids)?;
         if ids.len() > MAX_BATCH {
             return Err(Error::invalid("resIdList", format!("at most {MAX_BATCH} at once")));
@@ -728,9 +737,8 @@ impl Cms {
         movie_id: &str,
         usage: MovieUsage,
     ) -> Result<UsedForMovie> {
-        if matches!(actor, Actor::Cinema { .. }) {
-            return Err(Error::Denied("films are managed by the chain's operators, not by a cinema's client".into()));
-        }
+        // Films are the chain's operators' business; the resource must be one they may see.
+        actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let (_, res, space) = load(tx, res_id)?;
             require_read(actor, &space)?;

@@ -13,6 +13,7 @@ mod svg;
 
 use rusqlite::OptionalExtension;
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::{qr, Cms, Entity};
 
@@ -87,7 +88,8 @@ impl Cms {
     /// The print sheet of a hall's seat codes: `per_page` is 1, 4 or 12 codes per A4 page (checked
     /// for the ZIP too, which has no pages, so a wrong value is never silently accepted). This is
     /// the desktop app's "print sheet" entry point as well as the server's.
-    pub fn hall_qr_sheet(&self, hall_id: &str, format: SheetFormat, per_page: u32) -> Result<QrSheet> {
+    pub fn hall_qr_sheet(&self, actor: &Actor, hall_id: &str, format: SheetFormat, per_page: u32) -> Result<QrSheet> {
+        actor.require(Capability::Operate)?;
         let grid = layout::Grid::for_per_page(per_page)?;
         let (data, codes) = self.sheet_data(hall_id)?;
         if data.seats.is_empty() {

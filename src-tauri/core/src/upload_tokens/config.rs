@@ -8,6 +8,7 @@ use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::Module;
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::Cms;
 
@@ -144,7 +145,8 @@ pub struct UploadTokenSettingsPatch {
 
 impl Cms {
     /// The upload modules' configuration, secrets left out.
-    pub fn upload_token_settings(&self) -> Result<UploadTokenSettings> {
+    pub fn upload_token_settings(&self, actor: &Actor) -> Result<UploadTokenSettings> {
+        actor.require(Capability::ManageApiKeys)?;
         let r = self.db.read(resolve)?;
         let modules = [Module::Aliyun, Module::Qiniu, Module::S3]
             .into_iter()
@@ -170,7 +172,8 @@ impl Cms {
     }
 
     /// Changes the upload modules' configuration (SYS_ADMIN).
-    pub fn set_upload_token_settings(&self, patch: UploadTokenSettingsPatch) -> Result<()> {
+    pub fn set_upload_token_settings(&self, actor: &Actor, patch: UploadTokenSettingsPatch) -> Result<()> {
+        actor.require(Capability::ManageApiKeys)?;
         if let Some(m) = &patch.default_module {
             Module::parse(m).map_err(|_| Error::invalid("defaultModule", "must be local, aliyun, qiniu or s3"))?;
         }

@@ -3,12 +3,13 @@
 use serde_json::{json, Map, Value};
 
 use super::param;
+use crate::actor::Actor;
 use crate::error::Result;
 use crate::files::Domain;
 use crate::Cms;
 
-pub(crate) fn token(cms: &Cms, owner: &str, base_url: &str) -> Result<(Map<String, Value>, i64)> {
-    let p = cms.local_post_policy(Domain::Resource, owner, base_url)?;
+pub(crate) fn token(cms: &Cms, actor: &Actor, base_url: &str) -> Result<(Map<String, Value>, i64)> {
+    let p = cms.local_post_policy(actor, Domain::Resource, base_url)?;
     let params = vec![
         param("OSSAccessKeyId", "hidden", json!(p.accessid)),
         param("policy", "hidden", json!(p.policy)),

@@ -14,6 +14,7 @@ mod s3;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
 use crate::signing::civil_from_days;
@@ -124,16 +125,18 @@ pub(crate) fn upload_dir(owner: &str, now: i64) -> String {
 }
 
 impl Cms {
-    /// Seed 003: a token for uploading one file with `module` (default: the configured default
-    /// module, else local) as `owner` (`user:<id>` / `cinema:<id>`). `base_url` is this server as
-    /// the client reaches it, for the local module's endpoint.
+    /// Seed 003: a token for the caller to upload one file with `module` (default: the
+    /// configured default module, else local), into a directory of its own. `base_url` is this
+    /// server as the client reaches it, for the local module's endpoint.
     pub fn upload_token(
         &self,
+        actor: &Actor,
         module: Option<&str>,
         terminal: Option<&str>,
-        owner: &str,
         base_url: &str,
     ) -> Result<UploadToken> {
+        actor.require(Capability::Upload)?;
+        let owner = &actor.owner();
         let terminal = terminal.map(Terminal::parse).transpose()?.unwrap_or_default();
         let cfg = self.db.read(config::resolve)?;
         let module = match module.map(str::trim).filter(|m| !m.is_empty()) {
@@ -153,7 +156,7 @@ impl Cms {
         cfg.require(module, module.required_fields())?;
         let dir = upload_dir(owner, now);
         let token = match module {
-            Module::Local => local::token(self, owner, base_url)?,
+            Module::Local => local::token(self, actor, base_url)?,
             Module::Aliyun => aliyun::token(&cfg, &dir, expires_ms),
             Module::Qiniu => qiniu::token(&cfg, &dir, expires_ms),
             Module::S3 => s3::token(&cfg, &dir, now, expires_ms),

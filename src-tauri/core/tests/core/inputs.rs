@@ -1,5 +1,4 @@
-//! Valid inputs of each kind, shared by the core's tests and the remote contract suite (which
-//! includes this file), so the two describe the same records.
+//! Valid inputs of each kind, shared by the core's tests, so every module describes the same records.
 
 use cinedesk_core::{CinemaInput, Error, HallInput, MovieInput, VrClientInput};
 

@@ -8,8 +8,7 @@ use cinedesk_core::*;
 use super::{cinema_input, spawn_app};
 
 fn admin(app: &super::App) -> Actor {
-    let id = app.cms.create_first_admin("管理员", "admin", "admin-password").unwrap();
-    Actor::User { user_id: id, name: "管理员".into(), admin: true }
+    app.admin().actor
 }
 
 fn org_space() -> SpaceRef {
@@ -97,12 +96,15 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
     let admin = admin(&app);
     let node = |parent: &str, kind: &str, title: &str| {
         app.cms
-            .create_classification(ClassificationInput {
-                parent_id: Some(parent.into()),
-                kind: Some(kind.into()),
-                title: Some(title.into()),
-                sort_num: None,
-            })
+            .create_classification(
+                &admin,
+                ClassificationInput {
+                    parent_id: Some(parent.into()),
+                    kind: Some(kind.into()),
+                    title: Some(title.into()),
+                    sort_num: None,
+                },
+            )
             .unwrap()
     };
     let period = node("0", "period", "小学");
@@ -112,11 +114,14 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
     let unit2 = node(&book, "chapter", "二单元");
     let q = |parent_type: &str, parent: &str, ret: &str| {
         app.cms
-            .query_chapters(&ChapterQuery {
-                parent_type: Some(parent_type.into()),
-                parent_id: Some(parent.into()),
-                ret_type: Some(ret.into()),
-            })
+            .query_chapters(
+                &admin,
+                &ChapterQuery {
+                    parent_type: Some(parent_type.into()),
+                    parent_id: Some(parent.into()),
+                    ret_type: Some(ret.into()),
+                },
+            )
             .unwrap()
     };
     let whole = q("0", &book, "0");
@@ -143,30 +148,36 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
     assert_eq!(page.product_list[0].chapter_id, lesson, "the seed's chapterId is the resource's chapter");
     let period2 = node("0", "period", "初中");
     app.cms
-        .update_classification(cinedesk_core::library::ClassificationPatch {
-            classification_id: Some(book.clone()),
-            parent_id: Some(period2.clone()),
-            ..Default::default()
-        })
+        .update_classification(
+            &admin,
+            cinedesk_core::library::ClassificationPatch {
+                classification_id: Some(book.clone()),
+                parent_id: Some(period2.clone()),
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(app.cms.list_resources(&admin, &q).unwrap().total_count, 0, "the book moved out of the old period");
     q.query.period_id = Some(period2.clone());
     assert_eq!(app.cms.list_resources(&admin, &q).unwrap().total_count, 1, "and its resources with it");
-    assert!(matches!(app.cms.delete_classification(&lesson), Err(Error::InUse(_))), "a node in use is not deleted");
-    assert!(matches!(app.cms.delete_classification(&book), Err(Error::InUse(_))), "nor one with children");
+    assert!(
+        matches!(app.cms.delete_classification(&admin, &lesson), Err(Error::InUse(_))),
+        "a node in use is not deleted"
+    );
+    assert!(matches!(app.cms.delete_classification(&admin, &book), Err(Error::InUse(_))), "nor one with children");
 }
 
 #[test]
 fn a_cinema_space_goes_with_its_cinema() {
     let app = spawn_app();
     let admin = admin(&app);
-    let cinema = app.cms.create_cinema(cinema_input("lib_cinema")).unwrap();
+    let cinema = app.cms.create_cinema(&admin, cinema_input("lib_cinema")).unwrap();
     let space = SpaceRef { owner_type: Some("1".into()), group_id: Some(cinema.clone()), ..Default::default() };
     let mut input = url_resource("影院海报", "0");
     input.space = space.clone();
     app.cms.create_resource(&admin, input).unwrap();
     app.cms.create_folder(&admin, FolderInput { space, parent_id: None, dir_name: Some("海报".into()) }).unwrap();
-    app.cms.delete_cinemas(&[cinema]).unwrap();
+    app.cms.delete_cinemas(&admin, &[cinema]).unwrap();
     assert!(search(&app, &admin, "影院海报").is_empty(), "the cinema's resources went with it");
     app.cms.integrity_check().unwrap();
 }

@@ -4,6 +4,9 @@ use cinedesk_testkit::qr::*;
 
 use super::*;
 
+/// Who these tests call as: the rules under test are not about who.
+const SYS: &Actor = &Actor::System;
+
 const TEMPLATE: &str = "https://wx.example.cn/vr/order?scene={sceneNumber}";
 
 /// A cinema and hall with Chinese names and the given seats, created in the given (shuffled)
@@ -15,11 +18,11 @@ fn sheet_site(
     hall_name: &str,
     seats: &[&str],
 ) -> (String, Vec<(String, String)>) {
-    let cinema = cms.create_cinema(CinemaInput { name: Some(cinema_name.into()), ..cinema_input(code) }).unwrap();
+    let cinema = cms.create_cinema(SYS, CinemaInput { name: Some(cinema_name.into()), ..cinema_input(code) }).unwrap();
     let hall = cms
-        .create_hall(HallInput { name: Some(hall_name.into()), ..hall_input(&cinema, &format!("{code}_h1")) })
+        .create_hall(SYS, HallInput { name: Some(hall_name.into()), ..hall_input(&cinema, &format!("{code}_h1")) })
         .unwrap();
-    let ids = cms.create_vr_clients(seats.iter().map(|s| seat_input(&hall, s)).collect()).unwrap();
+    let ids = cms.create_vr_clients(SYS, seats.iter().map(|s| seat_input(&hall, s)).collect()).unwrap();
     (hall, seats.iter().map(|s| s.to_string()).zip(ids).collect())
 }
 
@@ -29,7 +32,7 @@ fn payloads(cms: &Cms, seats: &[(String, String)], order: &[&str]) -> Vec<String
         .iter()
         .map(|n| {
             let id = &seats.iter().find(|s| s.0 == *n).unwrap().1;
-            cms.seat_qr_payload(id).unwrap()
+            cms.seat_qr_payload(SYS, id).unwrap()
         })
         .collect()
 }
@@ -41,59 +44,59 @@ const SEAT_ORDER: [&str; 12] = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A9", 
 #[test]
 fn a_scanned_payload_names_its_seat_until_the_scene_number_is_regenerated() {
     let app = spawn_app();
-    let (_, _, seats) = site(&app.cms, "qrp", 2);
-    app.cms.set_qr_template(TEMPLATE).unwrap();
-    let old = png_codes(&app.cms.seat_qr_code(&seats[0], QrFormat::Png, 256).unwrap()).remove(0);
-    assert_eq!(app.cms.seat_for_qr_payload(&old).unwrap().client_id, seats[0], "a fresh code names its seat");
+    let (_, _, seats) = site(&app.cms, SYS, "qrp", 2);
+    app.cms.set_qr_template(SYS, TEMPLATE).unwrap();
+    let old = png_codes(&app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, 256).unwrap()).remove(0);
+    assert_eq!(app.cms.seat_for_qr_payload(SYS, &old).unwrap().client_id, seats[0], "a fresh code names its seat");
 
-    let scene = app.cms.regenerate_scene_number(&seats[0]).unwrap();
-    let err = app.cms.seat_for_qr_payload(&old).unwrap_err();
+    let scene = app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
+    let err = app.cms.seat_for_qr_payload(SYS, &old).unwrap_err();
     assert_eq!(err.code(), "not_found", "the old printed code must not reach the seat any more: {err}");
-    let new = png_codes(&app.cms.seat_qr_code(&seats[0], QrFormat::Png, 256).unwrap()).remove(0);
+    let new = png_codes(&app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, 256).unwrap()).remove(0);
     assert_eq!(new, TEMPLATE.replace("{sceneNumber}", &scene), "the new code carries the new scene number");
-    assert_eq!(app.cms.seat_for_qr_payload(&new).unwrap().client_id, seats[0]);
+    assert_eq!(app.cms.seat_for_qr_payload(SYS, &new).unwrap().client_id, seats[0]);
 
     // A payload of another template, or a template with nothing around the scene, names nothing.
-    let other = app.cms.seat_qr_payload(&seats[1]).unwrap();
-    assert_eq!(app.cms.seat_for_qr_payload(&other).unwrap().client_id, seats[1]);
-    app.cms.set_qr_template("https://wx.example.cn/s/{sceneNumber}").unwrap();
+    let other = app.cms.seat_qr_payload(SYS, &seats[1]).unwrap();
+    assert_eq!(app.cms.seat_for_qr_payload(SYS, &other).unwrap().client_id, seats[1]);
+    app.cms.set_qr_template(SYS, "https://wx.example.cn/s/{sceneNumber}").unwrap();
     assert_eq!(
-        app.cms.seat_for_qr_payload(&other).unwrap_err().code(),
+        app.cms.seat_for_qr_payload(SYS, &other).unwrap_err().code(),
         "not_found",
         "a changed template retires codes"
     );
-    assert_eq!(app.cms.seat_for_qr_payload("https://wx.example.cn/s/").unwrap_err().code(), "not_found");
+    assert_eq!(app.cms.seat_for_qr_payload(SYS, "https://wx.example.cn/s/").unwrap_err().code(), "not_found");
 }
 
 #[test]
 fn seat_code_sizes_are_bounded_and_the_svg_decodes() {
     let app = spawn_app();
-    let (_, _, seats) = site(&app.cms, "qrs", 1);
-    let payload = app.cms.seat_qr_payload(&seats[0]).unwrap();
+    let (_, _, seats) = site(&app.cms, SYS, "qrs", 1);
+    let payload = app.cms.seat_qr_payload(SYS, &seats[0]).unwrap();
     for size in [MIN_QR_SIZE, MAX_QR_SIZE] {
-        let png = app.cms.seat_qr_code(&seats[0], QrFormat::Png, size).unwrap();
+        let png = app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, size).unwrap();
         assert_eq!(png_codes(&png), std::slice::from_ref(&payload), "the {size} px code decodes");
     }
     for size in [MIN_QR_SIZE - 1, MAX_QR_SIZE + 1] {
         assert_eq!(
-            app.cms.seat_qr_code(&seats[0], QrFormat::Png, size).unwrap_err().field(),
+            app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, size).unwrap_err().field(),
             Some("size"),
             "{size} px"
         );
     }
-    let svg = String::from_utf8(app.cms.seat_qr_code(&seats[0], QrFormat::Svg, 300).unwrap()).unwrap();
+    let svg = String::from_utf8(app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Svg, 300).unwrap()).unwrap();
     assert_eq!(decode_svg(&svg, 300), [payload], "the SVG is the same code");
 }
 
 #[test]
 fn hall_sheet_pdf_codes_decode_to_their_seats_in_seat_order_at_1_4_and_12_per_page() {
     let app = spawn_app();
-    app.cms.set_qr_template(TEMPLATE).unwrap();
+    app.cms.set_qr_template(SYS, TEMPLATE).unwrap();
     let (hall, seats) = sheet_site(&app.cms, "sheet", "X立方影城", "一号厅", &SHUFFLED);
     let expected = payloads(&app.cms, &seats, &SEAT_ORDER);
     let dir = tempfile::tempdir().unwrap();
     for per_page in PER_PAGE_CHOICES {
-        let sheet = app.cms.hall_qr_sheet(&hall, SheetFormat::Pdf, per_page).unwrap();
+        let sheet = app.cms.hall_qr_sheet(SYS, &hall, SheetFormat::Pdf, per_page).unwrap();
         assert_eq!((sheet.content_type, sheet.file_name.as_str()), ("application/pdf", "X立方影城-一号厅-二维码.pdf"));
         assert_eq!(sheet.ascii_file_name, "sheet-sheet_h1-qr.pdf");
         assert!(sheet.missing_glyphs.is_empty(), "every label character is in the font: {:?}", sheet.missing_glyphs);
@@ -138,7 +141,7 @@ fn hall_sheet_zip_has_one_svg_per_seat_named_by_seat_and_decoding_to_it() {
     let app = spawn_app();
     let (hall, seats) = sheet_site(&app.cms, "zip", "X立方影城", "二号厅", &SHUFFLED);
     let expected = payloads(&app.cms, &seats, &SEAT_ORDER);
-    let sheet = app.cms.hall_qr_sheet(&hall, SheetFormat::Zip, DEFAULT_SHEET_PER_PAGE).unwrap();
+    let sheet = app.cms.hall_qr_sheet(SYS, &hall, SheetFormat::Zip, DEFAULT_SHEET_PER_PAGE).unwrap();
     assert_eq!((sheet.content_type, sheet.file_name.as_str()), ("application/zip", "X立方影城-二号厅-二维码.zip"));
     let entries = zip_entries(&sheet.bytes);
     let names: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
@@ -157,7 +160,7 @@ fn hall_sheet_labels_outside_the_font_or_too_long_still_render() {
     let long_name = "超长影城名称".repeat(40);
     let seats = ["A😀1", "𠮷2", "<&\"3>", "贵宾/4"];
     let (hall, ids) = sheet_site(&app.cms, "odd", &long_name, "𠮷厅\n第二行", &seats);
-    let sheet = app.cms.hall_qr_sheet(&hall, SheetFormat::Pdf, 4).unwrap();
+    let sheet = app.cms.hall_qr_sheet(SYS, &hall, SheetFormat::Pdf, 4).unwrap();
     assert_eq!(sheet.missing_glyphs, ['😀', '𠮷'], "characters the font lacks are reported, not fatal");
     let path = app.dir.path().join("odd.pdf");
     std::fs::write(&path, &sheet.bytes).unwrap();
@@ -171,7 +174,7 @@ fn hall_sheet_labels_outside_the_font_or_too_long_still_render() {
     assert!(text.contains("超长影城名称") && text.contains('…'), "a name too long for the card is cut: {text}");
     assert!(sheet.file_name.chars().count() < 140 && !sheet.file_name.contains('/'), "{}", sheet.file_name);
 
-    let zip = app.cms.hall_qr_sheet(&hall, SheetFormat::Zip, 4).unwrap();
+    let zip = app.cms.hall_qr_sheet(SYS, &hall, SheetFormat::Zip, 4).unwrap();
     let names: Vec<String> = zip_entries(&zip.bytes).into_iter().map(|e| e.0).collect();
     assert_eq!(names, ["___3_.svg", "A_1.svg", "贵宾_4.svg", "𠮷2.svg"], "sanitized names, in seat order");
 }
@@ -179,18 +182,18 @@ fn hall_sheet_labels_outside_the_font_or_too_long_still_render() {
 #[test]
 fn hall_sheet_bad_input_is_refused_with_the_field() {
     let app = spawn_app();
-    let (_, hall, _) = site(&app.cms, "bad", 1);
+    let (_, hall, _) = site(&app.cms, SYS, "bad", 1);
     for per_page in [0, 2, 6, 13] {
         assert_eq!(
-            field_of(app.cms.hall_qr_sheet(&hall, SheetFormat::Pdf, per_page).unwrap_err()),
+            field_of(app.cms.hall_qr_sheet(SYS, &hall, SheetFormat::Pdf, per_page).unwrap_err()),
             ("invalid".to_string(), "per_page".to_string())
         );
     }
-    assert_eq!(app.cms.hall_qr_sheet("ghost", SheetFormat::Pdf, 4).unwrap_err().code(), "not_found");
+    assert_eq!(app.cms.hall_qr_sheet(SYS, "ghost", SheetFormat::Pdf, 4).unwrap_err().code(), "not_found");
     assert_eq!(SheetFormat::parse("docx").unwrap_err().field(), Some("format"));
-    let (_, empty, _) = site(&app.cms, "empty", 0);
+    let (_, empty, _) = site(&app.cms, SYS, "empty", 0);
     assert_eq!(
-        field_of(app.cms.hall_qr_sheet(&empty, SheetFormat::Zip, 4).unwrap_err()),
+        field_of(app.cms.hall_qr_sheet(SYS, &empty, SheetFormat::Zip, 4).unwrap_err()),
         ("invalid".to_string(), "hall_id".to_string())
     );
 }

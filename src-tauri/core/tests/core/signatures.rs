@@ -4,11 +4,11 @@ use cinedesk_core::*;
 
 use super::{site, spawn_app};
 
-/// A fresh key of a new cinema: (cinema, apikey, secret).
-fn key(cms: &Cms, code: &str) -> (String, String, String) {
-    let (cinema, _, _) = site(cms, code, 0);
-    let k = cms.create_api_key(&cinema).unwrap();
-    (cinema, k.apikey, k.secretkey)
+/// A fresh key of a new cinema: (the client it signs as, apikey, secret).
+fn key(cms: &Cms, code: &str) -> (Actor, String, String) {
+    let (cinema, _, _) = site(cms, &Actor::System, code, 0);
+    let k = cms.create_api_key(&Actor::System, &cinema).unwrap();
+    (Actor::Cinema { cinema_id: cinema, apikey: k.apikey.clone() }, k.apikey, k.secretkey)
 }
 
 /// A fresh date and the `dc` authorization of `params` at it.
@@ -25,10 +25,10 @@ fn request<'a>(method: &'a str, path: &'a str, auth: &'a str, date: &'a str, par
 #[test]
 fn a_signature_is_accepted_once_and_its_repeat_says_why() {
     let app = spawn_app();
-    let (cinema, apikey, secret) = key(&app.cms, "once");
+    let (client, apikey, secret) = key(&app.cms, "once");
     let (date, auth) = dc(&apikey, &secret, "timeout%3D1");
     let req = request("GET", "/cms/long_poll/x", &auth, &date, "timeout%3D1");
-    assert_eq!(app.cms.verify_signed(&req).unwrap(), cinema);
+    assert_eq!(app.cms.verify_signed(&req).unwrap(), client);
     let again = app.cms.verify_signed(&req).unwrap_err();
     assert_eq!(again.code(), "unauthorized");
     assert!(again.to_string().contains("already used"), "the refusal says why: {again}");
@@ -61,7 +61,7 @@ fn a_dc_signature_of_one_route_is_refused_on_another_once_used() {
 #[test]
 fn a_dc2_signature_covers_the_method_and_the_path() {
     let app = spawn_app();
-    let (cinema, apikey, secret) = key(&app.cms, "dc2");
+    let (client, apikey, secret) = key(&app.cms, "dc2");
     let date = user_date(now_ms());
     let sig = sign_dc2(&secret, "POST", "/onlineDisk/moveFolder", "a%3D1", &date);
     let auth = format!("dc2:{apikey}:{sig}");
@@ -70,7 +70,7 @@ fn a_dc2_signature_covers_the_method_and_the_path() {
         let err = app.cms.verify_signed(&request(method, path, &auth, &date, "a%3D1")).unwrap_err();
         assert!(err.to_string().contains("does not match"), "{method} {path}: {err}");
     }
-    assert_eq!(app.cms.verify_signed(&moved).unwrap(), cinema, "the route it was made for takes it");
+    assert_eq!(app.cms.verify_signed(&moved).unwrap(), client, "the route it was made for takes it");
 }
 
 #[test]
@@ -102,9 +102,11 @@ fn a_write_on_a_file_another_connection_locked_answers_busy() {
     let app = spawn_app();
     let other = rusqlite::Connection::open(app.dir.path().join(DB_FILE)).unwrap();
     other.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let err = app.cms.create_cinema(super::inputs::cinema_input("locked")).unwrap_err();
+    let err = app.cms.create_cinema(&Actor::System, super::inputs::cinema_input("locked")).unwrap_err();
     assert_eq!(err.code(), Code::Busy, "{err}");
     assert_eq!(Code::Busy.status(), 503);
     other.execute_batch("ROLLBACK").unwrap();
-    app.cms.create_cinema(super::inputs::cinema_input("unlocked")).expect("the lock gone, writes go on");
+    app.cms
+        .create_cinema(&Actor::System, super::inputs::cinema_input("unlocked"))
+        .expect("the lock gone, writes go on");
 }

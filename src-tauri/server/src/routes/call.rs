@@ -49,7 +49,7 @@ impl FromRequest<AppState> for Call {
 
 impl Call {
     pub(crate) fn actor(&self) -> Actor {
-        self.caller.actor()
+        self.caller.actor.clone()
     }
 
     /// The JSON body (empty: `{}`), whatever its Content-Type.

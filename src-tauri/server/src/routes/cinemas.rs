@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -34,8 +35,12 @@ pub(crate) struct CinemaCreated {
         (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
         (status = 409, description = "cinemaCode is taken", body = ErrorBody),
     ))]
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<CinemaInput>) -> ApiResult<Json<CinemaCreated>> {
-    let cinema_id = s.run(move |cms| cms.create_cinema(input)).await?;
+async fn create(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(input): JsonBody<CinemaInput>,
+) -> ApiResult<Json<CinemaCreated>> {
+    let cinema_id = s.run(move |cms| cms.create_cinema(&session.actor, input)).await?;
     Ok(Json(CinemaCreated { cinema_id }))
 }
 
@@ -58,6 +63,7 @@ struct CinemaFilter {
     responses((status = 200, description = "A page of cinemas", body = Page<Cinema>)))]
 async fn list(
     State(s): State<AppState>,
+    session: LoggedIn,
     uri: Uri,
     Query(f): Query<CinemaFilter>,
     Query(p): Query<PageParams>,
@@ -69,7 +75,7 @@ async fn list(
         name: f.name,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, move |cms| cms.list_cinemas(&query)).await
+    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_cinemas(actor, &query)).await
 }
 
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}", tag = "cinemas", operation_id = "get_cinema",
@@ -78,8 +84,12 @@ async fn list(
         (status = 200, description = "The cinema", body = Cinema),
         (status = 404, description = "No such cinema", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Cinema>> {
-    Ok(Json(s.read(move |cms| cms.get_cinema(&id)).await?))
+async fn one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<Cinema>> {
+    Ok(Json(s.read(move |cms| cms.get_cinema(&session.actor, &id)).await?))
 }
 
 /// Seed §1.3: absent fields keep their value, an empty string clears an optional one.
@@ -93,10 +103,11 @@ async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> Api
     ))]
 async fn update(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<CinemaInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_cinema(&id, input)).await?;
+    s.run(move |cms| cms.update_cinema(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -115,8 +126,8 @@ struct CinemaIds {
         (status = 200, description = "Deleted", body = Done),
         (status = 404, description = "One of the cinemas does not exist", body = ErrorBody),
     ))]
-async fn delete(State(s): State<AppState>, Query(q): Query<CinemaIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_cinemas(&q.cinema_id)).await?;
+async fn delete(State(s): State<AppState>, session: LoggedIn, Query(q): Query<CinemaIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_cinemas(&session.actor, &q.cinema_id)).await?;
     Ok(done())
 }
 
@@ -127,6 +138,10 @@ async fn delete(State(s): State<AppState>, Query(q): Query<CinemaIds>) -> ApiRes
         (status = 200, description = "Counts of what would go", body = CinemaDeletionImpact),
         (status = 404, description = "One of the cinemas does not exist", body = ErrorBody),
     ))]
-async fn impact(State(s): State<AppState>, Query(q): Query<CinemaIds>) -> ApiResult<Json<CinemaDeletionImpact>> {
-    Ok(Json(s.run(move |cms| cms.cinema_deletion_impact(&q.cinema_id)).await?))
+async fn impact(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    Query(q): Query<CinemaIds>,
+) -> ApiResult<Json<CinemaDeletionImpact>> {
+    Ok(Json(s.run(move |cms| cms.cinema_deletion_impact(&session.actor, &q.cinema_id)).await?))
 }

@@ -9,17 +9,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PathParam};
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
-pub fn read_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(all)).routes(routes!(settings))
-}
-
-pub fn write_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(put_value, delete_value)).routes(routes!(put_settings))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(all))
+        .routes(routes!(settings, put_settings))
+        .routes(routes!(put_value, delete_value))
 }
 
 /// Installation settings.
@@ -32,8 +32,8 @@ pub(crate) struct Settings {
 
 #[utoipa::path(get, path = "/cms/settings", tag = "settings", operation_id = "get_settings",
     responses((status = 200, description = "The installation's settings", body = Settings)))]
-async fn settings(State(s): State<AppState>) -> ApiResult<Json<Settings>> {
-    let qr_url_template = s.run(|cms| cms.qr_template()).await?;
+async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<Settings>> {
+    let qr_url_template = s.run(move |cms| cms.qr_template(&session.actor)).await?;
     Ok(Json(Settings { qr_url_template }))
 }
 
@@ -46,20 +46,23 @@ pub(crate) struct SettingsInput {
 }
 
 #[utoipa::path(put, path = "/cms/settings", tag = "settings", operation_id = "put_settings",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = SettingsInput,
     responses((status = 200, description = "Saved", body = Done)))]
-async fn put_settings(State(s): State<AppState>, JsonBody(body): JsonBody<SettingsInput>) -> ApiResult<Json<Done>> {
-    if let Some(t) = body.qr_url_template {
-        s.run(move |cms| cms.set_qr_template(&t)).await?;
-    }
+async fn put_settings(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(body): JsonBody<SettingsInput>,
+) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.update_settings(&session.actor, body.qr_url_template.as_deref())).await?;
     Ok(done())
 }
 
 /// Seed §8, plus the fixed film types.
 #[utoipa::path(get, path = "/cms/sys_params/enum", tag = "settings", operation_id = "get_enums",
     responses((status = 200, description = "Every enumeration", body = SysEnums)))]
-async fn all(State(s): State<AppState>) -> ApiResult<Json<SysEnums>> {
-    Ok(Json(s.read(|cms| cms.sys_enums()).await?))
+async fn all(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<SysEnums>> {
+    Ok(Json(s.read(move |cms| cms.sys_enums(&session.actor)).await?))
 }
 
 /// A value of an enumeration, as added or renamed.
@@ -74,21 +77,24 @@ pub(crate) struct EnumValueInput {
 
 /// Adds the value `id` to the enumeration `kind`, or renames it.
 #[utoipa::path(put, path = "/cms/sys_params/enum/{kind}/{id}", tag = "settings", operation_id = "put_enum_value",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("kind" = inline(EnumKind), Path), ("id" = String, Path)),
     request_body = EnumValueInput,
     responses((status = 200, description = "Saved", body = Done)))]
 async fn put_value(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam((kind, id)): PathParam<(String, String)>,
     JsonBody(body): JsonBody<EnumValueInput>,
 ) -> ApiResult<Json<Done>> {
     let kind = EnumKind::parse(&kind)?;
     let value = EnumValue { id, name: body.name.unwrap_or_default(), is_default: body.is_default };
-    s.run(move |cms| cms.put_enum_value(kind, value)).await?;
+    s.run(move |cms| cms.put_enum_value(&session.actor, kind, value)).await?;
     Ok(done())
 }
 
 #[utoipa::path(delete, path = "/cms/sys_params/enum/{kind}/{id}", tag = "settings", operation_id = "delete_enum_value",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("kind" = inline(EnumKind), Path), ("id" = String, Path)),
     responses(
         (status = 200, description = "Deleted", body = Done),
@@ -97,9 +103,10 @@ async fn put_value(
     ))]
 async fn delete_value(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam((kind, id)): PathParam<(String, String)>,
 ) -> ApiResult<Json<Done>> {
     let kind = EnumKind::parse(&kind)?;
-    s.run(move |cms| cms.delete_enum_value(kind, &id)).await?;
+    s.run(move |cms| cms.delete_enum_value(&session.actor, kind, &id)).await?;
     Ok(done())
 }

@@ -18,6 +18,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::LoggedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
 use crate::openapi::{Binary, ErrorBody};
@@ -27,7 +28,7 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(download))
 }
 
-pub fn operate_routes() -> OpenApiRouter<AppState> {
+pub fn info_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(info))
 }
 
@@ -55,8 +56,12 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
         (status = 200, description = "The file", body = StoredFile),
         (status = 404, description = "No such file", body = ErrorBody),
     ))]
-async fn info(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<StoredFile>> {
-    Ok(Json(s.run(move |cms| cms.file(&id)).await?))
+async fn info(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<StoredFile>> {
+    Ok(Json(s.run(move |cms| cms.file(&session.actor, &id)).await?))
 }
 
 /// `inline` (or `attachment` with `?download=1`) with an ASCII fallback name and the UTF-8 name.

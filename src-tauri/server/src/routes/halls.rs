@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -35,8 +36,12 @@ pub(crate) struct HallCreated {
         (status = 404, description = "No such cinema", body = ErrorBody),
         (status = 409, description = "hallCode is taken", body = ErrorBody),
     ))]
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<HallInput>) -> ApiResult<Json<HallCreated>> {
-    let hall_id = s.run(move |cms| cms.create_hall(input)).await?;
+async fn create(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(input): JsonBody<HallInput>,
+) -> ApiResult<Json<HallCreated>> {
+    let hall_id = s.run(move |cms| cms.create_hall(&session.actor, input)).await?;
     Ok(Json(HallCreated { hall_id }))
 }
 
@@ -57,12 +62,13 @@ struct HallFilter {
     responses((status = 200, description = "A page of halls", body = Page<Hall>)))]
 async fn list(
     State(s): State<AppState>,
+    session: LoggedIn,
     uri: Uri,
     Query(f): Query<HallFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Response> {
     let query = HallQuery { cinema_id: f.cinema_id, hall_ids: f.hall_id, hall_code: f.hall_code, paging: p.paging()? };
-    s.cached_json(&uri, move |cms| cms.list_halls(&query)).await
+    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_halls(actor, &query)).await
 }
 
 #[utoipa::path(get, path = "/cms/halls/{hall_id}", tag = "halls", operation_id = "get_hall",
@@ -71,8 +77,8 @@ async fn list(
         (status = 200, description = "The hall", body = Hall),
         (status = 404, description = "No such hall", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Hall>> {
-    Ok(Json(s.read(move |cms| cms.get_hall(&id)).await?))
+async fn one(State(s): State<AppState>, session: LoggedIn, PathParam(id): PathParam<String>) -> ApiResult<Json<Hall>> {
+    Ok(Json(s.read(move |cms| cms.get_hall(&session.actor, &id)).await?))
 }
 
 /// Seed §2.3: absent fields keep their value.
@@ -86,10 +92,11 @@ async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> Api
     ))]
 async fn update(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<HallInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_hall(&id, input)).await?;
+    s.run(move |cms| cms.update_hall(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -108,7 +115,7 @@ struct HallIds {
         (status = 200, description = "Deleted", body = Done),
         (status = 404, description = "One of the halls does not exist", body = ErrorBody),
     ))]
-async fn delete(State(s): State<AppState>, Query(q): Query<HallIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_halls(&q.hall_id)).await?;
+async fn delete(State(s): State<AppState>, session: LoggedIn, Query(q): Query<HallIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_halls(&session.actor, &q.hall_id)).await?;
     Ok(done())
 }

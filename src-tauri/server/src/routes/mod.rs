@@ -1,4 +1,7 @@
-//! The route table of seed 000, grouped by the capability each group needs.
+//! The route table of seed 000, grouped by how callers authenticate: not at all (public), with
+//! a user's bearer token ([`crate::auth::LoggedIn`]), or also with a cinema's signature
+//! ([`crate::auth::Caller`]). Who may do what is the core's decision: each handler passes the
+//! caller's actor to it.
 //!
 //! Every route is registered with `OpenApiRouter::routes(routes!(handler, …))`, one `routes!` per
 //! path, so registering a route documents it (see `crate::openapi`).
@@ -23,13 +26,11 @@ mod vod_flow;
 mod vr_clients;
 
 use axum::{middleware, Extension, Json, Router};
-use cinedesk_core::{Capability, ROLE_SYS_ADMIN};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{guard, Guard};
 use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
 use crate::signed::{self, Kind};
@@ -43,13 +44,10 @@ pub(crate) fn done() -> Json<Done> {
     Json(Done {})
 }
 
-/// Routes that need a session allowed `cap`: the guard in front of them, and in the document
-/// the bearer security with its 401 and 403.
-fn guarded(app: &AppState, cap: Capability, routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    let mut routes = routes.route_layer(middleware::from_fn_with_state(Guard { app: app.clone(), cap }, guard));
-    // What only a SYS_ADMIN may do says so in the document: the probe's role matrix reads it.
-    let roles: &[&str] = if cap == Capability::Operate { &[] } else { &[ROLE_SYS_ADMIN] };
-    openapi::require_bearer(routes.get_openapi_mut(), roles);
+/// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
+/// security, its 401 (no session) and 403 (the core refused the role).
+fn for_users(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    openapi::require_bearer(routes.get_openapi_mut());
     routes
 }
 
@@ -73,7 +71,7 @@ async fn health() -> Json<Health> {
 
 /// Every route with its documentation, before state and fallbacks.
 fn documented(app: &AppState) -> OpenApiRouter<AppState> {
-    let operate = OpenApiRouter::new()
+    let users = OpenApiRouter::new()
         .merge(cinemas::routes())
         .merge(halls::routes())
         .merge(vr_clients::routes())
@@ -81,31 +79,28 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(movies::routes())
         .merge(vod::routes())
         .merge(models::routes())
-        .merge(enums::read_routes())
+        .merge(enums::routes())
         .merge(session::authenticated_routes())
-        .merge(files::operate_routes());
+        .merge(files::info_routes())
+        .merge(users::routes())
+        .merge(api_keys::routes())
+        .merge(uploads::settings_routes())
+        .merge(upload_tokens::settings_routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health))
         .routes(routes!(openapi::document))
         .merge(session::public_routes())
-        // The COMS channel authenticates users and signed machine clients itself.
+        // The COMS channel, the uploads, the resource library, seed-003 upload tokens and
+        // seed-001 VOD flows take a user's token or a cinema's signature, checked by
+        // `crate::signed` in front of each by what its requests sign.
         .merge(signed::layer(app, Kind::Params, crate::coms::routes()))
-        // Downloads are public (like OSS public-read); uploads authenticate themselves.
+        // Downloads are public (like OSS public-read).
         .merge(files::public_routes())
         .merge(uploads::routes(app))
-        // The resource library, seed-003 upload tokens and seed-001 VOD flows authenticate
-        // users and signed machine clients themselves (`auth::Caller`).
         .merge(signed::layer(app, Kind::Params, onlinedisk_library::routes()))
         .merge(signed::layer(app, Kind::Params, upload_tokens::routes()))
         .merge(signed::layer(app, Kind::Params, vod_flow::routes()))
-        .merge(guarded(
-            app,
-            Capability::ManageApiKeys,
-            api_keys::routes().merge(uploads::admin_routes()).merge(upload_tokens::admin_routes()),
-        ))
-        .merge(guarded(app, Capability::Operate, operate))
-        .merge(guarded(app, Capability::ManageUsers, users::routes()))
-        .merge(guarded(app, Capability::ManageEnums, enums::write_routes()))
+        .merge(for_users(users))
 }
 
 /// The API, and the built UI (`ui/dist`) at `/` when a directory is given: what is not an API

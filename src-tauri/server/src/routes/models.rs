@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -62,9 +63,10 @@ pub(crate) struct HmdModelCreated {
     ))]
 async fn create_hmd(
     State(s): State<AppState>,
+    session: LoggedIn,
     JsonBody(input): JsonBody<HmdModelInput>,
 ) -> ApiResult<Json<HmdModelCreated>> {
-    let hmd_model_id = s.run(move |cms| cms.create_hmd_model(input)).await?;
+    let hmd_model_id = s.run(move |cms| cms.create_hmd_model(&session.actor, input)).await?;
     Ok(Json(HmdModelCreated { hmd_model_id }))
 }
 
@@ -73,11 +75,12 @@ async fn create_hmd(
     responses((status = 200, description = "A page of headset models", body = Page<HmdModel>)))]
 async fn list_hmd(
     State(s): State<AppState>,
+    session: LoggedIn,
     Query(f): Query<ModelFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<Page<HmdModel>>> {
     let query = model_query(f, &p)?;
-    Ok(Json(s.read(move |cms| cms.list_hmd_models(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_hmd_models(&session.actor, &query)).await?))
 }
 
 #[utoipa::path(put, path = "/cms/hmd_models/{id}", tag = "models", operation_id = "update_hmd_model",
@@ -90,10 +93,11 @@ async fn list_hmd(
     ))]
 async fn update_hmd(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<HmdModelInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_hmd_model(&id, input)).await?;
+    s.run(move |cms| cms.update_hmd_model(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -104,8 +108,8 @@ async fn update_hmd(
         (status = 404, description = "One of the models does not exist", body = ErrorBody),
         (status = 409, description = "A model is still used by seats", body = ErrorBody),
     ))]
-async fn delete_hmd(State(s): State<AppState>, Query(q): Query<ModelIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_hmd_models(&q.id)).await?;
+async fn delete_hmd(State(s): State<AppState>, session: LoggedIn, Query(q): Query<ModelIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_hmd_models(&session.actor, &q.id)).await?;
     Ok(done())
 }
 
@@ -124,9 +128,10 @@ pub(crate) struct SeatModelCreated {
     ))]
 async fn create_seat(
     State(s): State<AppState>,
+    session: LoggedIn,
     JsonBody(input): JsonBody<SeatModelInput>,
 ) -> ApiResult<Json<SeatModelCreated>> {
-    let seat_model_id = s.run(move |cms| cms.create_seat_model(input)).await?;
+    let seat_model_id = s.run(move |cms| cms.create_seat_model(&session.actor, input)).await?;
     Ok(Json(SeatModelCreated { seat_model_id }))
 }
 
@@ -135,11 +140,12 @@ async fn create_seat(
     responses((status = 200, description = "A page of seat models", body = Page<SeatModel>)))]
 async fn list_seat(
     State(s): State<AppState>,
+    session: LoggedIn,
     Query(f): Query<ModelFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<Page<SeatModel>>> {
     let query = model_query(f, &p)?;
-    Ok(Json(s.read(move |cms| cms.list_seat_models(&query)).await?))
+    Ok(Json(s.read(move |cms| cms.list_seat_models(&session.actor, &query)).await?))
 }
 
 #[utoipa::path(put, path = "/cms/seat_models/{id}", tag = "models", operation_id = "update_seat_model",
@@ -152,10 +158,11 @@ async fn list_seat(
     ))]
 async fn update_seat(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<SeatModelInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_seat_model(&id, input)).await?;
+    s.run(move |cms| cms.update_seat_model(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -166,7 +173,7 @@ async fn update_seat(
         (status = 404, description = "One of the models does not exist", body = ErrorBody),
         (status = 409, description = "A model is still used by seats", body = ErrorBody),
     ))]
-async fn delete_seat(State(s): State<AppState>, Query(q): Query<ModelIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_seat_models(&q.id)).await?;
+async fn delete_seat(State(s): State<AppState>, session: LoggedIn, Query(q): Query<ModelIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_seat_models(&session.actor, &q.id)).await?;
     Ok(done())
 }

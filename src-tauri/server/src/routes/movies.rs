@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -37,8 +38,12 @@ pub(crate) struct MovieCreated {
         (status = 400, description = "A required field is missing or a value breaks a rule", body = ErrorBody),
         (status = 409, description = "movieCode is taken", body = ErrorBody),
     ))]
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<MovieInput>) -> ApiResult<Json<MovieCreated>> {
-    let movie_id = s.run(move |cms| cms.create_movie(input)).await?;
+async fn create(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(input): JsonBody<MovieInput>,
+) -> ApiResult<Json<MovieCreated>> {
+    let movie_id = s.run(move |cms| cms.create_movie(&session.actor, input)).await?;
     Ok(Json(MovieCreated { movie_id }))
 }
 
@@ -93,6 +98,7 @@ enum OrderParam {
     responses((status = 200, description = "A page of films", body = Page<Movie>)))]
 async fn list(
     State(s): State<AppState>,
+    session: LoggedIn,
     Query(f): Query<MovieFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<Page<Movie>>> {
@@ -110,7 +116,7 @@ async fn list(
         order_param: f.order_param,
         order_seq: f.order_seq.map(|v| OrderSeq::parse(&v)).transpose()?.unwrap_or_default(),
     };
-    Ok(Json(s.run(move |cms| cms.list_movies(&query)).await?))
+    Ok(Json(s.run(move |cms| cms.list_movies(&session.actor, &query)).await?))
 }
 
 #[utoipa::path(get, path = "/cms/movies/{movie_id}", tag = "movies", operation_id = "get_movie",
@@ -119,8 +125,8 @@ async fn list(
         (status = 200, description = "The film", body = Movie),
         (status = 404, description = "No such film", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<Movie>> {
-    Ok(Json(s.read(move |cms| cms.get_movie(&id)).await?))
+async fn one(State(s): State<AppState>, session: LoggedIn, PathParam(id): PathParam<String>) -> ApiResult<Json<Movie>> {
+    Ok(Json(s.read(move |cms| cms.get_movie(&session.actor, &id)).await?))
 }
 
 /// Seed §4.3: absent fields keep their value, an empty string clears an optional one.
@@ -134,10 +140,11 @@ async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> Api
     ))]
 async fn update(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<MovieInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_movie(&id, input)).await?;
+    s.run(move |cms| cms.update_movie(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -157,8 +164,8 @@ struct MovieIds {
         (status = 404, description = "One of the films does not exist", body = ErrorBody),
         (status = 409, description = "A film is still needed by an unfinished VOD task", body = ErrorBody),
     ))]
-async fn delete(State(s): State<AppState>, Query(q): Query<MovieIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_movies(&q.movie_id)).await?;
+async fn delete(State(s): State<AppState>, session: LoggedIn, Query(q): Query<MovieIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_movies(&session.actor, &q.movie_id)).await?;
     Ok(done())
 }
 
@@ -185,10 +192,11 @@ pub(crate) struct Praised {
     ))]
 async fn praise(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     Query(q): Query<PraiseBy>,
 ) -> ApiResult<Json<Praised>> {
-    let num_of_praise = s.run(move |cms| cms.praise_movie(&id, q.open_id.as_deref())).await?;
+    let num_of_praise = s.run(move |cms| cms.praise_movie(&session.actor, &id, q.open_id.as_deref())).await?;
     Ok(Json(Praised { num_of_praise }))
 }
 
@@ -202,10 +210,11 @@ async fn praise(
     ))]
 async fn distribute(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<DistributeInput>,
 ) -> ApiResult<Json<DistributionOutcome>> {
-    Ok(Json(s.run(move |cms| cms.distribute_movie(&id, input)).await?))
+    Ok(Json(s.run(move |cms| cms.distribute_movie(&session.actor, &id, input)).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -221,7 +230,11 @@ pub(crate) struct MovieCinemas {
         (status = 200, description = "The cinemas that have the film", body = MovieCinemas),
         (status = 404, description = "No such film", body = ErrorBody),
     ))]
-async fn cinemas(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<MovieCinemas>> {
-    let cinema_id_list = s.run(move |cms| cms.movie_cinema_ids(&id)).await?;
+async fn cinemas(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<MovieCinemas>> {
+    let cinema_id_list = s.run(move |cms| cms.movie_cinema_ids(&session.actor, &id)).await?;
     Ok(Json(MovieCinemas { cinema_id_list }))
 }

@@ -259,7 +259,7 @@ async fn query_spaces(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
 }
 
 async fn spaces(s: &AppState, call: ApiResult<Call>) -> Response {
-    serve(s, call, |_| Ok(job(|cms, a| Ok(Spaces { list: cms.library_spaces(a)?, org_id: cms.library_org_id()? }))))
+    serve(s, call, |_| Ok(job(|cms, a| Ok(Spaces { list: cms.library_spaces(a)?, org_id: cms.library_org_id(a)? }))))
         .await
 }
 
@@ -477,9 +477,8 @@ async fn use_for_movie(State(s): State<AppState>, call: ApiResult<Call>) -> Resp
     ))]
 async fn create_classification(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        call.caller.require_user()?;
         let input: ClassificationInput = call.json()?;
-        Ok(job(move |cms, _| Ok(ClassificationId { classification_id: cms.create_classification(input)? })))
+        Ok(job(move |cms, a| Ok(ClassificationId { classification_id: cms.create_classification(a, input)? })))
     })
     .await
 }
@@ -492,11 +491,10 @@ async fn create_classification(State(s): State<AppState>, call: ApiResult<Call>)
     ))]
 async fn update_classification(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        call.caller.require_user()?;
         let patch: ClassificationPatch = call.json()?;
         let id = required("classificationId", patch.classification_id.clone())?;
-        Ok(job(move |cms, _| {
-            cms.update_classification(patch)?;
+        Ok(job(move |cms, a| {
+            cms.update_classification(a, patch)?;
             Ok(ClassificationId { classification_id: id })
         }))
     })
@@ -511,10 +509,9 @@ async fn update_classification(State(s): State<AppState>, call: ApiResult<Call>)
     ))]
 async fn delete_classification(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        call.caller.require_user()?;
         let id = required("classificationId", call.json::<ClassificationRef>()?.classification_id)?;
-        Ok(job(move |cms, _| {
-            cms.delete_classification(&id)?;
+        Ok(job(move |cms, a| {
+            cms.delete_classification(a, &id)?;
             Ok(ClassificationId { classification_id: id })
         }))
     })
@@ -527,7 +524,7 @@ async fn delete_classification(State(s): State<AppState>, call: ApiResult<Call>)
 async fn query_chapters(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
         let q: ChapterQuery = call.json()?;
-        Ok(job(move |cms, _| Ok(Chapters { list: cms.query_chapters(&q)? })))
+        Ok(job(move |cms, a| Ok(Chapters { list: cms.query_chapters(a, &q)? })))
     })
     .await
 }

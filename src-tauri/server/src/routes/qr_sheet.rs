@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -49,12 +50,13 @@ enum SheetFileFormat {
     ))]
 async fn sheet(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     Query(q): Query<SheetParams>,
 ) -> ApiResult<Response> {
     let format = q.format.map(|f| SheetFormat::parse(&f)).transpose()?.unwrap_or(SheetFormat::Pdf);
     let per_page = q.per_page.unwrap_or(DEFAULT_SHEET_PER_PAGE);
-    let sheet = s.run(move |cms| cms.hall_qr_sheet(&id, format, per_page)).await?;
+    let sheet = s.run(move |cms| cms.hall_qr_sheet(&session.actor, &id, format, per_page)).await?;
     let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(sheet.content_type)),

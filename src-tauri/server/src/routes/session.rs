@@ -1,16 +1,15 @@
 //! Logging in and out with bearer tokens, and what the web UI needs before logging in.
 
-use axum::extract::{Extension, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::Json;
-use cinedesk_core::{Principal, Session, User};
+use cinedesk_core::{Session, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
-use crate::auth::bearer;
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::openapi::ErrorBody;
@@ -25,10 +24,11 @@ pub fn authenticated_routes() -> OpenApiRouter<AppState> {
 }
 
 /// The user the session belongs to (the guard put the caller's identity on the request).
+// (The guard is the `LoggedIn` extractor; the summary above is the document's, kept word for word.)
 #[utoipa::path(get, path = "/cms/me", tag = "session", operation_id = "me",
     responses((status = 200, description = "The logged-in user", body = User)))]
-async fn me(State(s): State<AppState>, Extension(p): Extension<Principal>) -> ApiResult<Json<User>> {
-    Ok(Json(s.read(move |cms| cms.get_user(&p.user_id)).await?))
+async fn me(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<User>> {
+    Ok(Json(s.read(move |cms| cms.me(&session.actor)).await?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -45,8 +45,8 @@ pub(crate) struct AppInfo {
 #[utoipa::path(get, path = "/cms/app_info", tag = "session", operation_id = "app_info",
     responses((status = 200, description = "About this server", body = AppInfo)))]
 async fn app_info(State(s): State<AppState>) -> ApiResult<Json<AppInfo>> {
-    let users = s.run(|cms| cms.user_count()).await?;
-    Ok(Json(AppInfo { version: env!("CARGO_PKG_VERSION").into(), has_users: users > 0, mode: "server".into() }))
+    let core = s.run(|cms| cms.app_info()).await?;
+    Ok(Json(AppInfo { version: core.version.into(), has_users: core.has_users, mode: "server".into() }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -73,9 +73,7 @@ async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) ->
 /// Ends the session of the token sent.
 #[utoipa::path(post, path = "/cms/logout", tag = "session", operation_id = "logout",
     responses((status = 200, description = "Logged out", body = Done)))]
-async fn logout(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Done>> {
-    // The guard already checked the token; it is here for sure.
-    let token = bearer(&headers).unwrap_or_default();
-    s.run(move |cms| cms.logout(&token)).await?;
+async fn logout(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.logout(&session.token)).await?;
     Ok(done())
 }

@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 
 use super::call::{get_and_post, Call};
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::failure::{respond, ErrorBody};
@@ -40,8 +41,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     routes
 }
 
-/// The modules' credentials: SYS_ADMIN only (guarded by the caller).
-pub fn admin_routes() -> OpenApiRouter<AppState> {
+/// The modules' credentials (SYS_ADMIN, as the core decides).
+pub fn settings_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(settings, set_settings))
 }
 
@@ -96,9 +97,8 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
         let call = call?;
         let module = call.param("module")?;
         let terminal = call.param("type")?;
-        let owner = call.actor().owner();
-        let base = call.base_url();
-        s.run(move |cms| cms.upload_token(module.as_deref(), terminal.as_deref(), &owner, &base)).await
+        let (actor, base) = (call.actor(), call.base_url());
+        s.run(move |cms| cms.upload_token(&actor, module.as_deref(), terminal.as_deref(), &base)).await
     }
     .await;
     match result {
@@ -114,19 +114,22 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
 
 /// The upload modules' settings; secrets are never answered, only whether each is set.
 #[utoipa::path(get, path = "/cms/upload_tokens/config", tag = "upload_tokens",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The settings", body = UploadTokenSettings)))]
-async fn settings(State(s): State<AppState>) -> ApiResult<Json<UploadTokenSettings>> {
-    Ok(Json(s.run(|cms| cms.upload_token_settings()).await?))
+async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<UploadTokenSettings>> {
+    Ok(Json(s.run(move |cms| cms.upload_token_settings(&session.actor)).await?))
 }
 
 /// Changes the default module, the size limit, or fields (`"s3.region": "…"`; an empty value
 /// removes the setting so the environment's applies again).
 #[utoipa::path(put, path = "/cms/upload_tokens/config", tag = "upload_tokens", request_body = UploadTokenSettingsPatch,
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "Changed", body = Done)))]
 async fn set_settings(
     State(s): State<AppState>,
+    session: LoggedIn,
     JsonBody(patch): JsonBody<UploadTokenSettingsPatch>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.set_upload_token_settings(patch)).await?;
+    s.run(move |cms| cms.set_upload_token_settings(&session.actor, patch)).await?;
     Ok(done())
 }

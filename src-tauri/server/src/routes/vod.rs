@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -32,8 +33,12 @@ pub(crate) struct VodTaskCreated {
         (status = 400, description = "No films, too many, or a value breaks a rule", body = ErrorBody),
         (status = 404, description = "No such seat or film", body = ErrorBody),
     ))]
-async fn create(State(s): State<AppState>, JsonBody(input): JsonBody<VodTaskInput>) -> ApiResult<Json<VodTaskCreated>> {
-    let task_id = s.run(move |cms| cms.create_vod_task(input)).await?;
+async fn create(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(input): JsonBody<VodTaskInput>,
+) -> ApiResult<Json<VodTaskCreated>> {
+    let task_id = s.run(move |cms| cms.create_vod_task(&session.actor, input)).await?;
     Ok(Json(VodTaskCreated { task_id }))
 }
 
@@ -55,6 +60,7 @@ struct VodTaskFilter {
     responses((status = 200, description = "A page of tasks", body = Page<VodTask>)))]
 async fn list(
     State(s): State<AppState>,
+    session: LoggedIn,
     Query(f): Query<VodTaskFilter>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<Page<VodTask>>> {
@@ -65,7 +71,7 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    Ok(Json(s.run(move |cms| cms.list_vod_tasks(&query)).await?))
+    Ok(Json(s.run(move |cms| cms.list_vod_tasks(&session.actor, &query)).await?))
 }
 
 #[utoipa::path(get, path = "/cms/vod_tasks/{task_id}", tag = "vod_tasks", operation_id = "get_vod_task",
@@ -74,8 +80,12 @@ async fn list(
         (status = 200, description = "The task", body = VodTask),
         (status = 404, description = "No such task", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VodTask>> {
-    Ok(Json(s.read(move |cms| cms.get_vod_task(&id)).await?))
+async fn one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<VodTask>> {
+    Ok(Json(s.read(move |cms| cms.get_vod_task(&session.actor, &id)).await?))
 }
 
 /// A task's next state.
@@ -97,10 +107,11 @@ pub(crate) struct StatusChange {
     ))]
 async fn update(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(change): JsonBody<StatusChange>,
 ) -> ApiResult<Json<Done>> {
     let status = VodStatus::parse(change.status.as_deref().unwrap_or(""))?;
-    s.run(move |cms| cms.set_vod_task_status(&id, status)).await?;
+    s.run(move |cms| cms.set_vod_task_status(&session.actor, &id, status)).await?;
     Ok(done())
 }

@@ -273,8 +273,8 @@ get_and_post!(
 async fn recommended(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let (index, size) = (call.u32("pageIndex")?, call.u32("pageSize")?);
-        s.run(move |cms| cms.vod_recommended(index, size)).await
+        let (index, size, actor) = (call.u32("pageIndex")?, call.u32("pageSize")?, call.actor());
+        s.run(move |cms| cms.vod_recommended(&actor, index, size)).await
     };
     reply(result.await, "")
 }

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{done, Done};
+use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
@@ -55,12 +56,13 @@ enum QrImageFormat {
     ))]
 async fn qr_code(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     Query(q): Query<QrParams>,
 ) -> ApiResult<Response> {
     let format = q.format.map(|f| QrFormat::parse(&f)).transpose()?.unwrap_or(QrFormat::Png);
     let size = q.size.unwrap_or(512);
-    let image = s.run(move |cms| cms.seat_qr_code(&id, format, size)).await?;
+    let image = s.run(move |cms| cms.seat_qr_code(&session.actor, &id, format, size)).await?;
     // A code changes when its scene number is regenerated: never let a stale one be cached.
     Ok(([(header::CONTENT_TYPE, format.mime()), (header::CACHE_CONTROL, "no-store")], image).into_response())
 }
@@ -82,9 +84,10 @@ pub(crate) struct VrClientCreated {
     ))]
 async fn create(
     State(s): State<AppState>,
+    session: LoggedIn,
     JsonBody(input): JsonBody<VrClientInput>,
 ) -> ApiResult<Json<VrClientCreated>> {
-    let client_id = s.run(move |cms| cms.create_vr_client(input)).await?;
+    let client_id = s.run(move |cms| cms.create_vr_client(&session.actor, input)).await?;
     Ok(Json(VrClientCreated { client_id }))
 }
 
@@ -105,9 +108,10 @@ pub(crate) struct VrClientsCreated {
     ))]
 async fn create_batch(
     State(s): State<AppState>,
+    session: LoggedIn,
     JsonBody(inputs): JsonBody<Vec<VrClientInput>>,
 ) -> ApiResult<Json<VrClientsCreated>> {
-    let client_id_list = s.run(move |cms| cms.create_vr_clients(inputs)).await?;
+    let client_id_list = s.run(move |cms| cms.create_vr_clients(&session.actor, inputs)).await?;
     Ok(Json(VrClientsCreated { client_id_list }))
 }
 
@@ -130,6 +134,7 @@ struct VrClientFilter {
     responses((status = 200, description = "A page of seats", body = Page<VrClient>)))]
 async fn list(
     State(s): State<AppState>,
+    session: LoggedIn,
     uri: Uri,
     Query(f): Query<VrClientFilter>,
     Query(p): Query<PageParams>,
@@ -141,7 +146,7 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, move |cms| cms.list_vr_clients(&query)).await
+    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_vr_clients(actor, &query)).await
 }
 
 #[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",
@@ -150,8 +155,12 @@ async fn list(
         (status = 200, description = "The seat", body = VrClient),
         (status = 404, description = "No such seat", body = ErrorBody),
     ))]
-async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<VrClient>> {
-    Ok(Json(s.read(move |cms| cms.get_vr_client(&id)).await?))
+async fn one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<VrClient>> {
+    Ok(Json(s.read(move |cms| cms.get_vr_client(&session.actor, &id)).await?))
 }
 
 /// Seed §3.3: absent fields keep their value; `hallID` cannot change.
@@ -165,10 +174,11 @@ async fn one(State(s): State<AppState>, PathParam(id): PathParam<String>) -> Api
     ))]
 async fn update(
     State(s): State<AppState>,
+    session: LoggedIn,
     PathParam(id): PathParam<String>,
     JsonBody(input): JsonBody<VrClientInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_vr_client(&id, input)).await?;
+    s.run(move |cms| cms.update_vr_client(&session.actor, &id, input)).await?;
     Ok(done())
 }
 
@@ -187,8 +197,8 @@ struct VrClientIds {
         (status = 200, description = "Deleted", body = Done),
         (status = 404, description = "One of the seats does not exist", body = ErrorBody),
     ))]
-async fn delete(State(s): State<AppState>, Query(q): Query<VrClientIds>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.delete_vr_clients(&q.client_id)).await?;
+async fn delete(State(s): State<AppState>, session: LoggedIn, Query(q): Query<VrClientIds>) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.delete_vr_clients(&session.actor, &q.client_id)).await?;
     Ok(done())
 }
 
@@ -206,7 +216,11 @@ pub(crate) struct SceneNumber {
         (status = 200, description = "The new scene number", body = SceneNumber),
         (status = 404, description = "No such seat", body = ErrorBody),
     ))]
-async fn regenerate_scene(State(s): State<AppState>, PathParam(id): PathParam<String>) -> ApiResult<Json<SceneNumber>> {
-    let scene_number = s.run(move |cms| cms.regenerate_scene_number(&id)).await?;
+async fn regenerate_scene(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<SceneNumber>> {
+    let scene_number = s.run(move |cms| cms.regenerate_scene_number(&session.actor, &id)).await?;
     Ok(Json(SceneNumber { scene_number }))
 }

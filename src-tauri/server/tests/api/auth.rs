@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{spawn_app, USER_PASSWORD};
+use crate::helpers::{signed, spawn_app, USER_PASSWORD};
 
 #[tokio::test]
 async fn a_request_without_a_valid_token_is_a_401() {
@@ -71,6 +71,23 @@ async fn logout_ends_the_session() {
     let (_, m) = app.manager("zhangsan").await;
     assert_eq!(app.send("POST", "/cms/logout", Some(&m), None).await.0, 200);
     assert_eq!(app.send("GET", "/cms/cinemas", Some(&m), None).await.0, 401, "logout ends the session");
+}
+
+#[tokio::test]
+async fn a_dead_session_cannot_log_out_again() {
+    let app = spawn_app().await;
+    let (_, m) = app.manager("zhangsan").await;
+    assert_eq!(app.send("POST", "/cms/logout", Some(&m), None).await.0, 200);
+    assert_eq!(app.send("POST", "/cms/logout", Some(&m), None).await.0, 401);
+}
+
+#[tokio::test]
+async fn a_cinemas_signature_is_no_session_on_the_users_routes() {
+    let app = spawn_app().await;
+    let cinema = app.cinema("sig_users").await;
+    let key = app.api_key(&cinema).await;
+    let res = signed(app.http.get(app.url("/cms/cinemas")), &key, "").send().await.unwrap();
+    assert_eq!(res.status(), 401, "the users' routes take a bearer token only, as documented");
 }
 
 #[tokio::test]

@@ -199,7 +199,11 @@ async fn a_websocket_delivers_the_queue_and_takes_acks() {
     socket.send(Message::text(json!({ "ack": first["messageID"] }).to_string())).await.unwrap();
     let second = next_json(&mut socket).await;
     assert_eq!(second["message"]["movieID"], m2.as_str(), "after the ack the next message follows");
-    assert_eq!(app.cms.pending_message_count(&cinema).unwrap(), 1, "the first one is acknowledged");
+    assert_eq!(
+        app.cms.pending_message_count(&cinedesk_core::Actor::System, &cinema).unwrap(),
+        1,
+        "the first one is acknowledged"
+    );
 }
 
 #[tokio::test]

@@ -33,6 +33,10 @@ async fn a_distributed_film_is_queued_for_its_cinemas_coms() {
     let cinema = app.cinema("mc").await;
     let movie = app.movie("m1").await;
     app.distribute(&movie, &[&cinema]).await;
-    let head = app.cms.next_message(&cinema).unwrap().expect("the cinema's COMS has a NEW_MOVIE waiting");
+    let head = app
+        .cms
+        .next_message(&cinedesk_core::Actor::System, &cinema)
+        .unwrap()
+        .expect("the cinema's COMS has a NEW_MOVIE waiting");
     assert_eq!(head.message["movieID"], movie.as_str());
 }

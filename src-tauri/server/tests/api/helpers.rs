@@ -38,7 +38,7 @@ pub struct TestApp {
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let cms = Arc::new(Cms::open(dir.path()).unwrap());
-    cms.create_first_admin("管理员", "admin", ADMIN_PASSWORD).unwrap();
+    cms.create_first_admin(&cinedesk_core::Actor::System, "管理员", "admin", ADMIN_PASSWORD).unwrap();
     let state = AppState::new(Arc::clone(&cms));
     let base = serve(cinedesk_server::router_with_state(state.clone(), None)).await;
     let mut app = TestApp { base, token: String::new(), http: reqwest::Client::new(), cms, state, _dir: dir };

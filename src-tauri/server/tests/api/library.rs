@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use cinedesk_core::{Domain, NewFile};
+use cinedesk_core::{Actor, Domain, NewFile};
 use serde_json::{json, Value};
 
 use crate::helpers::{png, signed, spawn_app, ApiKey, TestApp, Who};
@@ -358,14 +358,15 @@ fn codes(page: &Value) -> Vec<String> {
 /// Twelve documents of growing size in the chain's root, filed by A; every third a roller
 /// coaster, the rest deep sea, so keyword searches can tell them apart. Answers their ids.
 async fn twelve_documents(c: &Chain) -> Vec<String> {
-    let owner = format!("user:{}", c.app.admin_id());
+    let owner = Actor::User(c.app.cms.authenticate(&c.app.token).unwrap());
     let mut ids = Vec::new();
     for i in 0..12u64 {
         let file = c
             .app
             .cms
             .store_bytes(
-                NewFile::new(&format!("讲义{i}.pdf"), Domain::Resource, &owner),
+                &owner,
+                NewFile::new(&format!("讲义{i}.pdf"), Domain::Resource),
                 &vec![b'%'; 1000 + i as usize * 100],
             )
             .unwrap();
@@ -601,8 +602,8 @@ async fn classified_picture(c: &Chain) -> (String, String, String, String) {
     let node = id(ok(app.call(&a, "/onlineDisk/createClassification", node_body).await, "node"), "classificationId");
     let leaf_body = json!({"parentId": node, "kind": "genre", "title": "木质过山车"});
     let leaf = id(ok(app.call(&a, "/onlineDisk/createClassification", leaf_body).await, "leaf"), "classificationId");
-    let owner = format!("user:{}", app.admin_id());
-    let picture = app.cms.store_bytes(NewFile::new("poster.png", Domain::Resource, &owner), &png(640, 400)).unwrap();
+    let owner = Actor::User(app.cms.authenticate(&app.token).unwrap());
+    let picture = app.cms.store_bytes(&owner, NewFile::new("poster.png", Domain::Resource), &png(640, 400)).unwrap();
     let body = json!({"fid": picture.file_id, "title": "海报", "resForm": "1", "ownerType": "2",
                       "classificationIdList": [leaf], "canRemoved": "1"});
     let poster = id(ok(app.call(&a, "/onlineDisk/createResource", body).await, "a picture"), "resId");

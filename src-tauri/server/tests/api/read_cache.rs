@@ -27,7 +27,7 @@ async fn a_seat_deleted_through_the_core_is_gone_from_the_list() {
     let seats = format!("/cms/vr_clients?cinema_id={cinema}");
     assert_eq!(app.get(&seats).await.1["totalCount"], 1);
     // A write that does not come through the HTTP layer (the desktop, a CLI) counts as well.
-    app.cms.delete_vr_clients(std::slice::from_ref(&client)).unwrap();
+    app.cms.delete_vr_clients(&cinedesk_core::Actor::System, std::slice::from_ref(&client)).unwrap();
     let (_, gone) = app.get(&seats).await;
     assert_eq!(gone["totalCount"], 0, "a seat deleted through the core is gone from the list: {gone}");
 }

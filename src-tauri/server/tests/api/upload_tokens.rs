@@ -111,7 +111,7 @@ async fn the_store_accepts_exactly_the_local_modules_fields() {
         .chain([("key".to_string(), format!("{dir}海报.png"))])
         .collect();
     let grant = app.cms.check_post_policy(&fields, "海报.png").expect("the store accepts its own policy");
-    assert_eq!(grant.file.owner, format!("user:{}", app.admin_id()), "and files the upload as the caller's");
+    assert_eq!(grant.file.owner(), format!("user:{}", app.admin_id()), "and files the upload as the caller's");
     let mut forged = fields.clone();
     forged[2].1 = b64(b"not the signature");
     assert!(app.cms.check_post_policy(&forged, "x.png").is_err(), "a forged signature is refused by the store");

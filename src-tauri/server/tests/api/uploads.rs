@@ -677,7 +677,8 @@ async fn signed_machine_clients_upload_as_their_cinema() {
     assert_eq!(send("fileLength=1", &key).await.unwrap().status(), 401, "signed for other parameters");
     let wrong = (key.0.clone(), "wrong".to_string());
     assert_eq!(send(&body, &wrong).await.unwrap().status(), 401, "a wrong secret");
-    let upload = app.cms.upload(&fid, &format!("cinema:{cinema}"), cinedesk_core::files::Protocol::Resumable).unwrap();
+    let coms = cinedesk_core::Actor::Cinema { cinema_id: cinema.clone(), apikey: key.0.clone() };
+    let upload = app.cms.upload(&coms, &fid, cinedesk_core::files::Protocol::Resumable).unwrap();
     assert_eq!(upload.client_user, "coms", "the upload is the cinema's");
 }
 

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use cinedesk_core::files::{PartOptions, Protocol};
-use cinedesk_core::{Domain, NewFile};
+use cinedesk_core::{Actor, Domain, NewFile};
 use serde_json::{json, Value};
 
 use crate::helpers::{film, spawn_app, TestApp, Who};
@@ -32,8 +32,8 @@ impl TestApp {
 
     /// Sends a video's bytes through its upload session, as the tus route would.
     fn upload_bytes(&self, id: &str, bytes: &[u8]) -> String {
-        let owner = format!("user:{}", self.admin_id());
-        let mut part = self.cms.begin_part(id, &owner, Protocol::Tus, 0, PartOptions::default()).unwrap();
+        let owner = Actor::User(self.cms.authenticate(&self.token).unwrap());
+        let mut part = self.cms.begin_part(&owner, id, Protocol::Tus, 0, PartOptions::default()).unwrap();
         part.write(bytes).unwrap();
         let outcome = part.commit().unwrap();
         outcome.file.expect("the last byte makes the file").file_id
@@ -386,10 +386,10 @@ async fn an_external_transcoders_success_puts_the_film_online() {
 async fn a_transcoders_snapshot_becomes_the_films_poster() {
     let app = spawn_app().await;
     let (id, movie_id) = failed_video(&app).await;
-    let owner = format!("user:{}", app.admin_id());
+    let owner = Actor::User(app.cms.authenticate(&app.token).unwrap());
     let shot = app
         .cms
-        .store_bytes(NewFile::new("shot.jpg", Domain::Movie, &owner), b"\xff\xd8\xff\xe0 not really a jpeg")
+        .store_bytes(&owner, NewFile::new("shot.jpg", Domain::Movie), b"\xff\xd8\xff\xe0 not really a jpeg")
         .unwrap();
     let snapshot =
         event(&id, "SnapshotComplete", "success", json!({"SnapshotFileID": shot.file_id, "CoverUrl": shot.url}));
@@ -433,7 +433,7 @@ async fn every_event_is_kept_with_the_file() {
     let block = event(&id, "AIVideoCensorComplete", "fail", json!({"Suggestion": "block"}));
     ok(callback(&app, &admin, block).await, "censored");
     // The worker's events and the callbacks' alike.
-    let file = app.cms.file(&id).unwrap();
+    let file = app.cms.file(&Actor::System, &id).unwrap();
     let kinds: Vec<&str> = file.events.iter().map(|e| e.event_type.as_str()).collect();
     assert!(
         kinds.contains(&"AIVideoCensorComplete")

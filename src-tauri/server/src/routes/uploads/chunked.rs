@@ -130,8 +130,7 @@ pub(crate) struct UploadUrl {
 async fn upload_url(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap) -> Response {
     let result = async {
         let caller = caller?;
-        let owner = caller.owner();
-        let key = s.run(move |cms| cms.create_upload_url(&owner)).await?;
+        let key = s.run(move |cms| cms.create_upload_url(&caller.actor)).await?;
         Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
     }
     .await;
@@ -203,10 +202,10 @@ async fn receive(
     q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Result<ChunkAnswer, ApiError> {
-    let owner = caller?.owner();
+    let actor = caller?.actor;
     let Query(ChunkParams { key }) = q?;
-    let (k, o) = (key.clone(), owner.clone());
-    s.run(move |cms| cms.check_upload_url(&k, &o)).await?;
+    let (k, a) = (key.clone(), actor.clone());
+    s.run(move |cms| cms.check_upload_url(&a, &k)).await?;
     let mut form = form?;
     let (mut name, mut chunk, mut chunks) = (None::<String>, None::<u32>, None::<u32>);
     let number = |field: &str, v: String| {
@@ -223,12 +222,12 @@ async fn receive(
             Part::File(mut field) => {
                 let name =
                     name.clone().or_else(|| field.file_name().map(str::to_string)).unwrap_or_else(|| "video".into());
-                let (key, owner) = (key.clone(), owner.clone());
+                let (key, actor) = (key.clone(), actor.clone());
                 return match chunks {
                     None => {
-                        let spec = NewFile::new(&name, Domain::Movie, &owner).with_mime(field.content_type());
+                        let spec = NewFile::new(&name, Domain::Movie).with_mime(field.content_type());
                         let mut job = pump(&s, move |cms, mut feed| {
-                            let mut ingest = cms.ingest(spec, MAX_FILE_SIZE)?;
+                            let mut ingest = cms.ingest(&actor, spec, MAX_FILE_SIZE)?;
                             if !feed.drain(|b| ingest.write_bytes(b))? {
                                 return Err(Error::invalid("file", "the upload broke off"));
                             }
@@ -241,7 +240,7 @@ async fn receive(
                     Some(total) => {
                         let index = chunk.unwrap_or(0);
                         let mut job = pump(&s, move |cms, mut feed| {
-                            let mut w = cms.begin_chunk(&key, &owner, &name, index, total)?;
+                            let mut w = cms.begin_chunk(&actor, &key, &name, index, total)?;
                             if !feed.drain(|b| w.write(&b))? {
                                 return Err(Error::invalid("file", "the chunk broke off"));
                             }

@@ -11,7 +11,7 @@ use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::files::{NewUpload, PartOptions, Protocol, Upload, UploadStart};
-use cinedesk_core::{user_date, Domain, Error, NewFile, StoredFile};
+use cinedesk_core::{user_date, Actor, Domain, Error, NewFile, StoredFile};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -279,10 +279,10 @@ async fn uploadify(
         let mut form = form?;
         while let Some(part) = form.next("fileData").await? {
             let Part::File(mut field) = part else { continue };
-            let spec = NewFile::new(field.file_name().unwrap_or("file"), domain, &caller.owner())
-                .with_mime(field.content_type());
+            let spec = NewFile::new(field.file_name().unwrap_or("file"), domain).with_mime(field.content_type());
+            let actor = caller.actor.clone();
             let mut job = pump(&s, move |cms, mut feed| {
-                let mut ingest = cms.ingest(spec, MAX_UPLOADIFY)?;
+                let mut ingest = cms.ingest(&actor, spec, MAX_UPLOADIFY)?;
                 if !feed.drain(|b| ingest.write_bytes(b))? {
                     return Err(Error::invalid("fileData", "the upload broke off"));
                 }
@@ -322,7 +322,6 @@ async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>,
         let path_local = required(&pairs, "filePathLocal")?.to_string();
         let upload = NewUpload {
             protocol: Protocol::Resumable,
-            owner: caller.owner(),
             client_user: user_id.clone(),
             domain: domain(&pairs)?,
             name: path_local.clone(),
@@ -332,7 +331,7 @@ async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>,
             metadata: String::new(),
             mime: None,
         };
-        Ok::<_, ApiError>(match s.run(move |cms| cms.create_upload(upload)).await? {
+        Ok::<_, ApiError>(match s.run(move |cms| cms.create_upload(&caller.actor, upload)).await? {
             UploadStart::New(u) | UploadStart::Resumed(u) => upload_data(&u),
             UploadStart::Done(f) => file_data(&f, &user_id, &path_local),
         })
@@ -363,10 +362,10 @@ async fn file_resume(
     caller: Result<Caller, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Response {
-    let mut known: Option<(String, String)> = None;
+    let mut known: Option<(String, Actor)> = None;
     let result = async {
         let mut fields: Vec<(String, String)> = Vec::new();
-        let owner = caller?.owner();
+        let actor = caller?.actor;
         let mut form = form?;
         while let Some(part) = form.next("part").await? {
             let mut field = match part {
@@ -377,10 +376,10 @@ async fn file_resume(
                 Part::File(field) => field,
             };
             let fid = required(&fields, "fid")?.to_string();
-            known = Some((fid.clone(), owner.clone()));
+            known = Some((fid.clone(), actor.clone()));
             let pos = length("filePos", required(&fields, "filePos")?)?;
-            let (f, o) = (fid.clone(), owner.clone());
-            let upload = s.run(move |cms| cms.upload(&f, &o, Protocol::Resumable)).await?;
+            let (f, a) = (fid.clone(), actor.clone());
+            let upload = s.run(move |cms| cms.upload(&a, &f, Protocol::Resumable)).await?;
             // The part must be for this upload, as the client described it to createFid.
             if required(&fields, "userId")? != upload.client_user {
                 return Err(Error::invalid("userId", "is not the user this fid was created for").into());
@@ -392,7 +391,7 @@ async fn file_resume(
                 return Err(Error::invalid("fileMd5", "is not the MD5 this fid was created with").into());
             }
             let mut job = pump(&s, move |cms, mut feed| {
-                let mut part = cms.begin_part(&fid, &owner, Protocol::Resumable, pos, PartOptions::default())?;
+                let mut part = cms.begin_part(&actor, &fid, Protocol::Resumable, pos, PartOptions::default())?;
                 if !feed.drain(|b| part.write_bytes(b))? {
                     return Err(Error::invalid("part", "the part broke off; send it again from filePos"));
                 }
@@ -413,8 +412,8 @@ async fn file_resume(
         Err(e) => {
             // Where the upload stands, so the client knows the filePos to go on from.
             let data = match known {
-                Some((fid, owner)) if !matches!(e, ApiError::Core(Error::ChecksumMismatch { .. })) => {
-                    s.run(move |cms| cms.upload(&fid, &owner, Protocol::Resumable)).await.ok().map(|u| upload_data(&u))
+                Some((fid, actor)) if !matches!(e, ApiError::Core(Error::ChecksumMismatch { .. })) => {
+                    s.run(move |cms| cms.upload(&actor, &fid, Protocol::Resumable)).await.ok().map(|u| upload_data(&u))
                 }
                 _ => None,
             };
@@ -452,8 +451,7 @@ async fn uncompleted(State(s): State<AppState>, caller: Result<Caller, ApiError>
         let caller = caller?;
         let pairs = params(body, &uri).await?;
         let user_id = required(&pairs, "userId")?.to_string();
-        let owner = caller.owner();
-        let list = s.run(move |cms| cms.list_uploads(&owner, Some(Protocol::Resumable), Some(&user_id))).await?;
+        let list = s.run(move |cms| cms.list_uploads(&caller.actor, Some(Protocol::Resumable), Some(&user_id))).await?;
         Ok::<_, ApiError>(Uncompleted { uncompleted_files: list.iter().map(upload_data).collect() })
     }
     .await;

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use cinedesk_core::{Capability, Domain, Error, NewFile, UserInput};
+use cinedesk_core::{Domain, Error, NewFile};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::{next_field, pump, text, Form};
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
@@ -50,11 +50,7 @@ pub(crate) struct IconId {
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
 async fn upload_icon(State(s): State<AppState>, caller: Caller, form: Form) -> ApiResult<Json<IconId>> {
-    let Caller::User(principal) = &caller else {
-        return Err(ApiError::Forbidden("user icons are uploaded by users".into()));
-    };
     let mut form = form.unsigned()?;
-    let owner = caller.owner();
     let mut user_id: Option<String> = None;
     // The icon waits, written but not stored, until every field is read: whether it may be
     // stored depends on userID, which a client may send after the file.
@@ -63,10 +59,11 @@ async fn upload_icon(State(s): State<AppState>, caller: Caller, form: Form) -> A
         match field.name().unwrap_or("") {
             "userID" => user_id = Some(text(&mut field).await?.trim().to_string()).filter(|u| !u.is_empty()),
             "file" if pending.is_none() => {
-                let spec = NewFile::new(field.file_name().unwrap_or("icon"), Domain::User, &owner)
-                    .with_mime(field.content_type());
+                let spec =
+                    NewFile::new(field.file_name().unwrap_or("icon"), Domain::User).with_mime(field.content_type());
+                let actor = caller.actor.clone();
                 let mut job = pump(&s, move |cms, mut feed| {
-                    let mut ingest = cms.ingest(spec, MAX_ICON)?;
+                    let mut ingest = cms.ingest(&actor, spec, MAX_ICON)?;
                     if !feed.drain(|b| ingest.write_bytes(b))? {
                         return Err(Error::invalid("file", "the upload broke off"));
                     }
@@ -81,25 +78,6 @@ async fn upload_icon(State(s): State<AppState>, caller: Caller, form: Form) -> A
         }
     }
     let ingest = pending.ok_or_else(|| Error::invalid("file", "is required"))?;
-    if !ingest.sniffed().is_some_and(|m| m.starts_with("image/")) {
-        return Err(Error::invalid("file", "must be a picture (PNG, JPEG, GIF, WebP, BMP)").into());
-    }
-    if let Some(uid) = &user_id {
-        if *uid != principal.user_id {
-            principal.require(Capability::ManageUsers)?;
-        }
-    }
-    let file_id = s
-        .run(move |cms| {
-            if let Some(uid) = &user_id {
-                cms.get_user(uid)?; // an unknown user: 404, and nothing is stored
-            }
-            let file = ingest.finish(0)?;
-            if let Some(uid) = &user_id {
-                cms.update_user(uid, UserInput { icon_id: Some(file.file_id.clone()), ..Default::default() })?;
-            }
-            Ok(file.file_id)
-        })
-        .await?;
+    let file_id = s.run(move |cms| cms.store_user_icon(&caller.actor, user_id.as_deref(), ingest)).await?;
     Ok(Json(IconId { file_id }))
 }

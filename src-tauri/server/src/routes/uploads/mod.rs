@@ -30,8 +30,8 @@ use crate::state::AppState;
 
 /// The upload routes. They authenticate themselves ([`crate::auth::Caller`]: a user's token or a
 /// cinema's signed request; the PostObject endpoint by its policy, the OSS callback by OSS's
-/// signature) and take bodies of any size, each protocol applying its own limit.
-/// Each caller route is behind the check of signed requests of its kind (`crate::signed`).
+/// signature) and take bodies of any size, each protocol applying its own limit. Each caller
+/// route is behind the check of signed requests of its kind (`crate::signed`).
 pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     let mut callers = OpenApiRouter::new()
         .merge(signed::layer(app, Kind::Params, oss::caller_routes()))
@@ -43,9 +43,9 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     callers.merge(oss::public_routes()).merge(tus::public_routes()).layer(DefaultBodyLimit::disable())
 }
 
-/// Direct-upload settings: SYS_ADMIN only (guarded by the caller).
-pub fn admin_routes() -> OpenApiRouter<AppState> {
-    oss::admin_routes()
+/// Direct-upload settings (SYS_ADMIN, as the core decides).
+pub fn settings_routes() -> OpenApiRouter<AppState> {
+    oss::settings_routes()
 }
 
 /// A multipart body (not multipart at all: the JSON 400). The text fields of a signed upload

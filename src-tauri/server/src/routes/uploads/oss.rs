@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{base_url, next_field, pump, text, Form};
-use crate::auth::Caller;
+use crate::auth::{Caller, LoggedIn};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
@@ -35,23 +35,30 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(post_object)).routes(routes!(callback))
 }
 
-pub fn admin_routes() -> OpenApiRouter<AppState> {
+/// Where direct uploads go (SYS_ADMIN, as the core decides).
+pub fn settings_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(config, set_config))
 }
 
 /// Where direct uploads go (local or Aliyun OSS), without the secret.
 #[utoipa::path(get, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "get_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The direct-upload settings", body = OssConfig)))]
-async fn config(State(s): State<AppState>) -> ApiResult<Json<OssConfig>> {
-    Ok(Json(s.run(|cms| cms.oss_config()).await?))
+async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<OssConfig>> {
+    Ok(Json(s.run(move |cms| cms.oss_config(&session.actor)).await?))
 }
 
 /// Sets where direct uploads go. Aliyun mode needs `host`, `accessKeyId`, `accessKeySecret`.
 #[utoipa::path(put, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "set_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = OssConfig,
     responses((status = 200, description = "Saved", body = Done)))]
-async fn set_config(State(s): State<AppState>, JsonBody(c): JsonBody<OssConfig>) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.set_oss_config(c)).await?;
+async fn set_config(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    JsonBody(c): JsonBody<OssConfig>,
+) -> ApiResult<Json<Done>> {
+    s.run(move |cms| cms.set_oss_config(&session.actor, c)).await?;
     Ok(done())
 }
 
@@ -72,9 +79,8 @@ async fn policy(
     headers: HeaderMap,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    let domain = q.domain;
-    let (owner, base) = (caller.owner(), base_url(&headers));
-    Ok(Json(s.run(move |cms| cms.oss_policy(domain, &owner, &base)).await?))
+    let (domain, base) = (q.domain, base_url(&headers));
+    Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
 }
 
 fn success(file_id: String) -> OssCallback {
@@ -132,7 +138,7 @@ async fn post_object(State(s): State<AppState>, form: Form) -> ApiResult<Respons
         let (f, n) = (fields.clone(), filename.clone());
         let grant = s.run(move |cms| cms.check_post_policy(&f, &n)).await?;
         let mut job = pump(&s, move |cms, mut feed| {
-            let mut ingest = cms.ingest(grant.file.with_mime(content_type.as_deref()), grant.max_size)?;
+            let mut ingest = cms.ingest_granted(&grant, content_type.as_deref())?;
             if !feed.drain(|b| ingest.write_bytes(b))? {
                 return Err(Error::invalid("file", "the upload broke off"));
             }

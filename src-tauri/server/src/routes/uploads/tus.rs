@@ -13,7 +13,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use cinedesk_core::files::{Checksum, NewUpload, PartOptions, Protocol, Upload, UploadStart, MAX_FILE_SIZE};
-use cinedesk_core::{Domain, Entity, Error};
+use cinedesk_core::{Actor, Domain, Error};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -229,7 +229,6 @@ async fn creation(State(s): State<AppState>, caller: Result<Caller, ApiError>, h
             let domain = meta(&pairs, &["domain"]).map(Domain::parse).transpose()?.unwrap_or(Domain::Resource);
             let upload = NewUpload {
                 protocol: Protocol::Tus,
-                owner: caller.owner(),
                 client_user: String::new(),
                 domain,
                 name: meta(&pairs, &["filename", "name"]).unwrap_or("file").to_string(),
@@ -239,7 +238,7 @@ async fn creation(State(s): State<AppState>, caller: Result<Caller, ApiError>, h
                 metadata: raw,
                 mime: meta(&pairs, &["filetype", "type"]).map(str::to_string),
             };
-            let start = s.run(move |cms| cms.create_upload(upload)).await?;
+            let start = s.run(move |cms| cms.create_upload(&caller.actor, upload)).await?;
             let (id, expiry) = match start {
                 UploadStart::New(u) | UploadStart::Resumed(u) => (u.upload_id, Some(u.expire_time)),
                 UploadStart::Done(f) => (f.file_id, None),
@@ -263,36 +262,10 @@ async fn creation(State(s): State<AppState>, caller: Result<Caller, ApiError>, h
     )
 }
 
-/// The caller's upload, or (once complete) the caller's file under that id as a finished upload.
-async fn state(s: &AppState, id: &str, owner: &str) -> ApiResult<Upload> {
-    let (i, o) = (id.to_string(), owner.to_string());
-    match s.run(move |cms| cms.upload(&i, &o, Protocol::Tus)).await {
-        Err(ApiError::Core(Error::NotFound { .. })) => {
-            let i = id.to_string();
-            let file = s.run(move |cms| cms.file(&i)).await?;
-            if file.owner != owner {
-                return Err(Error::not_found(Entity::Upload, id).into());
-            }
-            Ok(Upload {
-                upload_id: file.file_id,
-                protocol: Protocol::Tus,
-                owner: file.owner,
-                client_user: String::new(),
-                domain: file.domain,
-                name: file.name,
-                path_local: String::new(),
-                length: file.size,
-                md5: Some(file.md5),
-                offset: file.size,
-                chunks: None,
-                metadata: String::new(),
-                create_time: file.create_time,
-                update_time: file.create_time,
-                expire_time: 0,
-            })
-        }
-        other => other,
-    }
+/// Where the caller's upload stands (once complete: its file, as a finished upload).
+async fn state(s: &AppState, actor: &Actor, id: &str) -> ApiResult<Upload> {
+    let (a, i) = (actor.clone(), id.to_string());
+    s.run(move |cms| cms.upload_state(&a, &i, Protocol::Tus)).await
 }
 
 /// HEAD: where the upload stands. A finished upload is a file: its offset is its length.
@@ -311,7 +284,7 @@ async fn head(
     let mut res = answer(
         async {
             let caller = caller?;
-            let u = state(&s, &id, &caller.owner()).await?;
+            let u = state(&s, &caller.actor, &id).await?;
             let mut res = StatusCode::OK.into_response();
             let h = res.headers_mut();
             h.insert("upload-offset", u.offset.into());
@@ -383,11 +356,10 @@ async fn patch(
 ) -> Response {
     answer(
         async {
-            let caller = caller?;
+            let actor = caller?.actor;
             let offset = number(&headers, "upload-offset")?
                 .ok_or_else(|| ApiError::BadRequest("Upload-Offset is required".into()))?;
-            let owner = caller.owner();
-            let current = state(&s, &id, &owner).await?;
+            let current = state(&s, &actor, &id).await?;
             // tus: an offset that is not the upload's is a 409, whatever else is wrong.
             if offset != current.offset {
                 return Err(Error::OffsetMismatch { expected: current.offset, got: offset }.into());
@@ -415,7 +387,7 @@ async fn patch(
             }
             let options = PartOptions { checksum: check, keep_partial: true };
             let mut job = pump(&s, move |cms, mut feed| {
-                let mut part = cms.begin_part(&id, &owner, Protocol::Tus, offset, options)?;
+                let mut part = cms.begin_part(&actor, &id, Protocol::Tus, offset, options)?;
                 if feed.drain(|b| part.write_bytes(b))? {
                     Ok(Patched::Whole(part.commit()?.upload))
                 } else {
@@ -458,8 +430,7 @@ async fn terminate(
     answer(
         async {
             let caller = caller?;
-            let owner = caller.owner();
-            s.run(move |cms| cms.cancel_upload(&id, &owner, Protocol::Tus)).await?;
+            s.run(move |cms| cms.cancel_upload(&caller.actor, &id, Protocol::Tus)).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         .await,

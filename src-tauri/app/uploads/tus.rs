@@ -1,6 +1,10 @@
-//! A tus 1.0.0 client (creation, HEAD, chunked PATCH, termination) for the desktop's upload
-//! manager in remote mode: a file on disk goes to a `cinedesk serve`'s `/files/` by path, in
-//! chunks, and picks up where the server says it stands after a pause, a failure or a restart.
+//! A tus 1.0.0 client (creation, HEAD, chunked PATCH, termination) for remote mode: a file on
+//! disk goes to a `cinedesk serve`'s `/files/` by path, in chunks, and picks up where the server
+//! says it stands after a pause, a failure or a restart.
+//!
+//! Blocking, like the embedded core's local upload: the manager runs each upload on a thread of
+//! its own that reads the file and asks for pauses between and during chunks, so an async client
+//! would only add a runtime handle to that thread for nothing.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -10,18 +14,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
-use cinedesk_core::{Entity, Error, Result};
+use cinedesk_core::Code;
 use reqwest::blocking::{Body, Client, RequestBuilder, Response};
 use reqwest::{Method, StatusCode, Url};
+use serde::Deserialize;
 
-use crate::client::parse_base;
-use crate::{wire, DEFAULT_CONNECT_TIMEOUT};
+use crate::error::CommandError;
 
 /// Bytes per PATCH: large enough that the server's fsync per PATCH costs little, small enough
 /// that a broken connection loses little.
 pub const CHUNK: u64 = 32 * 1024 * 1024;
 /// How often the progress callback is asked while a chunk is on the wire.
 const POLL: Duration = Duration::from_millis(50);
+/// How long to wait for a connection: a server on the chain's network answers in milliseconds.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What a run of [`TusClient::run`] ended with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +45,8 @@ pub struct TusMeta<'a> {
     pub domain: &'a str,
 }
 
+type Result<T> = std::result::Result<T, CommandError>;
+
 /// A tus endpoint (`{server}/files/`) with a session's bearer token.
 pub struct TusClient {
     http: Client,
@@ -47,21 +55,24 @@ pub struct TusClient {
 }
 
 impl TusClient {
-    /// `server` is the address the desktop's remote mode uses (`http://host:port`).
+    /// `server` is the address of remote mode's settings (`http://host:port`, checked there).
     pub fn new(server: &str, token: &str) -> Result<TusClient> {
-        let endpoint = parse_base(server)?
-            .join("files/")
-            .map_err(|e| Error::invalid("serverURL", format!("cannot form the upload address: {e}")))?;
+        let base = format!("{}/", server.trim().trim_end_matches('/'));
+        let endpoint = Url::parse(&base).and_then(|u| u.join("files/")).map_err(|e| CommandError {
+            code: Code::Invalid,
+            info: format!("cannot form the upload address from {server:?}: {e}"),
+            field: Some("serverUrl".into()),
+        })?;
         // No overall timeout: a 32 MiB chunk on a slow link takes as long as it takes; a dead
         // connection is caught by the connect timeout and TCP keepalive.
         let http = Client::builder()
-            .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
             .timeout(None)
             .tcp_keepalive(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("cinedesk-remote/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("cinedesk-desktop/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::Internal(format!("cannot set up the HTTP client: {}", wire::describe(&e))))?;
+            .map_err(|e| CommandError::internal(format!("cannot set up the HTTP client: {}", root_cause(&e))))?;
         Ok(TusClient { http, endpoint, token: token.to_string() })
     }
 
@@ -71,19 +82,13 @@ impl TusClient {
 
     /// Sends and reads the answer; a non-2xx answer becomes the server's own error.
     fn send(&self, url: &Url, req: RequestBuilder) -> Result<Response> {
-        let res = req.send().map_err(|e| wire::transport(url, &e))?;
+        let res = req.send().map_err(|e| unreachable(url, &e))?;
         if res.status().is_success() {
             return Ok(res);
         }
         let status = res.status();
         let body = res.bytes().map(|b| b.to_vec()).unwrap_or_default();
-        // A HEAD answer has no body to carry the error: its status says enough (tus: 404 or
-        // 410 for an upload that is gone).
-        if body.is_empty() && matches!(status, StatusCode::NOT_FOUND | StatusCode::GONE) {
-            let id = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
-            return Err(Error::not_found(Entity::Upload, id));
-        }
-        Err(wire::decode_error(url, status, &body))
+        Err(failure(url, status, &body))
     }
 
     /// POST creation: the new upload's absolute URL (its last segment is the file id).
@@ -100,11 +105,11 @@ impl TusClient {
             .headers()
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| Error::Internal("the server created an upload without a Location".into()))?;
+            .ok_or_else(|| CommandError::internal("the server created an upload without a Location".into()))?;
         let url = self
             .endpoint
             .join(location)
-            .map_err(|e| Error::Internal(format!("the server's Location {location:?} is not a URL: {e}")))?;
+            .map_err(|e| CommandError::internal(format!("the server's Location {location:?} is not a URL: {e}")))?;
         Ok(url.to_string())
     }
 
@@ -139,14 +144,15 @@ impl TusClient {
                 return Ok(TusOutcome::Paused { offset });
             }
             let len = CHUNK.min(length - offset);
-            let mut src = File::open(path).map_err(|e| Error::invalid("path", format!("{}: {e}", path.display())))?;
-            if src.metadata()?.len() != length {
-                return Err(Error::invalid(
-                    "path",
-                    format!("{} changed size since the upload started", path.display()),
-                ));
+            let mut src = File::open(path).map_err(|e| source_error(path, &e))?;
+            if src.metadata().map_err(|e| source_error(path, &e))?.len() != length {
+                return Err(CommandError {
+                    code: Code::Invalid,
+                    info: format!("{} changed size since the upload started", path.display()),
+                    field: Some("path".into()),
+                });
             }
-            src.seek(SeekFrom::Start(offset))?;
+            src.seek(SeekFrom::Start(offset)).map_err(|e| source_error(path, &e))?;
             let sent = Arc::new(AtomicU64::new(0));
             let stop = Arc::new(AtomicBool::new(false));
             let reader = Watched { inner: src.take(len), sent: Arc::clone(&sent), stop: Arc::clone(&stop) };
@@ -165,7 +171,7 @@ impl TusClient {
                         stop.store(true, Ordering::Relaxed);
                     }
                 }
-                job.join().unwrap_or_else(|_| Err(Error::Internal("the upload thread panicked".into())))
+                job.join().unwrap_or_else(|_| Err(CommandError::internal("the upload thread panicked".into())))
             });
             match answer {
                 Ok(res) => offset = header_u64(&res, "upload-offset")?,
@@ -202,12 +208,68 @@ impl Read for Watched {
     }
 }
 
+/// The server's failure body: `{"info","code","field"?}`.
+#[derive(Deserialize)]
+struct Failure {
+    info: String,
+    code: String,
+    field: Option<String>,
+}
+
+/// The error of a non-2xx answer: the server's own, or why it is not one.
+fn failure(url: &Url, status: StatusCode, body: &[u8]) -> CommandError {
+    if let Ok(f) = serde_json::from_slice::<Failure>(body) {
+        // The server's code kept, so the manager can tell a gone upload from a refused one.
+        let code = Code::ALL.into_iter().find(|c| *c == f.code.as_str()).unwrap_or(Code::Internal);
+        return CommandError { code, info: f.info, field: f.field };
+    }
+    let origin = url.origin().ascii_serialization();
+    match status {
+        // A HEAD answer has no body to carry the error: its status says enough (tus: 404 or 410
+        // for an upload that is gone).
+        StatusCode::NOT_FOUND | StatusCode::GONE if body.is_empty() => {
+            let id = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
+            CommandError { code: Code::NotFound, info: format!("upload not found: {id}"), field: None }
+        }
+        // A gateway's error page: the proxy is there, the Cinedesk server behind it is not.
+        s if (502..=504).contains(&s.as_u16()) => {
+            CommandError::no_backend(format!("{origin} answered {status}: the Cinedesk server behind it is not there"))
+        }
+        _ => CommandError::internal(format!(
+            "{origin} is not a Cinedesk server: it answered {status} for {}",
+            url.path()
+        )),
+    }
+}
+
+/// A failure below HTTP (refused, reset, timed out, TLS): the server could not be reached.
+fn unreachable(url: &Url, e: &reqwest::Error) -> CommandError {
+    let what = if e.is_timeout() { "timed out" } else { "failed" };
+    let origin = url.origin().ascii_serialization();
+    CommandError::no_backend(format!("the Cinedesk server at {origin} {what}: {}", root_cause(e)))
+}
+
+/// The innermost error's text: reqwest's outer message ("error sending request") says little.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn source_error(path: &Path, e: &std::io::Error) -> CommandError {
+    CommandError { code: Code::Invalid, info: format!("{}: {e}", path.display()), field: Some("path".into()) }
+}
+
 fn upload_url_of(s: &str) -> Result<Url> {
-    Url::parse(s).map_err(|e| Error::invalid("url", format!("not an upload URL ({e}): {s:?}")))
+    Url::parse(s).map_err(|e| CommandError::internal(format!("not an upload URL ({e}): {s:?}")))
 }
 
 fn header_u64(res: &Response, name: &str) -> Result<u64> {
-    res.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).ok_or_else(|| {
-        Error::Internal(format!("the server's answer has no valid {name} ({})", StatusCode::as_str(&res.status())))
-    })
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| CommandError::internal(format!("the server's answer has no valid {name} ({})", res.status())))
 }
