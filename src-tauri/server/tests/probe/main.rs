@@ -6,6 +6,7 @@
 mod failures;
 mod matrix;
 mod parsing;
+mod sample;
 mod server;
 mod signatures;
 mod slow_clients;

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::sample::sample;
 use super::server::{answer, dc, Server};
 
 /// One operation of the document.
@@ -11,6 +12,8 @@ struct Op {
     path: String,
     template: String,
     security: Vec<serde_json::Map<String, Value>>,
+    /// A valid JSON body, for an operation that takes one.
+    body: Option<String>,
 }
 
 impl Op {
@@ -31,18 +34,34 @@ impl Op {
     }
 }
 
+/// Every operation of the document, its path parameters filled with `fill` (or the first value
+/// their schema allows) and, where it takes JSON, a valid body: a request that gets past input
+/// checks, so what answers is the decision about who may make it.
 async fn operations(server: &Server, fill: &str) -> Vec<Op> {
     let doc: Value = server.http.get(server.url("/cms/openapi.json")).send().await.unwrap().json().await.unwrap();
     let mut ops = Vec::new();
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let security = op["security"].as_array().map(|s| s.iter().filter_map(|r| r.as_object().cloned()).collect());
-            let path = template.split('/').map(|seg| if seg.starts_with('{') { fill } else { seg }).collect::<Vec<_>>();
+            let param = |name: &str| {
+                let params = op["parameters"].as_array().into_iter().flatten();
+                let schema = params.into_iter().find(|p| p["in"] == "path" && p["name"] == name).map(|p| &p["schema"]);
+                match schema.map(|s| sample(&doc, s)) {
+                    Some(Value::String(v)) if v != "probe" => v,
+                    _ => fill.to_string(),
+                }
+            };
+            let path: Vec<String> = template
+                .split('/')
+                .map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')).map_or(seg.to_string(), param))
+                .collect();
+            let json = &op["requestBody"]["content"]["application/json"]["schema"];
             ops.push(Op {
                 method: method.to_uppercase(),
                 path: path.join("/"),
                 template: template.clone(),
                 security: security.unwrap_or_default(),
+                body: (!json.is_null()).then(|| sample(&doc, json).to_string()),
             });
         }
     }
@@ -58,6 +77,9 @@ impl Server {
             self.http.request(op.method.parse().unwrap(), self.url(&op.path)).header("tus-resumable", "1.0.0");
         if let Some(t) = token {
             req = req.bearer_auth(t);
+        }
+        if let Some(body) = &op.body {
+            req = req.header("content-type", "text/plain").body(body.clone());
         }
         answer(req.send().await.unwrap()).await
     }
