@@ -2024,7 +2024,7 @@ export interface components {
          *     status of each is [`Code::status`], the one mapping every adapter uses.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "in_use" | "method_not_allowed" | "too_large" | "checksum_mismatch" | "offset_mismatch" | "unsupported_media_type" | "precondition_failed" | "range_not_satisfiable" | "too_many_requests" | "busy" | "internal" | "unreachable" | "no_backend" | "source_changed";
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "in_use" | "method_not_allowed" | "too_large" | "checksum_mismatch" | "offset_mismatch" | "unsupported_media_type" | "precondition_failed" | "range_not_satisfiable" | "too_many_requests" | "busy" | "internal" | "no_backend" | "source_changed";
         /** @description uploadify's answer: the new file's id. */
         Fid: {
             fid: string;
