@@ -182,3 +182,13 @@ async fn the_dc2_vectors_of_the_integration_page_hold() {
         assert_eq!(got, r[6], "{r:?}");
     }
 }
+
+#[tokio::test]
+async fn a_cinema_key_uploads_no_user_icon() {
+    let (server, _, _, key) = site().await;
+    let form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(vec![1; 8]).file_name("a.png"));
+    let req = server.http.post(server.url("/cms/files/users/icon")).headers(dc(&key, "")).multipart(form);
+    let (status, body) = answer(req.send().await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
+}

@@ -97,7 +97,10 @@ impl Form {
     pub(crate) fn unsigned(self) -> ApiResult<Multipart> {
         match self.signed {
             SignedForm::Unsigned => Ok(self.multipart),
-            _ => Err(signed::refused()),
+            SignedForm::Fields(_) => {
+                Err(Error::Denied("this upload is for users, not a cinema's client".into()).into())
+            }
+            SignedForm::Refused => Err(signed::refused()),
         }
     }
 }
