@@ -225,7 +225,7 @@ impl Manager {
                 Ok(()) => resumed.push(id),
                 Err(e) if e.code == "conflict" => {}
                 Err(e) => {
-                    tracing::warn!(id, code = e.code, info = %e.info, "an interrupted upload cannot go on");
+                    tracing::warn!(id, code = %e.code, info = %e.info, "an interrupted upload cannot go on");
                     self.update(&id, |j| {
                         j.interrupted = false;
                         j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });
@@ -250,7 +250,7 @@ impl Manager {
         }
         if !target.serves(&record.to) {
             return Err(CommandError {
-                code: "conflict",
+                code: cinedesk_core::Code::Conflict,
                 info: format!("{} was started in another mode or for another user or server", record.name),
                 field: None,
             });
@@ -361,7 +361,7 @@ impl Manager {
                 let state = match target.cancel(id, &record.to) {
                     Ok(()) => UploadState::Cancelled,
                     Err(e) => {
-                        tracing::error!(id, code = e.code, info = %e.info, "cancelling the upload failed");
+                        tracing::error!(id, code = %e.code, info = %e.info, "cancelling the upload failed");
                         UploadState::Failed
                     }
                 };
@@ -374,7 +374,7 @@ impl Manager {
                 });
             }
             Err(e) => {
-                tracing::warn!(id, code = e.code, info = %e.info, "upload failed");
+                tracing::warn!(id, code = %e.code, info = %e.info, "upload failed");
                 self.settle(id, |j| {
                     j.state = UploadState::Failed;
                     j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });
@@ -385,5 +385,5 @@ impl Manager {
 }
 
 fn not_found(id: &str) -> CommandError {
-    CommandError { code: "not_found", info: format!("no upload {id}"), field: None }
+    CommandError { code: cinedesk_core::Code::NotFound, info: format!("no upload {id}"), field: None }
 }

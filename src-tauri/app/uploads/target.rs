@@ -129,7 +129,7 @@ impl Target {
 
 fn elsewhere() -> CommandError {
     CommandError {
-        code: "conflict",
+        code: cinedesk_core::Code::Conflict,
         info: "this upload belongs to another backend (switch the mode back to continue it)".into(),
         field: None,
     }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
+use cinedesk_core::Code;
 use reqwest::blocking::{Body, Client, RequestBuilder, Response};
 use reqwest::{Method, StatusCode, Url};
 use serde::Deserialize;
@@ -68,7 +69,7 @@ impl TusClient {
     pub fn new(server: &str, token: &str) -> Result<TusClient> {
         let base = format!("{}/", server.trim().trim_end_matches('/'));
         let endpoint = Url::parse(&base).and_then(|u| u.join("files/")).map_err(|e| CommandError {
-            code: "invalid",
+            code: Code::Invalid,
             info: format!("cannot form the upload address from {server:?}: {e}"),
             field: Some("serverUrl".into()),
         })?;
@@ -157,7 +158,7 @@ impl TusClient {
             let mut src = File::open(path).map_err(|e| source_error(path, &e))?;
             if src.metadata().map_err(|e| source_error(path, &e))?.len() != length {
                 return Err(CommandError {
-                    code: "invalid",
+                    code: Code::Invalid,
                     info: format!("{} changed size since the upload started", path.display()),
                     field: Some("path".into()),
                 });
@@ -227,31 +228,11 @@ struct Failure {
     field: Option<String>,
 }
 
-/// The codes the server answers (its one mapping of failures: `server/src/error.rs`), so a
-/// failure keeps its code here and the manager can tell a gone upload from a refused one.
-const SERVER_CODES: [&str; 16] = [
-    "invalid",
-    "not_found",
-    "conflict",
-    "in_use",
-    "unauthorized",
-    "forbidden",
-    "storage",
-    "io",
-    "internal",
-    "checksum_mismatch",
-    "offset_mismatch",
-    "too_large",
-    "unsupported_media_type",
-    "precondition_failed",
-    "range_not_satisfiable",
-    "method_not_allowed",
-];
-
 /// The error of a non-2xx answer: the server's own, or why it is not one.
 fn failure(url: &Url, status: StatusCode, body: &[u8]) -> CommandError {
     if let Ok(f) = serde_json::from_slice::<Failure>(body) {
-        let code = SERVER_CODES.iter().find(|c| **c == f.code).copied().unwrap_or("internal");
+        // The server's code kept, so the manager can tell a gone upload from a refused one.
+        let code = Code::ALL.into_iter().find(|c| *c == f.code.as_str()).unwrap_or(Code::Internal);
         return CommandError { code, info: f.info, field: f.field };
     }
     let origin = url.origin().ascii_serialization();
@@ -260,7 +241,7 @@ fn failure(url: &Url, status: StatusCode, body: &[u8]) -> CommandError {
         // for an upload that is gone).
         StatusCode::NOT_FOUND | StatusCode::GONE if body.is_empty() => {
             let id = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
-            CommandError { code: "not_found", info: format!("upload not found: {id}"), field: None }
+            CommandError { code: Code::NotFound, info: format!("upload not found: {id}"), field: None }
         }
         // A gateway's error page: the proxy is there, the Cinedesk server behind it is not.
         s if (502..=504).contains(&s.as_u16()) => {
@@ -290,7 +271,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn source_error(path: &Path, e: &std::io::Error) -> CommandError {
-    CommandError { code: "invalid", info: format!("{}: {e}", path.display()), field: Some("path".into()) }
+    CommandError { code: Code::Invalid, info: format!("{}: {e}", path.display()), field: Some("path".into()) }
 }
 
 fn upload_url_of(s: &str) -> Result<Url> {

@@ -1,7 +1,9 @@
 //! SQLite storage: opening with the right pragmas, plain-SQL migrations, one writer and a pool of readers.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
@@ -17,12 +19,23 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_settings.sql"),
     include_str!("../migrations/0005_files.sql"),
     include_str!("../migrations/0006_library.sql"),
+    include_str!("../migrations/0007_used_signatures.sql"),
 ];
 
 /// The most read connections open at once. Beyond a few per core more readers only add
 /// contention; callers past the limit wait for a connection instead of opening (and soon
 /// closing) one of their own, which under load costs more than the query.
 const MAX_READERS: usize = 8;
+
+/// How long a statement waits for a lock another connection holds (another process on the
+/// same file: a backup, `sqlite3`, the CLI) before giving up with SQLITE_BUSY, which clients
+/// see as `busy` (503, `Retry-After`). Within this process writes queue on the writer's mutex
+/// instead, so this only bounds waits on others.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
+/// The wait of a write queued behind one that already found the file locked: the lock is
+/// likely still held, and every write waiting its full timeout in turn would make the last of
+/// a queue wait for many seconds.
+const BUSY_TIMEOUT_WHILE_LOCKED: Duration = Duration::from_millis(100);
 
 pub(crate) struct Db {
     path: PathBuf,
@@ -34,6 +47,8 @@ pub(crate) struct Db {
     /// What committed writes changed, per table: a cached read is still the truth while the
     /// tables it read are unchanged.
     changes: Changes,
+    /// The last write found the file locked by someone else (see [`BUSY_TIMEOUT_WHILE_LOCKED`]).
+    found_locked: AtomicBool,
 }
 
 #[derive(Default)]
@@ -57,7 +72,7 @@ fn drop_stat4_samples(writer: &Connection) -> Result<()> {
 }
 
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL lets readers run beside the writer. synchronous=FULL makes every acknowledged
     // commit survive not only a killed process but a power cut too; writes here are human
     // paced, so the fsync per commit is cheap.
@@ -95,6 +110,7 @@ impl Db {
             readers: Mutex::new(Readers::default()),
             reader_returned: Condvar::new(),
             changes,
+            found_locked: AtomicBool::new(false),
         })
     }
 
@@ -118,14 +134,25 @@ impl Db {
 
     fn write_and<T>(&self, overlaid: Option<Table>, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let locked_before = self.found_locked.load(Ordering::Relaxed);
         self.changes.begin();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        // Before the writer is released and the caller answered: whoever learns of this write
-        // and then reads can no longer be given a kept answer from before it.
-        self.changes.committed(overlaid);
-        Ok(out)
+        let out: Result<T> = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        if out.is_ok() {
+            // Before the writer is released and the caller answered: whoever learns of this
+            // write and then reads can no longer be given a kept answer from before it.
+            self.changes.committed(overlaid);
+        }
+        let locked_now = matches!(&out, Err(e) if e.code() == crate::Code::Busy);
+        if locked_now != locked_before {
+            self.found_locked.store(locked_now, Ordering::Relaxed);
+            conn.busy_timeout(if locked_now { BUSY_TIMEOUT_WHILE_LOCKED } else { BUSY_TIMEOUT })?;
+        }
+        out
     }
 
     /// A number that grows whenever a write changing one of `tables` commits.
@@ -179,7 +206,7 @@ impl Db {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Memory-mapped reads share the OS page cache between the readers instead of each
         // copying pages into its own cache.
         conn.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;")?;

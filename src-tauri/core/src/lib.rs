@@ -63,7 +63,7 @@ pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use distribution::{DistributeInput, DistributionOutcome};
 pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
-pub use error::{Entity, Error, Result};
+pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
@@ -74,7 +74,9 @@ pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
-pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOCK_SKEW_MS};
+pub use signing::{
+    is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
+};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};

@@ -65,6 +65,8 @@ fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
     let binary = std::env::var("CINEDESK_BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cinedesk").to_string());
     let child = Command::new(binary)
         .args(["--data", dir.to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        // Every poll comes from 127.0.0.1: no cap per address.
+        .args(["--max-connections-per-address", "0"])
         .args(extra)
         .env("CINEDESK_ADMIN_PASSWORD", "bench-password")
         .env("RUST_LOG", "warn")
