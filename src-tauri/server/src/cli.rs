@@ -8,6 +8,7 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cinedesk_core::{Actor, Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use clap::{Parser, Subcommand};
@@ -40,6 +41,18 @@ pub enum Command {
         /// the audit log as coming from the address it appends to X-Forwarded-For
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Seconds a client has to send a request's head, counted from when the connection is
+        /// ready for one (just opened, or idle after an answer): also the idle keep-alive limit
+        #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Seconds a request body may stall (no byte arriving) before the connection is closed;
+        /// an upload cut this way keeps what it acknowledged
+        #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout: u64,
+        /// Most connections one IP address may hold open (0: no limit; use 0 behind a reverse
+        /// proxy, where every connection comes from the proxy)
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_connections_per_address: usize,
     },
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
@@ -111,8 +124,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
     let cms = open(cli.data)?;
     match cli.command {
-        Command::Serve { listen, ui, read_cache_mib, trusted_proxies } => {
-            serve(cms, listen, ui, read_cache_mib << 20, trusted_proxies).await
+        Command::Serve {
+            listen,
+            ui,
+            read_cache_mib,
+            header_timeout,
+            body_timeout,
+            max_connections_per_address,
+            trusted_proxies,
+        } => {
+            let limits = crate::Limits {
+                header_timeout: Duration::from_secs(header_timeout),
+                body_timeout: Duration::from_secs(body_timeout),
+                max_connections_per_address,
+            };
+            serve(cms, listen, ui, read_cache_mib << 20, limits, trusted_proxies).await
         }
         Command::User(UserCommand::Add { alias, name, role, all_cinemas }) => {
             let password = password()?;
@@ -164,6 +190,7 @@ async fn serve(
     listen: SocketAddr,
     ui: Option<PathBuf>,
     read_cache_bytes: usize,
+    limits: crate::Limits,
     trusted_proxies: Vec<std::net::IpAddr>,
 ) -> Result<(), CliError> {
     if !cms.app_info()?.has_users {
@@ -187,7 +214,7 @@ async fn serve(
     let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    crate::serve(listener, app, stop).await?;
+    crate::serve_with(listener, app, limits, stop).await?;
     tracing::info!("stopped");
     Ok(())
 }

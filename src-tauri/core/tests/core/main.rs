@@ -22,6 +22,7 @@ mod qr;
 mod roles;
 mod scope;
 mod seats;
+mod signatures;
 mod storage;
 mod vod_tasks;
 

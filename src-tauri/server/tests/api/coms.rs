@@ -101,7 +101,7 @@ async fn keyed_cinema(app: &TestApp) -> (String, ApiKey) {
 }
 
 fn now() -> i64 {
-    cinedesk_testkit::seed004::now_ms()
+    cinedesk_testkit::seed004::fresh_ms()
 }
 
 #[tokio::test]
@@ -166,9 +166,11 @@ async fn a_manager_issues_api_keys_for_its_own_cinemas_only() {
     let app = spawn_app().await;
     let (cinema, other) = (app.cinema("signed").await, app.cinema("elsewhere").await);
     let (_, manager) = app.manager_of("mgr", &[&cinema]).await;
-    let issue = |c: &str| app.send("POST", &format!("/cms/cinemas/{c}/api_keys"), Some(&manager), Some(json!({})));
-    assert_eq!(issue(&cinema).await.0, 200, "its own cinema's COMS gets a key from its manager");
-    assert_eq!(issue(&other).await.0, 403, "another cinema's is not its to key");
+    let keys = |c: &str| format!("/cms/cinemas/{c}/api_keys");
+    let own = app.send("POST", &keys(&cinema), Some(&manager), Some(json!({}))).await;
+    assert_eq!(own.0, 200, "its own cinema's COMS gets a key from its manager");
+    let theirs = app.send("POST", &keys(&other), Some(&manager), Some(json!({}))).await;
+    assert_eq!(theirs.0, 403, "another cinema's is not its to key");
 }
 
 // ---------------------------------------------------------------- WebSocket

@@ -43,6 +43,7 @@ pub fn settings_routes() -> OpenApiRouter<AppState> {
 
 /// Where direct uploads go (local or Aliyun OSS), without the secret.
 #[utoipa::path(get, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "get_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The direct-upload settings", body = OssConfig)))]
 async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<OssConfig>> {
     Ok(Json(s.run(move |cms| cms.oss_config(&session.actor)).await?))
@@ -50,6 +51,7 @@ async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<
 
 /// Sets where direct uploads go. Aliyun mode needs `host`, `accessKeyId`, `accessKeySecret`.
 #[utoipa::path(put, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "set_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = OssConfig,
     responses((status = 200, description = "Saved", body = Done)))]
 async fn set_config(
@@ -76,10 +78,8 @@ async fn policy(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    caller.covers(&[uri.query().unwrap_or("")])?;
     let (domain, base) = (q.domain, base_url(&headers));
     Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
 }
@@ -127,8 +127,9 @@ pub(crate) struct PostObjectForm {
 async fn post_object(
     State(s): State<AppState>,
     RequestOrigin(origin): RequestOrigin,
-    Form(mut form): Form,
+    form: Form,
 ) -> ApiResult<Response> {
+    let mut form = form.unsigned()?;
     let mut fields: Vec<(String, String)> = Vec::new();
     while let Some(mut field) = next_field(&mut form).await? {
         let name = field.name().unwrap_or("").to_string();
@@ -224,8 +225,9 @@ async fn callback(
     Json(match result {
         Ok(file) => success(file.file_id),
         Err(e) => {
-            tracing::warn!(error = %e, "OSS callback refused");
-            OssCallback { is_success: false, file_id: String::new(), info: e.to_string() }
+            let (_, body) = ErrorBody::of(&e);
+            tracing::warn!(info = body.info, "OSS callback refused");
+            OssCallback { is_success: false, file_id: String::new(), info: body.info }
         }
     })
     .into_response()
