@@ -8,6 +8,7 @@
 //! - `routes`: the route table, one module per area; each handler parses the wire shape, calls
 //!   one core use case and shapes the answer (seed envelopes included).
 //! - `extract`: JSON bodies whatever their Content-Type, typed queries with repeated keys.
+//! - `base_url`: this server as the client reached it; routes make the core's paths absolute with it.
 //! - `auth`: who is calling: a bearer token (`LoggedIn`) or also a cinema's signed request
 //!   (`Caller`), made into the core's `Actor` for the core to judge.
 //! - `error`: the one place where failures become HTTP answers.
@@ -20,6 +21,7 @@
 //! How the pieces fit: `docs/architecture.md`.
 
 pub mod auth;
+mod base_url;
 pub mod cli;
 pub mod coms;
 pub mod error;

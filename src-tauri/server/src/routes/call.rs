@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::uploads::base_url;
 use crate::auth::Caller;
+use crate::base_url::base_url;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
 use crate::openapi::ErrorCode;

@@ -16,8 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{base_url, next_field, pump, text, Form};
+use super::{next_field, pump, text, Form};
 use crate::auth::Caller;
+use crate::base_url::base_url;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::openapi::{self, ErrorCode};

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
-use axum::http::{header, HeaderMap};
 use cinedesk_core::{Cms, Error};
 use tokio::sync::mpsc;
 use utoipa_axum::router::OpenApiRouter;
@@ -171,16 +170,4 @@ impl<T> Pump<T> {
             .map_err(|e| ApiError::Core(Error::Internal(format!("upload worker failed: {e}"))))?
             .map_err(ApiError::Core)
     }
-}
-
-/// This server as the client reached it (`http://host:port`), for URLs handed back: the Host
-/// header, and https when a proxy in front says so.
-pub(crate) fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b)))
-        .unwrap_or("127.0.0.1");
-    let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
-    format!("{}://{host}", if https { "https" } else { "http" })
 }

@@ -16,8 +16,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{base_url, next_field, pump, text, Form};
+use super::{next_field, pump, text, Form};
 use crate::auth::{Caller, LoggedIn};
+use crate::base_url::base_url;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
