@@ -14,7 +14,8 @@
 //! - `error`: the one place where failures become HTTP answers.
 //! - `openapi`: the OpenAPI document, built from the route table itself.
 //! - `state`: what handlers share, and how they call the blocking core.
-//! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
+//! - `waker`: what wakes the COMS channel's waiting long-polls and WebSockets (`routes::coms`)
+//!   when the outbox has a message for their cinema.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes.
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
@@ -23,13 +24,13 @@
 pub mod auth;
 mod base_url;
 pub mod cli;
-pub mod coms;
 pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod read_cache;
 mod routes;
 pub mod state;
+pub mod waker;
 
 use std::sync::Arc;
 

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use cinedesk_core::{Actor, Cms};
 use serde::Serialize;
 
-use crate::coms::Waker;
 use crate::error::ApiError;
 use crate::read_cache::{self, ReadCache};
+use crate::waker::Waker;
 
 #[derive(Clone)]
 pub struct AppState {

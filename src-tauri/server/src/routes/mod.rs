@@ -9,6 +9,7 @@
 mod api_keys;
 mod call;
 mod cinemas;
+mod coms;
 mod enums;
 mod files;
 mod halls;
@@ -91,7 +92,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(session::public_routes())
         // The COMS channel, the uploads, the resource library, seed-003 upload tokens and
         // seed-001 VOD flows take a user's token or a cinema's signature.
-        .merge(crate::coms::routes())
+        .merge(coms::routes())
         // Downloads are public (like OSS public-read).
         .merge(files::public_routes())
         .merge(uploads::routes())
