@@ -10,6 +10,7 @@ mod api_keys;
 mod call;
 mod cinemas;
 mod coms;
+mod done;
 mod enums;
 mod files;
 mod halls;
@@ -35,14 +36,6 @@ use utoipa_axum::routes;
 use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
 use crate::state::AppState;
-
-/// The body of a success that has nothing else to say (the seed answers a bare 200): `{}`.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Done {}
-
-pub(crate) fn done() -> Json<Done> {
-    Json(Done {})
-}
 
 /// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
 /// security, its 401 (no session) and 403 (the core refused the role).

@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::{failure_parts, get_and_post, Call, Failure};
-use super::{done, Done};
+use super::done::{done, Done};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;

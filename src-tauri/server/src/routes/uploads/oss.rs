@@ -22,7 +22,7 @@ use crate::base_url::base_url;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
-use crate::routes::{done, Done};
+use crate::routes::done::{done, Done};
 use crate::state::AppState;
 
 /// The policy a [`Caller`] asks for.
