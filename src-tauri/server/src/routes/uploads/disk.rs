@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{next_field, pump, text, Form};
+use super::body::{next_field, pump, text, Form};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::openapi;

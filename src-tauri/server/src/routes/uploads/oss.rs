@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{next_field, pump, text, Form};
+use super::body::{next_field, pump, text, Form};
 use crate::auth::{Caller, LoggedIn};
 use crate::base_url::base_url;
 use crate::error::ApiResult;

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::pump;
+use super::body::pump;
 use crate::auth::Caller;
 use crate::base_url::base_url;
 use crate::error::{ApiError, ApiResult};
