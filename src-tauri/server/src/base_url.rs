@@ -13,4 +13,3 @@ pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     format!("{}://{host}", if https { "https" } else { "http" })
 }
-

@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::Call;
-use super::seed004::{failure, ok, DiskAnswer, DiskFailure};
+use super::envelope::seed004::{failure, ok, DiskAnswer, DiskFailure};
 use crate::error::ApiResult;
 use crate::openapi;
 use crate::state::AppState;

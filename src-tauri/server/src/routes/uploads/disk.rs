@@ -22,7 +22,7 @@ use super::body::{next_field, pump, text, Form};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::openapi;
-use crate::routes::seed004::{failure, ok, DiskAnswer, DiskFailure};
+use crate::routes::envelope::seed004::{failure, ok, DiskAnswer, DiskFailure, DiskFile};
 use crate::state::AppState;
 
 /// Seed 004 §4.1: uploadify is for small files; larger ones go through createFid/fileResume.
@@ -46,30 +46,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ],
     );
     routes
-}
-
-/// An upload or a finished file as seed 004 describes it; `fid` is the id of the file it becomes.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DiskFile {
-    fid: String,
-    file_length: u64,
-    file_md5: String,
-    file_name_local: String,
-    file_path_local: String,
-    /// The acknowledged position: where the next part starts.
-    file_pos: u64,
-    /// "24.84MB".
-    file_size: String,
-    file_ext: String,
-    /// "false".
-    is_deleted: &'static str,
-    /// "true" once the file is whole, "false" before.
-    post_complete: &'static str,
-    posted_length: u64,
-    /// "2015-04-20 17:13:47", China time.
-    posted_time: String,
-    user_id: String,
 }
 
 /// The unfinished uploads of a user.

@@ -8,8 +8,6 @@ mod oss;
 mod paced;
 mod tus;
 
-pub(crate) use disk::DiskFile;
-
 use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
 
