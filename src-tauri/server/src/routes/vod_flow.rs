@@ -1,27 +1,25 @@
 //! Seed 001's VOD flows over HTTP on Cinedesk's own store: upload and play credentials, publishing, lists, deletion, processing callbacks, in the seed's envelope.
 //!
-//! Answers are `{"result":"true","requestId":…,"message":"","code":"200","data":…}`; a failure
-//! is `{"result":"false","requestId":…,"message":…,"data":null}` with `info` and the machine
-//! `code` (and `field`), at the HTTP status that says what kind. Parameters may come in the
-//! query, a form body or a JSON body, on GET and POST alike; `token` (the seed's session
+//! Answers are in seed 001's envelope (`envelope::seed001`). Parameters may come in the query, a
+//! form body or a JSON body, on GET and POST alike; `token` (the seed's session
 //! parameter) or a bearer header or a seed-004 signature say who calls ([`Call`]). The
 //! processing callback route is `/vod/callback` (the seed leaves it to the console's setting).
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use cinedesk_core::vod_flow::{
     ImageUploadAuth, ImageUploadRequest, PlayAuth, UploadAuth, Video, VideoPage, VideoPublish, VideoUploadRequest,
     VodEvent,
 };
-use cinedesk_core::{new_secret, Error};
+use cinedesk_core::Error;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::call::{failure_parts, get_and_post, Call, Failure};
+use super::call::{get_and_post, Call};
+use super::envelope::seed001::{reply, VodAnswer, VodFailure};
 use crate::error::ApiResult;
 use crate::openapi;
 use crate::state::AppState;
@@ -52,35 +50,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ],
     );
     routes
-}
-
-/// Seed 001's envelope of a success.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct VodAnswer<T> {
-    /// "true".
-    result: &'static str,
-    /// Shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
-    request_id: String,
-    message: &'static str,
-    /// "200".
-    code: &'static str,
-    data: T,
-}
-
-/// Seed 001's envelope of a failure: `result` "false", why, no data; `info`, `code` and `field` as
-/// in every other failure of this API.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct VodFailure {
-    /// "false".
-    result: &'static str,
-    request_id: String,
-    message: String,
-    /// Always null.
-    data: (),
-    #[serde(flatten)]
-    failure: Failure,
 }
 
 /// refreshVideoUploadAuth's answer: new credentials for the same upload.
@@ -134,26 +103,6 @@ struct VideoPageParams {
     #[param(rename = "pageSize")]
     #[schema(rename = "pageSize")]
     page_size: Option<u32>,
-}
-
-/// A request id shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
-fn request_id() -> String {
-    let h = new_secret();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-}
-
-fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
-    match r {
-        Ok(data) => {
-            Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response()
-        }
-        Err(e) => {
-            let (status, failure) = failure_parts(&e);
-            let message = failure.info.clone();
-            let body = VodFailure { result: "false", request_id: request_id(), message, data: (), failure };
-            (status, Json(body)).into_response()
-        }
-    }
 }
 
 fn video_id(call: &Call) -> ApiResult<String> {

@@ -1,3 +1,4 @@
 //! The seeds' envelopes, one module each, named after its seed and owning its types: what a family of seed routes wraps its answers and its failures in.
 
+pub(crate) mod seed001;
 pub(crate) mod seed004;
