@@ -1,17 +1,14 @@
 //! Seed 002: `GET /oauth2/video/upload/url` hands out an upload URL; plupload posts chunks there (`chunk`, `chunks`, `name`, `file`).
 //!
-//! Answers are the seed's: `{"OK":1,"debug":1,"data":{"id"}}` once the file is whole,
-//! `{"OK":0,"debug":0,"data":{"code":101,…}}` for a chunk stored while others are missing
-//! (the seed's "上传中"), and `{"OK":0,"debug":1,"data":{"code","message"}}` with a 4xx status
-//! for a failure, `code` being that status.
+//! Answers are in seed 002's envelopes (`envelope::seed002`).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::files::MAX_FILE_SIZE;
 use cinedesk_core::{Domain, Error, NewFile};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,7 +18,8 @@ use crate::auth::Caller;
 use crate::base_url::base_url;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::openapi::{self, ErrorCode};
+use crate::openapi;
+use crate::routes::envelope::seed002::{chunk_failure, upload_url_reply, ChunkAnswer, UploadUrlAnswer};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -35,80 +33,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let mut chunk = OpenApiRouter::new().routes(routes!(upload_chunk));
     openapi::failures_as(chunk.get_openapi_mut(), "ChunkAnswer", &failures);
     url.merge(chunk)
-}
-
-/// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
-/// others are missing (`OK` 0, `data.code` 101), or a failure (`OK` 0, `debug` 1, `data.code` the
-/// HTTP status, and `info` and `code` as in every other failure of this API).
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ChunkAnswer {
-    #[serde(rename = "OK")]
-    ok: u8,
-    debug: u8,
-    data: ChunkData,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    info: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, value_type = Option<ErrorCode>)]
-    code: Option<&'static str>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ChunkData {
-    /// The file's id once whole; the upload's (the same id) while chunks are missing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    id: Option<String>,
-    /// 101 while chunks are missing; the HTTP status on failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    code: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    message: Option<String>,
-}
-
-impl ChunkAnswer {
-    fn whole(id: String) -> ChunkAnswer {
-        ChunkAnswer {
-            ok: 1,
-            debug: 1,
-            data: ChunkData { id: Some(id), code: None, message: None },
-            info: None,
-            code: None,
-        }
-    }
-}
-
-/// The seed's failure shape, with the status as its code (and the usual `info` beside it).
-fn failure(e: ApiError) -> Response {
-    let status = e.status();
-    if status.is_server_error() {
-        tracing::error!(error = %e, "chunked upload failed");
-    }
-    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(e.to_string()) };
-    (status, Json(ChunkAnswer { ok: 0, debug: 1, data, info: Some(e.to_string()), code: Some(e.code()) }))
-        .into_response()
-}
-
-/// Seed 002's answer for an upload URL; on failure `code` is the HTTP status, `data` null.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct UploadUrlAnswer {
-    code: u16,
-    msg: String,
-    data: Option<UploadUrl>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    info: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct UploadUrl {
-    /// Always 1: chunks go to one URL.
-    block: u8,
-    /// Where to POST the chunks (valid 24 hours, for this caller only).
-    url: String,
 }
 
 /// Seed 002: `{"code":200,"msg":"success","data":{"block":1,"url":…}}`.
@@ -130,23 +54,7 @@ async fn upload_url(
         Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
     }
     .await;
-    let (status, answer) = match result {
-        Ok(url) => (
-            StatusCode::OK,
-            UploadUrlAnswer { code: 200, msg: "success".into(), data: Some(UploadUrl { block: 1, url }), info: None },
-        ),
-        Err(e) => {
-            let status = e.status();
-            if status.is_server_error() {
-                tracing::error!(error = %e, "upload URL failed");
-            }
-            (
-                status,
-                UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) },
-            )
-        }
-    };
-    (status, Json(answer)).into_response()
+    upload_url_reply(result)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -193,7 +101,7 @@ async fn upload_chunk(
 ) -> Response {
     match receive(s, caller, uri, q, form).await {
         Ok(answer) => Json(answer).into_response(),
-        Err(e) => failure(e),
+        Err(e) => chunk_failure(e),
     }
 }
 
@@ -251,15 +159,10 @@ async fn receive(
                         let outcome = job.finish().await?;
                         Ok(match outcome.file {
                             Some(file) => ChunkAnswer::whole(file.file_id),
-                            None => {
-                                let message = format!(
-                                    "chunk {index} stored; {} of {} received",
-                                    outcome.received, outcome.chunks
-                                );
-                                let data =
-                                    ChunkData { id: Some(outcome.upload_id), code: Some(101), message: Some(message) };
-                                ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None }
-                            }
+                            None => ChunkAnswer::waiting(
+                                outcome.upload_id,
+                                format!("chunk {index} stored; {} of {} received", outcome.received, outcome.chunks),
+                            ),
                         })
                     }
                 };
