@@ -94,18 +94,6 @@ pub struct PostGrant {
     pub success_status: Option<u16>,
 }
 
-/// Seed §11.2's answer (also what the local PostObject answers, as OSS relays the callback's).
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OssCallback {
-    #[serde(rename = "isSuccess")]
-    pub is_success: bool,
-    #[serde(rename = "fileID")]
-    pub file_id: String,
-    #[serde(rename = "Info")]
-    pub info: String,
-}
-
 const KEY_MODE: &str = "oss.mode";
 const KEY_HOST: &str = "oss.host";
 const KEY_ID: &str = "oss.access_key_id";

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
-use cinedesk_core::files::{OssCallback, OssConfig, OssPolicy};
+use cinedesk_core::files::{OssConfig, OssPolicy};
 use cinedesk_core::{Domain, Error};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -23,6 +23,7 @@ use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
 use crate::routes::done::{done, Done};
+use crate::routes::envelope::oss::OssCallback;
 use crate::state::AppState;
 
 /// The policy a [`Caller`] asks for.
@@ -82,10 +83,6 @@ async fn policy(
     caller.covers(&[uri.query().unwrap_or("")])?;
     let (domain, base) = (q.domain, base_url(&headers));
     Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
-}
-
-fn success(file_id: String) -> OssCallback {
-    OssCallback { is_success: true, file_id, info: "成功".into() }
 }
 
 /// The PostObject form, as OSS takes it: the policy's fields first, the file last.
@@ -150,8 +147,8 @@ async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResu
         // OSS answers 204 and no body unless told otherwise; with a callback, its result.
         return Ok(match (has_callback, status) {
             (false, None | Some(204)) => StatusCode::NO_CONTENT.into_response(),
-            (_, Some(201)) => (StatusCode::CREATED, Json(success(file.file_id))).into_response(),
-            _ => Json(success(file.file_id)).into_response(),
+            (_, Some(201)) => (StatusCode::CREATED, Json(OssCallback::success(file.file_id))).into_response(),
+            _ => Json(OssCallback::success(file.file_id)).into_response(),
         });
     }
     Err(Error::invalid("file", "is required (the last field of the form)").into())
@@ -210,10 +207,10 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body:
     }
     .await;
     Json(match result {
-        Ok(file) => success(file.file_id),
+        Ok(file) => OssCallback::success(file.file_id),
         Err(e) => {
             tracing::warn!(error = %e, "OSS callback refused");
-            OssCallback { is_success: false, file_id: String::new(), info: e.to_string() }
+            OssCallback::refused(e.to_string())
         }
     })
     .into_response()
