@@ -8,6 +8,8 @@
 //!
 //! - `actor`: who is calling ([`Actor`]) and the one rule of what each caller may do.
 //! - `db`: SQLite: pragmas, plain-SQL migrations (`migrations/`), one writer, pooled readers.
+//! - `changes`, `presence`: per-table change stamps for adapters that keep answers, and the
+//!   COMS last-seen times they overlay instead of keeping.
 //! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
 //! - `auth`, `user`: sessions; users with argon2 passwords, first-run setup, app info.
@@ -26,6 +28,7 @@
 mod actor;
 mod auth;
 mod catalogue;
+mod changes;
 mod cinema;
 mod db;
 mod distribution;
@@ -38,6 +41,7 @@ pub mod library;
 mod movie;
 mod outbox;
 mod paths;
+mod presence;
 mod qr;
 mod qr_sheet;
 mod query;
@@ -55,10 +59,11 @@ use std::sync::{Arc, Mutex};
 pub use actor::{Actor, Capability, Principal};
 pub use auth::{Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
+pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use distribution::{DistributeInput, DistributionOutcome};
 pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
-pub use error::{Entity, Error, Result};
+pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
@@ -69,7 +74,9 @@ pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
-pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOCK_SKEW_MS};
+pub use signing::{
+    is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
+};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
@@ -89,6 +96,7 @@ pub struct Cms {
     listeners: Mutex<Vec<Listener>>,
     sessions: auth::SessionCache,
     files: Arc<files::Files>,
+    presence: presence::Presence,
 }
 
 impl Cms {
@@ -99,7 +107,14 @@ impl Cms {
         let db = Arc::new(db::Db::open(&data_dir.join(DB_FILE))?);
         tracing::info!(path = %db.path().display(), "opened database");
         let files = files::Files::open(Arc::clone(&db), &data_dir)?;
-        Ok(Cms { db, data_dir, listeners: Mutex::new(Vec::new()), sessions: auth::SessionCache::default(), files })
+        Ok(Cms {
+            db,
+            data_dir,
+            listeners: Mutex::new(Vec::new()),
+            sessions: auth::SessionCache::default(),
+            files,
+            presence: presence::Presence::default(),
+        })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).
@@ -117,10 +132,12 @@ impl Cms {
         self.db.reader_ready()
     }
 
-    /// A number that changes whenever a write commits. An adapter may keep a read's answer for
-    /// as long as this stays what it was when the read began (see the server's read cache).
-    pub fn data_generation(&self) -> u64 {
-        self.db.generation()
+    /// A number that grows whenever a write that changed one of `tables` commits (before the
+    /// write's caller is answered). An adapter may keep the answer of a read of `tables` for as
+    /// long as this stays what it was before the read began (see the server's read cache). The
+    /// last seen of a COMS moves no stamp: show [`Cms::recent_coms_last_seen`] over a kept one.
+    pub fn data_stamp(&self, tables: &[Table]) -> u64 {
+        self.db.stamp(tables)
     }
 
     /// Runs SQLite's integrity check; `Ok(())` means the file is sound.

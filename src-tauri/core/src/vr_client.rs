@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
 use crate::validate::{self, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
-use crate::{Cms, Entity};
+use crate::{Cms, Entity, Table};
 
 /// The most seats one batch may create: a few halls' worth. It bounds one write transaction and
 /// keeps the request that carries the batch to a server within its body limit.
@@ -103,6 +103,11 @@ pub struct VrClientQuery {
     pub hall_id: Option<String>,
     pub status: Option<SeatStatus>,
     pub paging: Paging,
+}
+
+impl VrClientQuery {
+    /// What a list of seats reads, for an adapter that keeps its answers ([`Cms::data_stamp`]).
+    pub const READS: &'static [Table] = &[Table::VrClients];
 }
 
 const COLUMNS: &str = "id, cinema_id, hall_id, scene_number, status, seat_number, host_model, seat_model, hmd_model, \

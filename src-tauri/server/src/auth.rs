@@ -2,17 +2,17 @@
 //! [`Actor`]; what that actor may do is the core's decision, made in each use case.
 //!
 //! A user sends a bearer token (on seed 001's routes also the `token` parameter); a cinema's
-//! client signs its request the seed-004 way (`authorization: dc:{apikey}:{signature}`,
-//! `user-date`, `user-params`). Routes for users take [`LoggedIn`] (a bearer token only, as
-//! their documented security says); the routes machine clients call too take a [`Caller`].
+//! client signs its request (`dc` or `dc2`), which `crate::signed` checks in front of each route
+//! that takes signatures. Routes for users take [`LoggedIn`] (a bearer token only, as their
+//! documented security says); the routes machine clients call too take a [`Caller`].
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use cinedesk_core::{Actor, Error};
-use percent_encoding::percent_decode_str;
 
 use crate::error::ApiError;
+use crate::signed::{is_signed, Checked};
 use crate::state::AppState;
 
 /// The token of an `Authorization: Bearer …` header.
@@ -25,44 +25,28 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 /// The authenticated caller of a request: 401 without a valid session or signature.
 pub struct Caller {
     pub actor: Actor,
-    /// For a signed request: the decoded `user-params` its signature covers.
-    signed: Option<String>,
 }
 
 impl Caller {
-    /// Reads the caller from the request's headers.
-    pub async fn identify(s: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-        Caller::identify_with(s, headers, None).await
+    /// Reads the caller of a request.
+    pub async fn identify(s: &AppState, parts: &Parts) -> Result<Caller, ApiError> {
+        Caller::identify_with(s, parts, None).await
     }
 
     /// As [`Caller::identify`], with a session token the request carries as a parameter (seed
     /// 001's `token`) when it has no bearer header.
-    pub async fn identify_with(s: &AppState, headers: &HeaderMap, token: Option<String>) -> Result<Caller, ApiError> {
-        if let Some(token) = bearer(headers).or(token) {
-            return Ok(Caller { actor: session_user(s, &token).await?, signed: None });
+    pub async fn identify_with(s: &AppState, parts: &Parts, token: Option<String>) -> Result<Caller, ApiError> {
+        if let Some(token) = bearer(&parts.headers).or(token) {
+            return Ok(Caller { actor: session_user(s, &token).await? });
         }
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let (Some(auth), Some(date), Some(params)) =
-            (header("authorization"), header("user-date"), header("user-params"))
-        else {
-            return Err(Error::Unauthorized.into());
-        };
-        let signed = percent_decode_str(&params)
-            .decode_utf8()
-            .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
-            .into_owned();
-        let actor = s.run(move |cms| cms.verify_signed(&auth, &date, &params)).await?;
-        Ok(Caller { actor, signed: Some(signed) })
-    }
-
-    /// A signed request must have signed the parameters it acts on: one of `sent` (the query
-    /// string, or a small form body). File contents are not signed; they are checked by size
-    /// and MD5. A user's request passes.
-    pub fn covers(&self, sent: &[&str]) -> Result<(), ApiError> {
-        match &self.signed {
-            None => Ok(()),
-            Some(signed) if sent.contains(&signed.as_str()) => Ok(()),
-            Some(_) => Err(Error::Unauthorized.into()), // signed for another request
+        match parts.extensions.get::<Checked>() {
+            // What the request signed was checked against what it sends, and the signature spent.
+            Some(checked) => Ok(Caller { actor: checked.take()?.actor }),
+            // A signature on a route that takes none is refused, not ignored.
+            None if is_signed(&parts.headers) => {
+                Err(Error::BadSignature("this route takes no signed requests".into()).into())
+            }
+            None => Err(Error::Unauthorized.into()),
         }
     }
 }
@@ -101,6 +85,6 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
-        Caller::identify(s, &parts.headers).await
+        Caller::identify(s, parts).await
     }
 }

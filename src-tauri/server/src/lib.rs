@@ -16,7 +16,8 @@
 //! - `state`: what handlers share, and how they call the blocking core.
 //! - `waker`: what wakes the COMS channel's waiting long-polls and WebSockets (`routes::coms`)
 //!   when the outbox has a message for their cinema.
-//! - `read_cache`: list answers kept as ready JSON until what they read changes.
+//! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
+//!   the values filled in at each answer instead (a COMS's last seen).
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
@@ -26,9 +27,14 @@ mod base_url;
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod failure;
+pub mod live_json;
 pub mod openapi;
 pub mod read_cache;
+pub mod request_id;
 mod routes;
+pub mod serve;
+pub mod signed;
 pub mod state;
 pub mod waker;
 
@@ -37,6 +43,7 @@ use std::sync::Arc;
 use cinedesk_core::Cms;
 
 pub use error::{ApiError, ApiResult};
+pub use serve::{serve, serve_with, Limits};
 pub use state::AppState;
 
 /// The whole HTTP API over `cms`.
@@ -53,17 +60,4 @@ pub fn router_with_ui(cms: Arc<Cms>, ui_dir: &std::path::Path) -> axum::Router {
 /// from `ui_dir` when given.
 pub fn router_with_state(state: AppState, ui_dir: Option<&std::path::Path>) -> axum::Router {
     routes::router(state, ui_dir)
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
-/// The one way to run the router on a socket (`cinedesk serve`, the desktop's LAN serving):
-/// `into_make_service` hands each connection a clone of the one router (an Arc), where given
-/// the Router itself axum 0.8 rebuilds the whole route table per connection (`with_state(())`),
-/// about 45 KB each and a full teardown at close, which 10,000 held long-polls feel.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await
 }

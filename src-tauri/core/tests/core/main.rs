@@ -20,6 +20,7 @@ mod people;
 mod qr;
 mod roles;
 mod seats;
+mod signatures;
 mod storage;
 mod vod_tasks;
 

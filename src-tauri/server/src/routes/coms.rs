@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::{Actor, ComsMessage, Error};
 use serde::Deserialize;
@@ -40,13 +40,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(long_poll)).routes(routes!(websocket))
 }
 
-/// A user's bearer token, or a request signed with an API key (seed 004 §2.2) whose signed
-/// `user-params` are the query actually sent. Whether it may use this cinema's channel is the
-/// core's decision.
-fn signed_query(caller: &Caller, uri: &Uri) -> ApiResult<()> {
-    caller.covers(&[uri.query().unwrap_or("")])
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct PollParams {
@@ -73,10 +66,8 @@ async fn long_poll(
     State(s): State<AppState>,
     caller: Caller,
     PathParam(cinema): PathParam<String>,
-    uri: Uri,
     Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
-    signed_query(&caller, &uri)?;
     let actor = caller.actor;
     let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
@@ -129,12 +120,10 @@ async fn websocket(
     State(s): State<AppState>,
     caller: Caller,
     PathParam(cinema): PathParam<String>,
-    uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     // Who is asking comes first (the core's rule of the channel, before any reading): a
     // stranger learns nothing from a handshake error.
-    signed_query(&caller, &uri)?;
     caller.actor.require_channel(&cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;

@@ -81,6 +81,7 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
 
 /// The upload modules' settings; secrets are never answered, only whether each is set.
 #[utoipa::path(get, path = "/cms/upload_tokens/config", tag = "upload_tokens",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The settings", body = UploadTokenSettings)))]
 async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<UploadTokenSettings>> {
     Ok(Json(s.run(move |cms| cms.upload_token_settings(&session.actor)).await?))
@@ -89,6 +90,7 @@ async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Jso
 /// Changes the default module, the size limit, or fields (`"s3.region": "…"`; an empty value
 /// removes the setting so the environment's applies again).
 #[utoipa::path(put, path = "/cms/upload_tokens/config", tag = "upload_tokens", request_body = UploadTokenSettingsPatch,
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "Changed", body = Done)))]
 async fn set_settings(
     State(s): State<AppState>,

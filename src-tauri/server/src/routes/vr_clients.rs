@@ -146,7 +146,8 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_vr_clients(actor, &query)).await
+    s.cached_json(&uri, session.actor, VrClientQuery::READS, None, move |cms, actor| cms.list_vr_clients(actor, &query))
+        .await
 }
 
 #[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",

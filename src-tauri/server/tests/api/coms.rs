@@ -101,7 +101,7 @@ async fn keyed_cinema(app: &TestApp) -> (String, ApiKey) {
 }
 
 fn now() -> i64 {
-    cinedesk_testkit::seed004::now_ms()
+    cinedesk_testkit::seed004::fresh_ms()
 }
 
 #[tokio::test]

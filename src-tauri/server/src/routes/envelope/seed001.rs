@@ -2,12 +2,11 @@
 
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use cinedesk_core::new_secret;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::routes::call::{failure_parts, Failure};
+use crate::failure::{respond, ErrorBody};
 
 /// Seed 001's envelope of a success.
 #[derive(Serialize, ToSchema)]
@@ -35,13 +34,12 @@ pub(crate) struct VodFailure {
     /// Always null.
     data: (),
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
-/// A request id shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
+/// The request's id (`x-request-id`), shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
 fn request_id() -> String {
-    let h = new_secret();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    crate::request_id::current().unwrap_or_else(crate::request_id::fresh)
 }
 
 /// `r` in the envelope; `message` is what a success says (seed 001 says 删除完成 after a delete).
@@ -51,10 +49,9 @@ pub(crate) fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Res
             Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response()
         }
         Err(e) => {
-            let (status, failure) = failure_parts(&e);
-            let message = failure.info.clone();
-            let body = VodFailure { result: "false", request_id: request_id(), message, data: (), failure };
-            (status, Json(body)).into_response()
+            let (status, failure) = ErrorBody::of(&e);
+            let (message, code) = (failure.info.clone(), failure.code);
+            respond(status, VodFailure { result: "false", request_id: request_id(), message, data: (), failure }, code)
         }
     }
 }

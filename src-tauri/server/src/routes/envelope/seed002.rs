@@ -8,8 +8,10 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use cinedesk_core::Code;
+
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::ErrorCode;
+use crate::failure::{respond, ErrorBody};
 
 /// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
 /// others are missing (`OK` 0, `data.code` 101), or a failure (`OK` 0, `debug` 1, `data.code` the
@@ -24,8 +26,12 @@ pub(crate) struct ChunkAnswer {
     #[schema(nullable = false)]
     info: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, value_type = Option<ErrorCode>)]
-    code: Option<&'static str>,
+    #[schema(nullable = false)]
+    code: Option<Code>,
+    /// A server error's request id (see `ErrorBody`).
+    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    request_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -52,25 +58,30 @@ impl ChunkAnswer {
             data: ChunkData { id: Some(id), code: None, message: None },
             info: None,
             code: None,
+            request_id: None,
         }
     }
 
     /// A chunk stored while others are missing (the seed's "上传中", `data.code` 101).
     pub(crate) fn waiting(upload_id: String, message: String) -> ChunkAnswer {
         let data = ChunkData { id: Some(upload_id), code: Some(101), message: Some(message) };
-        ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None }
+        ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None, request_id: None }
     }
 }
 
 /// The seed's failure shape, with the status as its code (and the usual `info` beside it).
 pub(crate) fn chunk_failure(e: ApiError) -> Response {
-    let status = e.status();
-    if status.is_server_error() {
-        tracing::error!(error = %e, "chunked upload failed");
-    }
-    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(e.to_string()) };
-    (status, Json(ChunkAnswer { ok: 0, debug: 1, data, info: Some(e.to_string()), code: Some(e.code()) }))
-        .into_response()
+    let (status, body) = ErrorBody::of(&e);
+    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(body.info.clone()) };
+    let answer = ChunkAnswer {
+        ok: 0,
+        debug: 1,
+        data,
+        info: Some(body.info),
+        code: Some(body.code),
+        request_id: body.request_id,
+    };
+    respond(status, answer, body.code)
 }
 
 /// Seed 002's answer for an upload URL; on failure `code` is the HTTP status, `data` null.
@@ -100,14 +111,10 @@ pub(crate) fn upload_url_reply(result: ApiResult<String>) -> Response {
             UploadUrlAnswer { code: 200, msg: "success".into(), data: Some(UploadUrl { block: 1, url }), info: None },
         ),
         Err(e) => {
-            let status = e.status();
-            if status.is_server_error() {
-                tracing::error!(error = %e, "upload URL failed");
-            }
-            (
-                status,
-                UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) },
-            )
+            let (status, body) = ErrorBody::of(&e);
+            let answer =
+                UploadUrlAnswer { code: status.as_u16(), msg: body.info.clone(), data: None, info: Some(body.info) };
+            return respond(status, answer, body.code);
         }
     };
     (status, Json(answer)).into_response()

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiResult;
-use crate::routes::call::{failure_parts, Failure};
+use crate::failure::{respond, ErrorBody};
 
 /// Seed 003's answer.
 #[derive(Serialize, ToSchema)]
@@ -28,7 +28,7 @@ pub(crate) struct TokenFailure {
     /// Always null.
     data: (),
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
 /// A token, or why there is none, in the envelope.
@@ -36,9 +36,10 @@ pub(crate) fn reply(r: ApiResult<UploadToken>) -> Response {
     match r {
         Ok(data) => Json(TokenAnswer { status: 200, message: "success", data }).into_response(),
         Err(e) => {
-            let (status, failure) = failure_parts(&e);
+            let (status, failure) = ErrorBody::of(&e);
+            let code = failure.code;
             let body = TokenFailure { status: status.as_u16(), message: failure.info.clone(), data: (), failure };
-            (status, Json(body)).into_response()
+            respond(status, body, code)
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::routes::call::{failure_parts, Failure};
+use crate::failure::{respond, ErrorBody};
 
 /// The seed's envelope of a success: `result` "000000" and what was asked for.
 #[derive(Serialize, ToSchema)]
@@ -32,7 +32,7 @@ pub(crate) struct DiskFailure {
     result_desc: String,
     data: Option<DiskFile>,
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
 pub(crate) fn ok<T: Serialize>(data: T) -> Response {
@@ -40,9 +40,9 @@ pub(crate) fn ok<T: Serialize>(data: T) -> Response {
 }
 
 pub(crate) fn failure(e: ApiError, data: Option<DiskFile>) -> Response {
-    let (status, failure) = failure_parts(&e);
-    let body = DiskFailure { result: "100000", result_desc: failure.info.clone(), data, failure };
-    (status, Json(body)).into_response()
+    let (status, failure) = ErrorBody::of(&e);
+    let code = failure.code;
+    respond(status, DiskFailure { result: "100000", result_desc: failure.info.clone(), data, failure }, code)
 }
 
 /// An upload or a finished file as seed 004 describes it; `fid` is the id of the file it becomes.

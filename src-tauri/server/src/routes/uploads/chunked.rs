@@ -3,7 +3,7 @@
 //! Answers are in seed 002's envelopes (`envelope::seed002`).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::files::MAX_FILE_SIZE;
@@ -13,16 +13,17 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::body::{next_field, pump, text, Form};
+use super::body::{pump, Form, Part};
 use crate::auth::Caller;
 use crate::base_url::base_url;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::openapi;
 use crate::routes::envelope::seed002::{chunk_failure, upload_url_reply, ChunkAnswer, UploadUrlAnswer};
+use crate::signed::{self, Kind};
 use crate::state::AppState;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     let failures = [
         ("401", "No valid session or signature"),
         ("403", "The role may not upload"),
@@ -32,7 +33,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     openapi::failures_as(url.get_openapi_mut(), "UploadUrlAnswer", &failures);
     let mut chunk = OpenApiRouter::new().routes(routes!(upload_chunk));
     openapi::failures_as(chunk.get_openapi_mut(), "ChunkAnswer", &failures);
-    url.merge(chunk)
+    signed::layer(app, Kind::Params, url).merge(signed::layer(app, Kind::Multipart, chunk))
 }
 
 /// Seed 002: `{"code":200,"msg":"success","data":{"block":1,"url":…}}`.
@@ -41,15 +42,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         (status = 200, description = "The URL to post chunks to", body = UploadUrlAnswer),
         (status = 400, description = "`user-params` is not URL-encoded UTF-8", body = UploadUrlAnswer),
     ))]
-async fn upload_url(
-    State(s): State<AppState>,
-    caller: Result<Caller, ApiError>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
+async fn upload_url(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap) -> Response {
     let result = async {
         let caller = caller?;
-        caller.covers(&[uri.query().unwrap_or("")])?;
         let key = s.run(move |cms| cms.create_upload_url(&caller.actor)).await?;
         Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
     }
@@ -95,11 +90,10 @@ pub(crate) struct ChunkForm {
 async fn upload_chunk(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Response {
-    match receive(s, caller, uri, q, form).await {
+    match receive(s, caller, q, form).await {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => chunk_failure(e),
     }
@@ -108,27 +102,27 @@ async fn upload_chunk(
 async fn receive(
     s: AppState,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Result<ChunkAnswer, ApiError> {
-    let caller = caller?;
-    caller.covers(&[uri.query().unwrap_or("")])?;
-    let actor = caller.actor;
+    let actor = caller?.actor;
     let Query(ChunkParams { key }) = q?;
     let (k, a) = (key.clone(), actor.clone());
     s.run(move |cms| cms.check_upload_url(&a, &k)).await?;
-    let Form(mut form) = form?;
+    let mut form = form?;
     let (mut name, mut chunk, mut chunks) = (None::<String>, None::<u32>, None::<u32>);
     let number = |field: &str, v: String| {
         v.trim().parse::<u32>().map_err(|_| ApiError::Core(Error::invalid(field, "must be a non-negative integer")))
     };
-    while let Some(mut field) = next_field(&mut form).await? {
-        match field.name().unwrap_or("") {
-            "name" => name = Some(text(&mut field).await?),
-            "chunk" => chunk = Some(number("chunk", text(&mut field).await?)?),
-            "chunks" => chunks = Some(number("chunks", text(&mut field).await?)?),
-            "file" => {
+    while let Some(part) = form.next("file").await? {
+        match part {
+            Part::Text(field, value) => match field.as_str() {
+                "name" => name = Some(value),
+                "chunk" => chunk = Some(number("chunk", value)?),
+                "chunks" => chunks = Some(number("chunks", value)?),
+                _ => {}
+            },
+            Part::File(mut field) => {
                 let name =
                     name.clone().or_else(|| field.file_name().map(str::to_string)).unwrap_or_else(|| "video".into());
                 let (key, actor) = (key.clone(), actor.clone());
@@ -166,9 +160,6 @@ async fn receive(
                         })
                     }
                 };
-            }
-            _ => {
-                text(&mut field).await?;
             }
         }
     }

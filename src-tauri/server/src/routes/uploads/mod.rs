@@ -12,18 +12,20 @@ use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::openapi;
+use crate::signed::{self, Kind};
 use crate::state::AppState;
 
 /// The upload routes. They authenticate themselves ([`crate::auth::Caller`]: a user's token or a
 /// cinema's signed request; the PostObject endpoint by its policy, the OSS callback by OSS's
-/// signature) and take bodies of any size, each protocol applying its own limit.
-pub fn routes() -> OpenApiRouter<AppState> {
+/// signature) and take bodies of any size, each protocol applying its own limit. Each caller
+/// route is behind the check of signed requests of its kind (`crate::signed`).
+pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     let mut callers = OpenApiRouter::new()
-        .merge(oss::caller_routes())
-        .merge(icon::routes())
-        .merge(chunked::routes())
-        .merge(disk::routes())
-        .merge(tus::caller_routes());
+        .merge(signed::layer(app, Kind::Params, oss::caller_routes()))
+        .merge(signed::layer(app, Kind::Multipart, icon::routes()))
+        .merge(chunked::routes(app))
+        .merge(disk::routes(app))
+        .merge(signed::layer(app, Kind::Tus, tus::caller_routes()));
     openapi::require_caller(callers.get_openapi_mut());
     callers.merge(oss::public_routes()).merge(tus::public_routes()).layer(DefaultBodyLimit::disable())
 }

@@ -44,6 +44,7 @@ pub fn settings_routes() -> OpenApiRouter<AppState> {
 
 /// Where direct uploads go (local or Aliyun OSS), without the secret.
 #[utoipa::path(get, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "get_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The direct-upload settings", body = OssConfig)))]
 async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<OssConfig>> {
     Ok(Json(s.run(move |cms| cms.oss_config(&session.actor)).await?))
@@ -51,6 +52,7 @@ async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<
 
 /// Sets where direct uploads go. Aliyun mode needs `host`, `accessKeyId`, `accessKeySecret`.
 #[utoipa::path(put, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "set_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = OssConfig,
     responses((status = 200, description = "Saved", body = Done)))]
 async fn set_config(
@@ -77,10 +79,8 @@ async fn policy(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    caller.covers(&[uri.query().unwrap_or("")])?;
     let (domain, base) = (q.domain, base_url(&headers));
     Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
 }
@@ -121,7 +121,8 @@ pub(crate) struct PostObjectForm {
         (status = 403, description = "The policy's signature, key or expiry does not allow this", body = ErrorBody),
         (status = 413, description = "The file is outside the policy's `content-length-range`", body = ErrorBody),
     ))]
-async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResult<Response> {
+async fn post_object(State(s): State<AppState>, form: Form) -> ApiResult<Response> {
+    let mut form = form.unsigned()?;
     let mut fields: Vec<(String, String)> = Vec::new();
     while let Some(mut field) = next_field(&mut form).await? {
         let name = field.name().unwrap_or("").to_string();
@@ -209,8 +210,9 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body:
     Json(match result {
         Ok(file) => OssCallback::success(file.file_id),
         Err(e) => {
-            tracing::warn!(error = %e, "OSS callback refused");
-            OssCallback::refused(e.to_string())
+            let (_, body) = ErrorBody::of(&e);
+            tracing::warn!(info = body.info, "OSS callback refused");
+            OssCallback::refused(body.info)
         }
     })
     .into_response()
