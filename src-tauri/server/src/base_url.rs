@@ -13,3 +13,12 @@ pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     format!("{}://{host}", if https { "https" } else { "http" })
 }
+
+/// A path on this server (`/cms/files/…`) as a URL on `base`; a URL elsewhere as it is.
+pub(crate) fn absolute(base: &str, url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", base.trim_end_matches('/'))
+    } else {
+        url.to_string()
+    }
+}

@@ -13,7 +13,7 @@ use crate::actor::Capability;
 use crate::error::{Error, Result};
 use crate::files::name;
 use crate::ids::{new_id, now_ms};
-use crate::movie::file_url;
+use crate::movie::file_path;
 use crate::validate::{self, MAX_TEXT};
 use crate::{Cms, Entity};
 
@@ -248,7 +248,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Resource)> {
     Ok((
         r.get(0)?,
         Resource {
-            preview_url: fid.as_deref().map(|f| file_url(Some(f))).or_else(|| url.clone()).unwrap_or_default(),
+            preview_url: fid.as_deref().map(|f| file_path(Some(f))).or_else(|| url.clone()).unwrap_or_default(),
             download_url: format!("/onlineDisk/downloadResource?resId={id}"),
             res_id: id,
             title: r.get(2)?,

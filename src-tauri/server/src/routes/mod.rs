@@ -5,6 +5,9 @@
 //!
 //! Every route is registered with `OpenApiRouter::routes(routes!(handler, …))`, one `routes!` per
 //! path, so registering a route documents it (see `crate::openapi`).
+//!
+//! The seeds' wire shapes beside the handlers: `request` (each seed's requests, parsed into the
+//! core's typed inputs with `TryFrom`) and `envelope` (each seed's answers and failures).
 
 mod api_keys;
 mod call;
@@ -19,6 +22,7 @@ mod models;
 mod movies;
 mod onlinedisk_library;
 mod qr_sheet;
+mod request;
 mod session;
 mod upload_tokens;
 mod uploads;

@@ -7,10 +7,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use cinedesk_core::vod_flow::{
-    ImageUploadAuth, ImageUploadRequest, PlayAuth, UploadAuth, Video, VideoPage, VideoPublish, VideoUploadRequest,
-    VodEvent,
-};
+use cinedesk_core::vod_flow::{ImageUpload, ProcessingEvent, Publication, Video, VideoPage, VideoUpload};
 use cinedesk_core::Error;
 use serde::Serialize;
 use serde_json::Value;
@@ -19,7 +16,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::{get_and_post, Call};
-use super::envelope::seed001::{reply, VodAnswer, VodFailure};
+use super::envelope::seed001::{reply, ImageUploadAuth, PlayAuth, UploadAuth, VodAnswer, VodFailure};
+use super::request::seed001::{ImageUploadRequest, VideoPublish, VideoUploadRequest, VodEvent};
 use crate::error::ApiResult;
 use crate::openapi;
 use crate::state::AppState;
@@ -123,9 +121,10 @@ get_and_post!(
 async fn video_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let req: VideoUploadRequest = call.params_as()?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.vod_video_upload_auth(&actor, req, &base)).await
+        let req = VideoUpload::try_from(call.params_as::<VideoUploadRequest>()?)?;
+        let actor = call.actor();
+        let upload = s.run(move |cms| cms.vod_video_upload_auth(&actor, req)).await?;
+        Ok(UploadAuth::of(&upload, &call.base_url()))
     };
     reply(result.await, "")
 }
@@ -145,8 +144,9 @@ async fn refresh_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -
     let result = async {
         let call = call?;
         let id = video_id(&call)?;
-        let (actor, base) = (call.actor(), call.base_url());
-        let auth = s.run(move |cms| cms.vod_refresh_upload_auth(&actor, &id, &base)).await?;
+        let actor = call.actor();
+        let upload = s.run(move |cms| cms.vod_refresh_upload_auth(&actor, &id)).await?;
+        let auth = UploadAuth::of(&upload, &call.base_url());
         Ok(RefreshedAuth { upload_address: auth.upload_address, upload_auth: auth.upload_auth })
     };
     reply(result.await, "")
@@ -165,9 +165,10 @@ get_and_post!(
 async fn image_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let req: ImageUploadRequest = call.params_as()?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.vod_image_upload_auth(&actor, req, &base)).await
+        let req = ImageUpload::try_from(call.params_as::<ImageUploadRequest>()?)?;
+        let actor = call.actor();
+        let upload = s.run(move |cms| cms.vod_image_upload_auth(&actor, req)).await?;
+        Ok(ImageUploadAuth::of(&upload, &call.base_url()))
     };
     reply(result.await, "")
 }
@@ -187,8 +188,9 @@ async fn play_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response
     let result = async {
         let call = call?;
         let id = video_id(&call)?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.vod_play_auth(&actor, &id, &base)).await
+        let actor = call.actor();
+        let playback = s.run(move |cms| cms.vod_play_auth(&actor, &id)).await?;
+        Ok(PlayAuth::of(&playback, &call.base_url()))
     };
     reply(result.await, "")
 }
@@ -206,7 +208,7 @@ get_and_post!(
 async fn publish(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let p: VideoPublish = call.params_as()?;
+        let p = Publication::try_from(call.params_as::<VideoPublish>()?)?;
         let actor = call.actor();
         Ok(Published { movie_id: s.run(move |cms| cms.vod_publish(&actor, p)).await? })
     };
@@ -282,6 +284,7 @@ async fn callback(State(s): State<AppState>, call: ApiResult<Call>) -> Response 
         let mut params = call.params()?;
         params.remove("token"); // the caller's session, not part of the event
         let event: VodEvent = crate::extract::parse_json(Value::Object(params).to_string().as_bytes())?;
+        let event = ProcessingEvent::try_from(event)?;
         let actor = call.actor();
         s.run(move |cms| cms.vod_event(&actor, event)).await
     };
