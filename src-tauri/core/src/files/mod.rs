@@ -39,7 +39,7 @@ pub use ingest::{Ingest, NewFile};
 pub use local::LocalOutcome;
 pub use md5::Md5;
 pub use media::{MediaTools, EVENT_SNAPSHOT, EVENT_TRANSCODE};
-pub use oss::{OssConfig, OssMode, OssPolicy, PostGrant, OSS_POLICY_TTL_S};
+pub use oss::{OssConfig, OssMode, PostGrant, PostPolicy, OSS_CALLBACK_BODY, OSS_POLICY_TTL_S};
 pub use store::is_id;
 pub use upload::{
     Checksum, NewUpload, PartOptions, PartOutcome, PartWriter, Protocol, Upload, UploadStart, UPLOAD_TTL_MS,

@@ -5,14 +5,14 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use cinedesk_core::upload_tokens::{UploadTokenSettings, UploadTokenSettingsPatch};
+use cinedesk_core::upload_tokens::{Module, Terminal, UploadTokenSettings, UploadTokenSettingsPatch};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::{get_and_post, Call};
 use super::done::{done, Done};
-use super::envelope::seed003::{reply, TokenAnswer, TokenFailure};
+use super::envelope::seed003::{reply, token_of, TokenAnswer, TokenFailure};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
@@ -70,10 +70,11 @@ get_and_post!(
 async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let module = call.param("module")?;
-        let terminal = call.param("type")?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.upload_token(&actor, module.as_deref(), terminal.as_deref(), &base)).await
+        let terminal = call.param("type")?.as_deref().map(Terminal::parse).transpose()?.unwrap_or_default();
+        let module = call.param("module")?.as_deref().map(Module::parse).transpose()?;
+        let actor = call.actor();
+        let grant = s.run(move |cms| cms.upload_token(&actor, module, terminal)).await?;
+        Ok(token_of(grant, &call.base_url()))
     }
     .await;
     reply(result)

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
-use cinedesk_core::files::{OssConfig, OssPolicy};
+use cinedesk_core::files::OssConfig;
 use cinedesk_core::{Domain, Error};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -23,7 +23,7 @@ use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
 use crate::routes::done::{done, Done};
-use crate::routes::envelope::oss::OssCallback;
+use crate::routes::envelope::oss::{OssCallback, OssPolicy};
 use crate::state::AppState;
 
 /// The policy a [`Caller`] asks for.
@@ -81,8 +81,8 @@ async fn policy(
     headers: HeaderMap,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    let (domain, base) = (q.domain, base_url(&headers));
-    Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
+    let policy = s.run(move |cms| cms.oss_policy(&caller.actor, q.domain)).await?;
+    Ok(Json(OssPolicy::of(policy, &base_url(&headers))))
 }
 
 /// The PostObject form, as OSS takes it: the policy's fields first, the file last.
