@@ -67,7 +67,7 @@ pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
-pub use library::{OwnerType, SpaceRef};
+pub use library::{Owner, OwnerType};
 pub use movie::{file_path, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;

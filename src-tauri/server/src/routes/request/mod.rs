@@ -4,6 +4,7 @@
 //! leaves a value out as an empty string: [`flex`] reads all of them as trimmed text or absent.
 
 pub(crate) mod seed001;
+pub(crate) mod seed004;
 
 use cinedesk_core::{Error, Result};
 use serde::{Deserialize, Deserializer};
