@@ -300,6 +300,25 @@ impl SpaceRef {
     }
 }
 
+/// The classification fields `ResourceInput` and `ResourcePatch` both list (not one flattened
+/// struct: flatten would lose the field's path in a failure), as the core's [`NodeIds`].
+macro_rules! node_ids {
+    ($body:ident) => {
+        NodeIds {
+            period_id: $body.period_id,
+            subject_id: $body.subject_id,
+            edition_id: $body.edition_id,
+            grade_id: $body.grade_id,
+            volume_id: $body.volume_id,
+            textbook_id: $body.textbook_id,
+            chapter_ids: $body.chapter_id_list,
+            res_type_ids: $body.res_type_id_list,
+            metadata_ids: $body.metadata_id_list,
+            classification_ids: $body.classification_id_list,
+        }
+    };
+}
+
 /// "0" (the default) or "1".
 fn zero_one(field: &str, v: Option<&str>) -> Result<bool> {
     match v.unwrap_or("0") {
@@ -419,18 +438,7 @@ impl TryFrom<ResourceInput> for NewResource {
             title: r.title.unwrap_or_default(),
             keyword: r.keyword,
             intro: r.intro,
-            nodes: NodeIds {
-                period_id: r.period_id,
-                subject_id: r.subject_id,
-                edition_id: r.edition_id,
-                grade_id: r.grade_id,
-                volume_id: r.volume_id,
-                textbook_id: r.textbook_id,
-                chapter_ids: r.chapter_id_list,
-                res_type_ids: r.res_type_id_list,
-                metadata_ids: r.metadata_id_list,
-                classification_ids: r.classification_id_list,
-            },
+            nodes: node_ids!(r),
             res_source,
         })
     }
@@ -447,18 +455,7 @@ impl TryFrom<ResourcePatch> for ResourceChange {
             keyword: p.keyword,
             intro: p.intro,
             parent_id: p.parent_id,
-            nodes: NodeIds {
-                period_id: p.period_id,
-                subject_id: p.subject_id,
-                edition_id: p.edition_id,
-                grade_id: p.grade_id,
-                volume_id: p.volume_id,
-                textbook_id: p.textbook_id,
-                chapter_ids: p.chapter_id_list,
-                res_type_ids: p.res_type_id_list,
-                metadata_ids: p.metadata_id_list,
-                classification_ids: p.classification_id_list,
-            },
+            nodes: node_ids!(p),
         })
     }
 }
