@@ -2,7 +2,7 @@
 //! assigned directly or through a region (resolved at each call), and none for a new MANAGER.
 //! Out of scope a record is not found on a read and forbidden on a write, and nothing changes.
 
-use cinedesk_core::library::{FolderInput, SpaceRef};
+use cinedesk_core::library::{NewFolder, Owner};
 use cinedesk_core::*;
 
 use super::{cinema_input, distribute, movie_input, site, spawn_with_admin, user_input, App, Person};
@@ -186,10 +186,10 @@ fn the_library_shows_and_changes_only_the_managers_cinema_spaces() {
     let spaces = app.cms.library_spaces(&m.actor).unwrap();
     let groups: Vec<&str> = spaces.iter().filter(|s| s.owner_type == "1").map(|s| s.owner_id.as_str()).collect();
     assert_eq!(groups, vec![a.as_str()], "its own cinema's space, not b's");
-    let space_b = SpaceRef { owner_type: Some("1".into()), group_id: Some(b.clone()), ..Default::default() };
-    let folder = FolderInput { space: space_b.clone(), parent_id: None, dir_name: Some("x".into()) };
+    let space_b = Owner::Cinema(b.clone());
+    let folder = NewFolder { owner: space_b.clone(), parent_id: None, name: "x".into() };
     assert_eq!(app.cms.create_folder(&m.actor, folder).unwrap_err().code(), "forbidden");
-    assert_eq!(app.cms.list_folders(&m.actor, &space_b, None).unwrap_err().code(), "not_found");
+    assert_eq!(app.cms.list_folders(&m.actor, Some(&space_b), None).unwrap_err().code(), "not_found");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::{site, spawn_app};
 fn key(cms: &Cms, code: &str) -> (Actor, String, String) {
     let (cinema, _, _) = site(cms, &Actor::System, code, 0);
     let k = cms.create_api_key(&Actor::System, &cinema).unwrap();
-    (Actor::Cinema { cinema_id: cinema, apikey: k.apikey.clone() }, k.apikey, k.secretkey)
+    (Actor::Cinema { cinema_id: cinema, apikey: k.apikey.clone(), origin: Origin::local() }, k.apikey, k.secretkey)
 }
 
 /// A fresh date and the `dc` authorization of `params` at it.
