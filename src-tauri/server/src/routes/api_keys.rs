@@ -1,4 +1,6 @@
-//! API keys of a cinema's COMS (SYS_ADMIN only): issue, list without secrets, revoke.
+//! API keys of a cinema's COMS: issue, list without secrets, revoke. A SYS_ADMIN keys every
+//! cinema, a MANAGER the cinemas in its scope (the core decides: 404 to read another's, 403 to
+//! write it).
 
 use axum::extract::State;
 use axum::Json;
@@ -19,10 +21,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Answers `{"apikey","secretkey"}`; the secret is shown this once.
 #[utoipa::path(post, path = "/cms/cinemas/{cinema_id}/api_keys", tag = "api_keys", operation_id = "create_api_key",
-    security(("bearer" = ["SYS_ADMIN"])),
+    security(("bearer" = [])),
     params(("cinema_id" = String, Path)),
     responses(
         (status = 200, description = "The new key and its secret, shown this once", body = ApiKey),
+        (status = 403, description = "A cinema outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No such cinema", body = ErrorBody),
     ))]
 async fn create(
@@ -35,7 +38,7 @@ async fn create(
 
 /// Every key of the cinema, revoked ones included, without secrets.
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}/api_keys", tag = "api_keys", operation_id = "list_api_keys",
-    security(("bearer" = ["SYS_ADMIN"])),
+    security(("bearer" = [])),
     params(("cinema_id" = String, Path)),
     responses(
         (status = 200, description = "The cinema's keys", body = Page<ApiKeyInfo>),
@@ -51,11 +54,12 @@ async fn list(
 }
 
 #[utoipa::path(delete, path = "/cms/cinemas/{cinema_id}/api_keys/{apikey}", tag = "api_keys",
-    security(("bearer" = ["SYS_ADMIN"])),
+    security(("bearer" = [])),
     operation_id = "revoke_api_key",
     params(("cinema_id" = String, Path), ("apikey" = String, Path)),
     responses(
         (status = 200, description = "Revoked", body = Done),
+        (status = 403, description = "A cinema outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No such key for this cinema", body = ErrorBody),
     ))]
 async fn revoke(

@@ -39,6 +39,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cms/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed what, when and from where, newest first. */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/audit/_export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The entries the filters select, every one (no paging), newest first, as CSV: a UTF-8 BOM and
+         *     CRLF lines, as spreadsheets read it; before/after as JSON text.
+         */
+        get: operations["export_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cms/cinemas": {
         parameters: {
             query?: never;
@@ -1523,6 +1560,32 @@ export interface components {
             mode: string;
             version: string;
         };
+        /** @description An entry as `GET /cms/audit` shows it. */
+        AuditEntry: {
+            action: string;
+            /** @description The caller's address (`local` on this machine without a network). */
+            address: string;
+            /** @description The record after the change (null for a delete). */
+            after?: Record<string, never> | null;
+            /** @description The API key that signed the change, if a cinema's client made it. */
+            apikey?: string | null;
+            /**
+             * Format: int64
+             * @description Epoch ms.
+             */
+            at: number;
+            /** Format: int64 */
+            auditID: number;
+            /** @description The record before the change (null for a create). */
+            before?: Record<string, never> | null;
+            cinemaID?: string | null;
+            entity: string;
+            entityID: string;
+            /** @description The user who made the change, if a user did. */
+            userID?: string | null;
+            /** @description DESKTOP, WEB, API or CLI. */
+            via: string;
+        };
         /**
          * @description Seed 004 §3.8's body.
          * @example {
@@ -2397,6 +2460,36 @@ export interface components {
             totalCount: number;
         };
         /** @description A page as the seed shapes it. */
+        Page_AuditEntry: {
+            itemList: {
+                action: string;
+                /** @description The caller's address (`local` on this machine without a network). */
+                address: string;
+                /** @description The record after the change (null for a delete). */
+                after?: Record<string, never> | null;
+                /** @description The API key that signed the change, if a cinema's client made it. */
+                apikey?: string | null;
+                /**
+                 * Format: int64
+                 * @description Epoch ms.
+                 */
+                at: number;
+                /** Format: int64 */
+                auditID: number;
+                /** @description The record before the change (null for a create). */
+                before?: Record<string, never> | null;
+                cinemaID?: string | null;
+                entity: string;
+                entityID: string;
+                /** @description The user who made the change, if a user did. */
+                userID?: string | null;
+                /** @description DESKTOP, WEB, API or CLI. */
+                via: string;
+            }[];
+            /** Format: int64 */
+            totalCount: number;
+        };
+        /** @description A page as the seed shapes it. */
         Page_Cinema: {
             itemList: {
                 cinemaCode: string;
@@ -2515,11 +2608,17 @@ export interface components {
         Page_User: {
             itemList: {
                 alias: string;
+                /** @description Whether the user sees and changes every cinema (a SYS_ADMIN always does). */
+                allCinemas: boolean;
+                /** @description Cinemas assigned to the user. */
+                cinemaIDList: string[];
                 /** Format: int64 */
                 createTime: number;
                 iconID?: string | null;
                 iconURL: string;
                 name: string;
+                /** @description Regions assigned to the user: their cinemas, those added later too. */
+                regionIDList: string[];
                 /** @description Comma list of role ids, as the seed sends it ("SYS_ADMIN,MANAGER"). */
                 role: string;
                 userID: string;
@@ -2916,11 +3015,21 @@ export interface components {
         };
         /** @description Installation settings. */
         Settings: {
+            /**
+             * Format: int32
+             * @description How many days the audit log keeps an entry (730 unless changed).
+             */
+            auditRetentionDays: number;
             /** @description The URL template of seat QR codes; `{sceneNumber}` is replaced by the seat's. */
             qrUrlTemplate: string;
         };
         /** @description Settings to change; an absent one keeps its value. */
         SettingsInput: {
+            /**
+             * Format: int32
+             * @description Days the audit log keeps an entry, 1 to 36500; older entries go at once.
+             */
+            auditRetentionDays?: number | null;
             /** @description Must contain `{sceneNumber}`. */
             qrUrlTemplate?: string | null;
         };
@@ -3088,11 +3197,17 @@ export interface components {
         };
         User: {
             alias: string;
+            /** @description Whether the user sees and changes every cinema (a SYS_ADMIN always does). */
+            allCinemas: boolean;
+            /** @description Cinemas assigned to the user. */
+            cinemaIDList: string[];
             /** Format: int64 */
             createTime: number;
             iconID?: string | null;
             iconURL: string;
             name: string;
+            /** @description Regions assigned to the user: their cinemas, those added later too. */
+            regionIDList: string[];
             /** @description Comma list of role ids, as the seed sends it ("SYS_ADMIN,MANAGER"). */
             role: string;
             userID: string;
@@ -3112,9 +3227,18 @@ export interface components {
          */
         UserInput: {
             alias?: string | null;
+            /**
+             * @description Every cinema (true), or only those assigned (false). A new user has none until given
+             *     cinemas, regions or this.
+             */
+            allCinemas?: boolean | null;
+            /** @description The cinemas assigned (replaces the list when given). */
+            cinemaIDList?: string[] | null;
             iconID?: string | null;
             name?: string | null;
             password?: string | null;
+            /** @description The regions assigned (replaces the list when given). */
+            regionIDList?: string[] | null;
             role?: string | null;
         };
         /** @description Seed 001's Video, with the film it was published as. */
@@ -3653,6 +3777,100 @@ export interface operations {
             503: components["responses"]["Busy"];
         };
     };
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Changes made by this user. */
+                user_id?: string;
+                /** @description Changes that touch this cinema. */
+                cinema_id?: string;
+                /**
+                 * @description What was changed: cinema, hall, vr_client, movie, distribution, vod_task, user, session,
+                 *     api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
+                 *     settings …
+                 */
+                entity?: string;
+                /**
+                 * @description create, update, delete, distribute, withdraw, login, login_failed, logout,
+                 *     password_change, issue, revoke, restore.
+                 */
+                action?: string;
+                /** @description From this time on (epoch ms, inclusive). */
+                from?: number;
+                /** @description Before this time (epoch ms). */
+                to?: number;
+                /** @description Index of the first item to answer (0 by default). */
+                start?: number;
+                /** @description Page size (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    export_audit: {
+        parameters: {
+            query?: {
+                /** @description Changes made by this user. */
+                user_id?: string;
+                /** @description Changes that touch this cinema. */
+                cinema_id?: string;
+                /**
+                 * @description What was changed: cinema, hall, vr_client, movie, distribution, vod_task, user, session,
+                 *     api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
+                 *     settings …
+                 */
+                entity?: string;
+                /**
+                 * @description create, update, delete, distribute, withdraw, login, login_failed, logout,
+                 *     password_change, issue, revoke, restore.
+                 */
+                action?: string;
+                /** @description From this time on (epoch ms, inclusive). */
+                from?: number;
+                /** @description Before this time (epoch ms). */
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
     list_cinemas: {
         parameters: {
             query?: {
@@ -3954,7 +4172,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description A cinema outside the caller's scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such cinema */
             404: {
                 headers: {
@@ -3991,7 +4217,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description A cinema outside the caller's scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such key for this cinema */
             404: {
                 headers: {
