@@ -13,6 +13,9 @@ const user = (i: number): User => ({
   iconURL: '',
   role: 'MANAGER',
   createTime: 0,
+  allCinemas: false,
+  cinemaIDList: [],
+  regionIDList: [],
 })
 const enums = { movieCountryList: [], movieCategoryList: [], cinemaRegionList: [], movieTypeList: [], userRoleList: [{ id: 'MANAGER', name: 'Manager' }] }
 
