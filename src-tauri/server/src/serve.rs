@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::{pin, Pin};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
@@ -101,7 +101,7 @@ pub async fn serve_with(
         };
         let (app, stop, done) = (app.clone(), stop_tx.clone(), done_rx.clone());
         tokio::spawn(async move {
-            connection(Counted { stream, _slot: slot }, app, limits, stop).await;
+            connection(Counted { stream, _slot: slot }, peer, app, limits, stop).await;
             drop(done);
         });
     }
@@ -112,10 +112,13 @@ pub async fn serve_with(
 }
 
 /// One connection, until it closes or (after the shutdown signal) its request in flight ends.
-async fn connection(io: Counted, app: axum::Router, limits: Limits, stop: watch::Sender<()>) {
+/// Each request carries the peer's address as axum's `ConnectInfo`, as `axum::serve` with
+/// connect info would give it.
+async fn connection(io: Counted, peer: SocketAddr, app: axum::Router, limits: Limits, stop: watch::Sender<()>) {
     let body_timeout = limits.body_timeout;
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-        let req = req.map(|body| axum::body::Body::new(TimeoutBody::new(body_timeout, body)));
+        let mut req = req.map(|body| axum::body::Body::new(TimeoutBody::new(body_timeout, body)));
+        req.extensions_mut().insert(ConnectInfo(peer));
         app.clone().oneshot(req)
     });
     let mut builder = hyper::server::conn::http1::Builder::new();

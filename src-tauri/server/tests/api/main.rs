@@ -12,6 +12,7 @@ mod library;
 mod openapi;
 mod read_cache;
 mod seats;
+mod sessions;
 mod upload_tokens;
 mod uploads;
 mod users;
