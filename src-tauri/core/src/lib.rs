@@ -14,6 +14,7 @@
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
 //! - `auth`, `user`: sessions; users with argon2 passwords, first-run setup, app info.
 //! - `lockout`, `sessions`: refusing logins after too many failures; a user's sessions, listed and ended.
+//! - `backup`: backups of a data dir taken while it is in use, and restores that check first.
 //! - `clock`: the time of time-based rules, which tests may set.
 //! - `cinema`, `hall`, `vr_client`, `catalogue`: the chain's places, seats and model catalogues.
 //! - `movie`, `distribution`, `vod`: films, sending them to cinemas, VOD tasks.
@@ -29,6 +30,7 @@
 
 mod actor;
 mod auth;
+pub mod backup;
 mod catalogue;
 mod changes;
 mod cinema;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use cinedesk_core::*;
 use tempfile::TempDir;
 
+mod backup;
 mod catalogues;
 mod cinemas;
 mod coms;

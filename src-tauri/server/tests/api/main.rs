@@ -1,6 +1,7 @@
 //! The REST API over real HTTP on 127.0.0.1, one module per feature; `helpers` is what they share.
 
 mod auth;
+mod backup;
 mod cinemas;
 mod cli;
 mod coms;
