@@ -72,20 +72,28 @@ pub(crate) fn copy_in(store_root: &Path, blobs_dir: &Path, entries: &[BlobEntry]
     Ok(copied)
 }
 
-/// Reads a file through, handing each piece to `sink`; answers its MD5 (hex) and size.
-fn hash_file(path: &Path, mut sink: impl FnMut(&[u8]) -> std::io::Result<()>) -> Result<(String, u64)> {
+/// Reads a file through in pieces, handing each to `each`; answers its size.
+pub(crate) fn read_through(path: &Path, mut each: impl FnMut(&[u8]) -> std::io::Result<()>) -> Result<u64> {
     let mut file = File::open(path)?;
-    let (mut md5, mut n) = (Md5::new(), 0u64);
     let mut buf = vec![0u8; 256 << 10];
+    let mut n = 0u64;
     loop {
         let k = file.read(&mut buf)?;
         if k == 0 {
-            break;
+            return Ok(n);
         }
-        md5.update(&buf[..k]);
-        sink(&buf[..k])?;
+        each(&buf[..k])?;
         n += k as u64;
     }
+}
+
+/// Reads a file through, handing each piece to `sink`; answers its MD5 (hex) and size.
+fn hash_file(path: &Path, mut sink: impl FnMut(&[u8]) -> std::io::Result<()>) -> Result<(String, u64)> {
+    let mut md5 = Md5::new();
+    let n = read_through(path, |piece| {
+        md5.update(piece);
+        sink(piece)
+    })?;
     Ok((hex::encode(md5.finalize()), n))
 }
 

@@ -1,7 +1,6 @@
 //! A snapshot's manifest: what it holds and the checksums to verify it by, under a checksum of its own.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -55,16 +54,11 @@ impl BlobEntry {
 
 /// SHA-256 of a file, as hex.
 pub(crate) fn sha256_file(path: &Path) -> Result<String> {
-    let mut file = std::fs::File::open(path)?;
     let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 256 << 10];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hash.update(&buf[..n]);
-    }
+    super::blobs::read_through(path, |piece| {
+        hash.update(piece);
+        Ok(())
+    })?;
     Ok(hex::encode(hash.finalize()))
 }
 
