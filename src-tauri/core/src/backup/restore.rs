@@ -75,8 +75,13 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<RestoreReport> {
         }
         let dir = target.parent().ok_or_else(|| Error::Internal("a blob path has no folder".into()))?;
         fs::create_dir_all(dir)?;
-        blobs::copy_hashed(&blobs_dir.join(e.file_name()), &target)?;
+        let (md5, _) = blobs::copy_hashed(&blobs_dir.join(e.file_name()), &target)?;
         fsync_dir(dir)?;
+        if md5 != e.md5 {
+            // Changed since it was verified; the database is not swapped in, so nothing names it.
+            let _ = fs::remove_file(&target);
+            return Err(corrupt(&format!("the file content {} changed during the restore", e.file_name())));
+        }
     }
     // The database last: until it is renamed in, the data dir is the old one plus unused blobs.
     let aside = data_dir.join(format!("{DB_FILE}.restoring"));
