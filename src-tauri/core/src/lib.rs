@@ -74,9 +74,9 @@ pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
-pub use library::{OwnerType, SpaceRef};
+pub use library::{Owner, OwnerType};
 pub use lockout::{LOCKOUT_WINDOW_MS, MAX_ADDRESS_FAILURES, MAX_ALIAS_FAILURES};
-pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
+pub use movie::{file_path, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
@@ -87,7 +87,7 @@ pub use signing::{
     is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
 };
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
-pub use validate::{MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
+pub use validate::{whole as parse_whole, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
 pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
 
