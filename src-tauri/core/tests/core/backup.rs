@@ -22,6 +22,22 @@ fn data_with_files(files: usize, size: usize) -> (App, Actor, Vec<(String, Strin
     (app, admin, stored)
 }
 
+/// A data dir with one small file, backed up once: (app, the backup folder, what the backup did).
+fn backed_up() -> (App, tempfile::TempDir, backup::BackupReport) {
+    let (app, _, _) = data_with_files(1, 1000);
+    let to = tempfile::tempdir().unwrap();
+    let made = backup::create(app.cms.data_dir(), to.path(), 3).unwrap();
+    (app, to, made)
+}
+
+/// A restore of `to` into a fresh dir is refused, saying `why`, and writes nothing there.
+fn refused_into_empty(to: &Path, why: &str) {
+    let target = tempfile::tempdir().unwrap();
+    let e = backup::restore(to, target.path()).unwrap_err();
+    assert!(e.to_string().contains(why), "{e}");
+    assert!(files_below(target.path()).is_empty(), "nothing was written");
+}
+
 /// (path, inode, mtime in ns, size) of every file below `dir`: what a writer would change.
 fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, i64, u64)> {
     let mut v: Vec<_> = files_below(dir)
@@ -82,45 +98,32 @@ fn a_damaged_blob_is_refused_and_the_data_dir_is_unchanged() {
 
 #[test]
 fn a_damaged_database_is_refused() {
-    let (app, _, _) = data_with_files(1, 1000);
-    let to = tempfile::tempdir().unwrap();
-    let made = backup::create(app.cms.data_dir(), to.path(), 3).unwrap();
+    let (_app, to, made) = backed_up();
     let db = made.snapshot.join(DB_FILE);
     let mut bytes = std::fs::read(&db).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     std::fs::write(&db, bytes).unwrap();
-    let target = tempfile::tempdir().unwrap();
-    let e = backup::restore(to.path(), target.path()).unwrap_err();
-    assert!(e.to_string().contains("damaged"), "{e}");
-    assert!(files_below(target.path()).is_empty(), "nothing was written");
+    refused_into_empty(to.path(), "damaged");
 }
 
 #[test]
 fn an_edited_manifest_is_refused() {
-    let (app, _, _) = data_with_files(1, 1000);
-    let to = tempfile::tempdir().unwrap();
-    let made = backup::create(app.cms.data_dir(), to.path(), 3).unwrap();
+    let (_app, to, made) = backed_up();
     let path = made.snapshot.join("manifest.json");
     let edited = std::fs::read_to_string(&path).unwrap().replacen("\"size\": ", "\"size\": 1", 1);
     std::fs::write(&path, edited).unwrap();
-    let e = backup::verify(to.path()).unwrap_err();
-    assert!(e.to_string().contains("checksum"), "{e}");
+    refused_into_empty(to.path(), "checksum");
 }
 
 #[test]
 fn a_backup_from_a_newer_schema_is_refused() {
-    let (app, _, _) = data_with_files(1, 1000);
-    let to = tempfile::tempdir().unwrap();
-    let made = backup::create(app.cms.data_dir(), to.path(), 3).unwrap();
+    let (_app, to, made) = backed_up();
     let path = made.snapshot.join("manifest.json");
     let mut newer = Manifest::read(&path).unwrap();
     newer.schema_version += 1;
     newer.sealed().write(&path).unwrap();
-    let target = tempfile::tempdir().unwrap();
-    let e = backup::restore(to.path(), target.path()).unwrap_err();
-    assert!(e.to_string().contains("newer Cinedesk"), "{e}");
-    assert!(files_below(target.path()).is_empty(), "nothing was written");
+    refused_into_empty(to.path(), "newer Cinedesk");
 }
 
 #[test]
