@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cinedesk_core::{Actor, Origin, Session, Via};
+use cinedesk_core::{Actor, LoginFrom, Origin, Session, Via};
 use serde::Serialize;
 
 use crate::error::CommandError;
@@ -75,7 +75,7 @@ impl Shell {
         blocking(move || {
             // First-run setup is the machine's own act: nobody is logged in yet.
             cms.create_first_admin(&Actor::System, &name, &alias, &password)?;
-            cms.login(&Origin::new("local", Via::Desktop), &alias, &password)
+            cms.login_from(&LoginFrom { via: Via::Desktop, ..Default::default() }, &alias, &password)
         })
         .await
     }

@@ -152,11 +152,8 @@ fn main() {
         build(&cms, &path);
     }
     // The callers as the server authenticates them: two sessions and a cinema's signed client.
-    let admin =
-        Actor::User(cms.authenticate(&cms.login(&Origin::local(), "admin", "admin-password").unwrap().token).unwrap());
-    let manager = Actor::User(
-        cms.authenticate(&cms.login(&Origin::local(), "manager", "manager-password").unwrap().token).unwrap(),
-    );
+    let admin = Actor::User(cms.authenticate(&cms.login("admin", "admin-password").unwrap().token).unwrap());
+    let manager = Actor::User(cms.authenticate(&cms.login("manager", "manager-password").unwrap().token).unwrap());
     let first = CinemaQuery { cinema_code: Some("cinema_000".into()), ..Default::default() };
     let cinema_id = cms.list_cinemas(&admin, &first).unwrap().item_list[0].cinema_id.clone();
     let cinema = Actor::Cinema { cinema_id, apikey: "ck_bench".into(), origin: Origin::local() };

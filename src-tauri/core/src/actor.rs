@@ -50,8 +50,8 @@ pub enum Scope {
     Assigned,
 }
 
-/// How a call reached the core.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a call reached the core; by default the command line (a call over no network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Via {
     /// The desktop app's own window, through its in-process transport.
     Desktop,
@@ -60,6 +60,7 @@ pub enum Via {
     /// A machine client signing its requests with an API key.
     Api,
     /// This machine without a network: the command line, first-run setup.
+    #[default]
     Cli,
 }
 

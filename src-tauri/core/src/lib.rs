@@ -15,6 +15,9 @@
 //! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
 //! - `auth`, `user`: sessions; users with argon2 passwords, first-run setup, app info.
+//! - `lockout`, `sessions`: refusing logins after too many failures; a user's sessions, listed and ended.
+//! - `backup`: backups of a data dir taken while it is in use, and restores that check first.
+//! - `clock`: the time of time-based rules, which tests may set.
 //! - `cinema`, `hall`, `vr_client`, `catalogue`: the chain's places, seats and model catalogues.
 //! - `movie`, `distribution`, `vod`: films, sending them to cinemas, VOD tasks.
 //! - `enums`: the seed's system enumerations and film types.
@@ -31,9 +34,11 @@
 mod actor;
 mod audit;
 mod auth;
+pub mod backup;
 mod catalogue;
 mod changes;
 mod cinema;
+mod clock;
 mod db;
 mod distribution;
 mod enums;
@@ -42,6 +47,7 @@ pub mod files;
 mod hall;
 mod ids;
 pub mod library;
+mod lockout;
 mod movie;
 mod outbox;
 mod paths;
@@ -49,6 +55,7 @@ mod presence;
 mod qr;
 mod qr_sheet;
 mod query;
+mod sessions;
 mod settings;
 mod signing;
 pub mod upload_tokens;
@@ -63,7 +70,7 @@ use std::sync::{Arc, Mutex};
 
 pub use actor::{Actor, Capability, Origin, Principal, Scope, Via};
 pub use audit::{Action, AuditEntry, AuditQuery, DEFAULT_RETENTION_DAYS, RETENTION_DAYS};
-pub use auth::{Session, SESSION_TTL_MS};
+pub use auth::{LoginFrom, Session, MAX_USER_AGENT, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
@@ -74,12 +81,14 @@ pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
 pub use library::{Owner, OwnerType};
+pub use lockout::{LOCKOUT_WINDOW_MS, MAX_ADDRESS_FAILURES, MAX_ALIAS_FAILURES};
 pub use movie::{file_path, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
 pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
+pub use sessions::SessionInfo;
 pub use settings::{Settings, SettingsPatch};
 pub use signing::{
     is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
@@ -104,6 +113,7 @@ pub struct Cms {
     sessions: auth::SessionCache,
     files: Arc<files::Files>,
     presence: presence::Presence,
+    clock: clock::Clock,
 }
 
 impl Cms {
@@ -121,12 +131,20 @@ impl Cms {
             sessions: auth::SessionCache::default(),
             files,
             presence: presence::Presence::default(),
+            clock: clock::Clock::default(),
         })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).
     pub fn open_default() -> Result<Cms> {
         Cms::open(default_data_dir()?)
+    }
+
+    /// This CMS with its own clock (ms since the epoch) for its time-based rules (login
+    /// lockout, sessions' last use), instead of the system's: tests move time on at will.
+    pub fn with_clock(mut self, now_ms: impl Fn() -> i64 + Send + Sync + 'static) -> Cms {
+        self.clock = clock::Clock::set(now_ms);
+        self
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -7,10 +7,12 @@
 //! documented security says); the routes machine clients call too take a [`Caller`].
 //! Either way the actor carries where the request came from (`crate::origin`).
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use cinedesk_core::{Actor, Error, Origin, Via};
+use cinedesk_core::{Actor, Error, LoginFrom, Origin, Via};
 
 use crate::error::ApiError;
 use crate::signed::{is_signed, Checked};
@@ -91,5 +93,23 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         Caller::identify(s, parts).await
+    }
+}
+
+/// Where a login comes from: the peer's address (none for a request the desktop hands the
+/// router in process, which came over no network) and the client's `User-Agent`.
+pub struct LoginClient(pub LoginFrom);
+
+impl<S: Send + Sync> FromRequestParts<S> for LoginClient {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| peer.ip().to_string());
+        let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        Ok(LoginClient(LoginFrom {
+            address: address.unwrap_or_default(),
+            user_agent: user_agent.to_string(),
+            via: Via::Web,
+        }))
     }
 }

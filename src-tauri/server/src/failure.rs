@@ -72,6 +72,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = ErrorBody::of(&self);
         let code = body.code;
-        respond(status, body, code)
+        let mut res = respond(status, body, code);
+        // The core says how long a refusal lasts (a login lockout): the client is told when to retry.
+        if let Some(secs) = match &self {
+            ApiError::Core(e) => e.retry_after_secs(),
+            _ => None,
+        } {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }

@@ -111,8 +111,9 @@ pub async fn serve_with(
     Ok(())
 }
 
-/// One connection from `peer`, until it closes or (after the shutdown signal) its request in
-/// flight ends. Each request carries the peer's address, which the audit log records
+/// One connection, until it closes or (after the shutdown signal) its request in flight ends.
+/// Each request carries the peer's address as axum's `ConnectInfo`, as `axum::serve` with
+/// connect info would give it. The audit log records it
 /// (`crate::origin`).
 async fn connection(io: Counted, peer: SocketAddr, app: axum::Router, limits: Limits, stop: watch::Sender<()>) {
     let body_timeout = limits.body_timeout;

@@ -66,7 +66,7 @@ fn no_secret_reaches_the_log() {
     app.cms
         .update_user(&admin, &id, UserInput { password: Some("another password".into()), ..Default::default() })
         .unwrap();
-    app.cms.login(&Origin::local(), "m1", "another password").unwrap();
+    app.cms.login("m1", "another password").unwrap();
     let log = serde_json::to_string(&entries(&app, &admin, AuditQuery::default())).unwrap();
     for secret in [key.secretkey.as_str(), "another password", PASSWORD, "argon2"] {
         assert!(!log.contains(secret), "{secret:?} must not be logged");
@@ -82,9 +82,9 @@ fn no_secret_reaches_the_log() {
 #[test]
 fn a_failed_login_is_recorded_with_the_alias_tried_and_no_user() {
     let (app, admin) = spawn_with_admin();
-    let at = Origin::new("192.0.2.7", Via::Web);
-    app.cms.login(&at, "sysadmin", "not the password").unwrap_err();
-    app.cms.login(&at, "nobody", "whatever").unwrap_err();
+    let at = LoginFrom { address: "192.0.2.7".into(), via: Via::Web, ..Default::default() };
+    app.cms.login_from(&at, "sysadmin", "not the password").unwrap_err();
+    app.cms.login_from(&at, "nobody", "whatever").unwrap_err();
     let failed = entries(&app, &admin, AuditQuery { action: Some("login_failed".into()), ..Default::default() });
     let tried: Vec<&str> = failed.iter().map(|e| e.entity_id.as_str()).collect();
     assert_eq!(tried, vec!["nobody", "sysadmin"]);
@@ -98,7 +98,7 @@ fn a_manager_reads_what_touches_its_cinemas_and_what_it_did() {
     let (b, _, _) = site(&app.cms, &admin, "b", 1);
     let input = UserInput { cinema_id_list: Some(vec![a.clone()]), ..user_input("ma", ROLE_MANAGER) };
     app.cms.create_user(&admin, input).unwrap();
-    let m = Actor::User(app.cms.authenticate(&app.cms.login(&Origin::local(), "ma", PASSWORD).unwrap().token).unwrap());
+    let m = Actor::User(app.cms.authenticate(&app.cms.login("ma", PASSWORD).unwrap().token).unwrap());
     app.cms.create_movie(&m, super::movie_input("chain")).unwrap();
     let seen = entries(&app, &m, AuditQuery::default());
     assert!(seen

@@ -10,18 +10,21 @@ use cinedesk_core::*;
 use tempfile::TempDir;
 
 mod audit;
+mod backup;
 mod catalogues;
 mod cinemas;
 mod coms;
 mod files;
 mod inputs;
 mod library;
+mod lockout;
 mod movies;
 mod people;
 mod qr;
 mod roles;
 mod scope;
 mod seats;
+mod sessions;
 mod signatures;
 mod storage;
 mod vod_tasks;
@@ -66,7 +69,7 @@ impl App {
 
     /// Logs `alias` in with [`PASSWORD`] and resolves the session, as an adapter does.
     fn login(&self, alias: &str) -> Person {
-        let session = self.cms.login(&Origin::local(), alias, PASSWORD).expect("logs in");
+        let session = self.cms.login(alias, PASSWORD).expect("logs in");
         let actor = Actor::User(self.cms.authenticate(&session.token).expect("a live session"));
         Person { actor, token: session.token, id: session.user_id }
     }

@@ -75,19 +75,16 @@ fn passwords_are_stored_as_argon2_hashes_only() {
 fn a_login_answers_the_session_and_a_wrong_alias_looks_like_a_wrong_password() {
     let app = spawn_app();
     let admin = app.admin();
-    let bad = app.cms.login(&Origin::local(), "sysadmin", "wrong password").unwrap_err();
+    let bad = app.cms.login("sysadmin", "wrong password").unwrap_err();
     assert!(matches!(bad, Error::BadCredentials), "a wrong password is bad credentials: {bad}");
     assert_eq!(bad.code(), "unauthorized");
     assert_eq!(
-        app.cms.login(&Origin::local(), "nobody", PASSWORD).unwrap_err().code(),
+        app.cms.login("nobody", PASSWORD).unwrap_err().code(),
         "unauthorized",
         "an unknown alias looks the same"
     );
-    assert_eq!(
-        field_of(app.cms.login(&Origin::local(), " ", PASSWORD).unwrap_err()),
-        ("invalid".into(), "alias".into())
-    );
-    let s = app.cms.login(&Origin::local(), "sysadmin", PASSWORD).unwrap();
+    assert_eq!(field_of(app.cms.login(" ", PASSWORD).unwrap_err()), ("invalid".into(), "alias".into()));
+    let s = app.cms.login("sysadmin", PASSWORD).unwrap();
     assert_eq!((s.user_id.as_str(), s.role.as_str(), s.name.as_str()), (admin.id.as_str(), "SYS_ADMIN", "系统管理员"));
     assert_eq!(s.token.len(), 64, "a 256-bit token");
 }
@@ -115,12 +112,8 @@ fn a_password_change_ends_every_session_of_the_user_and_the_old_password() {
         let err = app.cms.authenticate(token).unwrap_err();
         assert!(matches!(err, Error::Unauthorized), "a password change ends every session of the user: {err}");
     }
-    assert_eq!(
-        app.cms.login(&Origin::local(), "manager1", PASSWORD).unwrap_err().code(),
-        "unauthorized",
-        "the old password is gone"
-    );
-    app.cms.login(&Origin::local(), "manager1", "a new password").expect("the new password works");
+    assert_eq!(app.cms.login("manager1", PASSWORD).unwrap_err().code(), "unauthorized", "the old password is gone");
+    app.cms.login("manager1", "a new password").expect("the new password works");
 }
 
 #[test]
@@ -147,11 +140,7 @@ fn first_run_setup_by_the_system_makes_the_one_first_admin() {
     assert_eq!((info.has_users, info.version), (true, env!("CARGO_PKG_VERSION")));
     let again = app.cms.create_first_admin(&Actor::System, "x", "other", "first password").unwrap_err();
     assert_eq!(again.code(), "forbidden", "first-run setup cannot be replayed once a user exists");
-    assert_eq!(
-        app.cms.login(&Origin::local(), "other", "first password").unwrap_err().code(),
-        "unauthorized",
-        "nobody was created"
-    );
+    assert_eq!(app.cms.login("other", "first password").unwrap_err().code(), "unauthorized", "nobody was created");
     let short = spawn_app();
     let err = short.cms.create_first_admin(&Actor::System, "管理员", "admin", "short").unwrap_err();
     assert_eq!(err.field(), Some("password"), "the password rule holds on first run too");

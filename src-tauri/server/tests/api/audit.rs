@@ -85,6 +85,9 @@ async fn cases(app: &TestApp) -> Vec<Case> {
     let key = app.api_key(&cinema).await.0;
     let (user, _) = app.manager("walked").await;
     let (other, _) = app.manager("walked2").await;
+    let (_, leaving) = app.manager("walked3").await;
+    let (_, sessions) = app.send("GET", "/cms/sessions", Some(&leaving), None).await;
+    let session = sessions[0]["sessionID"].as_str().expect("its session is listed").to_string();
     let user_body = json!({"name": "新经理", "alias": "fresh", "role": "MANAGER", "password": USER_PASSWORD});
     vec![
         case(
@@ -212,6 +215,7 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         case("update_user", "PUT", format!("/cms/users/{user}"), Some(json!({"name": "改名经理"})), "update"),
         case("delete_user", "DELETE", format!("/cms/users/{user}"), None, "delete"),
         case("delete_users", "DELETE", format!("/cms/users?user_id={other}"), None, "delete"),
+        case("end_session", "DELETE", format!("/cms/sessions/{session}"), None, "logout"),
         case("delete_enum_value", "DELETE", "/cms/sys_params/enum/CINEMA_REGION/OVERSEAS".into(), None, "delete"),
         case("delete_vr_clients", "DELETE", format!("/cms/vr_clients?client_id={seat}"), None, "delete"),
         case("delete_hmd_models", "DELETE", format!("/cms/hmd_models?id={hmd}"), None, "delete"),

@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod backup;
 mod cinemas;
 mod cli;
 mod coms;
@@ -14,6 +15,7 @@ mod openapi;
 mod read_cache;
 mod scope;
 mod seats;
+mod sessions;
 mod upload_tokens;
 mod uploads;
 mod users;
