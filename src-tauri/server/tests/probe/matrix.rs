@@ -119,7 +119,8 @@ async fn every_operation_for_a_sys_admin_alone_refuses_a_manager() {
     let manager = server.manager(&admin).await;
     let ops = operations(&server, "probe").await;
     let admin_only: Vec<&Op> = ops.iter().filter(|op| op.roles().contains(&"SYS_ADMIN")).collect();
-    assert!(admin_only.len() >= 15, "the document names the SYS_ADMIN operations: {}", admin_only.len());
+    // A floor, not a count: API keys became their cinemas' managers' (issue 14), so fewer remain.
+    assert!(admin_only.len() >= 12, "the document names the SYS_ADMIN operations: {}", admin_only.len());
     let wrong = server.not_answered(admin_only.into_iter(), Some(&manager), 403).await;
     assert!(wrong.is_empty(), "a MANAGER was let in:\n{}", wrong.join("\n"));
 }
