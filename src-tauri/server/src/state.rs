@@ -131,6 +131,12 @@ impl AppState {
     }
 }
 
+/// `value` as JSON with the places of its `live` fields marked.
+fn to_live<T: Serialize>(value: &T, live: Option<&'static Live>) -> Result<LiveJson, ApiError> {
+    LiveJson::of(value, live.map(|l| &l.fields))
+        .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))
+}
+
 #[cfg(test)]
 mod tests {
     use cinedesk_core::{CinemaInput, CinemaQuery};
@@ -178,10 +184,4 @@ mod tests {
         assert_eq!(names(&s, &uri, list).await, "after", "the next answer is from after the write");
         assert_eq!(names(&s, &uri, |_, _| panic!("served from the cache")).await, "after", "and is kept");
     }
-}
-
-/// `value` as JSON with the places of its `live` fields marked.
-fn to_live<T: Serialize>(value: &T, live: Option<&'static Live>) -> Result<LiveJson, ApiError> {
-    LiveJson::of(value, live.map(|l| &l.fields))
-        .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))
 }

@@ -634,8 +634,8 @@ impl Cms {
             if reclassify {
                 write_nodes(tx, seq, &nodes)?;
             }
-            let change = change_in(Action::Update, Entity::Resource, &id, &space).before(&before);
-            audit::record(tx, actor, change.after(&load(tx, &id)?.1))
+            let change = change_in(Action::Update, Entity::Resource, id, &space).before(&before);
+            audit::record(tx, actor, change.after(&load(tx, id)?.1))
         })
     }
 

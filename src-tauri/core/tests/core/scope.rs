@@ -75,7 +75,7 @@ fn another_cinemas_records_are_not_found() {
     not_found("a seat by scene", app.cms.vr_client_by_scene(&m.actor, &scene).unwrap_err());
     not_found("a seat's QR code", app.cms.seat_qr_code(&m.actor, &seats_b[0], QrFormat::Svg, 256).unwrap_err());
     not_found("a hall's sheet", app.cms.hall_qr_sheet(&m.actor, &hall_b, SheetFormat::Zip, 1).unwrap_err());
-    not_found("its deletion impact", app.cms.cinema_deletion_impact(&m.actor, &[b.clone()]).unwrap_err());
+    not_found("its deletion impact", app.cms.cinema_deletion_impact(&m.actor, std::slice::from_ref(&b)).unwrap_err());
     not_found("its keys", app.cms.list_api_keys(&m.actor, &b).unwrap_err());
     not_found("its COMS queue", app.cms.pending_message_count(&m.actor, &b).unwrap_err());
 }
