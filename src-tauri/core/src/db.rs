@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_settings.sql"),
     include_str!("../migrations/0005_files.sql"),
     include_str!("../migrations/0006_library.sql"),
+    include_str!("../migrations/0008_sites.sql"),
 ];
 
 /// The most read connections open at once. Beyond a few per core more readers only add

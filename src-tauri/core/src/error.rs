@@ -23,6 +23,8 @@ pub enum Entity {
     Resource,
     Classification,
     Video,
+    Delivery,
+    Command,
 }
 
 impl fmt::Display for Entity {
@@ -46,6 +48,8 @@ impl fmt::Display for Entity {
             Entity::Resource => "resource",
             Entity::Classification => "classification",
             Entity::Video => "video",
+            Entity::Delivery => "delivery",
+            Entity::Command => "command",
         })
     }
 }
@@ -88,6 +92,10 @@ pub enum Error {
     /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
     #[error("{0}")]
     Denied(String),
+    /// A report about something that moved on since its sender heard of it (a withdrawn film, a
+    /// replaced file, a command already finished): the sender's news is stale.
+    #[error("{0}")]
+    Stale(String),
 }
 
 impl Error {
@@ -107,6 +115,7 @@ impl Error {
             Error::OffsetMismatch { .. } => "offset_mismatch",
             Error::TooLarge(_) => "too_large",
             Error::Denied(_) => "forbidden",
+            Error::Stale(_) => "conflict",
         }
     }
 

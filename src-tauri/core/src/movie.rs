@@ -10,7 +10,8 @@ use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, OrderSeq, Page, Paging, Where};
 use crate::validate::{self, MAX_CODE, MAX_TEXT};
-use crate::{Cms, Entity};
+use crate::site_events::{SiteChange, SiteChanged};
+use crate::{delivery, Cms, Entity};
 
 /// Longest film in minutes the catalogue accepts (a day); VR films are minutes long.
 const MAX_DURATION: i64 = 24 * 60;
@@ -346,10 +347,13 @@ impl Cms {
         self.db.write(|tx| insert_movie(tx, input))
     }
 
+    /// Changes a film. If it is distributed, every cinema holding it gets MOVIE_UPDATED in the
+    /// same transaction, and a new file restarts those deliveries (see `delivery::announce_change`).
     pub fn update_movie(&self, actor: &Actor, id: &str, patch: MovieInput) -> Result<()> {
         actor.require(Capability::Operate)?;
-        self.db.write(|tx| {
-            let v = validated(tx, patch.over(get(tx, id)?))?;
+        let told = self.db.write(|tx| {
+            let before = get(tx, id)?;
+            let v = validated(tx, patch.over(before.clone()))?;
             tx.prepare_cached(
                 "UPDATE movies SET code = ?, name = ?, duration = ?, description = ?, type = ?, category = ?, country = ?,
                  file_id = ?, icon_id = ?, poster_id = ?, schedule_start = ?, schedule_end = ?, online = ?,
@@ -376,8 +380,10 @@ impl Cms {
             ])
             .map_err(|e| unique_to_conflict(e, "movieCode", &v.code))?;
             write_categories(tx, id, &v.categories)?;
-            Ok(())
-        })
+            delivery::announce_change(tx, &before, get(tx, id)?)
+        })?;
+        self.announced(&told);
+        Ok(())
     }
 
     pub fn get_movie(&self, actor: &Actor, id: &str) -> Result<Movie> {
@@ -403,7 +409,10 @@ impl Cms {
             .eq("m.country", q.country.as_deref());
         name_filter(&mut w, q.name.as_deref());
         if let Some(c) = q.cinema_id.as_deref().filter(|c| !c.is_empty()) {
-            w.raw("m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?)", vec![Value::Text(c.to_string())]);
+            w.raw(
+                "m.id IN (SELECT movie_id FROM deliveries WHERE cinema_id = ? AND state <> 'WITHDRAWN')",
+                vec![Value::Text(c.to_string())],
+            );
         }
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);
@@ -458,8 +467,8 @@ impl Cms {
         })
     }
 
-    /// Deletes films with their distributions, all or nothing. A film that an unfinished VOD
-    /// task still has to play is refused.
+    /// Deletes films with their deliveries, all or nothing; every cinema holding one gets
+    /// MOVIE_WITHDRAWN. A film that an unfinished VOD task still has to play is refused.
     pub fn delete_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
         self.remove_movies(ids)
@@ -469,7 +478,7 @@ impl Cms {
     /// deleting it with its film).
     pub(crate) fn remove_movies(&self, ids: &[String]) -> Result<()> {
         let ids = validate::id_list("movie_id", ids)?;
-        self.db.write(|tx| {
+        let told = self.db.write(|tx| {
             query::ensure_all_exist(tx, "movies", &ids, Entity::Movie)?;
             let mut busy = tx.prepare_cached(
                 "SELECT t.id FROM vod_task_movies tm JOIN vod_tasks t ON t.id = tm.task_id
@@ -480,11 +489,28 @@ impl Cms {
                     return Err(Error::InUse(format!("movie {id} is still needed by unfinished VOD task {task}")));
                 }
             }
+            let now = now_ms();
+            let mut told = Vec::new();
             let mut stmt = tx.prepare_cached("DELETE FROM movies WHERE id = ?")?;
             for id in &ids {
+                for cinema in delivery::holders(tx, id)? {
+                    delivery::withdraw(tx, id, &cinema, now)?;
+                    told.push(SiteChange::new(&cinema, SiteChanged::Delivery { movie_id: id.clone() }));
+                }
                 stmt.execute([id])?;
             }
-            Ok(())
-        })
+            Ok(told)
+        })?;
+        self.announced(&told);
+        Ok(())
+    }
+
+    /// After a commit that queued messages about films: wakes the cinemas' channels and tells
+    /// the listeners of site changes.
+    pub(crate) fn announced(&self, told: &[SiteChange]) {
+        let mut cinemas: Vec<String> = told.iter().map(|c| c.cinema_id.clone()).collect();
+        cinemas.dedup();
+        self.notify(&cinemas);
+        self.tell_site_changes(told);
     }
 }

@@ -760,12 +760,15 @@ impl Cms {
                 MovieUsage::Icon => "icon_id",
                 MovieUsage::Film => "file_id",
             };
-            let changed =
-                tx.execute(&format!("UPDATE movies SET {column} = ? WHERE id = ?"), params![fid, movie_id])?;
-            if changed == 0 {
-                return Err(Error::not_found(Entity::Movie, movie_id));
-            }
-            Ok(UsedForMovie { movie_id: movie_id.to_string(), file_id: fid, usage })
+            let before = crate::movie::get(tx, movie_id)?;
+            tx.execute(&format!("UPDATE movies SET {column} = ? WHERE id = ?"), params![fid, movie_id])?;
+            // A distributed film's new picture or file is news for every cinema holding it.
+            let told = crate::delivery::announce_change(tx, &before, crate::movie::get(tx, movie_id)?)?;
+            Ok((UsedForMovie { movie_id: movie_id.to_string(), file_id: fid, usage }, told))
+        })
+        .map(|(used, told)| {
+            self.announced(&told);
+            used
         })
     }
 }

@@ -7,7 +7,7 @@ use super::*;
 /// Who these tests call as: the rules under test are not about who.
 const SYS: &Actor = &Actor::System;
 
-const TEMPLATE: &str = "https://wx.example.cn/vr/order?scene={sceneNumber}";
+const TEMPLATE: &str = "https://wx.example.cn/vr/order?scene={sceneNumber}&t={qrToken}";
 
 /// A cinema and hall with Chinese names and the given seats, created in the given (shuffled)
 /// order; returns the hall and a map from seat number to client id.
@@ -49,23 +49,24 @@ fn a_scanned_payload_names_its_seat_until_the_scene_number_is_regenerated() {
     let old = png_codes(&app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, 256).unwrap()).remove(0);
     assert_eq!(app.cms.seat_for_qr_payload(SYS, &old).unwrap().client_id, seats[0], "a fresh code names its seat");
 
-    let scene = app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
+    let code = app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
     let err = app.cms.seat_for_qr_payload(SYS, &old).unwrap_err();
     assert_eq!(err.code(), "not_found", "the old printed code must not reach the seat any more: {err}");
     let new = png_codes(&app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, 256).unwrap()).remove(0);
-    assert_eq!(new, TEMPLATE.replace("{sceneNumber}", &scene), "the new code carries the new scene number");
+    let expected = TEMPLATE.replace("{sceneNumber}", &code.scene_number).replace("{qrToken}", &code.qr_token);
+    assert_eq!(new, expected, "the new code carries the new scene number and token");
     assert_eq!(app.cms.seat_for_qr_payload(SYS, &new).unwrap().client_id, seats[0]);
 
     // A payload of another template, or a template with nothing around the scene, names nothing.
     let other = app.cms.seat_qr_payload(SYS, &seats[1]).unwrap();
     assert_eq!(app.cms.seat_for_qr_payload(SYS, &other).unwrap().client_id, seats[1]);
-    app.cms.set_qr_template(SYS, "https://wx.example.cn/s/{sceneNumber}").unwrap();
+    app.cms.set_qr_template(SYS, "https://wx.example.cn/s/{sceneNumber}/{qrToken}").unwrap();
     assert_eq!(
         app.cms.seat_for_qr_payload(SYS, &other).unwrap_err().code(),
         "not_found",
         "a changed template retires codes"
     );
-    assert_eq!(app.cms.seat_for_qr_payload(SYS, "https://wx.example.cn/s/").unwrap_err().code(), "not_found");
+    assert_eq!(app.cms.seat_for_qr_payload(SYS, "https://wx.example.cn/s//").unwrap_err().code(), "not_found");
 }
 
 #[test]

@@ -72,14 +72,14 @@ fn a_task_moves_through_its_lifecycle_in_order_only() {
     let (app, admin) = spawn_with_admin();
     let (_, _, seat, [m1, _]) = ready_site(&app, &admin, "life");
     let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
-    let skip = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Completed).unwrap_err();
+    let skip = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Completed, None).unwrap_err();
     assert_eq!(skip.field(), Some("status"), "PENDING cannot jump to COMPLETED");
     for s in [VodStatus::Accepted, VodStatus::Playing, VodStatus::Completed] {
-        app.cms.set_vod_task_status(&admin, &task_id, s).unwrap();
+        app.cms.set_vod_task_status(&admin, &task_id, s, None).unwrap();
     }
-    let back = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Playing).unwrap_err();
+    let back = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Playing, None).unwrap_err();
     assert_eq!(back.code(), "invalid", "a finished task stays finished");
-    let ghost = app.cms.set_vod_task_status(&admin, "ghost", VodStatus::Accepted).unwrap_err();
+    let ghost = app.cms.set_vod_task_status(&admin, "ghost", VodStatus::Accepted, None).unwrap_err();
     assert_eq!(ghost.code(), "not_found");
 }
 
@@ -91,7 +91,7 @@ fn a_film_an_unfinished_task_needs_stays_and_a_finished_task_keeps_its_history()
     let err = app.cms.delete_movies(&admin, std::slice::from_ref(&m1)).unwrap_err();
     assert_eq!(err.code(), "in_use", "a film an unfinished task needs cannot be deleted");
     for s in [VodStatus::Accepted, VodStatus::Playing, VodStatus::Completed] {
-        app.cms.set_vod_task_status(&admin, &task_id, s).unwrap();
+        app.cms.set_vod_task_status(&admin, &task_id, s, None).unwrap();
     }
     app.cms.delete_movies(&admin, std::slice::from_ref(&m1)).expect("once the task is finished the film may go");
     let kept = app.cms.get_vod_task(&admin, &task_id).unwrap();
@@ -103,7 +103,7 @@ fn tasks_are_filtered_by_cinema_seat_status_and_ids() {
     let (app, admin) = spawn_with_admin();
     let (cinema, _, seat, [m1, _]) = ready_site(&app, &admin, "view");
     let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
-    app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Accepted).unwrap();
+    app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Accepted, None).unwrap();
     let list = |q: VodTaskQuery| app.cms.list_vod_tasks(&admin, &q).unwrap();
     assert_eq!(list(VodTaskQuery { cinema_id: Some(cinema), ..Default::default() }).total_count, 1);
     assert_eq!(list(VodTaskQuery { client_id: Some(seat), ..Default::default() }).total_count, 1);

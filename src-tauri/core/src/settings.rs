@@ -1,0 +1,75 @@
+//! The installation's settings that live with its data: the QR template and the seats' offline window.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{Actor, Capability};
+use crate::error::{Error, Result};
+use crate::liveness::OFFLINE_KEY;
+use crate::qr::{self, TEMPLATE_KEY};
+use crate::Cms;
+
+/// The shortest and longest offline window a chain may set, in seconds: a COMS reports every 30 s
+/// or so, and a day is as long as "offline" can usefully wait.
+pub const MIN_SEAT_OFFLINE_SECONDS: u32 = 60;
+pub const MAX_SEAT_OFFLINE_SECONDS: u32 = 86_400;
+
+/// The settings as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// The URL template of seat QR codes: `{sceneNumber}` and `{qrToken}` become the seat's.
+    pub qr_url_template: String,
+    /// A seat its COMS has not reported for this long shows as offline (180 by default).
+    #[cfg_attr(feature = "openapi", schema(minimum = 60, maximum = 86400))]
+    pub seat_offline_seconds: u32,
+}
+
+/// Settings to change; an absent one keeps its value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsChange {
+    pub qr_url_template: Option<String>,
+    pub seat_offline_seconds: Option<u32>,
+}
+
+impl Cms {
+    pub fn settings(&self, actor: &Actor) -> Result<Settings> {
+        actor.require(Capability::Operate)?;
+        Ok(Settings {
+            qr_url_template: self.db.read(qr::template_in)?,
+            seat_offline_seconds: (self.liveness.offline_after_ms() / 1000) as u32,
+        })
+    }
+
+    /// Changes the settings given, all or none (`PUT /cms/settings`).
+    pub fn update_settings(&self, actor: &Actor, change: SettingsChange) -> Result<()> {
+        actor.require(Capability::ManageEnums)?;
+        let template = change.qr_url_template.as_deref().map(qr::checked_template).transpose()?;
+        if let Some(s) = change.seat_offline_seconds {
+            if !(MIN_SEAT_OFFLINE_SECONDS..=MAX_SEAT_OFFLINE_SECONDS).contains(&s) {
+                return Err(Error::invalid(
+                    "seatOfflineSeconds",
+                    format!("must be between {MIN_SEAT_OFFLINE_SECONDS} and {MAX_SEAT_OFFLINE_SECONDS}"),
+                ));
+            }
+        }
+        let offline_ms = change.seat_offline_seconds.map(|s| i64::from(s) * 1000);
+        self.db.write(|tx| {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            )?;
+            if let Some(t) = &template {
+                put.execute(params![TEMPLATE_KEY, t])?;
+            }
+            if let Some(ms) = offline_ms {
+                put.execute(params![OFFLINE_KEY, ms.to_string()])?;
+            }
+            Ok(())
+        })?;
+        if let Some(ms) = offline_ms {
+            self.liveness.set_offline_after_ms(ms);
+        }
+        Ok(())
+    }
+}
