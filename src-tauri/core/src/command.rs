@@ -58,7 +58,8 @@ pub enum CommandState {
 }
 
 impl CommandState {
-    pub const ALL: [CommandState; 4] = [CommandState::Pending, CommandState::Sent, CommandState::Done, CommandState::Failed];
+    pub const ALL: [CommandState; 4] =
+        [CommandState::Pending, CommandState::Sent, CommandState::Done, CommandState::Failed];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -252,9 +253,8 @@ impl Cms {
             if command.state.finished() {
                 return Err(Error::Stale(format!("command {id} already ended {}", command.state.as_str())));
             }
-            tx.prepare_cached("UPDATE commands SET state = ?, detail = ?, updated_at = ? WHERE id = ?")?.execute(
-                params![outcome.state.as_str(), detail, now_ms(), id],
-            )?;
+            tx.prepare_cached("UPDATE commands SET state = ?, detail = ?, updated_at = ? WHERE id = ?")?
+                .execute(params![outcome.state.as_str(), detail, now_ms(), id])?;
             Ok(Some(command.cinema_id))
         })?;
         if let Some(cinema) = cinema {

@@ -394,7 +394,13 @@ fn validated(r: DeliveryReport) -> Result<Valid> {
         DeliveryState::Failed => validate::opt_text("error", r.error.as_deref(), MAX_REPORT_TEXT)?,
         _ => None,
     };
-    Ok(Valid { state: r.state, bytes, total_bytes, error, file_id: validate::opt_text("fileID", r.file_id.as_deref(), MAX_CODE)? })
+    Ok(Valid {
+        state: r.state,
+        bytes,
+        total_bytes,
+        error,
+        file_id: validate::opt_text("fileID", r.file_id.as_deref(), MAX_CODE)?,
+    })
 }
 
 /// Refuses a report about what the CMS has moved on from: a withdrawn pair, another file.
@@ -427,7 +433,10 @@ fn board_filter(w: &mut Where, q: &DeliveryQuery) {
 
 /// Counts per state of the pairs `w` selects, whatever its state filter.
 fn state_counts(tx: &Transaction<'_>, w: &Where) -> Result<StateCounts> {
-    let sql = format!("SELECT d.state, count(*) FROM deliveries d JOIN cinemas c ON c.id = d.cinema_id{} GROUP BY d.state", w.sql());
+    let sql = format!(
+        "SELECT d.state, count(*) FROM deliveries d JOIN cinemas c ON c.id = d.cinema_id{} GROUP BY d.state",
+        w.sql()
+    );
     let mut stmt = tx.prepare_cached(&sql)?;
     let mut counts = StateCounts::default();
     let rows = stmt.query_map(rusqlite::params_from_iter(w.params.iter()), |r| {
@@ -476,7 +485,13 @@ impl Cms {
     /// Another cinema's key is refused (403) before anything is read; an unknown cinema or film,
     /// or a film never distributed there, is 404; a report on a withdrawn pair or on another
     /// file than the pair's is stale news (409). A report that changes nothing writes nothing.
-    pub fn report_delivery(&self, actor: &Actor, cinema_id: &str, movie_id: &str, report: DeliveryReport) -> Result<()> {
+    pub fn report_delivery(
+        &self,
+        actor: &Actor,
+        cinema_id: &str,
+        movie_id: &str,
+        report: DeliveryReport,
+    ) -> Result<()> {
         actor.require_channel(cinema_id)?;
         let v = validated(report)?;
         let changed = self.db.write(|tx| {
@@ -496,11 +511,22 @@ impl Cms {
                 "UPDATE deliveries SET state = ?, bytes = ?, total_bytes = ?, error = ?, updated_at = ?
                  WHERE movie_id = ? AND cinema_id = ?",
             )?
-            .execute(params![v.state.as_str(), v.bytes, v.total_bytes, v.error, now_ms(), movie_id, cinema_id])?;
+            .execute(params![
+                v.state.as_str(),
+                v.bytes,
+                v.total_bytes,
+                v.error,
+                now_ms(),
+                movie_id,
+                cinema_id
+            ])?;
             Ok(true)
         })?;
         if changed {
-            self.tell_site_changes(&[SiteChange::new(cinema_id, SiteChanged::Delivery { movie_id: movie_id.to_string() })]);
+            self.tell_site_changes(&[SiteChange::new(
+                cinema_id,
+                SiteChanged::Delivery { movie_id: movie_id.to_string() },
+            )]);
         }
         Ok(())
     }

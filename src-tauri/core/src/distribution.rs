@@ -85,7 +85,12 @@ impl Cms {
     /// Takes the film back from every listed cinema that has it: each gets MOVIE_WITHDRAWN and
     /// its delivery becomes WITHDRAWN, in one transaction (an unknown cinema, or one where an
     /// unfinished VOD task still needs the film, and nothing changes).
-    pub fn withdraw_movie(&self, actor: &Actor, movie_id: &str, cinema_id_list: Option<Vec<String>>) -> Result<WithdrawalOutcome> {
+    pub fn withdraw_movie(
+        &self,
+        actor: &Actor,
+        movie_id: &str,
+        cinema_id_list: Option<Vec<String>>,
+    ) -> Result<WithdrawalOutcome> {
         actor.require(Capability::Operate)?;
         let outcome = self.db.write(|tx| {
             let (_, cinemas) = film_and_cinemas(tx, movie_id, cinema_id_list)?;

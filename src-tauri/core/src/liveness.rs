@@ -36,9 +36,8 @@ impl Liveness {
     pub(crate) fn load(conn: &Connection) -> Result<Liveness> {
         let mut stmt = conn.prepare("SELECT id, last_seen FROM vr_clients WHERE last_seen IS NOT NULL")?;
         let seats = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<HashMap<_, _>, _>>()?;
-        let window: Option<String> = conn
-            .query_row("SELECT value FROM settings WHERE key = ?", [OFFLINE_KEY], |r| r.get(0))
-            .ok();
+        let window: Option<String> =
+            conn.query_row("SELECT value FROM settings WHERE key = ?", [OFFLINE_KEY], |r| r.get(0)).ok();
         let window = window.and_then(|w| w.parse().ok()).unwrap_or(DEFAULT_SEAT_OFFLINE_MS);
         Ok(Liveness { seats: Mutex::new(seats), offline_after_ms: AtomicI64::new(window) })
     }

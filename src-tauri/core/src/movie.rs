@@ -9,8 +9,8 @@ use crate::enums::{self, EnumKind, MOVIE_TYPES};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, OrderSeq, Page, Paging, Where};
-use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::site_events::{SiteChange, SiteChanged};
+use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::{delivery, Cms, Entity};
 
 /// Longest film in minutes the catalogue accepts (a day); VR films are minutes long.

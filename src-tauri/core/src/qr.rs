@@ -149,7 +149,10 @@ impl Cms {
 
     /// Sets the URL template (see [`checked_template`]).
     pub fn set_qr_template(&self, actor: &Actor, template: &str) -> Result<()> {
-        self.update_settings(actor, SettingsChange { qr_url_template: Some(template.to_string()), ..Default::default() })
+        self.update_settings(
+            actor,
+            SettingsChange { qr_url_template: Some(template.to_string()), ..Default::default() },
+        )
     }
 
     /// What a seat's code says: the template with the seat's current scene number and token.
@@ -166,7 +169,8 @@ impl Cms {
         actor.require(Capability::Operate)?;
         let dead = || Error::not_found(Entity::VrClient, format!("QR payload {scanned:?}"));
         let (scene, token) = parse(&self.qr_template(actor)?, scanned).ok_or_else(dead)?;
-        let seat = self.vr_client_by_scene(actor, &scene).map_err(|e| if e.code() == "not_found" { dead() } else { e })?;
+        let seat =
+            self.vr_client_by_scene(actor, &scene).map_err(|e| if e.code() == "not_found" { dead() } else { e })?;
         if seat.qr_token != token {
             return Err(dead());
         }

@@ -96,7 +96,8 @@ pub(crate) fn apply_status(
 ) -> Result<bool> {
     let m = moves(seat, status, code);
     if m.status {
-        tx.prepare_cached("UPDATE vr_clients SET status = ? WHERE id = ?")?.execute(params![status.as_str(), seat.id])?;
+        tx.prepare_cached("UPDATE vr_clients SET status = ? WHERE id = ?")?
+            .execute(params![status.as_str(), seat.id])?;
     }
     if m.clear {
         tx.prepare_cached("UPDATE seat_faults SET cleared_at = ? WHERE client_id = ? AND cleared_at IS NULL")?
@@ -104,8 +105,10 @@ pub(crate) fn apply_status(
         tx.prepare_cached("UPDATE vr_clients SET fault_cleared_at = ? WHERE id = ?")?.execute(params![at, seat.id])?;
     }
     if m.open {
-        tx.prepare_cached("INSERT INTO seat_faults(client_id, cinema_id, code, message, raised_at) VALUES (?, ?, ?, ?, ?)")?
-            .execute(params![seat.id, seat.cinema_id, code, message, at])?;
+        tx.prepare_cached(
+            "INSERT INTO seat_faults(client_id, cinema_id, code, message, raised_at) VALUES (?, ?, ?, ?, ?)",
+        )?
+        .execute(params![seat.id, seat.cinema_id, code, message, at])?;
         tx.prepare_cached(
             "UPDATE vr_clients SET fault_code = ?, fault_message = ?, fault_at = ?, fault_cleared_at = NULL WHERE id = ?",
         )?
@@ -117,7 +120,8 @@ pub(crate) fn apply_status(
 /// Stores that `ids` were reported at `at`, for those whose stored time is older than the
 /// resolution (see `liveness`): one statement for a heartbeat's seats.
 pub(crate) fn store_seen(tx: &Transaction<'_>, ids: &[String], at: i64) -> Result<()> {
-    let mut stmt = tx.prepare_cached("UPDATE vr_clients SET last_seen = ? WHERE id = ? AND coalesce(last_seen, 0) < ?")?;
+    let mut stmt =
+        tx.prepare_cached("UPDATE vr_clients SET last_seen = ? WHERE id = ? AND coalesce(last_seen, 0) < ?")?;
     for id in ids {
         stmt.execute(params![at, id, at - SEAT_SEEN_RESOLUTION_MS])?;
     }
@@ -157,8 +161,8 @@ fn validated(hb: Heartbeat) -> Result<Valid> {
         }
         let error = s.status == SeatStatus::Error;
         let error_code = validate::opt_text("seats[].errorCode", s.error_code.as_deref(), MAX_CODE)?.filter(|_| error);
-        let error_message = validate::opt_text("seats[].errorMessage", s.error_message.as_deref(), MAX_REPORT_TEXT)?
-            .filter(|_| error);
+        let error_message =
+            validate::opt_text("seats[].errorMessage", s.error_message.as_deref(), MAX_REPORT_TEXT)?.filter(|_| error);
         seats.push(SeatReport { client_id, status: s.status, error_code, error_message });
     }
     Ok(Valid { coms_version, disk_free, disk_total, seats })
@@ -187,7 +191,9 @@ fn moved(stored: Option<i64>, reported: Option<i64>, resolution: i64) -> bool {
 
 fn plan(tx: &Transaction<'_>, actor: &Actor, cinema_id: &str, v: &Valid, now: i64) -> Result<(Plan, Vec<SeatNow>)> {
     let (version, free, total, beat): (Option<String>, Option<i64>, Option<i64>, Option<i64>) = tx
-        .prepare_cached("SELECT coms_version, disk_free_bytes, disk_total_bytes, heartbeat_at FROM cinemas WHERE id = ?")?
+        .prepare_cached(
+            "SELECT coms_version, disk_free_bytes, disk_total_bytes, heartbeat_at FROM cinemas WHERE id = ?",
+        )?
         .query_row([cinema_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?
         .ok_or_else(|| Error::not_found(Entity::Cinema, cinema_id))?;
@@ -258,8 +264,10 @@ impl Cms {
             // Liveness alone: no seat or cinema a person reads changed (see `liveness`).
             self.db.write(|tx| {
                 store_seen(tx, &planned.seen, now)?;
-                tx.prepare_cached("UPDATE cinemas SET heartbeat_at = ? WHERE id = ? AND coalesce(heartbeat_at, 0) < ?")?
-                    .execute(params![now, cinema_id, now - SEAT_SEEN_RESOLUTION_MS])?;
+                tx.prepare_cached(
+                    "UPDATE cinemas SET heartbeat_at = ? WHERE id = ? AND coalesce(heartbeat_at, 0) < ?",
+                )?
+                .execute(params![now, cinema_id, now - SEAT_SEEN_RESOLUTION_MS])?;
                 Ok(())
             })?;
         }

@@ -4,11 +4,11 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Actor, Capability};
+use crate::delivery::{self, DeliveryState};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::outbox::{self, MessageType};
 use crate::query::{self, Page, Paging, Where};
-use crate::delivery::{self, DeliveryState};
 use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_CODE, MAX_REPORT_TEXT};
 use crate::{movie, vr_client, Cms, Entity};
@@ -201,7 +201,14 @@ fn with_movies(tx: &Transaction<'_>, mut task: VodTask) -> Result<VodTask> {
 }
 
 /// Records that the task took `status`, in the transaction that moved it.
-fn record(tx: &Transaction<'_>, task_id: &str, status: VodStatus, reason: Option<&str>, actor: &Actor, at: i64) -> Result<()> {
+fn record(
+    tx: &Transaction<'_>,
+    task_id: &str,
+    status: VodStatus,
+    reason: Option<&str>,
+    actor: &Actor,
+    at: i64,
+) -> Result<()> {
     tx.prepare_cached("INSERT INTO vod_task_events(task_id, status, reason, actor, at) VALUES (?, ?, ?, ?, ?)")?
         .execute(params![task_id, status.as_str(), reason, actor.owner(), at])?;
     Ok(())
@@ -247,8 +254,8 @@ impl Cms {
                 if !film.online {
                     return Err(Error::invalid("movieList[].id", format!("movie {movie_id} is not online")));
                 }
-                let here = delivery::state_of(tx, movie_id, &seat.cinema_id)?
-                    .is_some_and(|s| s != DeliveryState::Withdrawn);
+                let here =
+                    delivery::state_of(tx, movie_id, &seat.cinema_id)?.is_some_and(|s| s != DeliveryState::Withdrawn);
                 if !here {
                     return Err(Error::invalid(
                         "movieList[].id",

@@ -175,9 +175,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<VrClient> {
         last_seen: r.get(13)?,
         // Derived when answered (`Cms::live`).
         online: false,
-        fault: r.get::<_, Option<i64>>(16)?.map(|raised_at| -> rusqlite::Result<SeatFault> {
-            Ok(SeatFault { error_code: r.get(14)?, error_message: r.get(15)?, raised_at, cleared_at: r.get(17)? })
-        }).transpose()?,
+        fault: r
+            .get::<_, Option<i64>>(16)?
+            .map(|raised_at| -> rusqlite::Result<SeatFault> {
+                Ok(SeatFault { error_code: r.get(14)?, error_message: r.get(15)?, raised_at, cleared_at: r.get(17)? })
+            })
+            .transpose()?,
     })
 }
 
@@ -429,11 +432,8 @@ impl Cms {
         self.db.write(|tx| {
             get(tx, id)?;
             let code = SeatCode { scene_number: next_scene_numbers(tx, 1)?.to_string(), qr_token: new_qr_token() };
-            tx.prepare_cached("UPDATE vr_clients SET scene_number = ?, qr_token = ? WHERE id = ?")?.execute(params![
-                code.scene_number,
-                code.qr_token,
-                id
-            ])?;
+            tx.prepare_cached("UPDATE vr_clients SET scene_number = ?, qr_token = ? WHERE id = ?")?
+                .execute(params![code.scene_number, code.qr_token, id])?;
             Ok(code)
         })
     }
@@ -461,13 +461,14 @@ impl Cms {
     /// The seat a scanned QR code names, if any.
     pub fn vr_client_by_scene(&self, actor: &Actor, scene: &str) -> Result<VrClient> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| {
-            tx.prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
-                .query_row([scene], from_row)
-                .optional()?
-                .ok_or_else(|| Error::not_found(Entity::VrClient, format!("scene {scene}")))
-        })
-        .map(|seat| self.live(seat))
+        self.db
+            .read(|tx| {
+                tx.prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
+                    .query_row([scene], from_row)
+                    .optional()?
+                    .ok_or_else(|| Error::not_found(Entity::VrClient, format!("scene {scene}")))
+            })
+            .map(|seat| self.live(seat))
     }
 
     pub fn list_vr_clients(&self, actor: &Actor, q: &VrClientQuery) -> Result<Page<VrClient>> {

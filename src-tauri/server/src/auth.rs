@@ -6,13 +6,16 @@
 //! `user-date`, `user-params`). Routes for users take [`LoggedIn`] (a bearer token only, as
 //! their documented security says); the routes machine clients call too take a [`Caller`].
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use cinedesk_core::{Actor, Error};
 use percent_encoding::percent_decode_str;
 
+use serde::de::DeserializeOwned;
+
 use crate::error::ApiError;
+use crate::extract::{body_bytes, parse_body};
 use crate::state::AppState;
 
 /// The token of an `Authorization: Bearer …` header.
@@ -102,5 +105,35 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         Caller::identify(s, &parts.headers).await
+    }
+}
+
+/// A JSON body and who sent it ([`Caller`]): a user's token, or a cinema's signature whose
+/// `user-params` are exactly this body as sent (a signed report cannot be replayed with another
+/// body). A missing credential is a 401 before the body is read.
+pub struct SignedJson<T> {
+    pub caller: Caller,
+    pub body: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for SignedJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, s: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, s).await?;
+        let bytes = body_bytes(Request::from_parts(parts, body), s).await?;
+        // A body that is not UTF-8 cannot be what a (text) signature covers.
+        caller.covers(&[
+            std::str::from_utf8(&bytes).map_err(|_| ApiError::BadRequest("the body must be UTF-8 JSON".into()))?
+        ])?;
+        Ok(SignedJson { caller, body: parse_body(&bytes)? })
+    }
+}
+
+impl Caller {
+    /// A signed request without a body must have signed its query string as sent.
+    pub fn covers_query(&self, uri: &axum::http::Uri) -> Result<(), ApiError> {
+        self.covers(&[uri.query().unwrap_or("")])
     }
 }

@@ -11,7 +11,7 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{Actor, ComsMessage, Error};
+use cinedesk_core::{Actor, Error};
 use serde::Deserialize;
 use tokio::sync::{watch, Notify};
 use utoipa::IntoParams;
@@ -22,6 +22,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
 use crate::openapi::ErrorBody;
+use crate::routes::messages::QueuedMessage;
 use crate::state::AppState;
 
 /// Longest a poll may wait, in seconds; the default is 30.
@@ -129,13 +130,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(long_poll)).routes(routes!(websocket))
 }
 
-/// A user's bearer token, or a request signed with an API key (seed 004 §2.2) whose signed
-/// `user-params` are the query actually sent. Whether it may use this cinema's channel is the
-/// core's decision.
-fn signed_query(caller: &Caller, uri: &Uri) -> ApiResult<()> {
-    caller.covers(&[uri.query().unwrap_or("")])
-}
-
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct PollParams {
@@ -152,7 +146,7 @@ struct PollParams {
     params(("cinema_id" = String, Path), PollParams),
     security(("bearer" = []), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
     responses(
-        (status = 200, description = "The oldest message not yet acknowledged", body = ComsMessage),
+        (status = 200, description = "The oldest message not yet acknowledged", body = QueuedMessage),
         (status = 204, description = "Nothing came within the timeout"),
         (status = 401, description = "No valid session or signature", body = ErrorBody),
         (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
@@ -165,7 +159,7 @@ async fn long_poll(
     uri: Uri,
     Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
-    signed_query(&caller, &uri)?;
+    caller.covers_query(&uri)?;
     let actor = caller.actor;
     let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
@@ -223,7 +217,7 @@ async fn websocket(
 ) -> ApiResult<Response> {
     // Who is asking comes first (the core's rule of the channel, before any reading): a
     // stranger learns nothing from a handshake error.
-    signed_query(&caller, &uri)?;
+    caller.covers_query(&uri)?;
     caller.actor.require_channel(&cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;

@@ -1,6 +1,6 @@
 //! The one place where failures become HTTP answers: `{"info", "code", "field"?}` with the right status.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -29,6 +29,9 @@ pub enum ApiError {
     NoRoute(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// Too many requests from one address; it may try again after `retry_after` seconds.
+    #[error("too many requests from this address: try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -44,6 +47,7 @@ impl ApiError {
             ApiError::RangeNotSatisfiable(_) => "range_not_satisfiable",
             ApiError::NoRoute(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
         }
     }
 
@@ -61,6 +65,7 @@ impl ApiError {
             "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "precondition_failed" => StatusCode::PRECONDITION_FAILED,
             "range_not_satisfiable" => StatusCode::RANGE_NOT_SATISFIABLE,
+            "too_many_requests" => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +83,10 @@ impl IntoResponse for ApiError {
                 body["field"] = json!(field);
             }
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::TooManyRequests { retry_after } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
     }
 }

@@ -15,6 +15,7 @@
 //! - `state`: what handlers share, and how they call the blocking core.
 //! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes.
+//! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
@@ -25,6 +26,7 @@ pub mod coms;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod rate_limit;
 pub mod read_cache;
 mod routes;
 pub mod state;
@@ -62,5 +64,8 @@ pub async fn serve(
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown).await
+    // With each connection's peer address, which per-address budgets read (`ClientAddr`).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

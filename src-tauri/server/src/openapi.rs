@@ -59,6 +59,8 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     PreconditionFailed,
     RangeNotSatisfiable,
+    /// Too many requests from one address (`Retry-After` says when to try again).
+    TooManyRequests,
     Storage,
     Io,
     Internal,

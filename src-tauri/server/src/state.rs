@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::coms::Waker;
 use crate::error::ApiError;
+use crate::rate_limit::RateLimit;
 use crate::read_cache::{self, ReadCache};
 
 #[derive(Clone)]
@@ -19,6 +20,8 @@ pub struct AppState {
     pub waker: Arc<Waker>,
     /// List answers kept until the next write.
     pub cache: Arc<ReadCache>,
+    /// The budget per address of public QR lookups (`GET /cms/qr/{qrToken}`).
+    pub qr_limit: Arc<RateLimit>,
 }
 
 impl AppState {
@@ -27,7 +30,17 @@ impl AppState {
         let waker = Arc::new(Waker::default());
         let w = Arc::clone(&waker);
         cms.on_new_message(move |cinema| w.wake(cinema));
-        AppState { cms, waker, cache: Arc::new(ReadCache::new(read_cache::DEFAULT_BYTES)) }
+        AppState {
+            cms,
+            waker,
+            cache: Arc::new(ReadCache::new(read_cache::DEFAULT_BYTES)),
+            qr_limit: Arc::new(RateLimit::default()),
+        }
+    }
+
+    /// The same state with another budget of public QR lookups per address.
+    pub fn with_qr_limit(self, limit: RateLimit) -> AppState {
+        AppState { qr_limit: Arc::new(limit), ..self }
     }
 
     /// The same state with a read cache of `max_bytes` (0: no cache).

@@ -163,7 +163,11 @@ fn a_regenerated_scene_number_is_stored_and_the_old_one_finds_nothing() {
     let new = app.cms.regenerate_scene_number(&admin, &seats[0]).unwrap();
     assert_ne!((&new.scene_number, &new.qr_token), (&old.scene_number, &old.qr_token), "both are new");
     let stored = app.cms.get_vr_client(&admin, &seats[0]).unwrap();
-    assert_eq!((stored.scene_number, stored.qr_token), (new.scene_number, new.qr_token), "the answer is what is stored");
+    assert_eq!(
+        (stored.scene_number, stored.qr_token),
+        (new.scene_number, new.qr_token),
+        "the answer is what is stored"
+    );
     let err = app.cms.vr_client_by_scene(&admin, &old.scene_number).unwrap_err();
     assert_eq!(err.code(), "not_found", "old codes die");
     assert_eq!(app.cms.seat_by_qr_token(&old.qr_token).unwrap_err().code(), "not_found", "with their token");
@@ -242,7 +246,9 @@ fn a_new_qr_template_changes_every_code_and_follows_new_scene_numbers() {
 fn the_qr_template_starts_as_the_default_and_needs_its_placeholders_once() {
     let app = spawn_app();
     assert_eq!(app.cms.qr_template(&Actor::System).unwrap(), DEFAULT_QR_TEMPLATE);
-    for bad in ["https://x/no-placeholder", "https://x/{sceneNumber}", "https://x/{qrToken}", "x:{sceneNumber}{qrToken}"] {
+    for bad in
+        ["https://x/no-placeholder", "https://x/{sceneNumber}", "https://x/{qrToken}", "x:{sceneNumber}{qrToken}"]
+    {
         let err = app.cms.set_qr_template(&Actor::System, bad).unwrap_err();
         assert_eq!(field_of(err), ("invalid".into(), "qrUrlTemplate".into()), "{bad}");
     }

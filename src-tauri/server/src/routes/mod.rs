@@ -9,12 +9,17 @@
 mod api_keys;
 mod call;
 mod cinemas;
+mod commands;
+mod deliveries;
 mod enums;
 mod files;
 mod halls;
+mod heartbeats;
+pub(crate) mod messages;
 mod models;
 mod movies;
 mod onlinedisk_library;
+mod qr;
 mod qr_sheet;
 mod seed004;
 mod session;
@@ -26,7 +31,7 @@ mod vod_flow;
 mod vr_clients;
 
 use axum::{Extension, Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -43,10 +48,25 @@ pub(crate) fn done() -> Json<Done> {
     Json(Done {})
 }
 
+/// Cinemas a film is withdrawn from or re-sent to: `{"cinemaIDList"}`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CinemaList {
+    /// At least one cinema; all of them must exist.
+    #[serde(rename = "cinemaIDList")]
+    pub(crate) cinema_id_list: Option<Vec<String>>,
+}
+
 /// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
 /// security, its 401 (no session) and 403 (the core refused the role).
 fn for_users(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     openapi::require_bearer(routes.get_openapi_mut());
+    routes
+}
+
+/// Routes a cinema's COMS calls with a signature, and users with their token ([`crate::auth::Caller`]):
+/// documented with both securities, their 401 and 403.
+fn for_callers(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    openapi::require_caller(routes.get_openapi_mut());
     routes
 }
 
@@ -76,6 +96,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .merge(vr_clients::routes())
         .merge(qr_sheet::routes())
         .merge(movies::routes())
+        .merge(deliveries::user_routes())
+        .merge(commands::user_routes())
         .merge(vod::routes())
         .merge(models::routes())
         .merge(enums::routes())
@@ -92,8 +114,18 @@ fn documented() -> OpenApiRouter<AppState> {
         // The COMS channel, the uploads, the resource library, seed-003 upload tokens and
         // seed-001 VOD flows take a user's token or a cinema's signature.
         .merge(crate::coms::routes())
-        // Downloads are public (like OSS public-read).
+        // What sites report: seats, tasks, deliveries, commands, heartbeats.
+        .merge(for_callers(
+            OpenApiRouter::new()
+                .merge(vr_clients::caller_routes())
+                .merge(vod::caller_routes())
+                .merge(deliveries::caller_routes())
+                .merge(commands::caller_routes())
+                .merge(heartbeats::caller_routes()),
+        ))
+        // Downloads are public (like OSS public-read), and so is a scanned seat code.
         .merge(files::public_routes())
+        .merge(qr::public_routes())
         .merge(uploads::routes())
         .merge(onlinedisk_library::routes())
         .merge(upload_tokens::routes())

@@ -50,7 +50,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    tokio::spawn(async move { cinedesk_server::serve(listener, router, std::future::pending()).await.unwrap() });
     base
 }
 
