@@ -118,7 +118,7 @@ CREATE TABLE commands (
     created_at   INTEGER NOT NULL,
     updated_at   INTEGER NOT NULL
 );
-CREATE INDEX commands_cinema ON commands(cinema_id, created_at);
+CREATE INDEX commands_cinema ON commands(cinema_id, message_seq);
 CREATE INDEX commands_pending ON commands(cinema_id, message_seq) WHERE state = 'PENDING';
 
 -- VOD tasks ----------------------------------------------------------------------------------

@@ -232,7 +232,7 @@ impl Cms {
             cinema::get(tx, cinema_id)?;
             let mut w = Where::default();
             w.eq("cinema_id", Some(cinema_id));
-            query::page(tx, COLUMNS, "commands", &w, "created_at DESC, id DESC", paging, from_row)
+            query::page(tx, COLUMNS, "commands", &w, "message_seq DESC", paging, from_row)
         })
     }
 

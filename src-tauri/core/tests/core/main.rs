@@ -4,20 +4,23 @@
 //! case serves (a SYS_ADMIN or MANAGER who logged in, a cinema's client, or the system itself),
 //! and the role rules have tests of their own (`roles`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cinedesk_core::*;
 use tempfile::TempDir;
 
 mod catalogues;
 mod cinemas;
+mod commands;
 mod coms;
+mod deliveries;
 mod files;
 mod inputs;
 mod library;
 mod movies;
 mod people;
 mod qr;
+mod reports;
 mod roles;
 mod seats;
 mod storage;
@@ -101,4 +104,17 @@ fn paging(start: Option<u32>, limit: Option<u32>) -> Paging {
 fn distribute(cms: &Cms, by: &Actor, movie: &str, cinemas: &[&String]) -> Result<DistributionOutcome> {
     let list = cinemas.iter().map(|c| (*c).clone()).collect();
     cms.distribute_movie(by, movie, DistributeInput { cinema_id_list: Some(list) })
+}
+
+/// The client of `cinema`'s COMS, as a request signed with one of its keys is authenticated.
+fn site_client(cinema: &str) -> Actor {
+    Actor::Cinema { cinema_id: cinema.into(), apikey: "ck_site".into() }
+}
+
+/// Every change at a cinema the CMS tells its listeners of from now on.
+fn site_changes(cms: &Cms) -> Arc<Mutex<Vec<SiteChange>>> {
+    let told = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&told);
+    cms.on_site_change(move |c| sink.lock().unwrap().push(c.clone()));
+    told
 }

@@ -198,3 +198,39 @@ fn hall_sheet_bad_input_is_refused_with_the_field() {
         ("invalid".to_string(), "hall_id".to_string())
     );
 }
+
+#[test]
+fn a_scanned_token_names_its_seat_until_it_is_regenerated() {
+    let app = spawn_app();
+    let (cinema, hall, seats) = site(&app.cms, SYS, "tok", 2);
+    let seat = app.cms.get_vr_client(SYS, &seats[0]).unwrap();
+    let scanned = app.cms.seat_by_qr_token(&seat.qr_token).unwrap();
+    let expected = ScannedSeat {
+        client_id: seats[0].clone(),
+        cinema_id: cinema,
+        hall_id: hall,
+        seat_number: seat.seat_number.clone(),
+        scene_number: seat.scene_number.clone(),
+    };
+    assert_eq!(scanned, expected);
+    app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
+    assert_eq!(app.cms.seat_by_qr_token(&seat.qr_token).unwrap_err().code(), "not_found", "an old sticker");
+    for guess in ["", "short", &seat.scene_number, &"z".repeat(20), &seat.qr_token.to_uppercase()] {
+        assert_eq!(app.cms.seat_by_qr_token(guess).unwrap_err().code(), "not_found", "{guess:?}");
+    }
+}
+
+#[test]
+fn every_seat_has_a_token_of_its_own_that_a_neighbours_cannot_be_guessed_from() {
+    let app = spawn_app();
+    let (_, _, seats) = site(&app.cms, SYS, "own", 50);
+    let tokens: std::collections::BTreeSet<String> =
+        seats.iter().map(|s| app.cms.get_vr_client(SYS, s).unwrap().qr_token).collect();
+    assert_eq!(tokens.len(), 50, "no two seats share a token");
+    for t in &tokens {
+        assert!(t.len() >= 16 && t.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()), "{t}");
+    }
+    let common_prefix = |a: &str, b: &str| a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let first: Vec<&String> = tokens.iter().collect();
+    assert!(first.windows(2).all(|w| common_prefix(w[0], w[1]) < 8), "tokens are random, not counted");
+}
