@@ -50,7 +50,8 @@ impl Caller {
         else {
             return Err(Error::Unauthorized.into());
         };
-        let signed = percent_decode_str(&params)
+        // Form encoding, as the seed's Java clients write it: '+' is a space (a '+' itself is %2B).
+        let signed = percent_decode_str(&params.replace('+', " "))
             .decode_utf8()
             .map_err(|_| ApiError::BadRequest("user-params must be URL-encoded UTF-8".into()))?
             .into_owned();
