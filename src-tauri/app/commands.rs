@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cinedesk_core::Session;
+use cinedesk_core::{Code, Session};
 use serde::Deserialize;
 use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -16,7 +16,7 @@ use crate::shell::{DesktopState, Shell};
 impl From<tauri::Error> for CommandError {
     fn from(e: tauri::Error) -> Self {
         tracing::error!(error = %e, "command task failed");
-        CommandError { code: "internal", info: e.to_string(), field: None }
+        CommandError { code: Code::Internal, info: e.to_string(), field: None }
     }
 }
 

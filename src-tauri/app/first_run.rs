@@ -66,7 +66,7 @@ impl Shell {
     pub async fn setup_admin(&self, name: String, alias: String, password: String) -> Result<Session, CommandError> {
         if self.settings().mode != Mode::Embedded {
             return Err(CommandError {
-                code: "forbidden",
+                code: cinedesk_core::Code::Forbidden,
                 info: "remote mode: the server's administrator is created on the server".into(),
                 field: None,
             });

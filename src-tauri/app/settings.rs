@@ -110,7 +110,11 @@ impl Settings {
 }
 
 fn invalid(field: &str, info: String) -> CommandError {
-    CommandError { code: "invalid", info: format!("{field}: {info}"), field: Some(field.to_string()) }
+    CommandError {
+        code: cinedesk_core::Code::Invalid,
+        info: format!("{field}: {info}"),
+        field: Some(field.to_string()),
+    }
 }
 
 #[cfg(test)]

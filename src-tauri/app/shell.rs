@@ -120,7 +120,11 @@ impl Shell {
         tokio::task::spawn_blocking(move || to_save.save(&dir))
             .await
             .map_err(|e| CommandError::internal(format!("saving the settings failed: {e}")))?
-            .map_err(|e| CommandError { code: "io", info: format!("cannot save the settings: {e}"), field: None })?;
+            .map_err(|e| CommandError {
+                code: cinedesk_core::Code::Internal,
+                info: format!("cannot save the settings: {e}"),
+                field: None,
+            })?;
         *self.settings.lock().unwrap_or_else(|p| p.into_inner()) = new.clone();
         self.set_upstream(&new);
         self.sync_lan().await;

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
+use cinedesk_core::Code;
 use http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode};
 use tower::ServiceExt;
 
@@ -76,7 +77,7 @@ impl Upstream {
                 *req.headers_mut() = headers;
                 *req.uri_mut() = match path.parse() {
                     Ok(uri) => uri,
-                    Err(e) => return error(StatusCode::BAD_REQUEST, "invalid", &format!("bad request path: {e}")),
+                    Err(e) => return error(StatusCode::BAD_REQUEST, Code::Invalid, &format!("bad request path: {e}")),
                 };
                 let Ok(res) = router.clone().oneshot(req).await;
                 let (parts, body) = res.into_parts();
@@ -98,7 +99,7 @@ impl Upstream {
                     Err(e) => {
                         tracing::warn!(url, error = %e, "remote server unreachable");
                         let info = format!("cannot reach the Cinedesk server at {base}: {}", root_cause(&e));
-                        return error(StatusCode::BAD_GATEWAY, "no_backend", &info);
+                        return error(StatusCode::BAD_GATEWAY, Code::NoBackend, &info);
                     }
                 };
                 let status = res.status();
@@ -114,7 +115,7 @@ impl Upstream {
                         Err(e) => {
                             let info =
                                 format!("the Cinedesk server at {base} broke off its answer: {}", root_cause(&e));
-                            return error(StatusCode::BAD_GATEWAY, "no_backend", &info);
+                            return error(StatusCode::BAD_GATEWAY, Code::NoBackend, &info);
                         }
                     }
                 }
@@ -123,7 +124,7 @@ impl Upstream {
                 *out.headers_mut() = headers;
                 out
             }
-            Upstream::Unavailable(reason) => error(StatusCode::SERVICE_UNAVAILABLE, "no_backend", reason),
+            Upstream::Unavailable(reason) => error(StatusCode::SERVICE_UNAVAILABLE, Code::NoBackend, reason),
         }
     }
 }
@@ -145,9 +146,9 @@ fn too_large_or_broken(reason: &str) -> Response<Vec<u8>> {
             "the answer is larger than {} MiB; such files are opened by path, not through the window",
             MAX_RESPONSE_BYTES >> 20
         );
-        error(StatusCode::PAYLOAD_TOO_LARGE, "too_large", &info)
+        error(StatusCode::PAYLOAD_TOO_LARGE, Code::TooLarge, &info)
     } else {
-        error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &format!("reading the answer failed: {reason}"))
+        error(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, &format!("reading the answer failed: {reason}"))
     }
 }
 
@@ -161,7 +162,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// An error answer shaped like the server's own: `{"info", "code"}`.
-pub fn error(status: StatusCode, code: &str, info: &str) -> Response<Vec<u8>> {
+pub fn error(status: StatusCode, code: Code, info: &str) -> Response<Vec<u8>> {
     let body = serde_json::to_vec(&serde_json::json!({ "info": info, "code": code })).unwrap_or_default();
     let mut res = Response::new(body);
     *res.status_mut() = status;

@@ -59,12 +59,19 @@ pub struct Meter {
 
 impl Meter {
     pub fn new(done: u64) -> Meter {
-        Meter { samples: [(Instant::now(), done)].into(), last_sent: None }
+        Meter::starting(Instant::now(), done)
+    }
+
+    fn starting(at: Instant, done: u64) -> Meter {
+        Meter { samples: [(at, done)].into(), last_sent: None }
     }
 
     /// Records `done` bytes now; answers whether a progress event is due.
     pub fn record(&mut self, done: u64) -> bool {
-        let now = Instant::now();
+        self.record_at(Instant::now(), done)
+    }
+
+    fn record_at(&mut self, now: Instant, done: u64) -> bool {
         self.samples.push_back((now, done));
         while self.samples.len() > 2 && now.duration_since(self.samples[0].0) > WINDOW {
             self.samples.pop_front();
@@ -99,14 +106,15 @@ mod tests {
 
     #[test]
     fn throttles_and_measures() {
-        let mut m = Meter::new(0);
-        assert!(m.record(10), "the first progress is always sent");
-        assert!(!m.record(20), "a second one within 100 ms is held back");
-        std::thread::sleep(PROGRESS_GAP + Duration::from_millis(20));
-        assert!(m.record(1_000_000), "after the gap progress is due again");
-        let speed = m.speed();
-        assert!(speed > 1_000_000.0, "about 1 MB in ~0.12 s is well above 1 MB/s: {speed}");
+        // Times are given, not slept: the rules hold however slowly the test itself runs.
+        let t0 = Instant::now();
+        let mut m = Meter::starting(t0, 0);
+        assert!(m.record_at(t0 + Duration::from_millis(10), 10), "the first progress is always sent");
+        assert!(!m.record_at(t0 + Duration::from_millis(60), 20), "a second one within 100 ms is held back");
+        let later = t0 + Duration::from_millis(10) + PROGRESS_GAP;
+        assert!(m.record_at(later, 1_000_000), "after the gap progress is due again");
+        assert!((m.speed() - 1_000_000.0 / 0.11).abs() < 1e-3, "1 MB in 110 ms: {}", m.speed());
         let eta = m.eta(1_000_000, 2_000_000).expect("a speed gives an ETA");
-        assert!(eta > 0.0 && eta < 1.0, "1 MB left at > 1 MB/s takes under a second: {eta}");
+        assert!((eta - 0.11).abs() < 1e-9, "1 MB left at that speed takes as long again: {eta}");
     }
 }

@@ -11,10 +11,13 @@ use crate::error::CommandError;
 use crate::uploads::event::{Meter, UploadEvent, UploadFailure, UploadState};
 use crate::uploads::journal::{Destination, Journal, Record};
 use crate::uploads::source::Fingerprint;
-use crate::uploads::target::{Finish, Target};
+use crate::uploads::target::{Finish, Progress, Target};
 
 /// Receives events; answers false once it is gone (a closed window's channel) to be dropped.
 pub type Sink = Box<dyn Fn(&UploadEvent) -> bool + Send + Sync>;
+
+/// Told `(id, kept)` on an upload's worker each time the backend keeps more of its bytes.
+pub type Checkpoint = Box<dyn Fn(&str, u64) + Send + Sync>;
 
 /// What the UI asked a running upload to do.
 #[derive(Default)]
@@ -64,6 +67,7 @@ pub struct Manager {
     journal: Journal,
     jobs: Mutex<Vec<Job>>,
     sinks: Mutex<Vec<Sink>>,
+    checkpoints: Mutex<Vec<Checkpoint>>,
 }
 
 impl Manager {
@@ -87,7 +91,7 @@ impl Manager {
                 control: Arc::default(),
             })
             .collect();
-        Manager { journal, jobs: Mutex::new(jobs), sinks: Mutex::new(Vec::new()) }
+        Manager { journal, jobs: Mutex::new(jobs), sinks: Mutex::new(Vec::new()), checkpoints: Mutex::default() }
     }
 
     fn jobs(&self) -> MutexGuard<'_, Vec<Job>> {
@@ -98,6 +102,16 @@ impl Manager {
     pub fn subscribe(&self, sink: Sink) -> Vec<UploadEvent> {
         self.sinks.lock().unwrap_or_else(|p| p.into_inner()).push(sink);
         self.list()
+    }
+
+    /// Adds a checkpoint listener. Events are throttled (ten a second) and count bytes still on
+    /// the wire, so the first event with bytes may come after the last byte, or before the
+    /// server holds any. A checkpoint is neither: it comes each time a pause would keep more
+    /// bytes than before, and a pause or cancel asked from it takes effect before another byte
+    /// is sent. Tests stop uploads at chosen points through it (nothing else listens yet).
+    #[cfg(test)]
+    pub fn on_checkpoint(&self, listener: Checkpoint) {
+        self.checkpoints.lock().unwrap_or_else(|p| p.into_inner()).push(listener);
     }
 
     pub fn list(&self) -> Vec<UploadEvent> {
@@ -211,7 +225,7 @@ impl Manager {
                 Ok(()) => resumed.push(id),
                 Err(e) if e.code == "conflict" => {}
                 Err(e) => {
-                    tracing::warn!(id, code = e.code, info = %e.info, "an interrupted upload cannot go on");
+                    tracing::warn!(id, code = %e.code, info = %e.info, "an interrupted upload cannot go on");
                     self.update(&id, |j| {
                         j.interrupted = false;
                         j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });
@@ -236,7 +250,7 @@ impl Manager {
         }
         if !target.serves(&record.to) {
             return Err(CommandError {
-                code: "conflict",
+                code: cinedesk_core::Code::Conflict,
                 info: format!("{} was started in another mode or for another user or server", record.name),
                 field: None,
             });
@@ -314,7 +328,14 @@ impl Manager {
             return;
         };
         let mut meter = Meter::new(done);
-        let mut progress = |done: u64, total: u64| {
+        let mut kept = done;
+        let mut progress = |Progress { done, kept: now_kept, total }: Progress| {
+            if now_kept > kept {
+                kept = now_kept;
+                for listener in self.checkpoints.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+                    listener(id, kept);
+                }
+            }
             if meter.record(done) {
                 let (speed, eta) = (meter.speed(), meter.eta(done, total));
                 self.update(id, |j| {
@@ -323,7 +344,7 @@ impl Manager {
                     j.eta = eta;
                 });
             }
-            // Read after the event: a subscriber reacting to it is heard at once.
+            // Read after the checkpoint and the event: a listener reacting to them is heard at once.
             !(control.pause.load(Ordering::SeqCst) || control.cancel.load(Ordering::SeqCst))
         };
         let outcome = target.run(id, &record.to, Path::new(&record.path), record.source.size, &mut progress);
@@ -340,7 +361,7 @@ impl Manager {
                 let state = match target.cancel(id, &record.to) {
                     Ok(()) => UploadState::Cancelled,
                     Err(e) => {
-                        tracing::error!(id, code = e.code, info = %e.info, "cancelling the upload failed");
+                        tracing::error!(id, code = %e.code, info = %e.info, "cancelling the upload failed");
                         UploadState::Failed
                     }
                 };
@@ -353,7 +374,7 @@ impl Manager {
                 });
             }
             Err(e) => {
-                tracing::warn!(id, code = e.code, info = %e.info, "upload failed");
+                tracing::warn!(id, code = %e.code, info = %e.info, "upload failed");
                 self.settle(id, |j| {
                     j.state = UploadState::Failed;
                     j.error = Some(UploadFailure { code: e.code.to_string(), info: e.info.clone() });
@@ -364,5 +385,5 @@ impl Manager {
 }
 
 fn not_found(id: &str) -> CommandError {
-    CommandError { code: "not_found", info: format!("no upload {id}"), field: None }
+    CommandError { code: cinedesk_core::Code::NotFound, info: format!("no upload {id}"), field: None }
 }

@@ -33,7 +33,7 @@ impl Fingerprint {
         let now = Fingerprint::of(path)?;
         if now != *self {
             return Err(CommandError {
-                code: "source_changed",
+                code: cinedesk_core::Code::SourceChanged,
                 info: format!(
                     "{} changed since the upload started (size {} → {}, modified {} → {}); cancel it and upload the file again",
                     path.display(),
@@ -50,5 +50,5 @@ impl Fingerprint {
 }
 
 fn invalid_path(info: String) -> CommandError {
-    CommandError { code: "invalid", info, field: Some("path".into()) }
+    CommandError { code: cinedesk_core::Code::Invalid, info, field: Some("path".into()) }
 }

@@ -9,7 +9,7 @@ use cinedesk_core::{Actor, Cms, Domain};
 
 use crate::error::CommandError;
 use crate::uploads::journal::Destination;
-use crate::uploads::tus::{TusClient, TusMeta, TusOutcome};
+use crate::uploads::tus::{TusClient, TusMeta, TusOutcome, TusProgress};
 
 /// The backend of this moment, with the session that uploads.
 pub enum Target {
@@ -24,6 +24,17 @@ pub struct Started {
     pub done: u64,
     /// Set when nothing was left to send (the same content was stored already).
     pub file_id: Option<String>,
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Bytes sent, those still on the wire included.
+    pub done: u64,
+    /// Bytes a pause asked for now keeps for sure: acknowledged by the server, or written to
+    /// the embedded store (which commits them on a pause).
+    pub kept: u64,
+    pub total: u64,
 }
 
 /// How a run ended.
@@ -77,22 +88,27 @@ impl Target {
         }
     }
 
-    /// Sends what is left; `progress(done, total)` answering false pauses.
+    /// Sends what is left; `progress` answering false pauses.
     pub fn run(
         &self,
         id: &str,
         to: &Destination,
         path: &Path,
         size: u64,
-        progress: &mut dyn FnMut(u64, u64) -> bool,
+        progress: &mut dyn FnMut(Progress) -> bool,
     ) -> Result<Finish, CommandError> {
         match (self, to) {
-            (Target::Embedded { cms, actor }, _) => Ok(match cms.run_local_upload(actor, id, progress)? {
-                LocalOutcome::Done(f) => Finish::Done { file_id: f.file_id },
-                LocalOutcome::Paused(u) => Finish::Paused { done: u.offset },
-            }),
+            (Target::Embedded { cms, actor }, _) => {
+                let mut written = |done, total| progress(Progress { done, kept: done, total });
+                Ok(match cms.run_local_upload(actor, id, &mut written)? {
+                    LocalOutcome::Done(f) => Finish::Done { file_id: f.file_id },
+                    LocalOutcome::Paused(u) => Finish::Paused { done: u.offset },
+                })
+            }
             (Target::Remote { tus, .. }, Destination::Remote { url, .. }) => {
-                Ok(match tus.run(url, path, size, progress)? {
+                let mut sent =
+                    |p: TusProgress| progress(Progress { done: p.sent, kept: p.acknowledged, total: p.length });
+                Ok(match tus.run(url, path, size, &mut sent)? {
                     TusOutcome::Done { file_id } => Finish::Done { file_id },
                     TusOutcome::Paused { offset } => Finish::Paused { done: offset },
                 })
@@ -113,7 +129,7 @@ impl Target {
 
 fn elsewhere() -> CommandError {
     CommandError {
-        code: "conflict",
+        code: cinedesk_core::Code::Conflict,
         info: "this upload belongs to another backend (switch the mode back to continue it)".into(),
         field: None,
     }

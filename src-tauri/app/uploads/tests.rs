@@ -39,28 +39,40 @@ fn core(dir: &Path) -> (Arc<Cms>, String) {
     (Arc::new(cms), token)
 }
 
-/// Subscribes to `manager`; with `pause_after` set, pauses each upload the first time it reports
-/// at least that many bytes (from the progress callback itself, so the pause lands mid-way).
-fn watch(manager: &Arc<Manager>, pause_after: Option<u64>) -> Receiver<UploadEvent> {
+/// Subscribes to `manager`'s events; with `pause_at` set, also pauses each upload at its first
+/// checkpoint keeping at least that many bytes (so the pause lands mid-way whatever the speed).
+fn watch(manager: &Arc<Manager>, pause_at: Option<u64>) -> Receiver<UploadEvent> {
+    if let Some(limit) = pause_at {
+        at_checkpoint(manager, limit, |m, id| m.pause(id).unwrap());
+    }
     let (tx, rx) = channel();
     let tx = Mutex::new(tx);
-    let weak: Weak<Manager> = Arc::downgrade(manager);
-    let paused = Mutex::new(std::collections::HashSet::new());
-    manager.subscribe(Box::new(move |e: &UploadEvent| {
-        if let (Some(limit), Some(m)) = (pause_after, weak.upgrade()) {
-            if e.state == UploadState::Running && e.done >= limit && paused.lock().unwrap().insert(e.id.clone()) {
-                m.pause(&e.id).unwrap();
-            }
-        }
-        tx.lock().unwrap().send(e.clone()).is_ok()
-    }));
+    manager.subscribe(Box::new(move |e: &UploadEvent| tx.lock().unwrap().send(e.clone()).is_ok()));
     rx
 }
 
-/// Waits for `id` to reach `state`; panics on a failure or after a minute.
+/// Runs `act` once per upload, on its worker, at its first checkpoint keeping at least `limit`
+/// bytes: the backend holds them, and nothing more is sent before `act` is heard.
+fn at_checkpoint(manager: &Arc<Manager>, limit: u64, act: impl Fn(&Manager, &str) + Send + Sync + 'static) {
+    let weak: Weak<Manager> = Arc::downgrade(manager);
+    let acted = Mutex::new(std::collections::HashSet::new());
+    manager.on_checkpoint(Box::new(move |id: &str, kept: u64| {
+        if kept >= limit && acted.lock().unwrap().insert(id.to_string()) {
+            if let Some(m) = weak.upgrade() {
+                act(&m, id);
+            }
+        }
+    }));
+}
+
+/// Only against a hang: every run of an upload ends in an event, so no wait comes near this
+/// unless the manager is broken; no step is expected to take any particular time.
+const HANG: Duration = Duration::from_secs(600);
+
+/// Waits for `id` to reach `state`; panics on a failure.
 fn wait_for(rx: &Receiver<UploadEvent>, id: &str, state: UploadState) -> UploadEvent {
     loop {
-        let e = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("{id} never became {state:?}"));
+        let e = rx.recv_timeout(HANG).unwrap_or_else(|_| panic!("{id} never became {state:?}"));
         if e.id != id {
             continue;
         }
@@ -125,19 +137,13 @@ fn an_upload_the_app_stopped_under_goes_on_by_itself_at_the_next_login() {
     // While bytes flow, the journal is copied as a crash at that moment would leave it; then
     // the upload is stopped, so the core holds what was acknowledged until then.
     let manager = Arc::new(Manager::open(&running));
-    let weak = Arc::downgrade(&manager);
-    let (tx, rx) = channel();
-    let tx = Mutex::new(tx);
     let journal = running.join(super::journal::JOURNAL_FILE);
-    let copied = std::sync::atomic::AtomicBool::new(false);
     let crashed_journal = crashed.join(super::journal::JOURNAL_FILE);
-    manager.subscribe(Box::new(move |e: &UploadEvent| {
-        if e.state == UploadState::Running && e.done > 0 && !copied.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            std::fs::copy(&journal, &crashed_journal).expect("the journal exists while an upload runs");
-            weak.upgrade().unwrap().pause(&e.id).unwrap();
-        }
-        tx.lock().unwrap().send(e.clone()).is_ok()
-    }));
+    at_checkpoint(&manager, 1, move |m, id| {
+        std::fs::copy(&journal, &crashed_journal).expect("the journal exists while an upload runs");
+        m.pause(id).unwrap();
+    });
+    let rx = watch(&manager, None);
     let id = manager.start(Target::embedded(Arc::clone(&cms), &token).unwrap(), &src, "MOVIE").unwrap();
     let stopped = wait_for(&rx, &id, UploadState::Paused);
     assert!(stopped.done < stopped.total, "stopped mid-way: {} of {}", stopped.done, stopped.total);
@@ -249,7 +255,7 @@ fn server(dir: &Path) -> (String, Arc<Cms>, String, tokio::runtime::Runtime) {
 fn remote_tus_pause_restart_resume_and_cancel() {
     let dir = tempfile::tempdir().unwrap();
     let (url, cms, token, _rt) = server(&dir.path().join("server"));
-    // Over one tus chunk, so the pause at the second chunk's start is mid-way.
+    // Over one tus chunk: the first checkpoint with bytes is the first chunk's acknowledgement.
     let src = source_file(dir.path(), "remote film.mp4", 40);
     let desk = dir.path().join("desktop");
 
@@ -288,20 +294,10 @@ fn cancelling_a_running_upload_stops_it_and_drops_it() {
     let (url, cms, token, _rt) = server(&dir.path().join("server"));
     let src = source_file(dir.path(), "running.mp4", 40);
     let manager = Arc::new(Manager::open(dir.path()));
-    // Cancel from inside the first progress event with bytes: the worker itself must stop and
-    // terminate the upload on the server.
-    let weak = Arc::downgrade(&manager);
-    let (tx, rx) = channel();
-    let tx = Mutex::new(tx);
-    let asked = std::sync::atomic::AtomicBool::new(false);
-    manager.subscribe(Box::new(move |e: &UploadEvent| {
-        if e.state == UploadState::Running && e.done > 0 && !asked.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            if let Some(m) = weak.upgrade() {
-                m.cancel(None, &e.id).expect("a running upload can be cancelled without a target");
-            }
-        }
-        tx.lock().unwrap().send(e.clone()).is_ok()
-    }));
+    // Cancel from the first checkpoint with bytes, while it runs: the worker itself must stop
+    // and terminate the upload on the server.
+    at_checkpoint(&manager, 1, |m, id| m.cancel(None, id).expect("a running upload can be cancelled without a target"));
+    let rx = watch(&manager, None);
     let id = manager.start(Target::remote(&url, &token).unwrap(), &src, "MOVIE").unwrap();
     let cancelled = wait_for(&rx, &id, UploadState::Cancelled);
     assert!(cancelled.done < cancelled.total, "it stopped before the end");

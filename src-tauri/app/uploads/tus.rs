@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
+use cinedesk_core::Code;
 use reqwest::blocking::{Body, Client, RequestBuilder, Response};
 use reqwest::{Method, StatusCode, Url};
 use serde::Deserialize;
@@ -37,6 +38,16 @@ pub enum TusOutcome {
     Paused { offset: u64 },
 }
 
+/// Where a run of [`TusClient::run`] stands, as its progress callback is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TusProgress {
+    /// Bytes sent, those still on the wire included.
+    pub sent: u64,
+    /// Bytes the server has acknowledged: what a pause keeps for sure.
+    pub acknowledged: u64,
+    pub length: u64,
+}
+
 /// What a file to upload is called and is for (tus `Upload-Metadata`).
 pub struct TusMeta<'a> {
     pub filename: &'a str,
@@ -58,7 +69,7 @@ impl TusClient {
     pub fn new(server: &str, token: &str) -> Result<TusClient> {
         let base = format!("{}/", server.trim().trim_end_matches('/'));
         let endpoint = Url::parse(&base).and_then(|u| u.join("files/")).map_err(|e| CommandError {
-            code: "invalid",
+            code: Code::Invalid,
             info: format!("cannot form the upload address from {server:?}: {e}"),
             field: Some("serverUrl".into()),
         })?;
@@ -125,28 +136,29 @@ impl TusClient {
         self.send(&url, self.request(Method::DELETE, &url)).map(|_| ())
     }
 
-    /// Sends `path` from the server's offset to the end in chunks. `progress(done, total)` is
-    /// asked every few tens of milliseconds; answering false breaks the chunk off (the server
-    /// keeps what arrived) and returns [`TusOutcome::Paused`] at the server's offset.
+    /// Sends `path` from the server's offset to the end in chunks. `progress` is asked before
+    /// each chunk (nothing on the wire then) and every few tens of milliseconds while one is
+    /// sent; answering false breaks the chunk off (the server keeps what arrived) and returns
+    /// [`TusOutcome::Paused`] at the server's offset.
     pub fn run(
         &self,
         upload_url: &str,
         path: &Path,
         length: u64,
-        progress: &mut dyn FnMut(u64, u64) -> bool,
+        progress: &mut dyn FnMut(TusProgress) -> bool,
     ) -> Result<TusOutcome> {
         let url = upload_url_of(upload_url)?;
         let file_id = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default().to_string();
         let mut offset = self.offset(upload_url)?;
         while offset < length {
-            if !progress(offset, length) {
+            if !progress(TusProgress { sent: offset, acknowledged: offset, length }) {
                 return Ok(TusOutcome::Paused { offset });
             }
             let len = CHUNK.min(length - offset);
             let mut src = File::open(path).map_err(|e| source_error(path, &e))?;
             if src.metadata().map_err(|e| source_error(path, &e))?.len() != length {
                 return Err(CommandError {
-                    code: "invalid",
+                    code: Code::Invalid,
                     info: format!("{} changed size since the upload started", path.display()),
                     field: Some("path".into()),
                 });
@@ -166,7 +178,8 @@ impl TusClient {
                 let job = scope.spawn(|| self.send(&url, req));
                 while !job.is_finished() {
                     std::thread::sleep(POLL);
-                    if !stop.load(Ordering::Relaxed) && !progress(offset + sent.load(Ordering::Relaxed), length) {
+                    let now = TusProgress { sent: offset + sent.load(Ordering::Relaxed), acknowledged: offset, length };
+                    if !stop.load(Ordering::Relaxed) && !progress(now) {
                         stop.store(true, Ordering::Relaxed);
                     }
                 }
@@ -184,7 +197,7 @@ impl TusClient {
                 return Ok(TusOutcome::Paused { offset });
             }
         }
-        progress(length, length);
+        progress(TusProgress { sent: length, acknowledged: length, length });
         Ok(TusOutcome::Done { file_id })
     }
 }
@@ -215,31 +228,11 @@ struct Failure {
     field: Option<String>,
 }
 
-/// The codes the server answers (its one mapping of failures: `server/src/error.rs`), so a
-/// failure keeps its code here and the manager can tell a gone upload from a refused one.
-const SERVER_CODES: [&str; 16] = [
-    "invalid",
-    "not_found",
-    "conflict",
-    "in_use",
-    "unauthorized",
-    "forbidden",
-    "storage",
-    "io",
-    "internal",
-    "checksum_mismatch",
-    "offset_mismatch",
-    "too_large",
-    "unsupported_media_type",
-    "precondition_failed",
-    "range_not_satisfiable",
-    "method_not_allowed",
-];
-
 /// The error of a non-2xx answer: the server's own, or why it is not one.
 fn failure(url: &Url, status: StatusCode, body: &[u8]) -> CommandError {
     if let Ok(f) = serde_json::from_slice::<Failure>(body) {
-        let code = SERVER_CODES.iter().find(|c| **c == f.code).copied().unwrap_or("internal");
+        // The server's code kept, so the manager can tell a gone upload from a refused one.
+        let code = Code::ALL.into_iter().find(|c| *c == f.code.as_str()).unwrap_or(Code::Internal);
         return CommandError { code, info: f.info, field: f.field };
     }
     let origin = url.origin().ascii_serialization();
@@ -248,7 +241,7 @@ fn failure(url: &Url, status: StatusCode, body: &[u8]) -> CommandError {
         // for an upload that is gone).
         StatusCode::NOT_FOUND | StatusCode::GONE if body.is_empty() => {
             let id = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
-            CommandError { code: "not_found", info: format!("upload not found: {id}"), field: None }
+            CommandError { code: Code::NotFound, info: format!("upload not found: {id}"), field: None }
         }
         // A gateway's error page: the proxy is there, the Cinedesk server behind it is not.
         s if (502..=504).contains(&s.as_u16()) => {
@@ -278,7 +271,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn source_error(path: &Path, e: &std::io::Error) -> CommandError {
-    CommandError { code: "invalid", info: format!("{}: {e}", path.display()), field: Some("path".into()) }
+    CommandError { code: Code::Invalid, info: format!("{}: {e}", path.display()), field: Some("path".into()) }
 }
 
 fn upload_url_of(s: &str) -> Result<Url> {

@@ -9,7 +9,7 @@ use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
 use crate::validate::{self, MAX_CODE, MAX_TEXT};
-use crate::{Cms, Entity};
+use crate::{Cms, Entity, Table};
 
 /// How fresh `comsLastSeen` is kept (ms).
 pub const COMS_SEEN_RESOLUTION_MS: i64 = 10_000;
@@ -83,6 +83,12 @@ pub struct CinemaQuery {
     /// Substring of the name (the UI's search box).
     pub name: Option<String>,
     pub paging: Paging,
+}
+
+impl CinemaQuery {
+    /// What a list of cinemas reads, for an adapter that keeps its answers ([`Cms::data_stamp`]);
+    /// its `comsLastSeen` moves without a stamp and is to be overlaid.
+    pub const READS: &'static [Table] = &[Table::Cinemas];
 }
 
 /// What a delete of cinemas takes with it, so the UI can name it before asking.
@@ -231,12 +237,15 @@ impl Cms {
                 stmt.execute([id])?;
             }
             Ok(())
-        })
+        })?;
+        self.presence.forget(&ids);
+        Ok(())
     }
 
     /// Records that the cinema's COMS was just heard from (it opened or polls its channel). The
     /// time is kept to ten seconds: a COMS polls continuously, and a durable write per poll
-    /// would buy nothing.
+    /// would buy nothing. The write moves no stamp (answers kept by an adapter stay), so it is
+    /// noted in memory as well, for [`Cms::recent_coms_last_seen`].
     pub fn mark_coms_seen(&self, actor: &Actor, cinema_id: &str) -> Result<()> {
         actor.require_channel(cinema_id)?;
         let now = now_ms();
@@ -249,11 +258,28 @@ impl Cms {
         match fresh {
             None => Err(Error::not_found(Entity::Cinema, cinema_id)),
             Some(Some(seen)) if now - seen < COMS_SEEN_RESOLUTION_MS => Ok(()),
-            Some(_) => self.db.write(|tx| {
-                tx.prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
-                    .execute(params![now, cinema_id])?;
+            Some(_) => {
+                self.db.write_overlaid(&[Table::Cinemas], |tx| {
+                    tx.prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
+                        .execute(params![now, cinema_id])?;
+                    Ok(())
+                })?;
+                self.presence.coms_seen(cinema_id, now);
                 Ok(())
-            }),
+            }
         }
+    }
+
+    /// The cinema's `comsLastSeen` as last written since the CMS was opened, from memory (no
+    /// read): a kept list of cinemas shows this over the value it was read with, which may be
+    /// older. `None` when it was not written since the CMS opened (the read value stands).
+    pub fn recent_coms_last_seen(&self, cinema_id: &str) -> Option<i64> {
+        self.presence.coms_last_seen(cinema_id)
+    }
+
+    /// The cinema's `heartbeatAt` as last written since the CMS was opened, from memory, like
+    /// [`Cms::recent_coms_last_seen`].
+    pub fn recent_heartbeat_at(&self, cinema_id: &str) -> Option<i64> {
+        self.presence.heartbeat_at(cinema_id)
     }
 }

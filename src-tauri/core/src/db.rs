@@ -1,11 +1,13 @@
 //! SQLite storage: opening with the right pragmas, plain-SQL migrations, one writer and a pool of readers.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
+use crate::changes::{Changes, Table};
 use crate::error::{Error, Result};
 
 /// Migrations in order; the index + 1 is the schema version kept in `PRAGMA user_version`.
@@ -17,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_settings.sql"),
     include_str!("../migrations/0005_files.sql"),
     include_str!("../migrations/0006_library.sql"),
+    include_str!("../migrations/0007_used_signatures.sql"),
     include_str!("../migrations/0008_sites.sql"),
 ];
 
@@ -25,6 +28,16 @@ const MIGRATIONS: &[&str] = &[
 /// closing) one of their own, which under load costs more than the query.
 const MAX_READERS: usize = 8;
 
+/// How long a statement waits for a lock another connection holds (another process on the
+/// same file: a backup, `sqlite3`, the CLI) before giving up with SQLITE_BUSY, which clients
+/// see as `busy` (503, `Retry-After`). Within this process writes queue on the writer's mutex
+/// instead, so this only bounds waits on others.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(1500);
+/// The wait of a write queued behind one that already found the file locked: the lock is
+/// likely still held, and every write waiting its full timeout in turn would make the last of
+/// a queue wait for many seconds.
+const BUSY_TIMEOUT_WHILE_LOCKED: Duration = Duration::from_millis(100);
+
 pub(crate) struct Db {
     path: PathBuf,
     // SQLite allows one writer at a time anyway; holding the writer behind a mutex turns
@@ -32,9 +45,11 @@ pub(crate) struct Db {
     writer: Mutex<Connection>,
     readers: Mutex<Readers>,
     reader_returned: Condvar,
-    /// Committed write transactions so far: a cached read made at generation g is still the
-    /// truth while this is g.
-    generation: AtomicU64,
+    /// What committed writes changed, per table: a cached read is still the truth while the
+    /// tables it read are unchanged.
+    changes: Changes,
+    /// The last write found the file locked by someone else (see [`BUSY_TIMEOUT_WHILE_LOCKED`]).
+    found_locked: AtomicBool,
 }
 
 #[derive(Default)]
@@ -58,7 +73,7 @@ fn drop_stat4_samples(writer: &Connection) -> Result<()> {
 }
 
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // WAL lets readers run beside the writer. synchronous=FULL makes every acknowledged
     // commit survive not only a killed process but a power cut too; writes here are human
     // paced, so the fsync per commit is cheap.
@@ -88,30 +103,63 @@ impl Db {
         // time to time; cheap, and a no-op when nothing changed much.
         writer.execute_batch("PRAGMA optimize = 0x10002;")?;
         drop_stat4_samples(&writer)?;
+        let changes = Changes::default();
+        writer.update_hook(Some(changes.hook()));
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Readers::default()),
             reader_returned: Condvar::new(),
-            generation: AtomicU64::new(0),
+            changes,
+            found_locked: AtomicBool::new(false),
         })
     }
 
     /// Runs `f` in one IMMEDIATE transaction and commits; any error rolls everything back.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        // Before the writer is released and the caller answered: whoever learns of this write
-        // and then reads can no longer be given a cached answer from before it.
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        Ok(out)
+        self.write_and(&[], f)
     }
 
-    /// How many write transactions have committed since the database was opened.
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
+    /// A write whose changes to `overlaid` no kept answer holds as read, because every adapter
+    /// overlays them at answer time (the last seen of a COMS, see
+    /// [`crate::Cms::recent_coms_last_seen`], and of seats, [`crate::Cms::seat_liveness`]): its
+    /// changes of those tables move no counter. A
+    /// COMS polls all the time; counting its last-seen as a change of `cinemas` would drop every
+    /// kept list of cinemas at each poll. Changes to other tables still count.
+    pub(crate) fn write_overlaid<T>(
+        &self,
+        overlaid: &[Table],
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_and(overlaid, f)
+    }
+
+    fn write_and<T>(&self, overlaid: &[Table], f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let locked_before = self.found_locked.load(Ordering::Relaxed);
+        self.changes.begin();
+        let out: Result<T> = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        if out.is_ok() {
+            // Before the writer is released and the caller answered: whoever learns of this
+            // write and then reads can no longer be given a kept answer from before it.
+            self.changes.committed(overlaid);
+        }
+        let locked_now = matches!(&out, Err(e) if e.code() == crate::Code::Busy);
+        if locked_now != locked_before {
+            self.found_locked.store(locked_now, Ordering::Relaxed);
+            conn.busy_timeout(if locked_now { BUSY_TIMEOUT_WHILE_LOCKED } else { BUSY_TIMEOUT })?;
+        }
+        out
+    }
+
+    /// A number that grows whenever a write changing one of `tables` commits.
+    pub(crate) fn stamp(&self, tables: &[Table]) -> u64 {
+        self.changes.stamp(tables)
     }
 
     /// Runs `f` in a read transaction, so a count and its page see the same snapshot.
@@ -160,7 +208,7 @@ impl Db {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Memory-mapped reads share the OS page cache between the readers instead of each
         // copying pages into its own cache.
         conn.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;")?;

@@ -54,7 +54,134 @@ impl fmt::Display for Entity {
     }
 }
 
-/// Errors of the core. Adapters map [`Error::code`] to HTTP statuses and UI messages in one place.
+/// The stable machine code of a failure, as clients see it (`"code"` of every error body).
+/// Serialised as the snake_case strings below, which never change once released; the HTTP
+/// status of each is [`Code::status`], the one mapping every adapter uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ErrorCode))]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// Input that breaks a rule (`field` names it when there is one).
+    Invalid,
+    /// No valid session or signature.
+    Unauthorized,
+    /// Authenticated, but not allowed this.
+    Forbidden,
+    NotFound,
+    /// A unique value already taken.
+    Conflict,
+    /// The target is used by something that would break without it.
+    InUse,
+    MethodNotAllowed,
+    TooLarge,
+    /// Uploaded bytes that do not hash to the declared MD5 or checksum.
+    ChecksumMismatch,
+    /// A part of an upload sent for another position than the acknowledged one.
+    OffsetMismatch,
+    UnsupportedMediaType,
+    PreconditionFailed,
+    RangeNotSatisfiable,
+    /// Too many requests from this client: wait as `Retry-After` says.
+    TooManyRequests,
+    /// The server is busy (its database is locked): try again after `Retry-After` seconds.
+    Busy,
+    /// The server failed; its answer says only "internal error" and a `requestID` to find the
+    /// real error in its log.
+    Internal,
+    /// The desktop has no backend to talk to (never sent by a server).
+    NoBackend,
+    /// A file the desktop was uploading changed on its disk (never sent by a server).
+    SourceChanged,
+}
+
+impl Code {
+    /// Every code, for documents and tests that go over all of them.
+    pub const ALL: [Code; 18] = [
+        Code::Invalid,
+        Code::Unauthorized,
+        Code::Forbidden,
+        Code::NotFound,
+        Code::Conflict,
+        Code::InUse,
+        Code::MethodNotAllowed,
+        Code::TooLarge,
+        Code::ChecksumMismatch,
+        Code::OffsetMismatch,
+        Code::UnsupportedMediaType,
+        Code::PreconditionFailed,
+        Code::RangeNotSatisfiable,
+        Code::TooManyRequests,
+        Code::Busy,
+        Code::Internal,
+        Code::NoBackend,
+        Code::SourceChanged,
+    ];
+
+    /// The code as it goes on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Invalid => "invalid",
+            Code::Unauthorized => "unauthorized",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not_found",
+            Code::Conflict => "conflict",
+            Code::InUse => "in_use",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::TooLarge => "too_large",
+            Code::ChecksumMismatch => "checksum_mismatch",
+            Code::OffsetMismatch => "offset_mismatch",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::PreconditionFailed => "precondition_failed",
+            Code::RangeNotSatisfiable => "range_not_satisfiable",
+            Code::TooManyRequests => "too_many_requests",
+            Code::Busy => "busy",
+            Code::Internal => "internal",
+            Code::NoBackend => "no_backend",
+            Code::SourceChanged => "source_changed",
+        }
+    }
+
+    /// The HTTP status a failure of this code answers with (the core knows no HTTP crate, so a
+    /// plain number).
+    pub fn status(self) -> u16 {
+        match self {
+            // Bytes that do not hash as declared: resending the same is no use, so a 400.
+            Code::Invalid | Code::ChecksumMismatch => 400,
+            Code::Unauthorized => 401,
+            Code::Forbidden => 403,
+            Code::NotFound => 404,
+            Code::MethodNotAllowed => 405,
+            Code::Conflict | Code::InUse | Code::OffsetMismatch | Code::SourceChanged => 409,
+            Code::PreconditionFailed => 412,
+            Code::TooLarge => 413,
+            Code::UnsupportedMediaType => 415,
+            Code::RangeNotSatisfiable => 416,
+            Code::TooManyRequests => 429,
+            Code::Internal => 500,
+            Code::Busy | Code::NoBackend => 503,
+        }
+    }
+
+    /// A server failure: its details are logged, never sent.
+    pub fn is_internal(self) -> bool {
+        self.status() >= 500 && self != Code::Busy
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// So `assert_eq!(err.code(), "not_found")` reads as the wire does.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Errors of the core. Adapters answer each by its [`Error::code`], one mapping for all.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input that breaks a rule; `field` is the wire name of the offending field.
@@ -72,6 +199,10 @@ pub enum Error {
     BadCredentials,
     #[error("not logged in or session expired")]
     Unauthorized,
+    /// A signed request refused, with why (an unknown key, a stale date, a signature over
+    /// another request, one already used).
+    #[error("{0}")]
+    BadSignature(String),
     #[error("this operation needs the role {0}")]
     Forbidden(&'static str),
     #[error("database error: {0}")]
@@ -98,24 +229,27 @@ pub enum Error {
     Stale(String),
 }
 
+/// Whether SQLite gave up waiting for a lock another connection (or process) holds.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
 impl Error {
-    /// A stable code for machines; never changes once released.
-    pub fn code(&self) -> &'static str {
+    /// The stable code for machines.
+    pub fn code(&self) -> Code {
         match self {
-            Error::Invalid { .. } => "invalid",
-            Error::NotFound { .. } => "not_found",
-            Error::Conflict { .. } => "conflict",
-            Error::InUse(_) => "in_use",
-            Error::BadCredentials | Error::Unauthorized => "unauthorized",
-            Error::Forbidden(_) => "forbidden",
-            Error::Storage(_) => "storage",
-            Error::Io(_) => "io",
-            Error::Internal(_) => "internal",
-            Error::ChecksumMismatch { .. } => "checksum_mismatch",
-            Error::OffsetMismatch { .. } => "offset_mismatch",
-            Error::TooLarge(_) => "too_large",
-            Error::Denied(_) => "forbidden",
-            Error::Stale(_) => "conflict",
+            Error::Invalid { .. } => Code::Invalid,
+            Error::NotFound { .. } => Code::NotFound,
+            Error::Conflict { .. } => Code::Conflict,
+            Error::InUse(_) => Code::InUse,
+            Error::BadCredentials | Error::Unauthorized | Error::BadSignature(_) => Code::Unauthorized,
+            Error::Forbidden(_) | Error::Denied(_) => Code::Forbidden,
+            Error::Storage(e) if is_busy(e) => Code::Busy,
+            Error::Storage(_) | Error::Io(_) | Error::Internal(_) => Code::Internal,
+            Error::ChecksumMismatch { .. } => Code::ChecksumMismatch,
+            Error::OffsetMismatch { .. } => Code::OffsetMismatch,
+            Error::TooLarge(_) => Code::TooLarge,
+            Error::Stale(_) => Code::Conflict,
         }
     }
 

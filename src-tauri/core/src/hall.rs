@@ -8,7 +8,7 @@ use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
 use crate::validate::{self, MAX_CODE, MAX_TEXT};
-use crate::{Cms, Entity};
+use crate::{Cms, Entity, Table};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -41,6 +41,11 @@ pub struct HallQuery {
     pub hall_ids: Vec<String>,
     pub hall_code: Option<String>,
     pub paging: Paging,
+}
+
+impl HallQuery {
+    /// What a list of halls reads, for an adapter that keeps its answers ([`Cms::data_stamp`]).
+    pub const READS: &'static [Table] = &[Table::Halls];
 }
 
 struct Valid {

@@ -44,7 +44,11 @@ mod tests {
     #[test]
     fn ids_are_unique_24_chars_and_time_ordered() {
         let a = super::new_id();
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        // The next millisecond, whatever the machine's load: made after `a`'s, b's time is later.
+        let made = super::now_ms();
+        while super::now_ms() <= made {
+            std::thread::yield_now();
+        }
         let b = super::new_id();
         assert_eq!((a.len(), b.len()), (24, 24));
         assert!(a < b, "a later id sorts after an earlier one: {a} {b}");

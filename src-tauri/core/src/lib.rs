@@ -8,6 +8,8 @@
 //!
 //! - `actor`: who is calling ([`Actor`]) and the one rule of what each caller may do.
 //! - `db`: SQLite: pragmas, plain-SQL migrations (`migrations/`), one writer, pooled readers.
+//! - `changes`, `presence`: per-table change stamps for adapters that keep answers, and the
+//!   COMS last-seen times they overlay instead of keeping.
 //! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
 //! - `auth`, `user`: sessions; users with argon2 passwords, first-run setup, app info.
@@ -29,6 +31,7 @@
 mod actor;
 mod auth;
 mod catalogue;
+mod changes;
 mod cinema;
 mod command;
 mod db;
@@ -44,6 +47,7 @@ mod liveness;
 mod movie;
 mod outbox;
 mod paths;
+mod presence;
 mod qr;
 mod qr_sheet;
 mod query;
@@ -64,6 +68,7 @@ use std::sync::{Arc, Mutex};
 pub use actor::{Actor, Capability, Principal};
 pub use auth::{Session, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
+pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
 pub use command::{Command, CommandAction, CommandInput, CommandMessage, CommandOutcome, CommandState};
 pub use delivery::{
@@ -72,7 +77,7 @@ pub use delivery::{
 };
 pub use distribution::{DistributeInput, DistributionOutcome};
 pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
-pub use error::{Entity, Error, Result};
+pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
@@ -89,7 +94,9 @@ pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_P
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use report::{Heartbeat, SeatReport};
 pub use settings::{Settings, SettingsChange, MAX_SEAT_OFFLINE_SECONDS, MIN_SEAT_OFFLINE_SECONDS};
-pub use signing::{parse_user_date, sign, user_date, ApiKey, ApiKeyInfo, MAX_CLOCK_SKEW_MS};
+pub use signing::{
+    is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
+};
 pub use site_events::{SiteChange, SiteChanged};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{MAX_REPORT_TEXT, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
@@ -112,6 +119,7 @@ pub struct Cms {
     sessions: auth::SessionCache,
     files: Arc<files::Files>,
     liveness: liveness::Liveness,
+    presence: presence::Presence,
 }
 
 impl Cms {
@@ -131,6 +139,7 @@ impl Cms {
             sessions: auth::SessionCache::default(),
             files,
             liveness,
+            presence: presence::Presence::default(),
         })
     }
 
@@ -149,10 +158,12 @@ impl Cms {
         self.db.reader_ready()
     }
 
-    /// A number that changes whenever a write commits. An adapter may keep a read's answer for
-    /// as long as this stays what it was when the read began (see the server's read cache).
-    pub fn data_generation(&self) -> u64 {
-        self.db.generation()
+    /// A number that grows whenever a write that changed one of `tables` commits (before the
+    /// write's caller is answered). An adapter may keep the answer of a read of `tables` for as
+    /// long as this stays what it was before the read began (see the server's read cache). The
+    /// last seen of a COMS moves no stamp: show [`Cms::recent_coms_last_seen`] over a kept one.
+    pub fn data_stamp(&self, tables: &[Table]) -> u64 {
+        self.db.stamp(tables)
     }
 
     /// Runs SQLite's integrity check; `Ok(())` means the file is sound.

@@ -11,7 +11,7 @@ use crate::liveness::SEAT_SEEN_RESOLUTION_MS;
 use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_CODE, MAX_REPORT_TEXT};
 use crate::vr_client::{SeatStatus, MAX_BATCH_SEATS};
-use crate::{Cms, Entity};
+use crate::{Cms, Entity, Table};
 
 /// A heartbeat of a cinema's COMS: its own figures (an absent one keeps its value) and the
 /// status of the seats it lists (seats it does not list are left as they are).
@@ -261,8 +261,9 @@ impl Cms {
             })?;
         }
         if planned.heartbeat || !planned.seen.is_empty() {
-            // Liveness alone: no seat or cinema a person reads changed (see `liveness`).
-            self.db.write(|tx| {
+            // Liveness alone, which adapters overlay on kept answers (see `liveness` and
+            // `presence`): it moves no stamp, so no kept seat or cinema page is dropped.
+            self.db.write_overlaid(&[Table::VrClients, Table::Cinemas], |tx| {
                 store_seen(tx, &planned.seen, now)?;
                 tx.prepare_cached(
                     "UPDATE cinemas SET heartbeat_at = ? WHERE id = ? AND coalesce(heartbeat_at, 0) < ?",
@@ -272,6 +273,7 @@ impl Cms {
             })?;
         }
         self.liveness.seen(v.seats.iter().map(|s| s.client_id.as_str()), now);
+        self.presence.heartbeat(cinema_id, now);
         told.insert(0, SiteChange::new(cinema_id, SiteChanged::Heartbeat));
         self.tell_site_changes(&told);
         Ok(())

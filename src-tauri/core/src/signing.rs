@@ -1,10 +1,16 @@
-//! Request signing of machine clients (seed 004 §2.2): `dc:{apikey}:{base64(hmac_sha1(secret, params + "\n" + date + "\n"))}`.
+//! Request signing of machine clients: seed 004 §2.2's `dc:{apikey}:{base64(hmac_sha1(secret, params + "\n" + date + "\n"))}`, and `dc2`, which also covers the method and path; each signature is accepted once.
+//!
+//! Which text is the request's `user-params` (its query, its body, its form fields) is the
+//! server's to decide, since only it sees the request; here a signature is checked against
+//! that text and recorded, so the same signature is refused for as long as its date would be
+//! accepted (see `docs/coms-integration.md`).
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
+use sha2::Sha256;
 
 use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
@@ -36,14 +42,51 @@ pub struct ApiKeyInfo {
     pub revoke_time: Option<i64>,
 }
 
-/// The signature of seed 004 for `params` (the `user-params` header as sent) and `date`.
+/// The signature of seed 004 (`dc`) for `params` (the `user-params` header as sent) and `date`.
 pub fn sign(secret: &str, params: &str, date: &str) -> String {
-    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(params.as_bytes());
-    mac.update(b"\n");
-    mac.update(date.as_bytes());
-    mac.update(b"\n");
+    mac::<Hmac<Sha1>>(secret, &[params, date])
+}
+
+/// The signature of the `dc2` scheme: as [`sign`], with HMAC-SHA256 over the method (upper
+/// case) and the path as sent (no query) before the parameters, so it is good for one route only.
+pub fn sign_dc2(secret: &str, method: &str, path: &str, params: &str, date: &str) -> String {
+    mac::<Hmac<Sha256>>(secret, &[method, path, params, date])
+}
+
+/// base64 of the HMAC of `lines`, each followed by a newline.
+fn mac<M: Mac + hmac::digest::KeyInit>(secret: &str, lines: &[&str]) -> String {
+    let mut mac = <M as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    for line in lines {
+        mac.update(line.as_bytes());
+        mac.update(b"\n");
+    }
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// What a signed request presents: its three headers, and the method and path it was sent to.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
+    /// The path as sent, without the query.
+    pub path: &'a str,
+    /// `dc:{apikey}:{signature}` or `dc2:{apikey}:{signature}`.
+    pub authorization: &'a str,
+    pub user_date: &'a str,
+    /// The `user-params` header as sent (URL-encoded).
+    pub user_params: &'a str,
+}
+
+/// The two schemes of an `authorization` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Dc,
+    Dc2,
+}
+
+/// Whether `authorization` names one of the signing schemes (rather than, say, a bearer token).
+pub fn is_signature(authorization: &str) -> bool {
+    let a = authorization.trim_start();
+    a.starts_with("dc:") || a.starts_with("dc2:")
 }
 
 /// Formats epoch ms as a `user-date` (yyyyMMddHHmmssSSS, China time).
@@ -149,18 +192,23 @@ impl Cms {
         })
     }
 
-    /// Checks a signed request (headers `authorization`, `user-date`, `user-params`) and answers
-    /// who signed it: the client of the cinema its key belongs to. The caller must have checked
-    /// that `user_params` is the request actually sent. Unknown or revoked key, bad signature, or
-    /// a date more than 15 minutes off: Unauthorized.
-    pub fn verify_signed(&self, authorization: &str, user_date: &str, user_params: &str) -> Result<Actor> {
-        let mut parts = authorization.trim().splitn(3, ':');
-        let (Some("dc"), Some(apikey), Some(signature)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(Error::Unauthorized);
+    /// Checks a signed request and answers who signed it (the client of the cinema its key
+    /// belongs to), recording the signature as used. The caller must have checked that
+    /// `user_params` is what the request actually sends. Unauthorized ([`Error::BadSignature`],
+    /// saying why): another scheme, an unknown or revoked key, a date more than 15 minutes off, a
+    /// signature that does not match, or one accepted before.
+    pub fn verify_signed(&self, req: &SignedRequest<'_>) -> Result<Actor> {
+        let refuse = |why: &str| Error::BadSignature(why.to_string());
+        let mut parts = req.authorization.trim().splitn(3, ':');
+        let (scheme, apikey, signature) = match (parts.next(), parts.next(), parts.next()) {
+            (Some("dc"), Some(k), Some(s)) => (Scheme::Dc, k, s),
+            (Some("dc2"), Some(k), Some(s)) => (Scheme::Dc2, k, s),
+            _ => return Err(refuse("authorization must be dc:{apikey}:{signature} or dc2:{apikey}:{signature}")),
         };
-        let at = parse_user_date(user_date).ok_or(Error::Unauthorized)?;
+        let at = parse_user_date(req.user_date)
+            .ok_or_else(|| refuse("user-date must be yyyyMMddHHmmssSSS, China time (UTC+8)"))?;
         if (now_ms() - at).abs() > MAX_CLOCK_SKEW_MS {
-            return Err(Error::Unauthorized);
+            return Err(refuse("user-date is more than 15 minutes away from the server's clock"));
         }
         let key: Option<(String, String)> = self.db.read(|tx| {
             Ok(tx
@@ -168,11 +216,36 @@ impl Cms {
                 .query_row([apikey], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?)
         })?;
-        let (secret, cinema) = key.ok_or(Error::Unauthorized)?;
-        if !same(&sign(&secret, user_params, user_date), signature) {
-            return Err(Error::Unauthorized);
+        let (secret, cinema) = key.ok_or_else(|| refuse("unknown or revoked API key"))?;
+        let expected = match scheme {
+            Scheme::Dc => sign(&secret, req.user_params, req.user_date),
+            Scheme::Dc2 => sign_dc2(&secret, req.method, req.path, req.user_params, req.user_date),
+        };
+        if !same(&expected, signature) {
+            return Err(refuse("the signature does not match this request"));
         }
+        self.spend_signature(apikey, signature, at + MAX_CLOCK_SKEW_MS)?;
         Ok(Actor::Cinema { cinema_id: cinema, apikey: apikey.to_string() })
+    }
+
+    /// Records a signature as used until `expires_at` (when its date stops being accepted), and
+    /// forgets the ones already past theirs. A signature recorded before: Unauthorized.
+    /// The ledger is no table a kept answer reads, so spending moves no stamp ([`Cms::data_stamp`]).
+    fn spend_signature(&self, apikey: &str, signature: &str, expires_at: i64) -> Result<()> {
+        self.db.write(|tx| {
+            tx.prepare_cached("DELETE FROM used_signatures WHERE expires_at < ?")?.execute([now_ms()])?;
+            let fresh = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO used_signatures(apikey, signature, expires_at) VALUES (?, ?, ?)",
+                )?
+                .execute(params![apikey, signature, expires_at])?;
+            if fresh == 0 {
+                return Err(Error::BadSignature(
+                    "this signature was already used: sign every request anew, with its own user-date".into(),
+                ));
+            }
+            Ok(())
+        })
     }
 }
 
@@ -196,5 +269,15 @@ mod tests {
         // python3 -c "import hmac,hashlib,base64;print(base64.b64encode(hmac.new(b'secret',
         //   b'a%3D1\n20160101160758675\n',hashlib.sha1).digest()).decode())"
         assert_eq!(sign("secret", "a%3D1", "20160101160758675"), "HaE5Eu3VkEiEdtxHexzegh7CuP4=");
+    }
+
+    #[test]
+    fn dc2_signature_matches_an_independent_hmac_sha256() {
+        // python3 -c "import hmac,hashlib,base64;print(base64.b64encode(hmac.new(b'secret',
+        //   b'GET\n/cms/long_poll/c1\ntimeout%3D30\n20160101160758675\n',hashlib.sha256).digest()).decode())"
+        assert_eq!(
+            sign_dc2("secret", "GET", "/cms/long_poll/c1", "timeout%3D30", "20160101160758675"),
+            "/l6eGBOafCcw47p0BrvHejDWNFTQyZNTZ8y4T9gwrVQ="
+        );
     }
 }

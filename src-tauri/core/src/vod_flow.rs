@@ -57,19 +57,20 @@ pub struct VideoUploadRequest {
         param(required = true, min_length = 1, example = "宣传片")
     )]
     pub title: Option<String>,
+    /// The file's name, ending in a video extension (mp4, mov, mkv, webm, avi, flv, ts, …).
     #[serde(default, deserialize_with = "flex")]
     #[cfg_attr(
         feature = "openapi",
-        schema(required = true, pattern = r"^[A-Za-z0-9_-]{1,64}\.(mp4|mov|mkv|webm)$"),
-        param(required = true, pattern = r"^[A-Za-z0-9_-]{1,64}\.(mp4|mov|mkv|webm)$", example = "trailer.mp4")
+        schema(required = true, min_length = 1),
+        param(required = true, min_length = 1, example = "trailer.mp4")
     )]
     pub file_name: Option<String>,
     /// Required here: the store's upload session is made for a known length.
     #[serde(default, deserialize_with = "flex")]
     #[cfg_attr(
         feature = "openapi",
-        schema(required = true, pattern = "^[1-9][0-9]{0,9}$"),
-        param(required = true, pattern = "^[1-9][0-9]{0,9}$", example = "1048576")
+        schema(required = true, pattern = "^[1-9][0-9]{0,12}$"),
+        param(required = true, pattern = "^[1-9][0-9]{0,12}$", example = "1048576")
     )]
     pub file_size: Option<String>,
     #[serde(default, deserialize_with = "flex")]
@@ -109,8 +110,8 @@ pub struct ImageUploadRequest {
     #[serde(default, deserialize_with = "flex")]
     #[cfg_attr(
         feature = "openapi",
-        schema(required = true, pattern = "^[1-9][0-9]{0,9}$"),
-        param(required = true, pattern = "^[1-9][0-9]{0,9}$", example = "2048")
+        schema(required = true, pattern = "^[1-9][0-9]{0,12}$"),
+        param(required = true, pattern = "^[1-9][0-9]{0,12}$", example = "2048")
     )]
     pub file_size: Option<String>,
 }
@@ -325,8 +326,7 @@ fn size(field: &str, v: Option<&str>) -> Result<u64> {
     let v = v.ok_or_else(|| {
         Error::invalid(field, "is required: Cinedesk's store makes the upload session for a known length")
     })?;
-    v.parse::<u64>()
-        .ok()
+    crate::validate::whole(v)
         .filter(|n| (1..=MAX_FILE_SIZE).contains(n))
         .ok_or_else(|| Error::invalid(field, format!("must be a size in bytes from 1 to {MAX_FILE_SIZE}")))
 }

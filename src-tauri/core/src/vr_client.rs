@@ -11,7 +11,7 @@ use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
 use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
-use crate::{liveness, report, Cms, Entity};
+use crate::{liveness, report, Cms, Entity, Table};
 
 /// What a cinema's COMS may report of its seats (seed §3.3); the rest is the console's.
 fn site_may_set(patch: &VrClientInput) -> Result<()> {
@@ -151,6 +151,11 @@ pub struct VrClientQuery {
     pub hall_id: Option<String>,
     pub status: Option<SeatStatus>,
     pub paging: Paging,
+}
+
+impl VrClientQuery {
+    /// What a list of seats reads, for an adapter that keeps its answers ([`Cms::data_stamp`]).
+    pub const READS: &'static [Table] = &[Table::VrClients];
 }
 
 const COLUMNS: &str = "id, cinema_id, hall_id, scene_number, status, seat_number, host_model, seat_model, hmd_model, \

@@ -1,14 +1,18 @@
-//! Server benchmark on loopback: a filtered seat page versus /healthz, and 10,000 long-polls
-//! held then all answered by one distribution to 1,000 cinemas.
+//! Server benchmark on loopback: a filtered seat page versus /healthz, quiet and while 1,000
+//! cinemas' COMS long-poll (each poll writing its last seen), and 10,000 long-polls held then
+//! all answered by one distribution to 1,000 cinemas.
 //!
 //! Run: `ulimit -n 20000; cargo bench -p cinedesk-server --bench coms_channel` (prints Markdown;
 //! needs `wrk`, installed by scripts/install-deps.sh). The server is
-//! the real `cinedesk serve` binary in its own process, so its RSS is its own.
+//! the real `cinedesk serve` binary in its own process, so its RSS is its own;
+//! `CINEDESK_BENCH_SERVER=/path/to/cinedesk` runs another build of it (an older commit, say).
 
 // A benchmark reports on stdout: that is its whole job.
 #![allow(clippy::print_stdout)]
 
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -19,6 +23,13 @@ const SEATS_PER_HALL: usize = 30;
 const POLLS_PER_CINEMA: usize = 10;
 const WRK_SECONDS: u32 = 10;
 const CONCURRENCY: usize = 64;
+/// The COMS pollers' wait. The core writes a cinema's last seen when it is 10 s old or more
+/// (`COMS_SEEN_RESOLUTION_MS`), so with polls answered after 10 s every poll writes: 1,000
+/// cinemas make about 100 last-seen writes a second, the most their polling can cause.
+const COMS_POLL_SECONDS: u64 = 10;
+/// Turns of [`in_turn`], and seconds of each.
+const ROUNDS: usize = 3;
+const ROUND_SECONDS: u32 = 5;
 
 struct Server {
     child: Child,
@@ -51,8 +62,11 @@ impl Server {
 
 fn start(dir: &std::path::Path, extra: &[&str]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
+    let binary = std::env::var("CINEDESK_BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cinedesk").to_string());
+    let child = Command::new(binary)
         .args(["--data", dir.to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
+        // Every poll comes from 127.0.0.1: no cap per address.
+        .args(["--max-connections-per-address", "0"])
         .args(extra)
         .env("CINEDESK_ADMIN_PASSWORD", "bench-password")
         .env("RUST_LOG", "warn")
@@ -83,6 +97,11 @@ struct WrkRun {
 /// `paths` with the bearer token. wrk is the reference load generator: light enough that the
 /// figures are the server's, not the client's.
 fn wrk(base: &str, token: &str, paths: &[String]) -> WrkRun {
+    wrk_for(WRK_SECONDS, base, token, paths)
+}
+
+/// [`wrk`] for `seconds`.
+fn wrk_for(seconds: u32, base: &str, token: &str, paths: &[String]) -> WrkRun {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("paths.txt");
     std::fs::write(&list, paths.join("\n")).unwrap();
@@ -101,7 +120,7 @@ end
     )
     .unwrap();
     let out = Command::new("wrk")
-        .args(["-t1", &format!("-c{CONCURRENCY}"), &format!("-d{WRK_SECONDS}s"), "--latency", "-s"])
+        .args(["-t1", &format!("-c{CONCURRENCY}"), &format!("-d{seconds}s"), "--latency", "-s"])
         .arg(&script)
         .arg(base)
         .env("WRK_PATHS", &list)
@@ -131,12 +150,32 @@ end
     WrkRun { rps: field("Requests/sec:").parse().unwrap(), p50: ms(field("50%")), p99: ms(field("99%")) }
 }
 
+/// `/healthz` and the seat pages in turn, [`ROUNDS`] times for [`ROUND_SECONDS`] each: on a
+/// machine shared with other work, turns put the same drift on both. Answers the median round of
+/// each.
+fn in_turn(base: &str, token: &str, seats: &[String]) -> (WrkRun, WrkRun) {
+    let health = ["/healthz".to_string()];
+    let (mut h, mut p): (Vec<WrkRun>, Vec<WrkRun>) = (0..ROUNDS)
+        .map(|_| (wrk_for(ROUND_SECONDS, base, token, &health), wrk_for(ROUND_SECONDS, base, token, seats)))
+        .unzip();
+    h.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+    p.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+    (h.swap_remove(ROUNDS / 2), p.swap_remove(ROUNDS / 2))
+}
+
 /// One long-poll over a bare HTTP/1.1 connection: answers when the response is complete, its
 /// status, and the connection, still open. A minimal client, so that 10,000 answers on the 2 shared cores time the server.
 async fn raw_poll(addr: std::net::SocketAddr, request: String) -> (Instant, u16, tokio::net::TcpStream) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
+    let status = read_answer(&mut stream).await;
+    (Instant::now(), status, stream)
+}
+
+/// Reads one whole HTTP/1.1 answer (its body sized by Content-Length) and gives its status.
+async fn read_answer(stream: &mut tokio::net::TcpStream) -> u16 {
+    use tokio::io::AsyncReadExt;
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
@@ -151,8 +190,45 @@ async fn raw_poll(addr: std::net::SocketAddr, request: String) -> (Instant, u16,
             .map(|v| v.trim().parse().unwrap())
             .unwrap_or(0);
         if buf.len() >= end + 4 + length {
-            let status = head[9..12].parse().unwrap();
-            return (Instant::now(), status, stream);
+            return head[9..12].parse().unwrap();
+        }
+    }
+}
+
+/// A cinema's COMS: long-polls its queue signed with its API key (seed 004), again as soon as
+/// each poll is answered, on one kept-alive connection, as a site does. Counts the answers.
+async fn coms(addr: std::net::SocketAddr, cinema: String, key: (String, String), answered: Arc<AtomicU64>) {
+    use tokio::io::AsyncWriteExt;
+    let query = format!("timeout={COMS_POLL_SECONDS}");
+    let params: String = form_urlencoded::byte_serialize(query.as_bytes()).collect();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    loop {
+        let date = cinedesk_core::user_date(cinedesk_core::now_ms());
+        let signature = cinedesk_core::sign(&key.1, &params, &date);
+        let request = format!(
+            "GET /cms/long_poll/{cinema}?{query} HTTP/1.1\r\nHost: bench\r\nuser-date: {date}\r\n\
+             user-params: {params}\r\nauthorization: dc:{}:{signature}\r\n\r\n",
+            key.0
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let status = read_answer(&mut stream).await;
+        assert_eq!(status, 204, "a COMS poll of an empty queue ends in 204");
+        answered.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Every cinema's `comsLastSeen`, by id.
+async fn last_seen(http: &reqwest::Client, base: &str, token: &str) -> std::collections::HashMap<String, Value> {
+    let mut seen = std::collections::HashMap::new();
+    loop {
+        let url = format!("{base}/cms/cinemas?start={}&limit=1000", seen.len());
+        let page: Value = http.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+        let items = page["itemList"].as_array().unwrap();
+        if items.is_empty() {
+            return seen;
+        }
+        for c in items {
+            seen.insert(c["cinemaID"].as_str().unwrap().to_string(), c["comsLastSeen"].clone());
         }
     }
 }
@@ -234,11 +310,78 @@ async fn main() {
         uncached.rps, uncached.p50, uncached.p99, uncached.rps / health.rps
     );
 
+    // The same two loads while every cinema's COMS long-polls, starts spread over one poll's
+    // wait so that the last-seen writes come steadily, not in a burst every 10 s.
+    let mut keys = Vec::with_capacity(CINEMAS);
+    for c in &cinemas {
+        let key = post(format!("/cms/cinemas/{c}/api_keys"), Some(token.clone()), json!({})).await;
+        keys.push((key["apikey"].as_str().unwrap().to_string(), key["secretkey"].as_str().unwrap().to_string()));
+    }
+    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
+    let fds_quiet = server.open_fds();
+    let answered = Arc::new(AtomicU64::new(0));
+    let gap = Duration::from_secs(COMS_POLL_SECONDS) / CINEMAS as u32;
+    let mut pollers = Vec::with_capacity(CINEMAS);
+    for (cinema, key) in cinemas.iter().zip(keys) {
+        pollers.push(tokio::spawn(coms(addr, cinema.clone(), key, Arc::clone(&answered))));
+        tokio::time::sleep(gap).await;
+    }
+    // One more full round, so every COMS is in its steady cycle before measuring.
+    tokio::time::sleep(Duration::from_secs(COMS_POLL_SECONDS + 2)).await;
+    let seen_before = last_seen(&http, &server.base, &token).await;
+    let (polls_before, window) = (answered.load(Ordering::Relaxed), Instant::now());
+    let (busy_health, busy_page) = in_turn(&server.base, &token, &seats);
+    let polls = answered.load(Ordering::Relaxed) - polls_before;
+    let window = window.elapsed().as_secs_f64();
+    let seen_after = last_seen(&http, &server.base, &token).await;
+    let moved = seen_after.iter().filter(|(id, at)| seen_before.get(*id) != Some(at)).count();
+    for poller in &pollers {
+        poller.abort();
+    }
+    // The pollers' connections close with their tasks before the next part counts descriptors.
+    for poller in pollers {
+        if let Err(e) = poller.await {
+            if e.is_panic() {
+                std::panic::resume_unwind(e.into_panic());
+            }
+        }
+    }
+    let waited = Instant::now();
+    while server.open_fds() > fds_quiet && waited.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The same turns with the pollers gone, on the same server and data.
+    let (after_health, after_page) = in_turn(&server.base, &token, &seats);
+    println!(
+        "While {CINEMAS} COMS long-poll (signed, `timeout={COMS_POLL_SECONDS}`, each poll writing its last seen): \
+         {:.0} polls answered per second over the {window:.0} s of the turns; {moved} of {CINEMAS} cinemas' \
+         `comsLastSeen` moved during them.\n",
+        polls as f64 / window
+    );
+    println!(
+        "| wrk, median of {ROUNDS} turns of {ROUND_SECONDS} s | while the COMS poll | p50 / p99 ms | \
+         after they stopped | p50 / p99 ms |\n|---|---:|---:|---:|---:|"
+    );
+    let row = |what: &str, busy: &WrkRun, after: &WrkRun| {
+        println!(
+            "| {what} | {:.0} | {:.2} / {:.2} | {:.0} | {:.2} / {:.2} |",
+            busy.rps, busy.p50, busy.p99, after.rps, after.p50, after.p99
+        )
+    };
+    row("`GET /healthz` (reference)", &busy_health, &after_health);
+    row("`GET /cms/vr_clients?cinema_id=…` (page of 20)", &busy_page, &after_page);
+    println!(
+        "\nRatio filtered seats / healthz while the COMS poll: **{:.2}×** (target ≥ 0.5×); after they \
+         stopped: {:.2}×. Seat page while polling / after: {:.2}×\n",
+        busy_page.rps / busy_health.rps,
+        after_page.rps / after_health.rps,
+        busy_page.rps / after_page.rps
+    );
+
     let rss_idle = server.rss_mib();
     let fds_before = server.open_fds();
     let polls = CINEMAS * POLLS_PER_CINEMA;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(Instant, u16, tokio::net::TcpStream)>();
-    let addr: std::net::SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
     for i in 0..polls {
         let request = format!(
             "GET /cms/long_poll/{}?timeout=110 HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n",

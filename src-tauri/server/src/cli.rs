@@ -8,6 +8,7 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cinedesk_core::{Actor, Cms, Paging, UserInput, UserQuery, MAX_LIMIT};
 use clap::{Parser, Subcommand};
@@ -36,6 +37,18 @@ pub enum Command {
         /// MiB of list answers kept in memory until the next write (0: none)
         #[arg(long, default_value_t = 16, value_name = "MIB")]
         read_cache_mib: usize,
+        /// Seconds a client has to send a request's head, counted from when the connection is
+        /// ready for one (just opened, or idle after an answer): also the idle keep-alive limit
+        #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Seconds a request body may stall (no byte arriving) before the connection is closed;
+        /// an upload cut this way keeps what it acknowledged
+        #[arg(long, default_value_t = 60, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout: u64,
+        /// Most connections one IP address may hold open (0: no limit; use 0 behind a reverse
+        /// proxy, where every connection comes from the proxy)
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_connections_per_address: usize,
     },
     /// Manage users (the password comes from CINEDESK_PASSWORD, or one line on standard input)
     #[command(subcommand)]
@@ -104,7 +117,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
     let cms = open(cli.data)?;
     match cli.command {
-        Command::Serve { listen, ui, read_cache_mib } => serve(cms, listen, ui, read_cache_mib << 20).await,
+        Command::Serve { listen, ui, read_cache_mib, header_timeout, body_timeout, max_connections_per_address } => {
+            let limits = crate::Limits {
+                header_timeout: Duration::from_secs(header_timeout),
+                body_timeout: Duration::from_secs(body_timeout),
+                max_connections_per_address,
+            };
+            serve(cms, listen, ui, read_cache_mib << 20, limits).await
+        }
         Command::User(UserCommand::Add { alias, name, role }) => {
             let password = password()?;
             let id = cms.create_user(
@@ -149,7 +169,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_bytes: usize) -> Result<(), CliError> {
+async fn serve(
+    cms: Cms,
+    listen: SocketAddr,
+    ui: Option<PathBuf>,
+    read_cache_bytes: usize,
+    limits: crate::Limits,
+) -> Result<(), CliError> {
     if !cms.app_info()?.has_users {
         match std::env::var("CINEDESK_ADMIN_PASSWORD") {
             Ok(p) => {
@@ -170,7 +196,7 @@ async fn serve(cms: Cms, listen: SocketAddr, ui: Option<PathBuf>, read_cache_byt
     let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
-    crate::serve(listener, app, stop).await?;
+    crate::serve_with(listener, app, limits, stop).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::{Actor, Error};
 use serde::Deserialize;
@@ -156,10 +156,8 @@ async fn long_poll(
     State(s): State<AppState>,
     caller: Caller,
     PathParam(cinema): PathParam<String>,
-    uri: Uri,
     Query(q): Query<PollParams>,
 ) -> ApiResult<Response> {
-    caller.covers_query(&uri)?;
     let actor = caller.actor;
     let timeout = q.timeout.unwrap_or(DEFAULT_POLL_SECONDS);
     if timeout > MAX_POLL_SECONDS {
@@ -212,12 +210,10 @@ async fn websocket(
     State(s): State<AppState>,
     caller: Caller,
     PathParam(cinema): PathParam<String>,
-    uri: Uri,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     // Who is asking comes first (the core's rule of the channel, before any reading): a
     // stranger learns nothing from a handshake error.
-    caller.covers_query(&uri)?;
     caller.actor.require_channel(&cinema)?;
     // axum answers a broken handshake in plain text; this API answers every failure in JSON.
     let upgrade = upgrade.map_err(|e| ApiError::BadRequest(format!("not a WebSocket handshake: {}", e.body_text())))?;

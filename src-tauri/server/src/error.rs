@@ -1,11 +1,8 @@
-//! The one place where failures become HTTP answers: `{"info", "code", "field"?}` with the right status.
+//! A failed request: the core's errors and the HTTP layer's own, each with its [`Code`]; `crate::failure` turns them into answers.
 
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
+use cinedesk_core::Code;
 
-/// A failed request. Core errors keep their stable code; bad HTTP input is `invalid`.
+/// A failed request. Core errors keep their code; what never reached the core has its own.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error(transparent)]
@@ -37,56 +34,22 @@ pub enum ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             ApiError::Core(e) => e.code(),
-            ApiError::BadRequest(_) => "invalid",
-            ApiError::TooLarge(_) => "too_large",
-            ApiError::Unsupported(_) => "unsupported_media_type",
-            ApiError::PreconditionFailed(_) => "precondition_failed",
-            ApiError::RangeNotSatisfiable(_) => "range_not_satisfiable",
-            ApiError::NoRoute(_) => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::BadRequest(_) => Code::Invalid,
+            ApiError::TooLarge(_) => Code::TooLarge,
+            ApiError::Unsupported(_) => Code::UnsupportedMediaType,
+            ApiError::PreconditionFailed(_) => Code::PreconditionFailed,
+            ApiError::RangeNotSatisfiable(_) => Code::RangeNotSatisfiable,
+            ApiError::NoRoute(_) => Code::NotFound,
+            ApiError::MethodNotAllowed => Code::MethodNotAllowed,
+            ApiError::TooManyRequests { .. } => Code::TooManyRequests,
         }
     }
 
-    pub fn status(&self) -> StatusCode {
-        match self.code() {
-            "invalid" => StatusCode::BAD_REQUEST,
-            "unauthorized" => StatusCode::UNAUTHORIZED,
-            "forbidden" => StatusCode::FORBIDDEN,
-            "not_found" => StatusCode::NOT_FOUND,
-            "conflict" | "in_use" | "offset_mismatch" => StatusCode::CONFLICT,
-            // Bytes that do not hash as declared: resending the same is no use, so a 400.
-            "checksum_mismatch" => StatusCode::BAD_REQUEST,
-            "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
-            "too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-            "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "precondition_failed" => StatusCode::PRECONDITION_FAILED,
-            "range_not_satisfiable" => StatusCode::RANGE_NOT_SATISFIABLE,
-            "too_many_requests" => StatusCode::TOO_MANY_REQUESTS,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.status();
-        if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
-        }
-        let mut body = json!({ "info": self.to_string(), "code": self.code() });
-        if let ApiError::Core(e) = &self {
-            if let Some(field) = e.field() {
-                body["field"] = json!(field);
-            }
-        }
-        let mut response = (status, Json(body)).into_response();
-        if let ApiError::TooManyRequests { retry_after } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        }
-        response
+    /// The HTTP status of [`ApiError::code`].
+    pub fn status(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.code().status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
     }
 }

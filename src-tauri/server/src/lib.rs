@@ -14,7 +14,8 @@
 //! - `openapi`: the OpenAPI document, built from the route table itself.
 //! - `state`: what handlers share, and how they call the blocking core.
 //! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
-//! - `read_cache`: list answers kept as ready JSON until what they read changes.
+//! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
+//!   the values filled in at each answer instead (a COMS's last seen).
 //! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
@@ -25,10 +26,15 @@ pub mod cli;
 pub mod coms;
 pub mod error;
 pub mod extract;
+pub mod failure;
+pub mod live_json;
 pub mod openapi;
 pub mod rate_limit;
 pub mod read_cache;
+pub mod request_id;
 mod routes;
+pub mod serve;
+pub mod signed;
 pub mod state;
 
 use std::sync::Arc;
@@ -36,6 +42,7 @@ use std::sync::Arc;
 use cinedesk_core::Cms;
 
 pub use error::{ApiError, ApiResult};
+pub use serve::{serve, serve_with, Limits};
 pub use state::AppState;
 
 /// The whole HTTP API over `cms`.
@@ -52,20 +59,4 @@ pub fn router_with_ui(cms: Arc<Cms>, ui_dir: &std::path::Path) -> axum::Router {
 /// from `ui_dir` when given.
 pub fn router_with_state(state: AppState, ui_dir: Option<&std::path::Path>) -> axum::Router {
     routes::router(state, ui_dir)
-}
-
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.
-/// The one way to run the router on a socket (`cinedesk serve`, the desktop's LAN serving):
-/// `into_make_service` hands each connection a clone of the one router (an Arc), where given
-/// the Router itself axum 0.8 rebuilds the whole route table per connection (`with_state(())`),
-/// about 45 KB each and a full teardown at close, which 10,000 held long-polls feel.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // With each connection's peer address, which per-address budgets read (`ClientAddr`).
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
 }

@@ -6,14 +6,13 @@
 //! built rather than by hand on each handler:
 //! - routes for users ([`require_bearer`]) get the `bearer` security, its 401 and the core's 403;
 //! - an operation with parameters or a body gets the 400 of bad input, one with a body the 413;
-//! - every operation gets the 500 the seed documents for storage failures.
+//! - every operation gets the 500 of a server error and the 503 of a busy database.
 
 use std::sync::Arc;
 
 use axum::extract::Extension;
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde::Serialize;
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
@@ -30,41 +29,7 @@ pub const SIGNED: [&str; 3] = ["comsUserDate", "comsUserParams", "comsSignature"
 /// seed-001 style routes (resource library, upload tokens, VOD flows) accept instead of the header.
 pub const SEED_TOKEN: &str = "tokenParameter";
 
-/// Every failure: a message for people, a stable code for programs, and the wire name of the
-/// field at fault when there is one.
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub info: String,
-    pub code: ErrorCode,
-    #[schema(nullable = false)]
-    pub field: Option<String>,
-}
-
-/// The stable codes of [`ErrorBody`] (`ApiError::code`).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    Invalid,
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    Conflict,
-    InUse,
-    MethodNotAllowed,
-    TooLarge,
-    /// Uploaded bytes that do not hash to the declared MD5 or checksum.
-    ChecksumMismatch,
-    /// A part of an upload sent for another position than the acknowledged one.
-    OffsetMismatch,
-    UnsupportedMediaType,
-    PreconditionFailed,
-    RangeNotSatisfiable,
-    /// Too many requests from one address (`Retry-After` says when to try again).
-    TooManyRequests,
-    Storage,
-    Io,
-    Internal,
-}
+pub use crate::failure::ErrorBody;
 
 /// Raw bytes (a file's content) as a body, documented as such rather than as a JSON array.
 #[derive(ToSchema)]
@@ -79,9 +44,13 @@ pub struct Binary(Vec<u8>);
         title = "Cinedesk CMS API",
         description = "The CMS service API of seed 000 as Cinedesk serves it. Request bodies are JSON whatever \
                        their Content-Type (the seed's clients send `text/plain`); unknown fields in them are ignored. \
-                       Errors are `{\"info\", \"code\", \"field\"?}`."
+                       Errors are `{\"info\", \"code\", \"field\"?}`. A server error (500) says only \
+                       `{\"info\": \"internal error\", \"code\": \"internal\", \"requestID\"}`: the id, also in every \
+                       answer's `x-request-id` header, names the log entry of what went wrong. A locked database is \
+                       `busy` (503) with `Retry-After`. Signed requests of cinemas' clients (`dc` and `dc2`): see \
+                       docs/coms-integration.md."
     ),
-    components(schemas(ErrorBody, ErrorCode)),
+    components(schemas(ErrorBody, cinedesk_core::Code)),
     modifiers(&Frame)
 )]
 pub struct ApiDoc;
@@ -101,9 +70,18 @@ impl Modify for Frame {
             ),
         );
         let signed = [
-            ("user-date", "Wall-clock time in China (UTC+8), `yyyy-MM-dd HH:mm:ss`, within 15 minutes of the server"),
-            ("user-params", "The request's query string exactly as sent, URL-encoded"),
-            ("authorization", "`<apikey>:<base64 HMAC-SHA1 of user-params + \"\\n\" + user-date with the secret>`"),
+            ("user-date", "Wall-clock time in China (UTC+8), `yyyyMMddHHmmssSSS`, within 15 minutes of the server"),
+            (
+                "user-params",
+                "URL-encoded, exactly what the request sends: its query string without a body, else its JSON or \
+                 form body (and then no query string); tus and multipart uploads: see docs/coms-integration.md",
+            ),
+            (
+                "authorization",
+                "`dc:<apikey>:<base64 HMAC-SHA1(secret, user-params + \"\\n\" + user-date + \"\\n\")>`, or \
+                 `dc2:<apikey>:<base64 HMAC-SHA256(secret, METHOD + \"\\n\" + path + \"\\n\" + user-params + \"\\n\" + \
+                 user-date + \"\\n\")>`; each signature is accepted once",
+            ),
         ];
         for (scheme, (header, description)) in SIGNED.iter().zip(signed) {
             components.add_security_scheme(
@@ -123,7 +101,8 @@ impl Modify for Frame {
             ("Unauthorized", "No valid session: log in first"),
             ("Forbidden", "Logged in, but this needs another role"),
             ("TooLarge", "The body is over the size limit"),
-            ("ServerError", "The server failed (storage)"),
+            ("ServerError", "The server failed: `internal error` and the request's id, under which it logged why"),
+            ("Busy", "The database is locked for now: try again after `Retry-After` seconds"),
         ] {
             components.responses.insert(name.to_string(), RefOr::T(error_response(description)));
         }
@@ -157,11 +136,13 @@ fn add_response(op: &mut Operation, status: &str, name: &str) {
 }
 
 /// Marks every operation of `api` as needing a bearer token, with its 401 (no valid session) and
-/// 403 (the core refuses the role).
+/// 403 (the core refuses the role). An operation only a SYS_ADMIN may call says so in its own
+/// `security(("bearer" = ["SYS_ADMIN"]))` (OpenAPI 3.1 lets a non-OAuth requirement list role
+/// names), which is kept: the probe's role matrix reads it.
 pub fn require_bearer(api: &mut OpenApi) {
     for item in api.paths.paths.values_mut() {
         for op in operations(item) {
-            op.security = Some(vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
+            op.security.get_or_insert_with(|| vec![SecurityRequirement::new(BEARER, Vec::<String>::new())]);
             add_response(op, "401", "Unauthorized");
             add_response(op, "403", "Forbidden");
         }
@@ -224,6 +205,7 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
                 add_response(op, "413", "TooLarge");
             }
             add_response(op, "500", "ServerError");
+            add_response(op, "503", "Busy");
         }
     }
     api

@@ -2,16 +2,24 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{Actor, Cms};
+use cinedesk_core::{Actor, Cms, Table};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::coms::Waker;
 use crate::error::ApiError;
+use crate::live_json::{LiveFields, LiveJson};
 use crate::rate_limit::RateLimit;
 use crate::read_cache::{self, ReadCache};
+
+/// Fields of a kept answer whose values move without a stamp: each answer takes them from the
+/// core's memory (`value(cms, field, id)`), so the writes that move them drop nothing.
+pub struct Live {
+    pub fields: LiveFields,
+    pub value: fn(&Cms, usize, &str) -> Option<Value>,
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -48,31 +56,41 @@ impl AppState {
         AppState { cache: Arc::new(ReadCache::new(max_bytes)), ..self }
     }
 
-    /// The JSON answer of a list route: from the read cache when nothing was written since the
-    /// core answered the same request of the same caller, else read now (see [`AppState::read`])
-    /// and kept. The key is the caller and `uri` (path and query): a kept answer is served only
-    /// to the caller the core gave it to, so its authorization stays the core's.
+    /// The JSON answer of a list route: from the read cache while no write changed the tables
+    /// it `reads` since the core answered the same request of the same caller, else read now
+    /// (see [`AppState::read`]) and kept; `live` fields are filled in at each answer. The key is
+    /// the caller and `uri` (path and query): a kept answer is served only to the caller the
+    /// core gave it to, so its authorization stays the core's.
     pub async fn cached_json<T: Serialize + Send + 'static>(
         &self,
         uri: &Uri,
         actor: Actor,
+        reads: &'static [Table],
+        live: Option<&'static Live>,
         f: impl FnOnce(&Cms, &Actor) -> cinedesk_core::Result<T> + Send + 'static,
     ) -> Result<Response, ApiError> {
         let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
         let key = format!("{} {path}", actor.owner());
-        // Read before the data is: an entry is never newer than the generation it carries.
-        let generation = self.cms.data_generation();
-        let body = match self.cache.get(generation, &key) {
-            Some(body) => body,
+        // Taken before the data is read: an entry is never newer than the stamp it carries.
+        let stamp = self.cms.data_stamp(reads);
+        let answer = match self.cache.get(stamp, &key) {
+            Some(answer) => answer,
             None => {
                 let value = self.read(move |cms| f(cms, &actor)).await?;
-                let body = Bytes::from(
-                    serde_json::to_vec(&value)
-                        .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))?,
-                );
-                self.cache.put(generation, key, body.clone());
-                body
+                let answer = LiveJson::of(&value, live.map(|l| &l.fields))
+                    .map_err(|e| ApiError::Core(cinedesk_core::Error::Internal(e.to_string())))?;
+                let answer = Arc::new(answer);
+                // A write to these tables committed during the read: the answer may be from
+                // before it, and is not worth keeping.
+                if self.cms.data_stamp(reads) == stamp {
+                    self.cache.put(stamp, key, Arc::clone(&answer));
+                }
+                answer
             }
+        };
+        let body = match live {
+            Some(live) => answer.render(|field, id| (live.value)(&self.cms, field, id)),
+            None => answer.render(|_, _| None),
         };
         Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
     }
@@ -101,5 +119,54 @@ impl AppState {
             return f(&self.cms).map_err(ApiError::Core);
         }
         self.run(f).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cinedesk_core::{CinemaInput, CinemaQuery};
+
+    use super::*;
+
+    fn cinema(code: &str) -> CinemaInput {
+        CinemaInput {
+            cinema_code: Some(code.into()),
+            name: Some("before".into()),
+            region_id: Some("SHANGHAI".into()),
+            ..Default::default()
+        }
+    }
+
+    async fn names(
+        s: &AppState,
+        uri: &Uri,
+        f: impl FnOnce(&Cms, &Actor) -> cinedesk_core::Result<Value> + Send + 'static,
+    ) -> String {
+        let res = s.cached_json(uri, Actor::System, CinemaQuery::READS, None, f).await.unwrap();
+        let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let page: Value = serde_json::from_slice(&body).unwrap();
+        page["itemList"][0]["name"].as_str().unwrap().to_string()
+    }
+
+    fn list(cms: &Cms, actor: &Actor) -> cinedesk_core::Result<Value> {
+        Ok(serde_json::to_value(cms.list_cinemas(actor, &CinemaQuery::default())?).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_read_that_raced_a_write_is_never_served_once_the_write_is_acknowledged() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = AppState::new(Arc::new(Cms::open(dir.path()).unwrap()));
+        let id = s.cms.create_cinema(&Actor::System, cinema("race")).unwrap();
+        let uri: Uri = "/cms/cinemas".parse().unwrap();
+        // The read takes its snapshot, a write commits and is acknowledged, then the read's
+        // (now outdated) answer reaches the cache.
+        let raced = names(&s, &uri, move |cms, actor| {
+            let before = list(cms, actor)?;
+            cms.update_cinema(actor, &id, CinemaInput { name: Some("after".into()), ..Default::default() })?;
+            Ok(before)
+        });
+        assert_eq!(raced.await, "before", "the racing read answers what it read");
+        assert_eq!(names(&s, &uri, list).await, "after", "the next answer is from after the write");
+        assert_eq!(names(&s, &uri, |_, _| panic!("served from the cache")).await, "after", "and is kept");
     }
 }

@@ -1,7 +1,8 @@
-//! Requests signed the way a cinema's machine client signs them (seed 004 §2.2), written apart
-//! from the core's verifier so that a test checks one against the other:
+//! Requests signed the way a cinema's machine client signs them (seed 004 §2.2, and `dc2`),
+//! written apart from the core's verifier so that a test checks one against the other:
 //! `authorization: dc:{apikey}:{base64(hmac_sha1(secret, user-params + "\n" + user-date + "\n"))}`,
-//! `user-params` the URL-encoded query or body, `user-date` `yyyyMMddHHmmssSSS` in China time.
+//! or `dc2:` with HMAC-SHA256 over `METHOD\npath\n` first; `user-params` the URL-encoded query or
+//! body, `user-date` `yyyyMMddHHmmssSSS` in China time.
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -24,26 +25,48 @@ impl Signature {
     }
 }
 
-/// Signs `params` (the query or the body exactly as sent) with `key`, dated now.
+/// Signs `params` (the query or the body exactly as sent) with `key`, dated now ([`fresh_ms`]).
 pub fn sign(key: (&str, &str), params: &str) -> Signature {
-    sign_at(key, params, now_ms())
+    sign_at(key, params, fresh_ms())
 }
 
 /// Signs `params` with `key`, dated `at_ms` (epoch milliseconds): a date far off is refused.
 pub fn sign_at(key: (&str, &str), params: &str, at_ms: i64) -> Signature {
-    let (apikey, secret) = key;
-    let user_params: String = form_urlencoded::byte_serialize(params.as_bytes()).collect();
-    let user_date = china_time(at_ms);
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).expect("any key length");
+    let (user_params, user_date) = (encode(params), china_time(at_ms));
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.1.as_bytes()).expect("any key length");
     mac.update(format!("{user_params}\n{user_date}\n").as_bytes());
     let digest = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    Signature { authorization: format!("dc:{apikey}:{digest}"), user_params, user_date }
+    Signature { authorization: format!("dc:{}:{digest}", key.0), user_params, user_date }
+}
+
+/// Signs `params` the `dc2` way, for `method` (upper case) on `path` (as sent, no query), dated now.
+pub fn sign_dc2(key: (&str, &str), method: &str, path: &str, params: &str) -> Signature {
+    let (user_params, user_date) = (encode(params), china_time(fresh_ms()));
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.1.as_bytes()).expect("any key length");
+    mac.update(format!("{method}\n{path}\n{user_params}\n{user_date}\n").as_bytes());
+    let digest = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    Signature { authorization: format!("dc2:{}:{digest}", key.0), user_params, user_date }
+}
+
+/// `text` URL-encoded for `user-params`, as Java's `URLEncoder` and Python's `quote_plus` do.
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// Epoch milliseconds now.
 pub fn now_ms() -> i64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970");
     since.as_millis() as i64
+}
+
+/// Epoch milliseconds now, later than any this process answered before: a signature is accepted
+/// once, so two requests signing the same text in one millisecond would be one signature.
+pub fn fresh_ms() -> i64 {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = now_ms();
+    let prev = LAST.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1))).unwrap_or(0);
+    now.max(prev + 1)
 }
 
 /// `yyyyMMddHHmmssSSS` at UTC+8.
@@ -79,5 +102,11 @@ mod tests {
         let s = sign_at(("ck_1", "secret"), "a=1", 1_451_635_678_675);
         assert_eq!(s.user_params, "a%3D1");
         assert_eq!(s.authorization, "dc:ck_1:HaE5Eu3VkEiEdtxHexzegh7CuP4=");
+    }
+
+    #[test]
+    fn dates_made_together_are_each_their_own_millisecond() {
+        let (a, b) = (fresh_ms(), fresh_ms());
+        assert!(b > a, "{a} then {b}");
     }
 }

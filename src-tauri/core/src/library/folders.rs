@@ -119,8 +119,9 @@ pub(crate) fn parent_in(tx: &Transaction<'_>, space: &Space, parent_id: Option<&
 
 fn folder_name(v: Option<&str>) -> Result<String> {
     let name = crate::validate::text("dirName", v.unwrap_or(""), MAX_FOLDER_NAME)?;
-    if name.contains(['/', '\\']) || name == "." || name == ".." {
-        return Err(Error::invalid("dirName", "must not contain '/' or '\\' nor be '.' or '..'"));
+    // As the document's pattern says: no separator, and not dots alone ("..", "...").
+    if name.contains(['/', '\\']) || name.chars().all(|c| c == '.') {
+        return Err(Error::invalid("dirName", "must not contain '/' or '\\' nor be dots alone ('.', '..')"));
     }
     Ok(name)
 }

@@ -79,10 +79,10 @@ pub struct ResourceQuery {
 #[serde(rename_all = "camelCase")]
 pub struct PageIn {
     #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[1-9][0-9]{0,3}$"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([1-9][0-9]{0,5}|1000000)$"))]
     pub cur_page: Option<String>,
     #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^([1-9]|[1-9][0-9]|100)$"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^([1-9][0-9]{0,2}|1000)$"))]
     pub num_per_page: Option<String>,
 }
 
@@ -226,9 +226,11 @@ impl From<super::Resource> for Product {
 fn number(field: &str, v: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32> {
     match v {
         None => Ok(default),
-        Some(s) => s.parse::<u32>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-            Error::invalid(field, format!("must be a whole number from {} to {}", range.start(), range.end()))
-        }),
+        Some(s) => {
+            crate::validate::whole(s).and_then(|n| u32::try_from(n).ok()).filter(|n| range.contains(n)).ok_or_else(
+                || Error::invalid(field, format!("must be a whole number from {} to {}", range.start(), range.end())),
+            )
+        }
     }
 }
 

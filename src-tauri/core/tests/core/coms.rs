@@ -4,12 +4,17 @@ use cinedesk_core::*;
 
 use super::{distribute, movie_input, site, spawn_app, spawn_with_admin};
 
+/// A `dc` request to the long-poll route as the core sees it.
+fn long_poll<'a>(auth: &'a str, date: &'a str, params: &'a str) -> SignedRequest<'a> {
+    SignedRequest { method: "GET", path: "/cms/long_poll/c", authorization: auth, user_date: date, user_params: params }
+}
+
 /// The client of `cinema`, as a request signed with one of its keys is authenticated.
 fn client_of(cms: &Cms, admin: &Actor, cinema: &str) -> Actor {
     let key = cms.create_api_key(admin, cinema).unwrap();
     let now = user_date(now_ms());
     let auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, "timeout%3D1", &now));
-    cms.verify_signed(&auth, &now, "timeout%3D1").expect("a good signature")
+    cms.verify_signed(&long_poll(&auth, &now, "timeout%3D1")).expect("a good signature")
 }
 
 #[test]
@@ -99,25 +104,25 @@ fn api_keys_sign_for_their_cinema_until_revoked() {
     let now = user_date(now_ms());
     let params = "timeout%3D30";
     let auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &now));
-    let signed = app.cms.verify_signed(&auth, &now, params).unwrap();
+    let tampered = app.cms.verify_signed(&long_poll(&auth, &now, "timeout%3D31"));
+    assert_eq!(tampered.unwrap_err().code(), "unauthorized", "the signature covers the parameters");
+    let signed = app.cms.verify_signed(&long_poll(&auth, &now, params)).unwrap();
     assert_eq!(
         signed,
         Actor::Cinema { cinema_id: cinema.clone(), apikey: key.apikey.clone() },
         "a good signature is the key's cinema's client"
     );
-    let tampered = app.cms.verify_signed(&auth, &now, "timeout%3D31");
-    assert_eq!(tampered.unwrap_err().code(), "unauthorized", "the signature covers the parameters");
     let wrong = format!("dc:{}:{}", key.apikey, sign("not the secret", params, &now));
-    assert_eq!(app.cms.verify_signed(&wrong, &now, params).unwrap_err().code(), "unauthorized");
+    assert_eq!(app.cms.verify_signed(&long_poll(&wrong, &now, params)).unwrap_err().code(), "unauthorized");
     let stale = user_date(now_ms() - 16 * 60 * 1000);
     let stale_auth = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &stale));
-    assert_eq!(
-        app.cms.verify_signed(&stale_auth, &stale, params).unwrap_err().code(),
-        "unauthorized",
-        "15 minutes at most"
-    );
+    let refused = app.cms.verify_signed(&long_poll(&stale_auth, &stale, params)).unwrap_err();
+    assert_eq!(refused.code(), "unauthorized", "15 minutes at most");
     app.cms.revoke_api_key(&admin, &cinema, &key.apikey).unwrap();
-    assert_eq!(app.cms.verify_signed(&auth, &now, params).unwrap_err().code(), "unauthorized", "revoked at once");
+    let later = user_date(now_ms() + 1);
+    let fresh = format!("dc:{}:{}", key.apikey, sign(&key.secretkey, params, &later));
+    let revoked = app.cms.verify_signed(&long_poll(&fresh, &later, params)).unwrap_err();
+    assert_eq!(revoked.code(), "unauthorized", "revoked at once");
 }
 
 #[test]

@@ -99,7 +99,7 @@ fn resumable_parts_are_positioned_resumed_after_reopening_and_md5_checked() {
             app.cms.begin_part(&owner(), &up.upload_id, Protocol::Resumable, 100_000, PartOptions::default()).unwrap();
         part.write(&bytes[100_000..150_000]).unwrap();
         let e = app.cms.begin_part(&owner(), &up.upload_id, Protocol::Resumable, 100_000, PartOptions::default());
-        assert_eq!(e.err().map(|e| e.code()), Some("in_use"), "one part at a time per upload");
+        assert_eq!(e.err().map(|e| e.code().as_str()), Some("in_use"), "one part at a time per upload");
     }
     // The process stops; unacknowledged bytes reach the partial file; a new process opens it.
     let dir = app.cms.data_dir().to_path_buf();
@@ -183,7 +183,7 @@ fn chunks_arrive_in_any_order_may_be_resent_and_are_assembled() {
     let bytes = noise(25_000, 5);
     let key = app.cms.create_upload_url(&owner()).unwrap();
     assert_eq!(
-        app.cms.begin_chunk(&user("someoneelse000000000000"), &key, "a.mp4", 0, 3).err().map(|e| e.code()),
+        app.cms.begin_chunk(&user("someoneelse000000000000"), &key, "a.mp4", 0, 3).err().map(|e| e.code().as_str()),
         Some("not_found")
     );
     assert_eq!(

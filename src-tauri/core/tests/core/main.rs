@@ -23,6 +23,7 @@ mod qr;
 mod reports;
 mod roles;
 mod seats;
+mod signatures;
 mod storage;
 mod vod_tasks;
 

@@ -19,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Answers `{"apikey","secretkey"}`; the secret is shown this once.
 #[utoipa::path(post, path = "/cms/cinemas/{cinema_id}/api_keys", tag = "api_keys", operation_id = "create_api_key",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("cinema_id" = String, Path)),
     responses(
         (status = 200, description = "The new key and its secret, shown this once", body = ApiKey),
@@ -34,6 +35,7 @@ async fn create(
 
 /// Every key of the cinema, revoked ones included, without secrets.
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}/api_keys", tag = "api_keys", operation_id = "list_api_keys",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("cinema_id" = String, Path)),
     responses(
         (status = 200, description = "The cinema's keys", body = Page<ApiKeyInfo>),
@@ -49,6 +51,7 @@ async fn list(
 }
 
 #[utoipa::path(delete, path = "/cms/cinemas/{cinema_id}/api_keys/{apikey}", tag = "api_keys",
+    security(("bearer" = ["SYS_ADMIN"])),
     operation_id = "revoke_api_key",
     params(("cinema_id" = String, Path), ("apikey" = String, Path)),
     responses(

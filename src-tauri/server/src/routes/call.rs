@@ -1,24 +1,20 @@
 //! A request of the seed routes that take their parameters from anywhere (the resource library, seed-003 upload tokens, seed-001 VOD flows): its [`Caller`], query pairs and body.
 //!
 //! The caller is [`Caller`]'s, like every route machine clients call, plus seed 001's `token`
-//! parameter. A signed request must have signed what it acts on: its decoded `user-params` must be
-//! the query string as sent, or the body as sent, so a signature cannot be replayed onto other
-//! parameters.
+//! parameter. A signed request signed what it acts on (its query, or its body and then no query):
+//! `crate::signed` checked that before the route runs.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use cinedesk_core::{Actor, Error};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use super::uploads::base_url;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
-use crate::openapi::ErrorCode;
 use crate::state::AppState;
 
 /// Bodies of these routes are small JSON or forms.
@@ -46,10 +42,7 @@ impl FromRequest<AppState> for Call {
             }
         })?;
         let token = pairs.iter().find(|(k, v)| k == "token" && !v.is_empty()).map(|(_, v)| v.clone());
-        let caller = Caller::identify_with(s, &parts.headers, token).await?;
-        // A body that is not UTF-8 cannot be what a (text) signature covers.
-        let sent: Vec<&str> = [Some(query), std::str::from_utf8(&body).ok()].into_iter().flatten().collect();
-        caller.covers(&sent)?;
+        let caller = Caller::identify_with(s, &parts, token).await?;
         Ok(Call { caller, headers: parts.headers, pairs, body })
     }
 }
@@ -115,32 +108,6 @@ impl Call {
     pub(crate) fn base_url(&self) -> String {
         base_url(&self.headers)
     }
-}
-
-/// What every seed envelope carries beside its own fields on failure, as every other failure of
-/// this API does: a message for people, a stable code for programs, the field at fault.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Failure {
-    pub info: String,
-    #[schema(value_type = ErrorCode)]
-    pub code: &'static str,
-    /// The wire name of the field at fault, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    pub field: Option<String>,
-}
-
-/// The HTTP status and the [`Failure`] of an error. A server error is logged here, once.
-pub(crate) fn failure_parts(e: &ApiError) -> (StatusCode, Failure) {
-    let status = e.status();
-    if status.is_server_error() {
-        tracing::error!(error = %e, "request failed");
-    }
-    let field = match e {
-        ApiError::Core(c) => c.field().map(str::to_string),
-        _ => None,
-    };
-    (status, Failure { info: e.to_string(), code: e.code(), field })
 }
 
 /// One operation served on GET (parameters in the query, `$params` documented as query

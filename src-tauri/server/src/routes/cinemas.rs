@@ -14,8 +14,9 @@ use super::{done, Done};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::live_json::LiveFields;
 use crate::openapi::ErrorBody;
-use crate::state::AppState;
+use crate::state::{AppState, Live};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list, create, delete)).routes(routes!(impact)).routes(routes!(update, one))
@@ -57,6 +58,16 @@ struct CinemaFilter {
     name: Option<String>,
 }
 
+/// A cinema's `comsLastSeen` and `heartbeatAt` move at its COMS's polls and heartbeats without
+/// dropping kept lists of cinemas: each answer shows them from the core's memory.
+static COMS_LAST_SEEN: Live = Live {
+    fields: LiveFields { id_key: "cinemaID", fields: &["comsLastSeen", "heartbeatAt"] },
+    value: |cms, field, id| match field {
+        0 => cms.recent_coms_last_seen(id).map(Into::into),
+        _ => cms.recent_heartbeat_at(id).map(Into::into),
+    },
+};
+
 /// Seed §1.2.
 #[utoipa::path(get, path = "/cms/cinemas", tag = "cinemas", operation_id = "list_cinemas",
     params(CinemaFilter, PageParams),
@@ -75,7 +86,10 @@ async fn list(
         name: f.name,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_cinemas(actor, &query)).await
+    s.cached_json(&uri, session.actor, CinemaQuery::READS, Some(&COMS_LAST_SEEN), move |cms, actor| {
+        cms.list_cinemas(actor, &query)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/cms/cinemas/{cinema_id}", tag = "cinemas", operation_id = "get_cinema",

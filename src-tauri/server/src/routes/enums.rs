@@ -41,6 +41,7 @@ pub(crate) struct SettingsInput {
 
 /// All or none.
 #[utoipa::path(put, path = "/cms/settings", tag = "settings", operation_id = "put_settings",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = SettingsInput,
     responses((status = 200, description = "Saved", body = Done)))]
 async fn put_settings(
@@ -73,6 +74,7 @@ pub(crate) struct EnumValueInput {
 
 /// Adds the value `id` to the enumeration `kind`, or renames it.
 #[utoipa::path(put, path = "/cms/sys_params/enum/{kind}/{id}", tag = "settings", operation_id = "put_enum_value",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("kind" = inline(EnumKind), Path), ("id" = String, Path)),
     request_body = EnumValueInput,
     responses((status = 200, description = "Saved", body = Done)))]
@@ -89,6 +91,7 @@ async fn put_value(
 }
 
 #[utoipa::path(delete, path = "/cms/sys_params/enum/{kind}/{id}", tag = "settings", operation_id = "delete_enum_value",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("kind" = inline(EnumKind), Path), ("id" = String, Path)),
     responses(
         (status = 200, description = "Deleted", body = Done),

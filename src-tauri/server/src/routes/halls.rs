@@ -68,7 +68,7 @@ async fn list(
     Query(p): Query<PageParams>,
 ) -> ApiResult<Response> {
     let query = HallQuery { cinema_id: f.cinema_id, hall_ids: f.hall_id, hall_code: f.hall_code, paging: p.paging()? };
-    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_halls(actor, &query)).await
+    s.cached_json(&uri, session.actor, HallQuery::READS, None, move |cms, actor| cms.list_halls(actor, &query)).await
 }
 
 #[utoipa::path(get, path = "/cms/halls/{hall_id}", tag = "halls", operation_id = "get_hall",

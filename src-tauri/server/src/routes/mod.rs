@@ -30,7 +30,7 @@ mod vod;
 mod vod_flow;
 mod vr_clients;
 
-use axum::{Extension, Json, Router};
+use axum::{middleware, Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -38,6 +38,7 @@ use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
+use crate::signed::{self, Kind};
 use crate::state::AppState;
 
 /// The body of a success that has nothing else to say (the seed answers a bare 200): `{}`.
@@ -64,10 +65,11 @@ fn for_users(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 }
 
 /// Routes a cinema's COMS calls with a signature, and users with their token ([`crate::auth::Caller`]):
-/// documented with both securities, their 401 and 403.
-fn for_callers(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+/// documented with both securities, their 401 and 403, and signed the [`Kind::Params`] way (a
+/// JSON body, or the query string of a request without one).
+fn for_callers(app: &AppState, mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     openapi::require_caller(routes.get_openapi_mut());
-    routes
+    signed::layer(app, Kind::Params, routes)
 }
 
 /// Answers unknown routes with the seed's JSON error.
@@ -89,7 +91,7 @@ async fn health() -> Json<Health> {
 }
 
 /// Every route with its documentation, before state and fallbacks.
-fn documented() -> OpenApiRouter<AppState> {
+fn documented(app: &AppState) -> OpenApiRouter<AppState> {
     let users = OpenApiRouter::new()
         .merge(cinemas::routes())
         .merge(halls::routes())
@@ -112,10 +114,12 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::document))
         .merge(session::public_routes())
         // The COMS channel, the uploads, the resource library, seed-003 upload tokens and
-        // seed-001 VOD flows take a user's token or a cinema's signature.
-        .merge(crate::coms::routes())
+        // seed-001 VOD flows take a user's token or a cinema's signature, checked by
+        // `crate::signed` in front of each by what its requests sign.
+        .merge(signed::layer(app, Kind::Params, crate::coms::routes()))
         // What sites report: seats, tasks, deliveries, commands, heartbeats.
         .merge(for_callers(
+            app,
             OpenApiRouter::new()
                 .merge(vr_clients::caller_routes())
                 .merge(vod::caller_routes())
@@ -126,27 +130,29 @@ fn documented() -> OpenApiRouter<AppState> {
         // Downloads are public (like OSS public-read), and so is a scanned seat code.
         .merge(files::public_routes())
         .merge(qr::public_routes())
-        .merge(uploads::routes())
-        .merge(onlinedisk_library::routes())
-        .merge(upload_tokens::routes())
-        .merge(vod_flow::routes())
+        .merge(uploads::routes(app))
+        .merge(signed::layer(app, Kind::Params, onlinedisk_library::routes()))
+        .merge(signed::layer(app, Kind::Params, upload_tokens::routes()))
+        .merge(signed::layer(app, Kind::Params, vod_flow::routes()))
         .merge(for_users(users))
 }
 
 /// The API, and the built UI (`ui/dist`) at `/` when a directory is given: what is not an API
 /// route is looked up there, and what is not there either is the JSON 404.
 pub fn router(app: AppState, ui: Option<&std::path::Path>) -> Router {
-    let (api, doc) = documented().split_for_parts();
+    let (api, doc) = documented(&app).split_for_parts();
     let doc = openapi::finish(doc).to_json().expect("the OpenAPI document serializes");
     let api = api
         .layer(Extension(Document(doc.into())))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(app);
-    match ui {
+    let app = match ui {
         Some(dir) => api.fallback_service(
             tower_http::services::ServeDir::new(dir)
                 .not_found_service(axum::handler::HandlerWithoutStateExt::into_service(no_route)),
         ),
         None => api.fallback(no_route),
-    }
+    };
+    // Outermost, so every answer (fallbacks and refusals included) has its id.
+    app.layer(middleware::from_fn(crate::request_id::assign))
 }

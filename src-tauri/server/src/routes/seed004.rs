@@ -5,9 +5,9 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::call::{failure_parts, Failure};
 use super::uploads::DiskFile;
 use crate::error::ApiError;
+use crate::failure::{respond, ErrorBody};
 
 /// The seed's envelope of a success: `result` "000000" and what was asked for.
 #[derive(Serialize, ToSchema)]
@@ -30,7 +30,7 @@ pub(crate) struct DiskFailure {
     result_desc: String,
     data: Option<DiskFile>,
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
 pub(crate) fn ok<T: Serialize>(data: T) -> Response {
@@ -38,7 +38,7 @@ pub(crate) fn ok<T: Serialize>(data: T) -> Response {
 }
 
 pub(crate) fn failure(e: ApiError, data: Option<DiskFile>) -> Response {
-    let (status, failure) = failure_parts(&e);
-    let body = DiskFailure { result: "100000", result_desc: failure.info.clone(), data, failure };
-    (status, Json(body)).into_response()
+    let (status, failure) = ErrorBody::of(&e);
+    let code = failure.code;
+    respond(status, DiskFailure { result: "100000", result_desc: failure.info.clone(), data, failure }, code)
 }

@@ -13,11 +13,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::call::{failure_parts, get_and_post, Call, Failure};
+use super::call::{get_and_post, Call};
 use super::{done, Done};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
+use crate::failure::{respond, ErrorBody};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -64,7 +65,7 @@ struct TokenFailure {
     /// Always null.
     data: (),
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
 /// The token request's parameters.
@@ -103,15 +104,17 @@ async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Respo
     match result {
         Ok(data) => Json(TokenAnswer { status: 200, message: "success", data }).into_response(),
         Err(e) => {
-            let (status, failure) = failure_parts(&e);
+            let (status, failure) = ErrorBody::of(&e);
+            let code = failure.code;
             let body = TokenFailure { status: status.as_u16(), message: failure.info.clone(), data: (), failure };
-            (status, Json(body)).into_response()
+            respond(status, body, code)
         }
     }
 }
 
 /// The upload modules' settings; secrets are never answered, only whether each is set.
 #[utoipa::path(get, path = "/cms/upload_tokens/config", tag = "upload_tokens",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The settings", body = UploadTokenSettings)))]
 async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<UploadTokenSettings>> {
     Ok(Json(s.run(move |cms| cms.upload_token_settings(&session.actor)).await?))
@@ -120,6 +123,7 @@ async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Jso
 /// Changes the default module, the size limit, or fields (`"s3.region": "…"`; an empty value
 /// removes the setting so the environment's applies again).
 #[utoipa::path(put, path = "/cms/upload_tokens/config", tag = "upload_tokens", request_body = UploadTokenSettingsPatch,
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "Changed", body = Done)))]
 async fn set_settings(
     State(s): State<AppState>,

@@ -27,6 +27,7 @@ pub(crate) struct UserCreated {
 
 /// Seed §7.1, with the password the user logs in with.
 #[utoipa::path(post, path = "/cms/users", tag = "users", operation_id = "create_user",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = UserInput,
     responses(
         (status = 200, description = "Created", body = UserCreated),
@@ -58,6 +59,7 @@ struct UserFilter {
 
 /// Seed §7.3.
 #[utoipa::path(get, path = "/cms/users", tag = "users", operation_id = "list_users",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(UserFilter, PageParams),
     responses((status = 200, description = "A page of users", body = Page<User>)))]
 async fn list(
@@ -71,6 +73,7 @@ async fn list(
 }
 
 #[utoipa::path(get, path = "/cms/users/{user_id}", tag = "users", operation_id = "get_user",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("user_id" = String, Path)),
     responses(
         (status = 200, description = "The user", body = User),
@@ -82,6 +85,7 @@ async fn one(State(s): State<AppState>, session: LoggedIn, PathParam(id): PathPa
 
 /// Seed §7.4: absent fields keep their value; a new password ends the user's sessions.
 #[utoipa::path(put, path = "/cms/users/{user_id}", tag = "users", operation_id = "update_user",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("user_id" = String, Path)),
     request_body = UserInput,
     responses(
@@ -101,6 +105,7 @@ async fn update(
 
 /// Seed §7.5.
 #[utoipa::path(delete, path = "/cms/users/{user_id}", tag = "users", operation_id = "delete_user",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(("user_id" = String, Path)),
     responses(
         (status = 200, description = "Deleted", body = Done),
@@ -126,6 +131,7 @@ struct UserIds {
 
 /// Many users at once; all or none.
 #[utoipa::path(delete, path = "/cms/users", tag = "users", operation_id = "delete_users",
+    security(("bearer" = ["SYS_ADMIN"])),
     params(UserIds),
     responses(
         (status = 200, description = "Deleted", body = Done),

@@ -14,15 +14,16 @@ use cinedesk_core::vod_flow::{
     ImageUploadAuth, ImageUploadRequest, PlayAuth, UploadAuth, Video, VideoPage, VideoPublish, VideoUploadRequest,
     VodEvent,
 };
-use cinedesk_core::{new_secret, Error};
+use cinedesk_core::Error;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::call::{failure_parts, get_and_post, Call, Failure};
+use super::call::{get_and_post, Call};
 use crate::error::ApiResult;
+use crate::failure::{respond, ErrorBody};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -80,7 +81,7 @@ struct VodFailure {
     /// Always null.
     data: (),
     #[serde(flatten)]
-    failure: Failure,
+    failure: ErrorBody,
 }
 
 /// refreshVideoUploadAuth's answer: new credentials for the same upload.
@@ -136,10 +137,9 @@ struct VideoPageParams {
     page_size: Option<u32>,
 }
 
-/// A request id shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
+/// The request's id (`x-request-id`), shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
 fn request_id() -> String {
-    let h = new_secret();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    crate::request_id::current().unwrap_or_else(crate::request_id::fresh)
 }
 
 fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
@@ -148,10 +148,9 @@ fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
             Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response()
         }
         Err(e) => {
-            let (status, failure) = failure_parts(&e);
-            let message = failure.info.clone();
-            let body = VodFailure { result: "false", request_id: request_id(), message, data: (), failure };
-            (status, Json(body)).into_response()
+            let (status, failure) = ErrorBody::of(&e);
+            let (message, code) = (failure.info.clone(), failure.code);
+            respond(status, VodFailure { result: "false", request_id: request_id(), message, data: (), failure }, code)
         }
     }
 }

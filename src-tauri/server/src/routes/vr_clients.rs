@@ -14,8 +14,9 @@ use super::{done, Done};
 use crate::auth::{LoggedIn, SignedJson};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::live_json::LiveFields;
 use crate::openapi::ErrorBody;
-use crate::state::AppState;
+use crate::state::{AppState, Live};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -133,6 +134,19 @@ struct VrClientFilter {
     status: Option<SeatStatus>,
 }
 
+/// A seat's `lastSeen` and `online` move with its COMS's heartbeats, and `online` with time
+/// alone: each answer takes them from the core's memory, so kept seat pages outlive heartbeats.
+static SEAT_LIVENESS: Live = Live {
+    fields: LiveFields { id_key: "clientID", fields: &["lastSeen", "online"] },
+    value: |cms, field, id| {
+        let (last_seen, online) = cms.seat_liveness(id);
+        match field {
+            0 => last_seen.map(Into::into),
+            _ => Some(online.into()),
+        }
+    },
+};
+
 /// Seed §3.2.
 #[utoipa::path(get, path = "/cms/vr_clients", tag = "vr_clients", operation_id = "list_vr_clients",
     params(VrClientFilter, PageParams),
@@ -151,7 +165,10 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, session.actor, move |cms, actor| cms.list_vr_clients(actor, &query)).await
+    s.cached_json(&uri, session.actor, VrClientQuery::READS, Some(&SEAT_LIVENESS), move |cms, actor| {
+        cms.list_vr_clients(actor, &query)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",

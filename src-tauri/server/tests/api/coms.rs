@@ -94,7 +94,7 @@ impl TestApp {
 }
 
 fn now() -> i64 {
-    cinedesk_testkit::seed004::now_ms()
+    cinedesk_testkit::seed004::fresh_ms()
 }
 
 #[tokio::test]

@@ -107,7 +107,7 @@ impl Who<'_> {
 
 /// Adds the seed-004 headers signing `params` (a body or a query string) with `key`, dated now.
 pub fn signed(req: RequestBuilder, key: &ApiKey, params: &str) -> RequestBuilder {
-    signed_at(req, key, params, cinedesk_testkit::seed004::now_ms())
+    signed_at(req, key, params, cinedesk_testkit::seed004::fresh_ms())
 }
 
 /// The same, dated `at_ms` (epoch milliseconds): a date far off is refused.

@@ -1554,6 +1554,8 @@ export interface components {
             /** Format: int32 */
             debug: number;
             info?: string;
+            /** @description A server error's request id (see `ErrorBody`). */
+            requestID?: string;
         };
         ChunkData: {
             /**
@@ -1945,7 +1947,7 @@ export interface components {
          *     failure was about one of the resource disk's uploads (so the client knows the `filePos` to go
          *     on from; null otherwise); `info`, `code` and `field` as in every other failure of this API.
          */
-        DiskFailure: components["schemas"]["Failure"] & {
+        DiskFailure: components["schemas"]["ErrorBody"] & {
             data?: null | components["schemas"]["DiskFile"];
             /** @description "100000". */
             result: string;
@@ -2006,29 +2008,23 @@ export interface components {
             name?: string | null;
         };
         /**
-         * @description Every failure: a message for people, a stable code for programs, and the wire name of the
-         *     field at fault when there is one.
+         * @description Every failure: a message for people, a stable code for programs, the wire name of the field at
+         *     fault when there is one, and for a server error the request's id (also in `x-request-id`),
+         *     under which the server logged what went wrong.
          */
         ErrorBody: {
             code: components["schemas"]["ErrorCode"];
             field?: string;
             info: string;
+            requestID?: string;
         };
         /**
-         * @description The stable codes of [`ErrorBody`] (`ApiError::code`).
+         * @description The stable machine code of a failure, as clients see it (`"code"` of every error body).
+         *     Serialised as the snake_case strings below, which never change once released; the HTTP
+         *     status of each is [`Code::status`], the one mapping every adapter uses.
          * @enum {string}
          */
-        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "in_use" | "method_not_allowed" | "too_large" | "checksum_mismatch" | "offset_mismatch" | "unsupported_media_type" | "precondition_failed" | "range_not_satisfiable" | "storage" | "io" | "internal";
-        /**
-         * @description What every seed envelope carries beside its own fields on failure, as every other failure of
-         *     this API does: a message for people, a stable code for programs, the field at fault.
-         */
-        Failure: {
-            code: components["schemas"]["ErrorCode"];
-            /** @description The wire name of the field at fault, when there is one. */
-            field?: string;
-            info: string;
-        };
+        ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "in_use" | "method_not_allowed" | "too_large" | "checksum_mismatch" | "offset_mismatch" | "unsupported_media_type" | "precondition_failed" | "range_not_satisfiable" | "too_many_requests" | "busy" | "internal" | "no_backend" | "source_changed";
         /** @description uploadify's answer: the new file's id. */
         Fid: {
             fid: string;
@@ -3000,7 +2996,7 @@ export interface components {
          * @description Seed 003's failure: the HTTP status again, the message, no data; `info`, `code` and `field`
          *     as in every other failure of this API.
          */
-        TokenFailure: components["schemas"]["Failure"] & {
+        TokenFailure: components["schemas"]["ErrorBody"] & {
             /** @default null */
             data: unknown;
             message: string;
@@ -3201,6 +3197,7 @@ export interface components {
         VideoUploadRequest: {
             coverURL?: string | null;
             description?: string | null;
+            /** @description The file's name, ending in a video extension (mp4, mov, mkv, webm, avi, flv, ts, …). */
             fileName: string | null;
             /** @description Required here: the store's upload session is made for a known length. */
             fileSize: string | null;
@@ -3376,7 +3373,7 @@ export interface components {
          * @description Seed 001's envelope of a failure: `result` "false", why, no data; `info`, `code` and `field` as
          *     in every other failure of this API.
          */
-        VodFailure: components["schemas"]["Failure"] & {
+        VodFailure: components["schemas"]["ErrorBody"] & {
             /** @default null */
             data: unknown;
             message: string;
@@ -3471,6 +3468,15 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
+        /** @description The database is locked for now: try again after `Retry-After` seconds */
+        Busy: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
         /** @description Logged in, but this needs another role */
         Forbidden: {
             headers: {
@@ -3480,7 +3486,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description The server failed (storage) */
+        /** @description The server failed: `internal error` and the request's id, under which it logged why */
         ServerError: {
             headers: {
                 [name: string]: unknown;
@@ -3567,6 +3573,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     upload_token_post: {
@@ -3621,6 +3628,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     app_info: {
@@ -3642,6 +3650,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_cinemas: {
@@ -3677,6 +3686,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_cinema: {
@@ -3723,6 +3733,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_cinemas: {
@@ -3759,6 +3770,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     cinema_deletion_impact: {
@@ -3795,6 +3807,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_cinema: {
@@ -3830,6 +3843,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_cinema: {
@@ -3879,6 +3893,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_api_keys: {
@@ -3914,6 +3929,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_api_key: {
@@ -3949,6 +3965,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     revoke_api_key: {
@@ -3985,6 +4002,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     upload_user_icon: {
@@ -4039,6 +4057,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     download_file: {
@@ -4123,6 +4142,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     file_info: {
@@ -4159,6 +4179,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_halls: {
@@ -4192,6 +4213,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_hall: {
@@ -4247,6 +4269,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_halls: {
@@ -4283,6 +4306,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_hall: {
@@ -4318,6 +4342,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_hall: {
@@ -4367,6 +4392,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     hall_qr_sheet: {
@@ -4408,6 +4434,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_hmd_models: {
@@ -4443,6 +4470,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_hmd_model: {
@@ -4489,6 +4517,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_hmd_models: {
@@ -4534,6 +4563,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_hmd_model: {
@@ -4583,6 +4613,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     login: {
@@ -4627,6 +4658,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     logout: {
@@ -4650,6 +4682,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     long_poll: {
@@ -4713,6 +4746,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     me: {
@@ -4736,6 +4770,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_movies: {
@@ -4784,6 +4819,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_movie: {
@@ -4830,6 +4866,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_movies: {
@@ -4875,6 +4912,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_movie: {
@@ -4910,6 +4948,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_movie: {
@@ -4959,6 +4998,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     distribute_movie: {
@@ -4999,6 +5039,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     praise_movie: {
@@ -5037,6 +5078,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     movie_cinemas: {
@@ -5072,6 +5114,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     openapi: {
@@ -5093,6 +5136,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_seat_models: {
@@ -5128,6 +5172,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_seat_model: {
@@ -5174,6 +5219,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_seat_models: {
@@ -5219,6 +5265,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_seat_model: {
@@ -5268,6 +5315,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_settings: {
@@ -5291,6 +5339,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     put_settings: {
@@ -5320,6 +5369,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_enums: {
@@ -5343,6 +5393,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     put_enum_value: {
@@ -5375,6 +5426,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_enum_value: {
@@ -5420,6 +5472,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     oss_callback: {
@@ -5453,6 +5506,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_oss_config: {
@@ -5476,6 +5530,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     set_oss_config: {
@@ -5505,6 +5560,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     oss_policy: {
@@ -5532,6 +5588,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     oss_post_object: {
@@ -5600,6 +5657,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     settings: {
@@ -5623,6 +5681,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     set_settings: {
@@ -5652,6 +5711,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_users: {
@@ -5688,6 +5748,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_user: {
@@ -5734,6 +5795,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_users: {
@@ -5779,6 +5841,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_user: {
@@ -5814,6 +5877,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_user: {
@@ -5863,6 +5927,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_user: {
@@ -5907,6 +5972,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_vod_tasks: {
@@ -5942,6 +6008,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_vod_task: {
@@ -5988,6 +6055,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_vod_task: {
@@ -6023,6 +6091,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_vod_task: {
@@ -6071,6 +6140,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     list_vr_clients: {
@@ -6105,6 +6175,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_vr_client: {
@@ -6160,6 +6231,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     delete_vr_clients: {
@@ -6196,6 +6268,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     create_vr_clients: {
@@ -6251,6 +6324,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     get_vr_client: {
@@ -6286,6 +6360,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     update_vr_client: {
@@ -6335,6 +6410,7 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     regenerate_scene_number: {
@@ -6370,6 +6446,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     seat_qr_code: {
@@ -6411,6 +6488,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     coms_websocket: {
@@ -6459,6 +6537,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_create_bare: {
@@ -6513,6 +6592,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_options_bare: {
@@ -6532,6 +6612,7 @@ export interface operations {
                 content?: never;
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_create: {
@@ -6586,6 +6667,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_options: {
@@ -6605,6 +6687,7 @@ export interface operations {
                 content?: never;
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_delete: {
@@ -6650,6 +6733,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_options_upload: {
@@ -6673,6 +6757,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_head: {
@@ -6718,6 +6803,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     tus_patch: {
@@ -6816,6 +6902,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     healthz: {
@@ -6837,6 +6924,7 @@ export interface operations {
                 };
             };
             500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
         };
     };
     chunked_upload: {
@@ -6918,6 +7006,7 @@ export interface operations {
                     "application/json": components["schemas"]["ChunkAnswer"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     chunked_upload_url: {
@@ -6974,6 +7063,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadUrlAnswer"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     create_classification: {
@@ -7045,6 +7135,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     disk_create_fid: {
@@ -7118,6 +7209,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     create_folder: {
@@ -7189,6 +7281,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     create_resource: {
@@ -7251,6 +7344,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     delete_classification: {
@@ -7322,6 +7416,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     delete_folder: {
@@ -7393,6 +7488,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     delete_resource: {
@@ -7464,6 +7560,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     download_resource: {
@@ -7524,6 +7621,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     disk_file_resume: {
@@ -7611,6 +7709,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     mark_resource: {
@@ -7673,6 +7772,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     move_folder: {
@@ -7744,6 +7844,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     query_chapters: {
@@ -7806,6 +7907,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     query_folders: {
@@ -7868,6 +7970,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     query_spaces_get: {
@@ -7926,6 +8029,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     query_spaces: {
@@ -7984,6 +8088,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     rename_folder: {
@@ -8055,6 +8160,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     resource_info: {
@@ -8117,6 +8223,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     disk_uncompleted_files: {
@@ -8176,6 +8283,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     disk_uncompleted_files_form: {
@@ -8249,6 +8357,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     update_classification: {
@@ -8320,6 +8429,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     update_resource: {
@@ -8382,6 +8492,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     disk_uploadify: {
@@ -8454,6 +8565,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     use_for_movie: {
@@ -8516,6 +8628,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     view_resource: {
@@ -8578,6 +8691,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     list_resources: {
@@ -8640,6 +8754,7 @@ export interface operations {
                     "application/json": components["schemas"]["DiskFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     callback: {
@@ -8712,6 +8827,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_delete_video_by_id: {
@@ -8783,6 +8899,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_delete_video_by_id: {
@@ -8855,6 +8972,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_image_upload_auth: {
@@ -8919,6 +9037,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_image_upload_auth: {
@@ -8973,6 +9092,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_personal_video_list: {
@@ -9026,6 +9146,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_personal_video_list: {
@@ -9080,6 +9201,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_recommend_video_list: {
@@ -9133,6 +9255,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_recommend_video_list: {
@@ -9187,6 +9310,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_video_play_auth: {
@@ -9256,6 +9380,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_video_play_auth: {
@@ -9328,6 +9453,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_video_upload_auth: {
@@ -9335,7 +9461,10 @@ export interface operations {
             query: {
                 /** @example 宣传片 */
                 title: string;
-                /** @example trailer.mp4 */
+                /**
+                 * @description The file's name, ending in a video extension (mp4, mov, mkv, webm, avi, flv, ts, …).
+                 * @example trailer.mp4
+                 */
                 fileName: string;
                 /**
                  * @description Required here: the store's upload session is made for a known length.
@@ -9390,6 +9519,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_video_upload_auth: {
@@ -9444,6 +9574,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_refresh_video_upload_auth: {
@@ -9513,6 +9644,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_refresh_video_upload_auth: {
@@ -9585,6 +9717,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     get_video_publish: {
@@ -9662,6 +9795,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
     post_video_publish: {
@@ -9734,6 +9868,7 @@ export interface operations {
                     "application/json": components["schemas"]["VodFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
         };
     };
 }

@@ -6,24 +6,26 @@
 //! for a failure, `code` being that status.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::files::MAX_FILE_SIZE;
-use cinedesk_core::{Domain, Error, NewFile};
+use cinedesk_core::{Code, Domain, Error, NewFile};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{base_url, next_field, pump, text, Form};
+use super::{base_url, pump, Form, Part};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::openapi::{self, ErrorCode};
+use crate::failure::{respond, ErrorBody};
+use crate::openapi;
+use crate::signed::{self, Kind};
 use crate::state::AppState;
 
-pub fn routes() -> OpenApiRouter<AppState> {
+pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     let failures = [
         ("401", "No valid session or signature"),
         ("403", "The role may not upload"),
@@ -33,7 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     openapi::failures_as(url.get_openapi_mut(), "UploadUrlAnswer", &failures);
     let mut chunk = OpenApiRouter::new().routes(routes!(upload_chunk));
     openapi::failures_as(chunk.get_openapi_mut(), "ChunkAnswer", &failures);
-    url.merge(chunk)
+    signed::layer(app, Kind::Params, url).merge(signed::layer(app, Kind::Multipart, chunk))
 }
 
 /// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
@@ -49,8 +51,12 @@ pub(crate) struct ChunkAnswer {
     #[schema(nullable = false)]
     info: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, value_type = Option<ErrorCode>)]
-    code: Option<&'static str>,
+    #[schema(nullable = false)]
+    code: Option<Code>,
+    /// A server error's request id (see `ErrorBody`).
+    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    request_id: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -76,19 +82,24 @@ impl ChunkAnswer {
             data: ChunkData { id: Some(id), code: None, message: None },
             info: None,
             code: None,
+            request_id: None,
         }
     }
 }
 
 /// The seed's failure shape, with the status as its code (and the usual `info` beside it).
 fn failure(e: ApiError) -> Response {
-    let status = e.status();
-    if status.is_server_error() {
-        tracing::error!(error = %e, "chunked upload failed");
-    }
-    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(e.to_string()) };
-    (status, Json(ChunkAnswer { ok: 0, debug: 1, data, info: Some(e.to_string()), code: Some(e.code()) }))
-        .into_response()
+    let (status, body) = ErrorBody::of(&e);
+    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(body.info.clone()) };
+    let answer = ChunkAnswer {
+        ok: 0,
+        debug: 1,
+        data,
+        info: Some(body.info),
+        code: Some(body.code),
+        request_id: body.request_id,
+    };
+    respond(status, answer, body.code)
 }
 
 /// Seed 002's answer for an upload URL; on failure `code` is the HTTP status, `data` null.
@@ -116,15 +127,9 @@ pub(crate) struct UploadUrl {
         (status = 200, description = "The URL to post chunks to", body = UploadUrlAnswer),
         (status = 400, description = "`user-params` is not URL-encoded UTF-8", body = UploadUrlAnswer),
     ))]
-async fn upload_url(
-    State(s): State<AppState>,
-    caller: Result<Caller, ApiError>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
+async fn upload_url(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap) -> Response {
     let result = async {
         let caller = caller?;
-        caller.covers(&[uri.query().unwrap_or("")])?;
         let key = s.run(move |cms| cms.create_upload_url(&caller.actor)).await?;
         Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
     }
@@ -135,14 +140,10 @@ async fn upload_url(
             UploadUrlAnswer { code: 200, msg: "success".into(), data: Some(UploadUrl { block: 1, url }), info: None },
         ),
         Err(e) => {
-            let status = e.status();
-            if status.is_server_error() {
-                tracing::error!(error = %e, "upload URL failed");
-            }
-            (
-                status,
-                UploadUrlAnswer { code: status.as_u16(), msg: e.to_string(), data: None, info: Some(e.to_string()) },
-            )
+            let (status, body) = ErrorBody::of(&e);
+            let answer =
+                UploadUrlAnswer { code: status.as_u16(), msg: body.info.clone(), data: None, info: Some(body.info) };
+            return respond(status, answer, body.code);
         }
     };
     (status, Json(answer)).into_response()
@@ -186,11 +187,10 @@ pub(crate) struct ChunkForm {
 async fn upload_chunk(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Response {
-    match receive(s, caller, uri, q, form).await {
+    match receive(s, caller, q, form).await {
         Ok(answer) => Json(answer).into_response(),
         Err(e) => failure(e),
     }
@@ -199,27 +199,27 @@ async fn upload_chunk(
 async fn receive(
     s: AppState,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     q: Result<Query<ChunkParams>, ApiError>,
     form: Result<Form, ApiError>,
 ) -> Result<ChunkAnswer, ApiError> {
-    let caller = caller?;
-    caller.covers(&[uri.query().unwrap_or("")])?;
-    let actor = caller.actor;
+    let actor = caller?.actor;
     let Query(ChunkParams { key }) = q?;
     let (k, a) = (key.clone(), actor.clone());
     s.run(move |cms| cms.check_upload_url(&a, &k)).await?;
-    let Form(mut form) = form?;
+    let mut form = form?;
     let (mut name, mut chunk, mut chunks) = (None::<String>, None::<u32>, None::<u32>);
     let number = |field: &str, v: String| {
         v.trim().parse::<u32>().map_err(|_| ApiError::Core(Error::invalid(field, "must be a non-negative integer")))
     };
-    while let Some(mut field) = next_field(&mut form).await? {
-        match field.name().unwrap_or("") {
-            "name" => name = Some(text(&mut field).await?),
-            "chunk" => chunk = Some(number("chunk", text(&mut field).await?)?),
-            "chunks" => chunks = Some(number("chunks", text(&mut field).await?)?),
-            "file" => {
+    while let Some(part) = form.next("file").await? {
+        match part {
+            Part::Text(field, value) => match field.as_str() {
+                "name" => name = Some(value),
+                "chunk" => chunk = Some(number("chunk", value)?),
+                "chunks" => chunks = Some(number("chunks", value)?),
+                _ => {}
+            },
+            Part::File(mut field) => {
                 let name =
                     name.clone().or_else(|| field.file_name().map(str::to_string)).unwrap_or_else(|| "video".into());
                 let (key, actor) = (key.clone(), actor.clone());
@@ -257,14 +257,11 @@ async fn receive(
                                 );
                                 let data =
                                     ChunkData { id: Some(outcome.upload_id), code: Some(101), message: Some(message) };
-                                ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None }
+                                ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None, request_id: None }
                             }
                         })
                     }
                 };
-            }
-            _ => {
-                text(&mut field).await?;
             }
         }
     }

@@ -18,11 +18,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{next_field, pump, text, Form};
+use super::{pump, Form, Part};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::openapi;
 use crate::routes::seed004::{failure, ok, DiskAnswer, DiskFailure};
+use crate::signed::{self, Kind};
 use crate::state::AppState;
 
 /// Seed 004 §4.1: uploadify is for small files; larger ones go through createFid/fileResume.
@@ -30,12 +31,10 @@ pub const MAX_UPLOADIFY: u64 = 50 << 20;
 /// Form bodies of createFid and uncompletedFiles are a few short fields.
 const MAX_FORM: usize = 64 << 10;
 
-pub fn routes() -> OpenApiRouter<AppState> {
-    let mut routes = OpenApiRouter::new()
-        .routes(routes!(uploadify))
-        .routes(routes!(create_fid))
-        .routes(routes!(file_resume))
-        .routes(routes!(uncompleted_get, uncompleted_post));
+pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
+    let forms = OpenApiRouter::new().routes(routes!(create_fid)).routes(routes!(uncompleted_get, uncompleted_post));
+    let uploads = OpenApiRouter::new().routes(routes!(uploadify)).routes(routes!(file_resume));
+    let mut routes = signed::layer(app, Kind::Params, forms).merge(signed::layer(app, Kind::Multipart, uploads));
     openapi::failures_as(
         routes.get_openapi_mut(),
         "DiskFailure",
@@ -224,9 +223,8 @@ struct UserParam {
 }
 
 /// A small form body (urlencoded, whatever the Content-Type says; or a JSON object) and the
-/// query, as name → value; the body's value wins. Also answers the body's text, which a
-/// signed client may have signed.
-async fn params(body: Body, uri: &Uri) -> ApiResult<(Vec<(String, String)>, String)> {
+/// query, as name → value; the body's value wins.
+async fn params(body: Body, uri: &Uri) -> ApiResult<Vec<(String, String)>> {
     let bytes = axum::body::to_bytes(body, MAX_FORM)
         .await
         .map_err(|_| ApiError::TooLarge(format!("the form must be under {MAX_FORM} bytes")))?;
@@ -239,7 +237,7 @@ async fn params(body: Body, uri: &Uri) -> ApiResult<(Vec<(String, String)>, Stri
         form_urlencoded::parse(text.trim().as_bytes()).into_owned().collect()
     };
     pairs.extend(form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned());
-    Ok((pairs, text))
+    Ok(pairs)
 }
 
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -275,16 +273,12 @@ async fn uploadify(
 ) -> Response {
     let result = async {
         let caller = caller?;
-        caller.covers(&[uri.query().unwrap_or("")])?;
         let query: Vec<(String, String)> =
             form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect();
         let domain = domain(&query)?;
-        let Form(mut form) = form?;
-        while let Some(mut field) = next_field(&mut form).await? {
-            if field.name() != Some("fileData") {
-                text(&mut field).await?;
-                continue;
-            }
+        let mut form = form?;
+        while let Some(part) = form.next("fileData").await? {
+            let Part::File(mut field) = part else { continue };
             let spec = NewFile::new(field.file_name().unwrap_or("file"), domain).with_mime(field.content_type());
             let actor = caller.actor.clone();
             let mut job = pump(&s, move |cms, mut feed| {
@@ -321,8 +315,7 @@ async fn uploadify(
 async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     let result = async {
         let caller = caller?;
-        let (pairs, text) = params(body, &uri).await?;
-        caller.covers(&[uri.query().unwrap_or(""), text.trim()])?;
+        let pairs = params(body, &uri).await?;
         let md5 = required(&pairs, "fileMd5")?.to_string();
         let user_id = required(&pairs, "userId")?.to_string();
         let len = length("fileLength", required(&pairs, "fileLength")?)?;
@@ -367,22 +360,21 @@ async fn create_fid(State(s): State<AppState>, caller: Result<Caller, ApiError>,
 async fn file_resume(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     form: Result<Form, ApiError>,
 ) -> Response {
     let mut known: Option<(String, Actor)> = None;
     let result = async {
-        let caller = caller?;
-        caller.covers(&[uri.query().unwrap_or("")])?;
-        let actor = caller.actor;
-        let Form(mut form) = form?;
         let mut fields: Vec<(String, String)> = Vec::new();
-        while let Some(mut field) = next_field(&mut form).await? {
-            let name = field.name().unwrap_or("").to_string();
-            if name != "part" {
-                fields.push((name, text(&mut field).await?));
-                continue;
-            }
+        let actor = caller?.actor;
+        let mut form = form?;
+        while let Some(part) = form.next("part").await? {
+            let mut field = match part {
+                Part::Text(name, value) => {
+                    fields.push((name, value));
+                    continue;
+                }
+                Part::File(field) => field,
+            };
             let fid = required(&fields, "fid")?.to_string();
             known = Some((fid.clone(), actor.clone()));
             let pos = length("filePos", required(&fields, "filePos")?)?;
@@ -457,8 +449,7 @@ async fn uncompleted_post(state: State<AppState>, caller: Result<Caller, ApiErro
 async fn uncompleted(State(s): State<AppState>, caller: Result<Caller, ApiError>, uri: Uri, body: Body) -> Response {
     let result = async {
         let caller = caller?;
-        let (pairs, text) = params(body, &uri).await?;
-        caller.covers(&[uri.query().unwrap_or(""), text.trim()])?;
+        let pairs = params(body, &uri).await?;
         let user_id = required(&pairs, "userId")?.to_string();
         let list = s.run(move |cms| cms.list_uploads(&caller.actor, Some(Protocol::Resumable), Some(&user_id))).await?;
         Ok::<_, ApiError>(Uncompleted { uncompleted_files: list.iter().map(upload_data).collect() })

@@ -49,7 +49,8 @@ pub(crate) struct IconId {
         (status = 403, description = "A cinema's signature, or another user's icon without the right to manage users", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
-async fn upload_icon(State(s): State<AppState>, caller: Caller, Form(mut form): Form) -> ApiResult<Json<IconId>> {
+async fn upload_icon(State(s): State<AppState>, caller: Caller, form: Form) -> ApiResult<Json<IconId>> {
+    let mut form = form.unsigned()?;
     let mut user_id: Option<String> = None;
     // The icon waits, written but not stored, until every field is read: whether it may be
     // stored depends on userID, which a client may send after the file.

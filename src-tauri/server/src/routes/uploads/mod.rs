@@ -25,18 +25,20 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::{ApiError, ApiResult};
 use crate::openapi;
+use crate::signed::{self, Checked, Kind, SignedForm};
 use crate::state::AppState;
 
 /// The upload routes. They authenticate themselves ([`crate::auth::Caller`]: a user's token or a
 /// cinema's signed request; the PostObject endpoint by its policy, the OSS callback by OSS's
-/// signature) and take bodies of any size, each protocol applying its own limit.
-pub fn routes() -> OpenApiRouter<AppState> {
+/// signature) and take bodies of any size, each protocol applying its own limit. Each caller
+/// route is behind the check of signed requests of its kind (`crate::signed`).
+pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     let mut callers = OpenApiRouter::new()
-        .merge(oss::caller_routes())
-        .merge(icon::routes())
-        .merge(chunked::routes())
-        .merge(disk::routes())
-        .merge(tus::caller_routes());
+        .merge(signed::layer(app, Kind::Params, oss::caller_routes()))
+        .merge(signed::layer(app, Kind::Multipart, icon::routes()))
+        .merge(chunked::routes(app))
+        .merge(disk::routes(app))
+        .merge(signed::layer(app, Kind::Tus, tus::caller_routes()));
     openapi::require_caller(callers.get_openapi_mut());
     callers.merge(oss::public_routes()).merge(tus::public_routes()).layer(DefaultBodyLimit::disable())
 }
@@ -46,18 +48,60 @@ pub fn settings_routes() -> OpenApiRouter<AppState> {
     oss::settings_routes()
 }
 
-/// A multipart body whose rejection (not multipart at all) is the JSON 400.
-pub(crate) struct Form(pub Multipart);
+/// A multipart body (not multipart at all: the JSON 400). The text fields of a signed upload
+/// must be what it signed (`crate::signed`): the form checks them before it hands out the file.
+pub(crate) struct Form {
+    multipart: Multipart,
+    query: String,
+    signed: SignedForm,
+    fields: Vec<(String, String)>,
+}
+
+/// A field of a [`Form`]: a text field, read, or the file, not read yet.
+pub(crate) enum Part<'a> {
+    Text(String, String),
+    File(Box<Field<'a>>),
+}
 
 impl<S: Send + Sync> FromRequest<S> for Form {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let query = req.uri().query().unwrap_or("").to_string();
+        let signed = req.extensions().get::<Checked>().map_or(SignedForm::Unsigned, Checked::form);
         // Paced: multer would otherwise read a fast body into memory a whole part at a time.
-        Multipart::from_request(req.map(paced::paced), state)
-            .await
-            .map(Form)
-            .map_err(|e: MultipartRejection| ApiError::BadRequest(format!("expected a multipart/form-data body: {e}")))
+        let multipart =
+            Multipart::from_request(req.map(paced::paced), state).await.map_err(|e: MultipartRejection| {
+                ApiError::BadRequest(format!("expected a multipart/form-data body: {e}"))
+            })?;
+        Ok(Form { multipart, query, signed, fields: Vec::new() })
+    }
+}
+
+impl Form {
+    /// The next field: the one named `file` as [`Part::File`] (for a signed request only once
+    /// the text fields before it are what it signed), any other read as text.
+    pub(crate) async fn next(&mut self, file: &str) -> ApiResult<Option<Part<'_>>> {
+        let Some(mut field) = next_field(&mut self.multipart).await? else { return Ok(None) };
+        if field.name() == Some(file) {
+            signed::check_form(&self.signed, &self.query, &self.fields)?;
+            return Ok(Some(Part::File(Box::new(field))));
+        }
+        let name = field.name().unwrap_or("").to_string();
+        let value = text(&mut field).await?;
+        self.fields.push((name.clone(), value.clone()));
+        Ok(Some(Part::Text(name, value)))
+    }
+
+    /// The form of a route that takes no signed form (the PostObject endpoint, user icons).
+    pub(crate) fn unsigned(self) -> ApiResult<Multipart> {
+        match self.signed {
+            SignedForm::Unsigned => Ok(self.multipart),
+            SignedForm::Fields(_) => {
+                Err(Error::Denied("this upload is for users, not a cinema's client".into()).into())
+            }
+            SignedForm::Refused => Err(signed::refused()),
+        }
     }
 }
 

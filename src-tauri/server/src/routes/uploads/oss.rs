@@ -42,6 +42,7 @@ pub fn settings_routes() -> OpenApiRouter<AppState> {
 
 /// Where direct uploads go (local or Aliyun OSS), without the secret.
 #[utoipa::path(get, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "get_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     responses((status = 200, description = "The direct-upload settings", body = OssConfig)))]
 async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<OssConfig>> {
     Ok(Json(s.run(move |cms| cms.oss_config(&session.actor)).await?))
@@ -49,6 +50,7 @@ async fn config(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<
 
 /// Sets where direct uploads go. Aliyun mode needs `host`, `accessKeyId`, `accessKeySecret`.
 #[utoipa::path(put, path = "/cms/upload/oss_config", tag = "uploads", operation_id = "set_oss_config",
+    security(("bearer" = ["SYS_ADMIN"])),
     request_body = OssConfig,
     responses((status = 200, description = "Saved", body = Done)))]
 async fn set_config(
@@ -75,10 +77,8 @@ async fn policy(
     State(s): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    uri: Uri,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    caller.covers(&[uri.query().unwrap_or("")])?;
     let (domain, base) = (q.domain, base_url(&headers));
     Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
 }
@@ -123,7 +123,8 @@ pub(crate) struct PostObjectForm {
         (status = 403, description = "The policy's signature, key or expiry does not allow this", body = ErrorBody),
         (status = 413, description = "The file is outside the policy's `content-length-range`", body = ErrorBody),
     ))]
-async fn post_object(State(s): State<AppState>, Form(mut form): Form) -> ApiResult<Response> {
+async fn post_object(State(s): State<AppState>, form: Form) -> ApiResult<Response> {
+    let mut form = form.unsigned()?;
     let mut fields: Vec<(String, String)> = Vec::new();
     while let Some(mut field) = next_field(&mut form).await? {
         let name = field.name().unwrap_or("").to_string();
@@ -211,8 +212,9 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body:
     Json(match result {
         Ok(file) => success(file.file_id),
         Err(e) => {
-            tracing::warn!(error = %e, "OSS callback refused");
-            OssCallback { is_success: false, file_id: String::new(), info: e.to_string() }
+            let (_, body) = ErrorBody::of(&e);
+            tracing::warn!(info = body.info, "OSS callback refused");
+            OssCallback { is_success: false, file_id: String::new(), info: body.info }
         }
     })
     .into_response()

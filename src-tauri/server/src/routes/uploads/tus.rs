@@ -8,7 +8,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -127,9 +127,27 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
+/// A tus header, which the protocol sends once: a second value is a 400, not ignored.
+fn single<'a>(headers: &'a HeaderMap, name: &str) -> ApiResult<Option<&'a str>> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else { return Ok(None) };
+    if values.next().is_some() {
+        return Err(ApiError::BadRequest(format!("{name} must be sent once")));
+    }
+    let text = value.to_str().map_err(|_| ApiError::BadRequest(format!("{name} must be ASCII text")))?;
+    Ok(Some(text.trim()))
+}
+
+/// A tus number header as the protocol writes it: once, digits only (no sign, no spaces inside).
 fn number(headers: &HeaderMap, name: &str) -> ApiResult<Option<u64>> {
-    header_str(headers, name)
-        .map(|v| v.parse::<u64>().map_err(|_| ApiError::BadRequest(format!("{name} must be a non-negative integer"))))
+    let bad = || ApiError::BadRequest(format!("{name} must be a non-negative integer in digits"));
+    single(headers, name)?
+        .map(|v| {
+            if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            v.parse::<u64>().map_err(|_| bad())
+        })
         .transpose()
 }
 
@@ -173,8 +191,8 @@ fn meta<'a>(pairs: &'a [(String, String)], keys: &[&str]) -> Option<&'a str> {
         (status = 412, description = "Not tus 1.0.0 (`Tus-Version` says what is)", body = ErrorBody),
         (status = 413, description = "`Upload-Length` above `Tus-Max-Size`", body = ErrorBody),
     ))]
-async fn create(state: State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, uri: Uri) -> Response {
-    creation(state, caller, headers, uri).await
+async fn create(state: State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap) -> Response {
+    creation(state, caller, headers).await
 }
 
 /// The same at `/files`.
@@ -190,25 +208,14 @@ async fn create(state: State<AppState>, caller: Result<Caller, ApiError>, header
         (status = 412, description = "Not tus 1.0.0", body = ErrorBody),
         (status = 413, description = "`Upload-Length` above `Tus-Max-Size`", body = ErrorBody),
     ))]
-async fn create_bare(
-    state: State<AppState>,
-    caller: Result<Caller, ApiError>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    creation(state, caller, headers, uri).await
+async fn create_bare(state: State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap) -> Response {
+    creation(state, caller, headers).await
 }
 
-async fn creation(
-    State(s): State<AppState>,
-    caller: Result<Caller, ApiError>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
+async fn creation(State(s): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap) -> Response {
     answer(
         async {
             let caller = caller?;
-            caller.covers(&[uri.query().unwrap_or("")])?;
             if headers.contains_key("upload-defer-length") {
                 return Err(ApiError::BadRequest("creation-defer-length is not supported: send Upload-Length".into()));
             }
@@ -217,7 +224,7 @@ async fn creation(
             if length > MAX_FILE_SIZE {
                 return Err(Error::TooLarge(format!("Upload-Length is above Tus-Max-Size ({MAX_FILE_SIZE})")).into());
             }
-            let raw = header_str(&headers, "upload-metadata").unwrap_or("").to_string();
+            let raw = single(&headers, "upload-metadata")?.unwrap_or("").to_string();
             let pairs = metadata(&raw)?;
             let domain = meta(&pairs, &["domain"]).map(Domain::parse).transpose()?.unwrap_or(Domain::Resource);
             let upload = NewUpload {
@@ -272,13 +279,11 @@ async fn state(s: &AppState, actor: &Actor, id: &str) -> ApiResult<Upload> {
 async fn head(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     PathParam(id): PathParam<String>,
 ) -> Response {
     let mut res = answer(
         async {
             let caller = caller?;
-            caller.covers(&[uri.query().unwrap_or("")])?;
             let u = state(&s, &caller.actor, &id).await?;
             let mut res = StatusCode::OK.into_response();
             let h = res.headers_mut();
@@ -302,7 +307,7 @@ async fn head(
 
 /// `Upload-Checksum: md5 <base64>` or `sha1 <base64>`.
 fn checksum(headers: &HeaderMap) -> ApiResult<Option<Checksum>> {
-    let Some(v) = header_str(headers, "upload-checksum") else { return Ok(None) };
+    let Some(v) = single(headers, "upload-checksum")? else { return Ok(None) };
     let (algo, digest) =
         v.split_once(' ').ok_or_else(|| ApiError::BadRequest("Upload-Checksum is `<algorithm> <base64>`".into()))?;
     let digest = base64::engine::general_purpose::STANDARD
@@ -346,28 +351,26 @@ async fn patch(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
     headers: HeaderMap,
-    uri: Uri,
     PathParam(id): PathParam<String>,
     body: Body,
 ) -> Response {
     answer(
         async {
-            let caller = caller?;
-            caller.covers(&[uri.query().unwrap_or("")])?;
+            let actor = caller?.actor;
+            let offset = number(&headers, "upload-offset")?
+                .ok_or_else(|| ApiError::BadRequest("Upload-Offset is required".into()))?;
+            let current = state(&s, &actor, &id).await?;
+            // tus: an offset that is not the upload's is a 409, whatever else is wrong.
+            if offset != current.offset {
+                return Err(Error::OffsetMismatch { expected: current.offset, got: offset }.into());
+            }
             if header_str(&headers, "content-type") != Some("application/offset+octet-stream") {
                 return Err(ApiError::Unsupported("Content-Type must be application/offset+octet-stream".into()));
             }
-            let offset = number(&headers, "upload-offset")?
-                .ok_or_else(|| ApiError::BadRequest("Upload-Offset is required".into()))?;
             let check = checksum(&headers)?;
-            let actor = caller.actor;
-            let current = state(&s, &actor, &id).await?;
             let sent = number(&headers, "content-length")?;
             if current.offset == current.length {
                 // Finished already: an empty PATCH at the end is harmless, anything else is not.
-                if offset != current.length {
-                    return Err(Error::OffsetMismatch { expected: current.length, got: offset }.into());
-                }
                 if sent.unwrap_or(0) > 0 {
                     return Err(Error::TooLarge("the upload is complete".into()).into());
                 }
@@ -422,13 +425,11 @@ fn done(u: &Upload) -> Response {
 async fn terminate(
     State(s): State<AppState>,
     caller: Result<Caller, ApiError>,
-    uri: Uri,
     PathParam(id): PathParam<String>,
 ) -> Response {
     answer(
         async {
             let caller = caller?;
-            caller.covers(&[uri.query().unwrap_or("")])?;
             s.run(move |cms| cms.cancel_upload(&caller.actor, &id, Protocol::Tus)).await?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
