@@ -490,10 +490,11 @@ impl Cms {
         actor: &Actor,
         cinema_id: &str,
         movie_id: &str,
-        report: DeliveryReport,
+        report: impl TryInto<DeliveryReport, Error: Into<Error>>,
     ) -> Result<()> {
+        // Who may report comes first: another cinema's key learns nothing from a bad body.
         actor.require_channel(cinema_id)?;
-        let v = validated(report)?;
+        let v = validated(report.try_into().map_err(Into::into)?)?;
         let changed = self.db.write(|tx| {
             cinema::get(tx, cinema_id)?;
             movie::get(tx, movie_id)?;

@@ -229,6 +229,13 @@ pub enum Error {
     Stale(String),
 }
 
+/// For inputs that cannot fail to convert (a use case taking `impl TryInto<…>`).
+impl From<std::convert::Infallible> for Error {
+    fn from(never: std::convert::Infallible) -> Error {
+        match never {}
+    }
+}
+
 /// Whether SQLite gave up waiting for a lock another connection (or process) holds.
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))

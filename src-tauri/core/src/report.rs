@@ -232,9 +232,15 @@ impl Cms {
     /// Another cinema's key, or a seat of another cinema, is refused (403); an unknown cinema or
     /// seat is 404, and nothing is written. Only what changed is written; liveness is kept in
     /// memory and stored at a coarse resolution (see `liveness`).
-    pub fn heartbeat(&self, actor: &Actor, cinema_id: &str, hb: Heartbeat) -> Result<()> {
+    pub fn heartbeat(
+        &self,
+        actor: &Actor,
+        cinema_id: &str,
+        hb: impl TryInto<Heartbeat, Error: Into<Error>>,
+    ) -> Result<()> {
+        // Who may report comes first: another cinema's key learns nothing from a bad body.
         actor.require_channel(cinema_id)?;
-        let v = validated(hb)?;
+        let v = validated(hb.try_into().map_err(Into::into)?)?;
         self.mark_coms_seen(actor, cinema_id)?;
         let now = now_ms();
         let (planned, _) = self.db.read(|tx| plan(tx, actor, cinema_id, &v, now))?;
