@@ -107,8 +107,8 @@ mod tests {
         "INSERT INTO cinemas(id, code, name, region_id, created_at) VALUES ('c1', 'C1', 'c', 'SHANGHAI', 0);
         INSERT INTO cinemas(id, code, name, region_id, created_at) VALUES ('c2', 'C2', 'c', 'SHANGHAI', 0);
         INSERT INTO halls(id, code, name, cinema_id, number_of_seats, created_at) VALUES ('h1', 'H1', 'h', 'c1', 1, 0);
-        INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, ip, created_at)
-            VALUES ('s1', 'h1', 'c1', '1', 'IDLE', 'A1', '10.0.0.1', 0);";
+        INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, ip, created_at, qr_token)
+            VALUES ('s1', 'h1', 'c1', '1', 'IDLE', 'A1', '10.0.0.1', 0, '0123456789abcdefgh');";
 
     const FILM: &str =
         "INSERT INTO movies(id, code, name, duration, description, type, category, country, price, created_at)
