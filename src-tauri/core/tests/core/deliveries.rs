@@ -245,7 +245,7 @@ fn a_film_withdrawn_then_distributed_again_is_queued_anew() {
     app.cms.withdraw_movie(&admin, &film, Some(vec![cinema.clone()])).unwrap();
     drain(&app, &admin, &cinema);
     let outcome = distribute(&app.cms, &admin, &film, &[&cinema]).unwrap();
-    assert_eq!(outcome.added, [cinema.clone()], "given again");
+    assert_eq!(outcome.added, std::slice::from_ref(&cinema), "given again");
     assert_eq!(state_at(&app, &admin, &film, &cinema).state, DeliveryState::Queued);
     assert_eq!(drain(&app, &admin, &cinema)[0].message_type, MessageType::NewMovie);
 }

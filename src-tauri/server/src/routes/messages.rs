@@ -26,7 +26,7 @@ macro_rules! envelope {
         // The variant is the wire name itself: a renaming attribute would not reach utoipa
         // through the macro.
         #[derive(Serialize, ToSchema)]
-        #[allow(dead_code, non_camel_case_types)]
+        #[allow(dead_code, non_camel_case_types, clippy::upper_case_acronyms)]
         enum $kind {
             $wire,
         }

@@ -34,7 +34,7 @@ async fn a_regenerated_seats_old_token_and_unknown_tokens_are_404() {
     let client = seat["clientID"].as_str().unwrap();
     let (_, code) = app.post(&format!("/cms/vr_clients/{client}/_regenerate_scene"), json!({})).await;
     let old = seat["qrToken"].as_str().unwrap();
-    for token in [old, "0123456789abcdefghij", &seat["sceneNumber"].as_str().unwrap().to_string()] {
+    for token in [old, "0123456789abcdefghij", seat["sceneNumber"].as_str().unwrap()] {
         let (status, body) = app.send("GET", &format!("/cms/qr/{token}"), None, None).await;
         assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{token}: {body}");
     }
