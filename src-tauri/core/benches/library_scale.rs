@@ -12,7 +12,9 @@
 
 use std::time::{Duration, Instant};
 
-use cinedesk_core::library::{ChapterQuery, ClassificationInput, OrderBy, ResourceInput, ResourceQuery};
+use cinedesk_core::library::{
+    ChapterScope, NewClassification, NewResource, NodeIds, OrderBy, ResourceContent, ResourceSearch,
+};
 use cinedesk_core::*;
 
 const RESOURCES: usize = 100_000;
@@ -155,12 +157,8 @@ fn main() {
     let first = CinemaQuery { cinema_code: Some("cinema_000".into()), ..Default::default() };
     let cinema_id = cms.list_cinemas(&admin, &first).unwrap().item_list[0].cinema_id.clone();
     let cinema = Actor::Cinema { cinema_id, apikey: "ck_bench".into() };
-    let tree = cms
-        .query_chapters(
-            &admin,
-            &ChapterQuery { parent_type: Some("0".into()), parent_id: Some("0".into()), ret_type: Some("0".into()) },
-        )
-        .unwrap();
+    let tree =
+        cms.query_chapters(&admin, &ChapterScope { parent_id: "0".into(), of_chapter: false, whole: true }).unwrap();
     let of_kind =
         |kind: &str| -> Vec<String> { tree.iter().filter(|n| n.kind == kind).map(|n| n.chapter_id.clone()).collect() };
     let (periods, subjects) = (of_kind("period"), of_kind("subject"));
@@ -172,12 +170,14 @@ fn main() {
     };
     let load_before = load();
     let page = |actor: &Actor, order: OrderBy, cur: usize, keyword: Option<&str>, node: Option<&str>| {
-        let mut q = ResourceQuery::default();
-        q.page.cur_page = Some(cur.to_string());
-        q.page.num_per_page = Some("20".into());
-        q.query.order_by = Some(order.wire().into());
-        q.query.keyword = keyword.map(str::to_string);
-        q.query.subject_id = node.map(str::to_string);
+        let q = ResourceSearch {
+            page: Some(cur as u32),
+            per_page: Some(20),
+            order,
+            keyword: keyword.map(str::to_string),
+            subject_id: node.map(str::to_string),
+            ..Default::default()
+        };
         let p = cms.list_resources(actor, &q).unwrap();
         assert!(p.product_list.len() <= 20);
         p.total_count
@@ -270,12 +270,7 @@ fn build(cms: &Cms, path: &std::path::Path) {
     let node = |parent: &str, kind: &str, title: String| {
         cms.create_classification(
             &admin,
-            ClassificationInput {
-                parent_id: Some(parent.to_string()),
-                kind: Some(kind.into()),
-                title: Some(title),
-                sort_num: None,
-            },
+            NewClassification { parent_id: Some(parent.to_string()), kind: kind.into(), title, sort: None },
         )
         .unwrap()
     };
@@ -310,7 +305,7 @@ fn build(cms: &Cms, path: &std::path::Path) {
     let mut left = RESOURCES;
     while left > 0 {
         let n = left.min(BATCH);
-        let batch: Vec<ResourceInput> = (0..n)
+        let batch: Vec<NewResource> = (0..n)
             .map(|_| {
                 let word = *rng.pick(&WORDS);
                 let (subject, chapter) = rng.pick(&chapters).clone();
@@ -318,32 +313,36 @@ fn build(cms: &Cms, path: &std::path::Path) {
                 let latin = *rng.pick(&LATIN);
                 let kind = *rng.pick(&KINDS);
                 let title = format!("{subject_name}《{word}》{kind} {latin} {}", rng.next(100_000));
-                let (owner_type, group) = match rng.next(10) {
-                    0 => ("0", None),
-                    1..=3 => ("1", Some(rng.pick(&cinemas).clone())),
-                    _ => ("2", None),
+                let owner = match rng.next(10) {
+                    0 => Owner::User(None),
+                    1..=3 => Owner::Cinema(rng.pick(&cinemas).clone()),
+                    _ => Owner::Chain(Some(org.clone())),
                 };
                 let stored = rng.next(3) == 0;
-                ResourceInput {
-                    title: Some(title),
+                NewResource {
+                    title,
                     keyword: Some(format!("{word},{subject_name}")),
                     intro: Some(format!("{word}的{kind}，适合{subject_name}课堂与 VR 体验：{latin}。")),
-                    res_form: Some(if stored { "1" } else { "2" }.into()),
-                    fid: stored.then(|| rng.pick(&fids).clone()),
-                    url: (!stored)
-                        .then(|| format!("https://cdn.example.com/r/{}.{}", rng.next(1 << 30), rng.pick(&URL_EXTS))),
-                    period_id: Some(rng.pick(&periods).clone()),
-                    subject_id: Some(subject),
-                    chapter_id_list: Some(vec![chapter]),
-                    space: SpaceRef {
-                        owner_type: Some(owner_type.into()),
-                        user_id: None,
-                        group_id: group,
-                        org_id: Some(org.clone()),
+                    content: if stored {
+                        ResourceContent::Stored(rng.pick(&fids).clone())
+                    } else {
+                        ResourceContent::Link(format!(
+                            "https://cdn.example.com/r/{}.{}",
+                            rng.next(1 << 30),
+                            rng.pick(&URL_EXTS)
+                        ))
                     },
+                    nodes: NodeIds {
+                        period_id: Some(rng.pick(&periods).clone()),
+                        subject_id: Some(subject),
+                        chapter_ids: Some(vec![chapter]),
+                        ..Default::default()
+                    },
+                    owner,
                     parent_id: Some("0".into()),
-                    res_source: Some("0".into()),
-                    ..Default::default()
+                    res_source: 0,
+                    copy_to_personal: false,
+                    can_removed: false,
                 }
             })
             .collect();

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
-use crate::movie::{self, file_url, Movie};
+use crate::movie::{self, file_path, Movie};
 use crate::outbox::{self, MessageType};
 use crate::query::{self, Paging, Where};
 use crate::site_events::{SiteChange, SiteChanged};
@@ -231,7 +231,7 @@ pub(crate) fn film_file(tx: &Transaction<'_>, file_id: Option<&str>) -> Result<O
                 file_id: id.to_string(),
                 size: r.get::<_, i64>(0)?.max(0) as u64,
                 md5: r.get(1)?,
-                url: file_url(Some(id)),
+                url: file_path(Some(id)),
             })
         })
         .optional()?)

@@ -81,9 +81,9 @@ pub use error::{Code, Entity, Error, Result};
 pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
-pub use library::{OwnerType, SpaceRef};
+pub use library::{Owner, OwnerType};
 pub use liveness::{is_online, DEFAULT_SEAT_OFFLINE_MS, SEAT_SEEN_RESOLUTION_MS};
-pub use movie::{file_url, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
+pub use movie::{file_path, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
 pub use qr::{
@@ -99,7 +99,7 @@ pub use signing::{
 };
 pub use site_events::{SiteChange, SiteChanged};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
-pub use validate::{MAX_REPORT_TEXT, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
+pub use validate::{whole as parse_whole, MAX_REPORT_TEXT, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskEvent, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
 pub use vr_client::{SeatCode, SeatFault, SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
 

@@ -220,8 +220,9 @@ const COLUMNS: &str = "m.id, m.name, m.code, m.duration, m.description, m.type, 
     m.icon_id, m.poster_id, m.schedule_start, m.schedule_end, m.num_of_praise, m.num_of_view, m.online, m.weixin_url, \
     m.price, m.is_hot";
 
-/// Where a stored file is served; iconURL and posterURL point here.
-pub fn file_url(file_id: Option<&str>) -> String {
+/// The path on this server where a stored file is served (`/cms/files/{id}`, "" for none);
+/// iconURL and posterURL are this path, and routes make it a URL when a client needs one.
+pub fn file_path(file_id: Option<&str>) -> String {
     file_id.map(|id| format!("/cms/files/{id}")).unwrap_or_default()
 }
 
@@ -238,8 +239,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Movie> {
         category: r.get(6)?,
         country: r.get(7)?,
         file_id: r.get(8)?,
-        icon_url: file_url(icon_id.as_deref()),
-        poster_url: file_url(poster_id.as_deref()),
+        icon_url: file_path(icon_id.as_deref()),
+        poster_url: file_path(poster_id.as_deref()),
         icon_id,
         poster_id,
         schedule_start: r.get(11)?,

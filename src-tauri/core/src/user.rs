@@ -10,7 +10,7 @@ use crate::enums::{self, EnumKind, ROLE_MANAGER, ROLE_SYS_ADMIN};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::files::Ingest;
 use crate::ids::{new_id, now_ms};
-use crate::movie::file_url;
+use crate::movie::file_path;
 use crate::query::{self, Page, Paging, Where};
 use crate::validate::{self, MAX_CODE, MAX_TEXT};
 use crate::{Cms, Entity};
@@ -75,7 +75,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
         user_id: r.get(0)?,
         name: r.get(1)?,
         alias: r.get(2)?,
-        icon_url: file_url(icon_id.as_deref()),
+        icon_url: file_path(icon_id.as_deref()),
         icon_id,
         role: r.get(4)?,
         create_time: r.get(5)?,

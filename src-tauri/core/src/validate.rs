@@ -34,7 +34,7 @@ pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String> {
 
 /// A whole number written the way the OpenAPI document's patterns write one: ASCII digits
 /// only, no sign, no spaces, no leading zero (Rust's own parse takes `+5`).
-pub(crate) fn whole(v: &str) -> Option<u64> {
+pub fn whole(v: &str) -> Option<u64> {
     let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && (v == "0" || !v.starts_with('0'));
     digits.then(|| v.parse().ok()).flatten()
 }

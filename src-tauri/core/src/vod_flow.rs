@@ -10,7 +10,6 @@
 //! (transcoding failed), or BLOCKED (censorship refused it). Publishing makes the video a film;
 //! the film goes online when the video becomes playable and offline when it is refused.
 
-use base64::Engine;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -20,10 +19,12 @@ use crate::actor::{Actor, Capability};
 use crate::enums::EnumKind;
 use crate::error::{Error, Result};
 use crate::files::clock::iso_utc;
-use crate::files::{name, Domain, NewUpload, Protocol, Upload, UploadStart, MAX_FILE_SIZE};
+use crate::files::{
+    name, Domain, NewUpload, Protocol, Upload, UploadStart, EVENT_SNAPSHOT, EVENT_TRANSCODE, MAX_FILE_SIZE,
+};
 use crate::ids::now_ms;
-use crate::library::{china_time, contributor, flex};
-use crate::movie::{file_url, insert_movie, MovieInput};
+use crate::library::{china_time, contributor};
+use crate::movie::{file_path, insert_movie, MovieInput};
 use crate::{Cms, Entity};
 
 /// Seed 001: a title is at most 128 bytes of UTF-8.
@@ -39,145 +40,100 @@ const VIDEO_EXTS: &[&str] = &[
     "vob", "m2ts", "mts", "dat", "ogv", "mxf",
 ];
 const IMAGE_EXTS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "bmp"];
-/// Seed 001's processing events.
-pub const EVENT_TRANSCODE: &str = "StreamTranscodeComplete";
-pub const EVENT_SNAPSHOT: &str = "SnapshotComplete";
+/// Seed 001's censorship event (transcoding and snapshots are the store's own, `files::media`).
 pub const EVENT_CENSOR: &str = "AIVideoCensorComplete";
 
-/// getVideoUploadAuth's parameters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"title": "宣传片", "fileName": "trailer.mp4", "fileSize": "1048576"})))]
-pub struct VideoUploadRequest {
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(required = true, min_length = 1),
-        param(required = true, min_length = 1, example = "宣传片")
-    )]
-    pub title: Option<String>,
-    /// The file's name, ending in a video extension (mp4, mov, mkv, webm, avi, flv, ts, …).
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(required = true, min_length = 1),
-        param(required = true, min_length = 1, example = "trailer.mp4")
-    )]
-    pub file_name: Option<String>,
-    /// Required here: the store's upload session is made for a known length.
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(required = true, pattern = "^[1-9][0-9]{0,12}$"),
-        param(required = true, pattern = "^[1-9][0-9]{0,12}$", example = "1048576")
-    )]
-    pub file_size: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+/// A new video (getVideoUploadAuth): its file, which the store takes in a tus session, and what
+/// is shown of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VideoUpload {
+    /// At most 128 bytes of UTF-8.
+    pub title: String,
+    /// It must end in a video extension.
+    pub file_name: String,
+    /// Bytes: the store makes the upload session for a known length.
+    pub size: u64,
     pub description: Option<String>,
-    #[serde(default, rename = "coverURL", deserialize_with = "flex")]
+    /// An http(s) URL, or a file of this store by its path (`/cms/files/{id}`).
     pub cover_url: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub tags: Option<String>,
 }
 
-/// getImageUploadAuth's parameters.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"imageType": "cover", "imageExt": "png", "title": "海报", "fileSize": "2048"})))]
-pub struct ImageUploadRequest {
-    /// default | cover
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^(default|cover)$"),
-        param(pattern = "^(default|cover)$", example = "cover")
-    )]
-    pub image_type: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^(png|jpg|jpeg|gif|webp|bmp)$"),
-        param(pattern = "^(png|jpg|jpeg|gif|webp|bmp)$", example = "png")
-    )]
-    pub image_ext: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+/// A picture to upload (getImageUploadAuth), such as a cover.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageUpload {
+    /// png (the default), jpg, jpeg, gif, webp or bmp.
+    pub ext: Option<String>,
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub tags: Option<String>,
-    /// Required here, as for videos.
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(required = true, pattern = "^[1-9][0-9]{0,12}$"),
-        param(required = true, pattern = "^[1-9][0-9]{0,12}$", example = "2048")
-    )]
-    pub file_size: Option<String>,
+    /// Bytes, as for videos.
+    pub size: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct UploadAuth {
+/// Where a video plays, until when (getVideoPlayAuth).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playback {
+    /// Its `file_url` and `cover_url` are paths on this server, or (a cover) a URL elsewhere.
+    pub video: Video,
+    /// Epoch ms.
+    pub expire_time: i64,
+}
+
+/// An uploaded video made a film (videoPublish): what is given replaces what its upload said.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Publication {
     pub video_id: String,
-    /// base64 JSON: Endpoint, Bucket, FileName, UploadUrl (the tus session), Protocol.
-    pub upload_address: String,
-    /// base64 JSON: UploadId, Protocol, Offset, Length, ExpireUTCTime, Expiration (seconds left).
-    pub upload_auth: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ImageUploadAuth {
-    #[serde(rename = "uploadAddress")]
-    pub upload_address: String,
-    #[serde(rename = "uploadAuth")]
-    pub upload_auth: String,
-    #[serde(rename = "imageURL")]
-    pub image_url: String,
-    #[serde(rename = "imageId")]
-    pub image_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PlayAuth {
-    #[serde(rename = "coverURL")]
-    pub cover_url: String,
-    /// Seconds, as a string like the seed's ("10.4167").
-    pub duration: String,
-    #[serde(rename = "videoId")]
-    pub video_id: String,
-    /// base64 JSON: VideoId, PlayURL, CoverURL, Duration, ExpireTime.
-    #[serde(rename = "playAuth")]
-    pub play_auth: String,
-    #[serde(rename = "playURL")]
-    pub play_url: String,
-}
-
-/// videoPublish's parameters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams), into_params(parameter_in = Query))]
-#[serde(rename_all = "camelCase")]
-pub struct VideoPublish {
-    #[serde(default, deserialize_with = "flex")]
-    pub video_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub description: Option<String>,
-    /// Seconds.
-    #[serde(default, deserialize_with = "flex")]
-    pub duration: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+    /// Seconds, more than 0 and at most a day.
+    pub duration: Option<f64>,
     pub cover_url: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub tags: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub cate_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+    pub cate_id: Option<i64>,
+    /// The film's category when it names one, else the default category.
     pub cate_name: Option<String>,
+}
+
+/// What a processing event reports (the seed's EventType).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Transcode,
+    Snapshot,
+    Censor,
+}
+
+impl EventKind {
+    pub fn parse(s: &str) -> Result<EventKind> {
+        match s {
+            EVENT_TRANSCODE => Ok(EventKind::Transcode),
+            EVENT_SNAPSHOT => Ok(EventKind::Snapshot),
+            EVENT_CENSOR => Ok(EventKind::Censor),
+            _ => Err(Error::invalid(
+                "EventType",
+                format!("must be {EVENT_TRANSCODE}, {EVENT_SNAPSHOT} or {EVENT_CENSOR}"),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Transcode => EVENT_TRANSCODE,
+            EventKind::Snapshot => EVENT_SNAPSHOT,
+            EventKind::Censor => EVENT_CENSOR,
+        }
+    }
+}
+
+/// A processing callback: the event, whether it succeeded, the video, when (UTC as
+/// `yyyy-MM-ddTHH:mm:ssZ`; now when absent), and whatever the processor adds
+/// (`SnapshotFileID`, `CoverUrl`, `Duration`, `Suggestion` …), recorded with the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessingEvent {
+    pub kind: EventKind,
+    pub success: bool,
+    pub video_id: String,
+    pub event_time: Option<String>,
+    pub detail: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,24 +185,6 @@ pub struct VideoPage {
     pub video_list: Vec<Video>,
 }
 
-/// A processing callback: `EventTime`, `EventType`, `VideoId`, `Status`, and whatever the
-/// processor adds (`SnapshotFileID`, `CoverUrl`, `Duration`, `Suggestion` …).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct VodEvent {
-    #[serde(rename = "EventTime", default)]
-    pub event_time: Option<String>,
-    #[serde(rename = "EventType", default)]
-    pub event_type: Option<String>,
-    #[serde(rename = "VideoId", default)]
-    pub video_id: Option<String>,
-    #[serde(rename = "Status", default)]
-    pub status: Option<String>,
-    #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub detail: Map<String, Value>,
-}
-
 const COLUMNS: &str = "v.rowid, v.id, v.title, v.description, v.duration, v.cover_url, v.created_at, v.size, \
     v.cate_id, v.cate_name, v.tags, v.user_id, v.user_name, v.transcode_status, v.snapshot_status, v.censor_status, \
     v.movie_id, v.published_at, (SELECT 1 FROM files f WHERE f.id = v.id), v.owner";
@@ -293,7 +231,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Video, String)> {
             snapshot_status: r.get(14)?,
             censor_status: censor,
             narrow_transcode_status: String::new(),
-            file_url: if uploaded { file_url(Some(&id)) } else { String::new() },
+            file_url: if uploaded { file_path(Some(&id)) } else { String::new() },
             movie_id: r.get(16)?,
             published: r.get::<_, Option<i64>>(17)?.is_some(),
             video_id: id,
@@ -318,17 +256,12 @@ fn require_owner(actor: &Actor, owner: &str, id: &str) -> Result<()> {
     }
 }
 
-fn b64_json(v: Value) -> String {
-    base64::engine::general_purpose::STANDARD.encode(v.to_string())
-}
-
-fn size(field: &str, v: Option<&str>) -> Result<u64> {
-    let v = v.ok_or_else(|| {
-        Error::invalid(field, "is required: Cinedesk's store makes the upload session for a known length")
-    })?;
-    crate::validate::whole(v)
-        .filter(|n| (1..=MAX_FILE_SIZE).contains(n))
-        .ok_or_else(|| Error::invalid(field, format!("must be a size in bytes from 1 to {MAX_FILE_SIZE}")))
+fn size(field: &str, n: u64) -> Result<u64> {
+    if (1..=MAX_FILE_SIZE).contains(&n) {
+        Ok(n)
+    } else {
+        Err(Error::invalid(field, format!("must be a size in bytes from 1 to {MAX_FILE_SIZE}")))
+    }
 }
 
 fn title(v: Option<&str>, required: bool) -> Result<Option<String>> {
@@ -375,22 +308,6 @@ fn paging(index: Option<u32>, size: Option<u32>) -> Result<(u32, u32)> {
         return Err(Error::invalid("pageSize", format!("must be from 1 to {MAX_PAGE_SIZE}")));
     }
     Ok((index, size))
-}
-
-/// The seed's upload address and credential for a tus session of this server.
-fn upload_credentials(base_url: &str, upload: &Upload) -> (String, String) {
-    let base = base_url.trim_end_matches('/');
-    let url = format!("{base}/files/{}", upload.upload_id);
-    let address = b64_json(json!({
-        "Endpoint": base, "Bucket": "cinedesk", "FileName": upload.name, "UploadUrl": url, "Protocol": "tus",
-    }));
-    let left = ((upload.expire_time - now_ms()) / 1000).max(0);
-    let auth = b64_json(json!({
-        "UploadId": upload.upload_id, "Protocol": "tus", "UploadUrl": url, "Offset": upload.offset,
-        "Length": upload.length, "ExpireUTCTime": iso_utc(upload.expire_time), "Expiration": left.to_string(),
-        "Region": "local",
-    }));
-    (address, auth)
 }
 
 /// The default value of an enumeration (its `is_default` one, else the first).
@@ -441,11 +358,12 @@ impl Cms {
         }
     }
 
-    /// getVideoUploadAuth: a new video and the tus session its file is uploaded through.
-    pub fn vod_video_upload_auth(&self, actor: &Actor, req: VideoUploadRequest, base_url: &str) -> Result<UploadAuth> {
+    /// getVideoUploadAuth: a new video and the tus session its file is uploaded through (the
+    /// session's id is the video's).
+    pub fn vod_video_upload_auth(&self, actor: &Actor, req: VideoUpload) -> Result<Upload> {
         actor.require(Capability::Vod)?;
-        let title = title(req.title.as_deref(), true)?.unwrap_or_default();
-        let file_name = req.file_name.as_deref().map(str::trim).unwrap_or("");
+        let title = title(Some(&req.title), true)?.unwrap_or_default();
+        let file_name = req.file_name.trim();
         let ext = name::extension(file_name).map(str::to_ascii_lowercase);
         if !ext.as_deref().is_some_and(|e| VIDEO_EXTS.contains(&e)) {
             return Err(Error::invalid(
@@ -453,7 +371,7 @@ impl Cms {
                 format!("must end in a video extension ({})", VIDEO_EXTS.join(", ")),
             ));
         }
-        let length = size("fileSize", req.file_size.as_deref())?;
+        let length = size("fileSize", req.size)?;
         let description = text("description", req.description.as_deref())?;
         let tags = text("tags", req.tags.as_deref())?;
         let cover_url = cover(req.cover_url.as_deref())?;
@@ -487,57 +405,38 @@ impl Cms {
             let _ = self.files.cancel_upload(&upload.upload_id, &actor.owner(), Protocol::Tus);
             return Err(e);
         }
-        let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
-        Ok(UploadAuth { video_id: upload.upload_id, upload_address, upload_auth })
+        Ok(upload)
     }
 
-    /// refreshVideoUploadAuth: the session's address and credential again, at its current offset.
-    pub fn vod_refresh_upload_auth(&self, actor: &Actor, video_id: &str, base_url: &str) -> Result<UploadAuth> {
+    /// refreshVideoUploadAuth: the video's tus session again, at its current offset.
+    pub fn vod_refresh_upload_auth(&self, actor: &Actor, video_id: &str) -> Result<Upload> {
         actor.require(Capability::Vod)?;
         let (video, owner) = self.db.read(|tx| load(tx, video_id))?;
         require_owner(actor, &owner, video_id)?;
         if video.status != "UPLOADING" {
             return Err(Error::InUse(format!("video {video_id} is uploaded already")));
         }
-        let upload = self.files.upload(video_id, &owner, Protocol::Tus).map_err(|_| {
+        self.files.upload(video_id, &owner, Protocol::Tus).map_err(|_| {
             Error::InUse(format!("the upload of video {video_id} expired; ask getVideoUploadAuth for a new one"))
-        })?;
-        let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
-        Ok(UploadAuth { video_id: video_id.to_string(), upload_address, upload_auth })
+        })
     }
 
     /// getImageUploadAuth: a tus session for a picture (a cover); its id is the image's file id.
-    pub fn vod_image_upload_auth(
-        &self,
-        actor: &Actor,
-        req: ImageUploadRequest,
-        base_url: &str,
-    ) -> Result<ImageUploadAuth> {
+    pub fn vod_image_upload_auth(&self, actor: &Actor, req: ImageUpload) -> Result<Upload> {
         actor.require(Capability::Vod)?;
-        match req.image_type.as_deref().unwrap_or("default") {
-            "default" | "cover" => {}
-            _ => return Err(Error::invalid("imageType", "must be default or cover")),
-        }
-        let ext = req.image_ext.as_deref().unwrap_or("png").trim().trim_start_matches('.').to_ascii_lowercase();
+        let ext = req.ext.as_deref().unwrap_or("png").trim().trim_start_matches('.').to_ascii_lowercase();
         if !IMAGE_EXTS.contains(&ext.as_str()) {
             return Err(Error::invalid("imageExt", format!("must be one of {}", IMAGE_EXTS.join(", "))));
         }
         let title = title(req.title.as_deref(), false)?.unwrap_or_else(|| "image".to_string());
         text("tags", req.tags.as_deref())?;
-        let length = size("fileSize", req.file_size.as_deref())?;
-        let upload = self.tus_session(actor, &format!("{title}.{ext}"), length)?;
-        let (upload_address, upload_auth) = upload_credentials(base_url, &upload);
-        Ok(ImageUploadAuth {
-            image_url: format!("{}{}", base_url.trim_end_matches('/'), file_url(Some(&upload.upload_id))),
-            image_id: upload.upload_id,
-            upload_address,
-            upload_auth,
-        })
+        let length = size("fileSize", req.size)?;
+        self.tus_session(actor, &format!("{title}.{ext}"), length)
     }
 
-    /// getVideoPlayAuth: where to play a video. Its owner and SYS_ADMINs may play it once
-    /// uploaded, anyone once published; never while censorship refuses it.
-    pub fn vod_play_auth(&self, actor: &Actor, video_id: &str, base_url: &str) -> Result<PlayAuth> {
+    /// getVideoPlayAuth: where to play a video, and until when. Its owner and SYS_ADMINs may
+    /// play it once uploaded, anyone once published; never while censorship refuses it.
+    pub fn vod_play_auth(&self, actor: &Actor, video_id: &str) -> Result<Playback> {
         actor.require(Capability::Vod)?;
         let (video, owner) = self.db.read(|tx| load(tx, video_id))?;
         if !video.published {
@@ -548,40 +447,25 @@ impl Cms {
             "BLOCKED" => return Err(Error::Denied(format!("video {video_id} was refused by censorship"))),
             _ => {}
         }
-        let base = base_url.trim_end_matches('/');
-        let absolute = |u: &str| if u.starts_with('/') { format!("{base}{u}") } else { u.to_string() };
-        let play_url = absolute(&video.file_url);
-        let cover_url = absolute(&video.cover_url);
-        let duration = if video.duration > 0.0 { video.duration.to_string() } else { String::new() };
-        let play_auth = b64_json(json!({
-            "VideoId": video_id, "PlayURL": play_url, "CoverURL": cover_url, "Duration": duration,
-            "ExpireTime": iso_utc(now_ms() + PLAY_AUTH_TTL_MS), "Title": video.title,
-        }));
-        Ok(PlayAuth { cover_url, duration, video_id: video_id.to_string(), play_auth, play_url })
+        Ok(Playback { video, expire_time: now_ms() + PLAY_AUTH_TTL_MS })
     }
 
     /// videoPublish: makes an uploaded video a film of the catalogue (an operator's video, or
     /// any for a SYS_ADMIN). The film is online at once when the video is playable already.
     /// Answers the film's id.
-    pub fn vod_publish(&self, actor: &Actor, p: VideoPublish) -> Result<String> {
+    pub fn vod_publish(&self, actor: &Actor, p: Publication) -> Result<String> {
         // Films are published by the chain's operators, not by a cinema's client.
         actor.require(Capability::Operate)?;
-        let video_id = p.video_id.clone().ok_or_else(|| Error::invalid("videoId", "is required"))?;
+        let video_id = p.video_id.clone();
         let new_title = title(p.title.as_deref(), false)?;
         let description = p.description.as_deref().map(|d| text("description", Some(d))).transpose()?;
         let tags = p.tags.as_deref().map(|t| text("tags", Some(t))).transpose()?;
         let cover_url = p.cover_url.as_deref().map(|c| cover(Some(c))).transpose()?;
-        let duration = p
-            .duration
-            .as_deref()
-            .map(|d| d.parse::<f64>().ok().filter(|d| d.is_finite() && *d > 0.0 && *d <= 86_400.0))
-            .map(|d| d.ok_or_else(|| Error::invalid("duration", "must be seconds, more than 0 and at most a day")))
-            .transpose()?;
-        let cate_id = p
-            .cate_id
-            .as_deref()
-            .map(|c| c.parse::<i64>().map_err(|_| Error::invalid("cateId", "must be a whole number")))
-            .transpose()?;
+        let duration = p.duration;
+        if duration.is_some_and(|d| !(d.is_finite() && d > 0.0 && d <= 86_400.0)) {
+            return Err(Error::invalid("duration", "must be seconds, more than 0 and at most a day"));
+        }
+        let cate_id = p.cate_id;
         self.db.write(|tx| {
             let (video, owner) = load(tx, &video_id)?;
             require_owner(actor, &owner, &video_id)?;
@@ -709,21 +593,10 @@ impl Cms {
     /// A processing callback (StreamTranscodeComplete, SnapshotComplete, AIVideoCensorComplete):
     /// recorded with the video's file, which moves the video's state and its film's. Operators
     /// may post for any video, a cinema's client for its own. Answers the video afterwards.
-    pub fn vod_event(&self, actor: &Actor, event: VodEvent) -> Result<Video> {
+    pub fn vod_event(&self, actor: &Actor, event: ProcessingEvent) -> Result<Video> {
         actor.require(Capability::Vod)?;
-        let event_type = event.event_type.clone().unwrap_or_default();
-        if ![EVENT_TRANSCODE, EVENT_SNAPSHOT, EVENT_CENSOR].contains(&event_type.as_str()) {
-            return Err(Error::invalid(
-                "EventType",
-                format!("must be {EVENT_TRANSCODE}, {EVENT_SNAPSHOT} or {EVENT_CENSOR}"),
-            ));
-        }
-        let status = event.status.clone().unwrap_or_default();
-        if status != "success" && status != "fail" {
-            return Err(Error::invalid("Status", "must be success or fail"));
-        }
-        let video_id =
-            event.video_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::invalid("VideoId", "is required"))?;
+        let (event_type, video_id) = (event.kind.as_str(), event.video_id.clone());
+        let status = if event.success { "success" } else { "fail" };
         let event_time = match event.event_time.as_deref() {
             None | Some("") => iso_utc(now_ms()),
             Some(t) if crate::files::clock::parse_iso_utc(t).is_some() => t.to_string(),

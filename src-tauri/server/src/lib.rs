@@ -8,12 +8,14 @@
 //! - `routes`: the route table, one module per area; each handler parses the wire shape, calls
 //!   one core use case and shapes the answer (seed envelopes included).
 //! - `extract`: JSON bodies whatever their Content-Type, typed queries with repeated keys.
+//! - `base_url`: this server as the client reached it; routes make the core's paths absolute with it.
 //! - `auth`: who is calling: a bearer token (`LoggedIn`) or also a cinema's signed request
 //!   (`Caller`), made into the core's `Actor` for the core to judge.
 //! - `error`: the one place where failures become HTTP answers.
 //! - `openapi`: the OpenAPI document, built from the route table itself.
 //! - `state`: what handlers share, and how they call the blocking core.
-//! - `coms`: the COMS channel's long-poll and WebSocket, woken by the outbox.
+//! - `waker`: what wakes the COMS channel's waiting long-polls and WebSockets (`routes::coms`)
+//!   when the outbox has a message for their cinema.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
 //!   the values filled in at each answer instead (a COMS's last seen).
 //! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
@@ -22,8 +24,8 @@
 //! How the pieces fit: `docs/architecture.md`.
 
 pub mod auth;
+mod base_url;
 pub mod cli;
-pub mod coms;
 pub mod error;
 pub mod extract;
 pub mod failure;
@@ -36,6 +38,7 @@ mod routes;
 pub mod serve;
 pub mod signed;
 pub mod state;
+pub mod waker;
 
 use std::sync::Arc;
 

@@ -8,11 +8,11 @@ use cinedesk_core::{Actor, Cms, Table};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::coms::Waker;
 use crate::error::ApiError;
 use crate::live_json::{LiveFields, LiveJson};
 use crate::rate_limit::RateLimit;
 use crate::read_cache::{self, ReadCache};
+use crate::waker::Waker;
 
 /// Fields of a kept answer whose values move without a stamp: each answer takes them from the
 /// core's memory (`value(cms, field, id)`), so the writes that move them drop nothing.

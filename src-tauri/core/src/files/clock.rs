@@ -3,7 +3,7 @@
 use crate::signing::{civil_from_days, days_from_civil};
 
 /// Epoch ms as `yyyy-MM-ddTHH:mm:ssZ` (UTC, whole seconds).
-pub(crate) fn iso_utc(ms: i64) -> String {
+pub fn iso_utc(ms: i64) -> String {
     let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
     let (y, m, d) = civil_from_days(days);
     let s = ms_of_day / 1000;

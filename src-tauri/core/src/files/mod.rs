@@ -34,11 +34,12 @@ use crate::ids::now_ms;
 use crate::{Cms, Entity};
 
 pub use chunked::{ChunkOutcome, ChunkWriter, UPLOAD_URL_TTL_MS};
+pub use clock::iso_utc;
 pub use ingest::{Ingest, NewFile};
 pub use local::LocalOutcome;
 pub use md5::Md5;
 pub use media::{MediaTools, EVENT_SNAPSHOT, EVENT_TRANSCODE};
-pub use oss::{OssCallback, OssConfig, OssMode, OssPolicy, PostGrant, OSS_POLICY_TTL_S};
+pub use oss::{OssConfig, OssMode, PostGrant, PostPolicy, OSS_CALLBACK_BODY, OSS_POLICY_TTL_S};
 pub use store::is_id;
 pub use upload::{
     Checksum, NewUpload, PartOptions, PartOutcome, PartWriter, Protocol, Upload, UploadStart, UPLOAD_TTL_MS,
@@ -219,7 +220,7 @@ fn file_from_row(r: &Row<'_>) -> rusqlite::Result<FileRow> {
     };
     Ok(FileRow {
         file: StoredFile {
-            url: crate::movie::file_url(Some(&id)),
+            url: crate::movie::file_path(Some(&id)),
             file_id: id,
             name: r.get(1)?,
             size: r.get::<_, i64>(2)? as u64,

@@ -70,18 +70,30 @@ pub struct OssConfig {
     pub max_size: u64,
 }
 
-/// Seed §11.1's answer.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OssPolicy {
-    pub accessid: String,
+/// A signed policy for one PostObject upload (seed §11.1). Where this server is the target
+/// (local mode), `host` and `callback_url` are paths on it, which the route makes URLs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostPolicy {
+    pub access_id: String,
+    /// Where to post the form: the bucket's URL, or this server's endpoint
+    /// (`/cms/upload/oss_post`).
     pub host: String,
+    /// The base64 policy: its expiration, the size range and the key's directory.
     pub policy: String,
+    /// The base64 HMAC-SHA1 of `policy`.
     pub signature: String,
+    /// When the policy stops working, epoch seconds.
     pub expire: i64,
-    pub callback: String,
+    /// Where OSS calls back after the upload: the configured URL, or this server's callback
+    /// route (`/cms/upload/oss_callback`).
+    pub callback_url: String,
+    /// The directory the object's key must start with.
     pub dir: String,
 }
+
+/// The body OSS is to post to `callback_url` (its `callbackBody`, form encoded), which
+/// [`Cms::oss_callback`] reads.
+pub const OSS_CALLBACK_BODY: &str = "object=${object}&size=${size}&mimeType=${mimeType}&etag=${etag}";
 
 /// What a valid PostObject form allows: the key, and the size range for its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,18 +104,6 @@ pub struct PostGrant {
     pub max_size: u64,
     /// `success_action_status` when it was 200, 201 or 204.
     pub success_status: Option<u16>,
-}
-
-/// Seed §11.2's answer (also what the local PostObject answers, as OSS relays the callback's).
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OssCallback {
-    #[serde(rename = "isSuccess")]
-    pub is_success: bool,
-    #[serde(rename = "fileID")]
-    pub file_id: String,
-    #[serde(rename = "Info")]
-    pub info: String,
 }
 
 const KEY_MODE: &str = "oss.mode";
@@ -237,23 +237,21 @@ impl Cms {
         })
     }
 
-    /// Seed §11.1: a signed policy for the caller to upload one file of `domain` as its own.
-    /// `base_url` is this server as the client reaches it (`http://host:port`): local mode's
-    /// `host` is its PostObject endpoint, and the callback comes back to it.
-    pub fn oss_policy(&self, actor: &Actor, domain: Domain, base_url: &str) -> Result<OssPolicy> {
+    /// Seed §11.1: a signed policy for the caller to upload one file of `domain` as its own,
+    /// to the configured store (this server's PostObject endpoint in local mode).
+    pub fn oss_policy(&self, actor: &Actor, domain: Domain) -> Result<PostPolicy> {
         actor.require(Capability::Upload)?;
-        self.post_policy(domain, &actor.owner(), base_url, false)
+        self.post_policy(domain, &actor.owner(), false)
     }
 
     /// The same policy for this server's own PostObject endpoint, whatever mode is configured
     /// (seed 003's `local` upload module).
-    pub fn local_post_policy(&self, actor: &Actor, domain: Domain, base_url: &str) -> Result<OssPolicy> {
+    pub fn local_post_policy(&self, actor: &Actor, domain: Domain) -> Result<PostPolicy> {
         actor.require(Capability::Upload)?;
-        self.post_policy(domain, &actor.owner(), base_url, true)
+        self.post_policy(domain, &actor.owner(), true)
     }
 
-    fn post_policy(&self, domain: Domain, owner: &str, base_url: &str, local: bool) -> Result<OssPolicy> {
-        let base = base_url.trim_end_matches('/');
+    fn post_policy(&self, domain: Domain, owner: &str, local: bool) -> Result<PostPolicy> {
         let (config, id, secret) = self.db.write(|tx| {
             let mut c = read_config(tx)?;
             if local {
@@ -273,21 +271,16 @@ impl Cms {
         });
         let policy = b64(policy.to_string().as_bytes());
         let (host, callback_url) = match config.mode {
-            OssMode::Local => (format!("{base}/cms/upload/oss_post"), format!("{base}/cms/upload/oss_callback")),
+            OssMode::Local => ("/cms/upload/oss_post".to_string(), "/cms/upload/oss_callback".to_string()),
             OssMode::Aliyun => (config.host.clone(), config.callback_url.clone()),
         };
-        let callback = json!({
-            "callbackUrl": callback_url,
-            "callbackBody": "object=${object}&size=${size}&mimeType=${mimeType}&etag=${etag}",
-            "callbackBodyType": "application/x-www-form-urlencoded",
-        });
-        Ok(OssPolicy {
-            accessid: id,
+        Ok(PostPolicy {
+            access_id: id,
             host,
             signature: hmac_sha1_b64(&secret, &policy),
             policy,
             expire: expire_ms / 1000,
-            callback: b64(callback.to_string().as_bytes()),
+            callback_url,
             dir,
         })
     }

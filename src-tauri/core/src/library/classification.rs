@@ -9,7 +9,7 @@
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use super::{flex, ROOT};
+use super::ROOT;
 use crate::actor::{Actor, Capability};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
@@ -43,55 +43,36 @@ pub struct ClassificationNode {
     pub sort_num: i64,
 }
 
-/// Seed 004 §3.8's body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"parentType": "0", "parentId": "0", "retType": "1"})))]
-pub struct ChapterQuery {
-    /// "0": parentId is a textbook (any node whose subtree is wanted); "1": a chapter.
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[01]$"))]
-    pub parent_type: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
-    pub parent_id: Option<String>,
-    /// "0": the whole subtree; "1": the children only.
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[01]$"))]
-    pub ret_type: Option<String>,
+/// What queryChapters (seed 004 §3.8) asks for: below `parent_id` ("0": the top of the tree),
+/// a node taken as a textbook (any node whose subtree is wanted) or as a chapter, the whole
+/// subtree or its children only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterScope {
+    pub parent_id: String,
+    /// The parent is a chapter (the seed's parentType 1), not a textbook (0).
+    pub of_chapter: bool,
+    /// The whole subtree (the seed's retType 0), not the children only (1).
+    pub whole: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"parentId": "0", "kind": "period", "title": "小学", "sortNum": 1})))]
-pub struct ClassificationInput {
-    #[serde(default, deserialize_with = "flex")]
+/// A new node of the tree, under `parent_id` ("0" or absent: at the top).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewClassification {
     pub parent_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[A-Za-z0-9_-]{1,32}$"))]
-    pub kind: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub sort_num: Option<i64>,
+    /// What the node is (`period`, `subject` … `chapter`): letters, digits, '_' and '-'.
+    pub kind: String,
+    pub title: String,
+    /// Where it sorts among its siblings (0 when absent).
+    pub sort: Option<i64>,
 }
 
-/// A change to a node: any field left out stays.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct ClassificationPatch {
-    #[serde(default, deserialize_with = "flex")]
-    pub classification_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+/// A change to node `id`: any field left out stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClassificationChange {
+    pub id: String,
     pub parent_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub title: Option<String>,
-    #[serde(default)]
-    pub sort_num: Option<i64>,
+    pub sort: Option<i64>,
 }
 
 struct Node {
@@ -157,16 +138,16 @@ pub(crate) fn rebuild_ancestry(tx: &Transaction<'_>, seq: i64) -> Result<()> {
     Ok(())
 }
 
-fn kind(v: Option<&str>) -> Result<String> {
-    validate::code("kind", v.unwrap_or(""), MAX_KIND)
+fn kind(v: &str) -> Result<String> {
+    validate::code("kind", v, MAX_KIND)
 }
 
 impl Cms {
     /// A new node under `parentId` ("0" or absent: at the top); the answer is its id.
-    pub fn create_classification(&self, actor: &Actor, input: ClassificationInput) -> Result<String> {
+    pub fn create_classification(&self, actor: &Actor, input: NewClassification) -> Result<String> {
         actor.require(Capability::Operate)?;
-        let kind = kind(input.kind.as_deref())?;
-        let title = validate::text("title", input.title.as_deref().unwrap_or(""), MAX_TEXT)?;
+        let kind = kind(&input.kind)?;
+        let title = validate::text("title", &input.title, MAX_TEXT)?;
         self.db.write(|tx| {
             let parent = input.parent_id.filter(|p| p != ROOT);
             if let Some(p) = &parent {
@@ -178,7 +159,7 @@ impl Cms {
             tx.prepare_cached(
                 "INSERT INTO classifications(id, parent_id, kind, title, sort, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             )?
-            .execute(params![id, parent, kind, title, input.sort_num.unwrap_or(0), now_ms()])
+            .execute(params![id, parent, kind, title, input.sort.unwrap_or(0), now_ms()])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
@@ -192,9 +173,9 @@ impl Cms {
     }
 
     /// Renames, re-sorts or moves a node (never under itself).
-    pub fn update_classification(&self, actor: &Actor, patch: ClassificationPatch) -> Result<()> {
+    pub fn update_classification(&self, actor: &Actor, patch: ClassificationChange) -> Result<()> {
         actor.require(Capability::Operate)?;
-        let id = patch.classification_id.ok_or_else(|| Error::invalid("classificationId", "is required"))?;
+        let id = patch.id;
         let title = patch.title.as_deref().map(|t| validate::text("title", t, MAX_TEXT)).transpose()?;
         self.db.write(|tx| {
             node(tx, &id)?;
@@ -223,7 +204,7 @@ impl Cms {
                     .execute(params![t, id])
                     .map_err(|e| unique_to_conflict(e, "title", t))?;
             }
-            if let Some(s) = patch.sort_num {
+            if let Some(s) = patch.sort {
                 tx.prepare_cached("UPDATE classifications SET sort = ? WHERE id = ?")?.execute(params![s, id])?;
             }
             Ok(())
@@ -254,28 +235,19 @@ impl Cms {
     }
 
     /// Seed 004 §3.8 over the generic tree. parentId "0" is the top of the tree.
-    pub fn query_chapters(&self, actor: &Actor, q: &ChapterQuery) -> Result<Vec<ClassificationNode>> {
+    pub fn query_chapters(&self, actor: &Actor, q: &ChapterScope) -> Result<Vec<ClassificationNode>> {
         actor.require(Capability::Library)?;
-        let parent_type = q.parent_type.as_deref().ok_or_else(|| Error::invalid("parentType", "is required"))?;
-        if parent_type != "0" && parent_type != "1" {
-            return Err(Error::invalid("parentType", "must be 0 (a textbook id) or 1 (a chapter id)"));
-        }
-        let whole = match q.ret_type.as_deref() {
-            Some("0") => true,
-            Some("1") => false,
-            _ => return Err(Error::invalid("retType", "must be 0 (the whole subtree) or 1 (the children)")),
-        };
-        let parent_id = q.parent_id.clone().ok_or_else(|| Error::invalid("parentId", "is required"))?;
+        let (parent_id, whole) = (&q.parent_id, q.whole);
         self.db.read(|tx| {
             // The textbook of what is returned, and the queried node's level below it.
             let (textbook, base_level) = if parent_id == ROOT {
                 (ROOT.to_string(), 1)
-            } else if parent_type == "0" {
-                node(tx, &parent_id)?;
+            } else if !q.of_chapter {
+                node(tx, parent_id)?;
                 (parent_id.clone(), 1)
             } else {
-                let start = node(tx, &parent_id)?;
-                let above = ancestors(tx, &parent_id)?;
+                let start = node(tx, parent_id)?;
+                let above = ancestors(tx, parent_id)?;
                 match above.iter().position(|n| n.kind != start.kind) {
                     Some(i) => (above[i].id.clone(), i as i64 + 2),
                     None => (ROOT.to_string(), above.len() as i64 + 2),

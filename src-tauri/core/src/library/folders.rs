@@ -4,8 +4,8 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    can_read, can_write, china_time, flex, org_id, require_read, require_write, resolve_space, Actor, OwnerType, Space,
-    SpaceRef, ROOT,
+    can_read, can_write, china_time, org_id, require_read, require_write, resolve_space, Actor, Owner, OwnerType,
+    Space, ROOT,
 };
 use crate::actor::Capability;
 use crate::error::{unique_to_conflict, Error, Result};
@@ -35,22 +35,14 @@ pub struct Folder {
     pub modify_time: String,
 }
 
-/// The body of createFolder.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"ownerType": "2", "parentId": "0", "dirName": "教案"})))]
-pub struct FolderInput {
-    #[serde(flatten)]
-    pub space: SpaceRef,
-    #[serde(default, deserialize_with = "flex")]
+/// A new folder (seed 004 §4.5 createFolder): in the space of `owner`, under `parent_id` (the
+/// space's root when absent or "0").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFolder {
+    pub owner: Owner,
     pub parent_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(
-        feature = "openapi",
-        schema(required = true, min_length = 1, max_length = 255, pattern = r"^[^/\\]*[^/\\.][^/\\]*$")
-    )]
-    pub dir_name: Option<String>,
+    /// Unique among its siblings.
+    pub name: String,
 }
 
 /// What a recursive delete took with it.
@@ -117,8 +109,8 @@ pub(crate) fn parent_in(tx: &Transaction<'_>, space: &Space, parent_id: Option<&
     }
 }
 
-fn folder_name(v: Option<&str>) -> Result<String> {
-    let name = crate::validate::text("dirName", v.unwrap_or(""), MAX_FOLDER_NAME)?;
+fn folder_name(v: &str) -> Result<String> {
+    let name = crate::validate::text("dirName", v, MAX_FOLDER_NAME)?;
     // As the document's pattern says: no separator, and not dots alone ("..", "...").
     if name.contains(['/', '\\']) || name.chars().all(|c| c == '.') {
         return Err(Error::invalid("dirName", "must not contain '/' or '\\' nor be dots alone ('.', '..')"));
@@ -150,11 +142,11 @@ pub(crate) fn subtree(tx: &Transaction<'_>, id: &str) -> Result<Vec<String>> {
 
 impl Cms {
     /// Seed 004 §4.5: a folder in a space the caller may write; the answer is its `dirId`.
-    pub fn create_folder(&self, actor: &Actor, input: FolderInput) -> Result<String> {
+    pub fn create_folder(&self, actor: &Actor, input: NewFolder) -> Result<String> {
         actor.require(Capability::Library)?;
-        let name = folder_name(input.dir_name.as_deref())?;
+        let name = folder_name(&input.name)?;
         self.db.write(|tx| {
-            let space = resolve_space(tx, actor, &input.space)?;
+            let space = resolve_space(tx, actor, &input.owner)?;
             require_write(actor, &space)?;
             let parent = parent_in(tx, &space, input.parent_id.as_deref())?;
             if depth(tx, parent.as_deref())? >= MAX_DEPTH {
@@ -181,13 +173,14 @@ impl Cms {
         })
     }
 
-    /// The folders directly in `parent_id` ("0": the root of the space `space` names).
-    pub fn list_folders(&self, actor: &Actor, space: &SpaceRef, parent_id: Option<&str>) -> Result<Vec<Folder>> {
+    /// The folders directly in `parent_id` (absent or "0": the root of the space of `owner`).
+    pub fn list_folders(&self, actor: &Actor, owner: Option<&Owner>, parent_id: Option<&str>) -> Result<Vec<Folder>> {
         actor.require(Capability::Library)?;
         self.db.read(|tx| {
-            let space = match parent_id.filter(|p| *p != ROOT) {
-                Some(p) => load(tx, p)?.1,
-                None => resolve_space(tx, actor, space)?,
+            let space = match (parent_id.filter(|p| *p != ROOT), owner) {
+                (Some(p), _) => load(tx, p)?.1,
+                (None, Some(owner)) => resolve_space(tx, actor, owner)?,
+                (None, None) => return Err(Error::invalid("ownerType", "is required")),
             };
             require_read(actor, &space)?;
             let mut stmt = tx.prepare_cached(&format!(
@@ -202,9 +195,9 @@ impl Cms {
         })
     }
 
-    pub fn rename_folder(&self, actor: &Actor, dir_id: &str, dir_name: Option<&str>) -> Result<()> {
+    pub fn rename_folder(&self, actor: &Actor, dir_id: &str, name: &str) -> Result<()> {
         actor.require(Capability::Library)?;
-        let name = folder_name(dir_name)?;
+        let name = folder_name(name)?;
         self.db.write(|tx| {
             let (_, space) = load(tx, dir_id)?;
             require_write(actor, &space)?;

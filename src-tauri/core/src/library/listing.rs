@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::folders;
 use super::resources::{complete, from_row, select_sql};
-use super::{flex, require_read, resolve_space, visible_sql, Actor, SpaceRef, ROOT};
+use super::{require_read, resolve_space, visible_sql, Actor, Owner, ROOT};
 use crate::actor::Capability;
 use crate::error::{Error, Result};
 use crate::query::MAX_LIMIT;
@@ -62,65 +62,28 @@ impl OrderBy {
     }
 }
 
-/// xkzyList's body: `{"page": {curPage, numPerPage}, "query": {…}}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"page": {"curPage": "1", "numPerPage": "20"}, "query": {"keyword": "语文", "orderBy": "viewCount", "resType": "0"}})))]
-pub struct ResourceQuery {
-    #[serde(default)]
-    pub page: PageIn,
-    #[serde(default)]
-    pub query: QueryIn,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct PageIn {
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^([1-9][0-9]{0,5}|1000000)$"))]
-    pub cur_page: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^([1-9][0-9]{0,2}|1000)$"))]
-    pub num_per_page: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct QueryIn {
-    #[serde(default, deserialize_with = "flex")]
+/// What xkzyList (seed 004 §3.9) asks for: a page, an order, and filters; every filter left out
+/// keeps all. Without an owner the page covers every space the caller may see; with one, that
+/// space; with a folder too (`parent_id`, "0": the space's root), that folder's resources only
+/// (not those of its subfolders).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceSearch {
+    /// From 1 (the default) to 1,000,000.
+    pub page: Option<u32>,
+    /// From 1 to [`MAX_LIMIT`]; 10 by default.
+    pub per_page: Option<u32>,
+    pub order: OrderBy,
     pub keyword: Option<String>,
-    /// 0 all, 1 pictures, 2 documents, 3 videos, 4 audio, 5 animations.
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-5]$"))]
-    pub res_type: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^(viewCount|downCount|createTime|fileLength|marks)$"))]
-    pub order_by: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+    /// 0 (the default) all, 1 pictures, 2 documents, 3 videos, 4 audio, 5 animations.
+    pub res_type: Option<u32>,
     pub period_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub subject_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub volume_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub textbook_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub chapter_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub grade_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
     pub classification_id: Option<String>,
-    /// The seed's platform code: one platform here, so it is accepted and not used.
-    #[serde(default, deserialize_with = "flex")]
-    pub platform_code: Option<String>,
-    /// One space only (ownerType with userId / groupId / orgId) …
-    #[serde(flatten)]
-    pub space: SpaceRef,
-    /// … and within it one folder ("0": the root), its resources only (not those of subfolders).
-    #[serde(default, deserialize_with = "flex")]
+    pub owner: Option<Owner>,
     pub parent_id: Option<String>,
 }
 
@@ -223,14 +186,12 @@ impl From<super::Resource> for Product {
     }
 }
 
-fn number(field: &str, v: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32> {
-    match v {
-        None => Ok(default),
-        Some(s) => {
-            crate::validate::whole(s).and_then(|n| u32::try_from(n).ok()).filter(|n| range.contains(n)).ok_or_else(
-                || Error::invalid(field, format!("must be a whole number from {} to {}", range.start(), range.end())),
-            )
-        }
+fn number(field: &str, v: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32> {
+    let n = v.unwrap_or(default);
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(Error::invalid(field, format!("must be a whole number from {} to {}", range.start(), range.end())))
     }
 }
 
@@ -352,36 +313,37 @@ impl Cms {
     /// else over the matches. It then picks the cheaper way to the page: walking the order's
     /// index and skipping non-matches (when matches are common, about window × total / count
     /// rows), or sorting the matches (when they are few, about count rows).
-    pub fn list_resources(&self, actor: &Actor, q: &ResourceQuery) -> Result<ResourcePage> {
+    pub fn list_resources(&self, actor: &Actor, q: &ResourceSearch) -> Result<ResourcePage> {
         actor.require(Capability::Library)?;
-        let cur_page = number("curPage", q.page.cur_page.as_deref(), 1, 1..=1_000_000)?;
-        let per_page = number("numPerPage", q.page.num_per_page.as_deref(), 10, 1..=MAX_LIMIT)?;
-        let order = q.query.order_by.as_deref().map(OrderBy::parse).transpose()?.unwrap_or_default();
-        let res_type = number("resType", q.query.res_type.as_deref(), 0, 0..=5)?;
+        let cur_page = number("curPage", q.page, 1, 1..=1_000_000)?;
+        let per_page = number("numPerPage", q.per_page, 10, 1..=MAX_LIMIT)?;
+        let order = q.order;
+        let res_type = number("resType", q.res_type, 0, 0..=5)?;
         let nodes: Vec<(&str, &String)> = [
-            ("periodId", q.query.period_id.as_ref()),
-            ("subjectId", q.query.subject_id.as_ref()),
-            ("volumeId", q.query.volume_id.as_ref()),
-            ("textbookId", q.query.textbook_id.as_ref()),
-            ("gradeId", q.query.grade_id.as_ref()),
-            ("chapterId", q.query.chapter_id.as_ref()),
-            ("classificationId", q.query.classification_id.as_ref()),
+            ("periodId", q.period_id.as_ref()),
+            ("subjectId", q.subject_id.as_ref()),
+            ("volumeId", q.volume_id.as_ref()),
+            ("textbookId", q.textbook_id.as_ref()),
+            ("gradeId", q.grade_id.as_ref()),
+            ("chapterId", q.chapter_id.as_ref()),
+            ("classificationId", q.classification_id.as_ref()),
         ]
         .into_iter()
         .filter_map(|(f, v)| v.map(|v| (f, v)))
         .collect();
-        let keyword = q.query.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let keyword = q.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty());
         self.db.read(|tx| {
             // Conditions on spaces and kinds, which the per-space counts can answer …
             let mut spaces = Conditions::default();
             if let Some((clause, param)) = visible_sql(actor, "r") {
                 spaces.add(clause, [Value::Text(param)]);
             }
-            let folder = q.query.parent_id.as_deref();
-            if folder.is_some() || !q.query.space.is_empty() {
-                let space = match folder.filter(|p| *p != ROOT) {
-                    Some(p) => folders::load(tx, p)?.1,
-                    None => resolve_space(tx, actor, &q.query.space)?,
+            let folder = q.parent_id.as_deref();
+            if folder.is_some() || q.owner.is_some() {
+                let space = match (folder.filter(|p| *p != ROOT), &q.owner) {
+                    (Some(p), _) => folders::load(tx, p)?.1,
+                    (None, Some(owner)) => resolve_space(tx, actor, owner)?,
+                    (None, None) => return Err(Error::invalid("ownerType", "is required")),
                 };
                 require_read(actor, &space)?;
                 spaces.add(

@@ -13,16 +13,15 @@ mod listing;
 mod resources;
 
 use rusqlite::{OptionalExtension, Transaction};
-use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
 use crate::{Cms, Entity};
 
-pub use classification::{ChapterQuery, ClassificationInput, ClassificationNode, ClassificationPatch, MAX_KIND};
-pub use folders::{Folder, FolderDeletion, FolderInput, SpaceInfo};
-pub use listing::{OrderBy, Product, ResourcePage, ResourceQuery};
-pub use resources::{MovieUsage, Resource, ResourceInput, ResourcePatch, UsedForMovie};
+pub use classification::{ChapterScope, ClassificationChange, ClassificationNode, NewClassification, MAX_KIND};
+pub use folders::{Folder, FolderDeletion, NewFolder, SpaceInfo};
+pub use listing::{OrderBy, Product, ResourcePage, ResourceSearch};
+pub use resources::{MovieUsage, NewResource, NodeIds, Resource, ResourceChange, ResourceContent, UsedForMovie};
 
 /// The seed's root folder id, and "no parent" in trees.
 pub const ROOT: &str = "0";
@@ -101,74 +100,16 @@ impl Space {
     }
 }
 
-/// The seed's way of naming a space: `ownerType` with `userId`, `groupId` or `orgId`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct SpaceRef {
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(pattern = "^[012]$"))]
-    pub owner_type: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub user_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub group_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub org_id: Option<String>,
-}
-
-impl SpaceRef {
-    pub fn is_empty(&self) -> bool {
-        self.owner_type.is_none()
-    }
-}
-
-/// The seed writes ids and codes as strings ("0", "12345") or numbers (`"fid": 12345`); both
-/// are read as text, and an empty string as absent.
-pub(crate) fn flex<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Str(String),
-        Int(i64),
-        Float(f64),
-        Bool(bool),
-    }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        None => None,
-        Some(Raw::Str(s)) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        Some(Raw::Int(n)) => Some(n.to_string()),
-        Some(Raw::Float(f)) => Some(f.to_string()),
-        Some(Raw::Bool(b)) => Some(if b { "1" } else { "0" }.to_string()),
-    })
-}
-
-/// Lists of ids: `["a","b"]`, numbers, or one comma string.
-pub(crate) fn flex_list<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Item {
-        Str(String),
-        Int(i64),
-    }
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        List(Vec<Item>),
-        One(String),
-    }
-    let items = match Option::<Raw>::deserialize(d)? {
-        None => return Ok(None),
-        Some(Raw::One(s)) => s.split(',').map(str::to_string).collect::<Vec<_>>(),
-        Some(Raw::List(v)) => v
-            .into_iter()
-            .map(|i| match i {
-                Item::Str(s) => s,
-                Item::Int(n) => n.to_string(),
-            })
-            .collect(),
-    };
-    Ok(Some(items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()))
+/// Whose space a request names: the seed's `ownerType` with `userId`, `groupId` or `orgId`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// A user's personal space (ownerType 0); without a user id, the caller's own.
+    User(Option<String>),
+    /// A cinema's space (ownerType 1, the seed's group).
+    Cinema(String),
+    /// The chain's space (ownerType 2, the seed's organisation); an organisation id, when
+    /// given, must be the chain's.
+    Chain(Option<String>),
 }
 
 pub(crate) fn org_id(tx: &Transaction<'_>) -> Result<String> {
@@ -178,16 +119,12 @@ pub(crate) fn org_id(tx: &Transaction<'_>) -> Result<String> {
         .ok_or_else(|| Error::Internal("the chain's organisation id is missing (migration 0006)".into()))
 }
 
-/// Resolves the seed's fields to a space that exists. `userId` may be left out for one's own
-/// personal space; `orgId`, when given for ownerType 2, must be the chain's.
-pub(crate) fn resolve_space(tx: &Transaction<'_>, actor: &Actor, r: &SpaceRef) -> Result<Space> {
-    let owner_type = OwnerType::parse(
-        "ownerType",
-        r.owner_type.as_deref().ok_or_else(|| Error::invalid("ownerType", "is required"))?,
-    )?;
-    let owner_id = match owner_type {
-        OwnerType::Personal => {
-            let user = match (&r.user_id, actor) {
+/// The space `owner` names, which must exist. A user may leave out the user id for their own
+/// personal space; an organisation id, when given, must be the chain's.
+pub(crate) fn resolve_space(tx: &Transaction<'_>, actor: &Actor, owner: &Owner) -> Result<Space> {
+    let (owner_type, owner_id) = match owner {
+        Owner::User(user) => {
+            let user = match (user, actor) {
                 (Some(u), _) => u.clone(),
                 (None, Actor::User(p)) => p.user_id.clone(),
                 (None, Actor::Cinema { .. } | Actor::System) => {
@@ -197,22 +134,20 @@ pub(crate) fn resolve_space(tx: &Transaction<'_>, actor: &Actor, r: &SpaceRef) -
             if !tx.prepare_cached("SELECT 1 FROM users WHERE id = ?")?.exists([&user])? {
                 return Err(Error::not_found(Entity::User, user));
             }
-            user
+            (OwnerType::Personal, user)
         }
-        OwnerType::Group => {
-            let cinema =
-                r.group_id.clone().ok_or_else(|| Error::invalid("groupId", "is required when ownerType is 1"))?;
-            if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([&cinema])? {
+        Owner::Cinema(cinema) => {
+            if !tx.prepare_cached("SELECT 1 FROM cinemas WHERE id = ?")?.exists([cinema])? {
                 return Err(Error::not_found(Entity::Cinema, cinema));
             }
-            cinema
+            (OwnerType::Group, cinema.clone())
         }
-        OwnerType::Org => {
+        Owner::Chain(given) => {
             let org = org_id(tx)?;
-            if let Some(given) = r.org_id.as_deref().filter(|g| *g != org) {
+            if let Some(given) = given.as_deref().filter(|g| *g != org) {
                 return Err(Error::invalid("orgId", format!("{given} is not this chain's organisation ({org})")));
             }
-            org
+            (OwnerType::Org, org)
         }
     };
     Ok(Space { owner_type, owner_id })

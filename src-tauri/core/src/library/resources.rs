@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 use super::classification::ensure_nodes;
 use super::folders::parent_in;
 use super::{
-    china_time, contributor, flex, flex_list, human_size, require_read, require_write, resolve_space, Actor, OwnerType,
-    Space, SpaceRef, ROOT,
+    china_time, contributor, human_size, require_read, require_write, resolve_space, Actor, Owner, OwnerType, Space,
+    ROOT,
 };
 use crate::actor::Capability;
 use crate::error::{Error, Result};
 use crate::files::name;
 use crate::ids::{new_id, now_ms};
-use crate::movie::file_url;
+use crate::movie::file_path;
 use crate::validate::{self, MAX_TEXT};
 use crate::{Cms, Entity};
 
@@ -82,101 +82,117 @@ pub struct NodeRef {
     pub title: String,
 }
 
-/// createResource's body (seed 004 §3.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"ownerType": "2", "parentId": "0", "resForm": "2", "url": "http://example.com/lesson.mp4", "title": "第一课", "keyword": "语文", "intro": "课堂实录"})))]
-pub struct ResourceInput {
-    #[serde(default, deserialize_with = "flex")]
-    pub fid: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub keyword: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub intro: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, pattern = "^[12]$"))]
-    pub res_form: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub url: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub period_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub subject_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub edition_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub grade_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub volume_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub textbook_id: Option<String>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub chapter_id_list: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub res_type_id_list: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub metadata_id_list: Option<Vec<String>>,
-    /// Any further classification nodes (the generic tree's own field).
-    #[serde(default, deserialize_with = "flex_list")]
-    pub classification_id_list: Option<Vec<String>>,
-    #[serde(flatten)]
-    pub space: SpaceRef,
-    #[serde(default, deserialize_with = "flex")]
-    pub parent_id: Option<String>,
-    /// "1": also file a copy in the contributor's personal space.
-    #[serde(default, deserialize_with = "flex")]
-    pub issynchronization: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub res_source: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub can_removed: Option<String>,
+/// What a resource is: a file of the store, or a network URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceContent {
+    /// A stored file, by its id (the seed's resForm 1 with `fid`).
+    Stored(String),
+    /// An http(s) URL (resForm 2 with `url`).
+    Link(String),
 }
 
-/// updateResource's body: what is given changes, the rest stays. Classification fields, when
-/// any is given, replace the resource's classification as a whole.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", schema(example = json!({"resId": "r1", "title": "第二课"})))]
-pub struct ResourcePatch {
-    #[serde(default, deserialize_with = "flex")]
-    #[cfg_attr(feature = "openapi", schema(required = true, min_length = 1))]
-    pub res_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub title: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+impl ResourceContent {
+    /// The seed's `resForm`.
+    fn form(&self) -> i64 {
+        match self {
+            ResourceContent::Stored(_) => 1,
+            ResourceContent::Link(_) => 2,
+        }
+    }
+}
+
+/// The classification nodes a resource is filed under, by the fields the seed names them in
+/// (which a failure names): the seed's one-per-level ids, its lists, and the generic tree's
+/// own list. In a change, absent fields leave the classification as it is, and any field given
+/// replaces all of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeIds {
+    pub period_id: Option<String>,
+    pub subject_id: Option<String>,
+    pub edition_id: Option<String>,
+    pub grade_id: Option<String>,
+    pub volume_id: Option<String>,
+    pub textbook_id: Option<String>,
+    pub chapter_ids: Option<Vec<String>>,
+    pub res_type_ids: Option<Vec<String>>,
+    pub metadata_ids: Option<Vec<String>>,
+    /// Any further classification nodes.
+    pub classification_ids: Option<Vec<String>>,
+}
+
+impl NodeIds {
+    /// Every node id in order, without repeats, each with the field it came from; and whether
+    /// any field was given at all.
+    fn list(&self) -> (Vec<(String, String)>, bool) {
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut any = false;
+        let mut add = |field: &str, id: &str| {
+            if !out.iter().any(|(_, o)| o == id) {
+                out.push((field.to_string(), id.to_string()));
+            }
+        };
+        let fields = [
+            ("periodId", &self.period_id),
+            ("subjectId", &self.subject_id),
+            ("editionId", &self.edition_id),
+            ("gradeId", &self.grade_id),
+            ("volumeId", &self.volume_id),
+            ("textbookId", &self.textbook_id),
+        ];
+        for (field, id) in fields {
+            if let Some(id) = id {
+                any = true;
+                add(field, id);
+            }
+        }
+        let lists = [
+            ("chapterIdList", &self.chapter_ids),
+            ("resTypeIdList", &self.res_type_ids),
+            ("metadataIdList", &self.metadata_ids),
+            ("classificationIdList", &self.classification_ids),
+        ];
+        for (field, ids) in lists {
+            if let Some(ids) = ids {
+                any = true;
+                for id in ids {
+                    add(field, id);
+                }
+            }
+        }
+        (out, any)
+    }
+}
+
+/// A new resource (seed 004 §3.1 createResource): filed in a folder (`parent_id`, the root when
+/// absent or "0") of the space of `owner`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewResource {
+    pub owner: Owner,
+    pub parent_id: Option<String>,
+    pub content: ResourceContent,
+    pub title: String,
     pub keyword: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
+    pub intro: Option<String>,
+    pub nodes: NodeIds,
+    /// Also file a copy in the contributor's personal space (the seed's issynchronization).
+    pub copy_to_personal: bool,
+    /// Where it came from, 0 to 99 (0: the disk).
+    pub res_source: i64,
+    /// It may not be deleted (the seed's canRemoved 1).
+    pub can_removed: bool,
+}
+
+/// A change to resource `res_id`: what is given changes, the rest stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceChange {
+    pub res_id: String,
+    pub title: Option<String>,
+    pub keyword: Option<String>,
     pub intro: Option<String>,
     /// Moves the resource to another folder of its space ("0": the root).
-    #[serde(default, deserialize_with = "flex")]
     pub parent_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub can_removed: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub period_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub subject_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub edition_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub grade_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub volume_id: Option<String>,
-    #[serde(default, deserialize_with = "flex")]
-    pub textbook_id: Option<String>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub chapter_id_list: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub res_type_id_list: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub metadata_id_list: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "flex_list")]
-    pub classification_id_list: Option<Vec<String>>,
+    pub can_removed: Option<bool>,
+    pub nodes: NodeIds,
 }
 
 /// What a resource can become for a film.
@@ -248,7 +264,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Resource)> {
     Ok((
         r.get(0)?,
         Resource {
-            preview_url: fid.as_deref().map(|f| file_url(Some(f))).or_else(|| url.clone()).unwrap_or_default(),
+            preview_url: fid.as_deref().map(|f| file_path(Some(f))).or_else(|| url.clone()).unwrap_or_default(),
             download_url: format!("/onlineDisk/downloadResource?resId={id}"),
             res_id: id,
             title: r.get(2)?,
@@ -325,43 +341,6 @@ fn load(tx: &Transaction<'_>, id: &str) -> Result<(i64, Resource, Space)> {
     Ok((seq, res, space))
 }
 
-fn zero_one(field: &str, v: Option<&str>) -> Result<i64> {
-    match v.unwrap_or("0") {
-        "0" => Ok(0),
-        "1" => Ok(1),
-        _ => Err(Error::invalid(field, "must be 0 or 1")),
-    }
-}
-
-/// Every classification id of a body, in order, without repeats.
-fn node_ids(
-    fields: [(&str, Option<&String>); 6],
-    lists: [(&str, Option<&Vec<String>>); 4],
-) -> (Vec<(String, String)>, bool) {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut any = false;
-    let mut add = |field: &str, id: &str| {
-        if !out.iter().any(|(_, o)| o == id) {
-            out.push((field.to_string(), id.to_string()));
-        }
-    };
-    for (field, v) in fields {
-        if let Some(id) = v {
-            any = true;
-            add(field, id);
-        }
-    }
-    for (field, v) in lists {
-        if let Some(ids) = v {
-            any = true;
-            for id in ids {
-                add(field, id);
-            }
-        }
-    }
-    (out, any)
-}
-
 fn write_nodes(tx: &Transaction<'_>, seq: i64, nodes: &[(String, String)]) -> Result<()> {
     if nodes.len() > MAX_NODES {
         return Err(Error::invalid("classificationIdList", format!("at most {MAX_NODES} classifications")));
@@ -379,7 +358,7 @@ fn write_nodes(tx: &Transaction<'_>, seq: i64, nodes: &[(String, String)]) -> Re
 }
 
 /// What a resource's content is: (fid, url, file name, ext, length, mime).
-struct Content {
+struct ContentInfo {
     fid: Option<String>,
     url: Option<String>,
     file_name: String,
@@ -388,36 +367,42 @@ struct Content {
     mime: String,
 }
 
-fn content(tx: &Transaction<'_>, form: i64, fid: Option<&str>, url: Option<&str>) -> Result<Content> {
-    if form == 1 {
-        let fid = fid.ok_or_else(|| Error::invalid("fid", "is required when resForm is 1 (a stored file)"))?;
-        let (name, size, mime): (String, i64, String) = tx
-            .prepare_cached("SELECT name, size, mime FROM files WHERE id = ?")?
-            .query_row([fid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?
-            .ok_or_else(|| Error::not_found(Entity::File, fid))?;
-        Ok(Content {
-            fid: Some(fid.to_string()),
-            url: None,
-            ext: name::extension(&name).unwrap_or("").to_ascii_lowercase(),
-            file_name: name,
-            length: size as u64,
-            mime,
-        })
-    } else {
-        let url = validate::opt_url("url", url)?
-            .ok_or_else(|| Error::invalid("url", "is required when resForm is 2 (a network resource)"))?;
-        let path = url.split(['?', '#']).next().unwrap_or("");
-        let last = path.rsplit('/').next().unwrap_or("");
-        let file_name = percent_encoding::percent_decode_str(last).decode_utf8_lossy().to_string();
-        let ext = name::extension(&file_name).unwrap_or("").to_ascii_lowercase();
-        let mime = if ext.is_empty() {
-            String::new()
-        } else {
-            mime_guess::from_ext(&ext).first().map(|m| m.to_string()).unwrap_or_default()
-        };
-        Ok(Content { fid: None, url: Some(url), file_name, ext, length: 0, mime })
+fn content(tx: &Transaction<'_>, content: &ResourceContent) -> Result<ContentInfo> {
+    match content {
+        ResourceContent::Stored(fid) => stored(tx, fid),
+        ResourceContent::Link(url) => link(url),
     }
+}
+
+fn stored(tx: &Transaction<'_>, fid: &str) -> Result<ContentInfo> {
+    let (name, size, mime): (String, i64, String) = tx
+        .prepare_cached("SELECT name, size, mime FROM files WHERE id = ?")?
+        .query_row([fid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::File, fid))?;
+    Ok(ContentInfo {
+        fid: Some(fid.to_string()),
+        url: None,
+        ext: name::extension(&name).unwrap_or("").to_ascii_lowercase(),
+        file_name: name,
+        length: size as u64,
+        mime,
+    })
+}
+
+fn link(url: &str) -> Result<ContentInfo> {
+    let url = validate::opt_url("url", Some(url))?
+        .ok_or_else(|| Error::invalid("url", "is required when resForm is 2 (a network resource)"))?;
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    let file_name = percent_encoding::percent_decode_str(last).decode_utf8_lossy().to_string();
+    let ext = name::extension(&file_name).unwrap_or("").to_ascii_lowercase();
+    let mime = if ext.is_empty() {
+        String::new()
+    } else {
+        mime_guess::from_ext(&ext).first().map(|m| m.to_string()).unwrap_or_default()
+    };
+    Ok(ContentInfo { fid: None, url: Some(url), file_name, ext, length: 0, mime })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -426,7 +411,7 @@ fn insert(
     space: &Space,
     folder: Option<&str>,
     form: i64,
-    c: &Content,
+    c: &ContentInfo,
     texts: (&str, &str, &str),
     contributor: &(String, String),
     res_source: i64,
@@ -474,83 +459,41 @@ fn opt_long(field: &str, v: Option<&str>, max: usize) -> Result<String> {
     Ok(validate::opt_text(field, v, max)?.unwrap_or_default())
 }
 
-/// A createResource body checked for everything that needs no database.
+/// A new resource checked for everything that needs no database.
 struct Prepared {
     title: String,
     keyword: String,
     intro: String,
-    form: i64,
-    res_source: i64,
-    can_removed: i64,
-    sync: bool,
     nodes: Vec<(String, String)>,
-    space: SpaceRef,
-    parent_id: Option<String>,
-    fid: Option<String>,
-    url: Option<String>,
+    input: NewResource,
 }
 
-fn prepare(input: ResourceInput) -> Result<Prepared> {
-    let form = match input.res_form.as_deref() {
-        Some("1") => 1,
-        Some("2") => 2,
-        Some(_) => return Err(Error::invalid("resForm", "must be 1 (a stored file) or 2 (a network URL)")),
-        None => return Err(Error::invalid("resForm", "is required")),
-    };
-    let res_source = match input.res_source.as_deref() {
-        None => 0,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (0..=99).contains(n))
-            .ok_or_else(|| Error::invalid("resSource", "must be a source code between 0 and 99 (0 = the disk)"))?,
-    };
-    let (nodes, _) = node_ids(
-        [
-            ("periodId", input.period_id.as_ref()),
-            ("subjectId", input.subject_id.as_ref()),
-            ("editionId", input.edition_id.as_ref()),
-            ("gradeId", input.grade_id.as_ref()),
-            ("volumeId", input.volume_id.as_ref()),
-            ("textbookId", input.textbook_id.as_ref()),
-        ],
-        [
-            ("chapterIdList", input.chapter_id_list.as_ref()),
-            ("resTypeIdList", input.res_type_id_list.as_ref()),
-            ("metadataIdList", input.metadata_id_list.as_ref()),
-            ("classificationIdList", input.classification_id_list.as_ref()),
-        ],
-    );
+fn prepare(input: NewResource) -> Result<Prepared> {
     Ok(Prepared {
-        title: validate::text("title", input.title.as_deref().unwrap_or(""), MAX_TEXT)?,
+        title: validate::text("title", &input.title, MAX_TEXT)?,
         keyword: opt_long("keyword", input.keyword.as_deref(), MAX_TEXT)?,
         intro: opt_long("intro", input.intro.as_deref(), MAX_INTRO)?,
-        form,
-        res_source,
-        can_removed: zero_one("canRemoved", input.can_removed.as_deref())?,
-        sync: zero_one("issynchronization", input.issynchronization.as_deref())? == 1,
-        nodes,
-        space: input.space,
-        parent_id: input.parent_id,
-        fid: input.fid,
-        url: input.url,
+        nodes: input.nodes.list().0,
+        input,
     })
 }
 
 fn insert_prepared(tx: &Transaction<'_>, actor: &Actor, p: &Prepared) -> Result<String> {
-    let space = resolve_space(tx, actor, &p.space)?;
+    let input = &p.input;
+    let space = resolve_space(tx, actor, &input.owner)?;
     require_write(actor, &space)?;
-    let folder = parent_in(tx, &space, p.parent_id.as_deref())?;
-    let c = content(tx, p.form, p.fid.as_deref(), p.url.as_deref())?;
+    let folder = parent_in(tx, &space, input.parent_id.as_deref())?;
+    let c = content(tx, &input.content)?;
     let contributor = contributor(tx, actor)?;
     let texts = (p.title.as_str(), p.keyword.as_str(), p.intro.as_str());
+    let (form, can_removed) = (input.content.form(), i64::from(input.can_removed));
     let (id, seq) =
-        insert(tx, &space, folder.as_deref(), p.form, &c, texts, &contributor, p.res_source, p.can_removed)?;
+        insert(tx, &space, folder.as_deref(), form, &c, texts, &contributor, input.res_source, can_removed)?;
     write_nodes(tx, seq, &p.nodes)?;
-    if let (true, Actor::User(user)) = (p.sync, actor) {
+    if let (true, Actor::User(user)) = (input.copy_to_personal, actor) {
         let personal = Space { owner_type: OwnerType::Personal, owner_id: user.user_id.clone() };
         if personal != space {
-            let (_, copy) = insert(tx, &personal, None, p.form, &c, texts, &contributor, p.res_source, 0)?;
+            let (_, copy) = insert(tx, &personal, None, form, &c, texts, &contributor, input.res_source, 0)?;
             write_nodes(tx, copy, &p.nodes)?;
         }
     }
@@ -560,7 +503,7 @@ fn insert_prepared(tx: &Transaction<'_>, actor: &Actor, p: &Prepared) -> Result<
 impl Cms {
     /// Seed 004 §3.1: files a resource in a folder of a space the caller may write; the answer
     /// is its `resId`. With issynchronization=1 a user also gets a copy in their personal root.
-    pub fn create_resource(&self, actor: &Actor, input: ResourceInput) -> Result<String> {
+    pub fn create_resource(&self, actor: &Actor, input: NewResource) -> Result<String> {
         actor.require(Capability::Library)?;
         let p = prepare(input)?;
         self.db.write(|tx| insert_prepared(tx, actor, &p))
@@ -568,7 +511,7 @@ impl Cms {
 
     /// Imports many resources in one transaction, all or nothing (a failure names the item as
     /// `[i].field`). The answer is their `resId`s in order.
-    pub fn create_resources(&self, actor: &Actor, inputs: Vec<ResourceInput>) -> Result<Vec<String>> {
+    pub fn create_resources(&self, actor: &Actor, inputs: Vec<NewResource>) -> Result<Vec<String>> {
         actor.require(Capability::Library)?;
         if inputs.len() > MAX_IMPORT {
             return Err(Error::invalid("resources", format!("at most {MAX_IMPORT} in one import")));
@@ -652,31 +595,15 @@ impl Cms {
     }
 
     /// Changes a resource's texts, folder (within its space), canRemoved flag or classification.
-    pub fn update_resource(&self, actor: &Actor, patch: ResourcePatch) -> Result<()> {
+    pub fn update_resource(&self, actor: &Actor, patch: ResourceChange) -> Result<()> {
         actor.require(Capability::Library)?;
-        let id = patch.res_id.clone().ok_or_else(|| Error::invalid("resId", "is required"))?;
+        let id = &patch.res_id;
         let title = patch.title.as_deref().map(|t| validate::text("title", t, MAX_TEXT)).transpose()?;
         let keyword = patch.keyword.as_deref().map(|k| opt_long("keyword", Some(k), MAX_TEXT)).transpose()?;
         let intro = patch.intro.as_deref().map(|i| opt_long("intro", Some(i), MAX_INTRO)).transpose()?;
-        let can_removed = patch.can_removed.as_deref().map(|c| zero_one("canRemoved", Some(c))).transpose()?;
-        let (nodes, reclassify) = node_ids(
-            [
-                ("periodId", patch.period_id.as_ref()),
-                ("subjectId", patch.subject_id.as_ref()),
-                ("editionId", patch.edition_id.as_ref()),
-                ("gradeId", patch.grade_id.as_ref()),
-                ("volumeId", patch.volume_id.as_ref()),
-                ("textbookId", patch.textbook_id.as_ref()),
-            ],
-            [
-                ("chapterIdList", patch.chapter_id_list.as_ref()),
-                ("resTypeIdList", patch.res_type_id_list.as_ref()),
-                ("metadataIdList", patch.metadata_id_list.as_ref()),
-                ("classificationIdList", patch.classification_id_list.as_ref()),
-            ],
-        );
+        let (nodes, reclassify) = patch.nodes.list();
         self.db.write(|tx| {
-            let (seq, res, space) = load(tx, &id)?;
+            let (seq, res, space) = load(tx, id)?;
             require_write(actor, &space)?;
             let folder = match patch.parent_id.as_deref() {
                 Some(p) => parent_in(tx, &space, Some(p))?,
@@ -691,7 +618,7 @@ impl Cms {
                 keyword.unwrap_or(res.keyword),
                 intro.unwrap_or(res.intro),
                 folder,
-                can_removed.unwrap_or(if res.can_removed == "1" { 1 } else { 0 }),
+                patch.can_removed.unwrap_or(res.can_removed == "1") as i64,
                 now_ms(),
                 seq
             ])?;

@@ -2,12 +2,12 @@
 //!
 //! Every token limits the upload to a directory of the caller's own (`dir`: the caller and the
 //! day) and to the configured size, and expires after [`TOKEN_TTL_S`]. The local module is a
-//! PostObject policy for this server's own endpoint (`/cms/upload/oss_post`, the file store);
-//! the cloud modules sign with credentials from the configuration ([`config`]).
+//! PostObject policy for this server's own endpoint (`/cms/upload/oss_post`, the file store),
+//! which the route makes a token with this server's address; the cloud modules sign with
+//! credentials from the configuration ([`config`]).
 
 mod aliyun;
 mod config;
-mod local;
 mod qiniu;
 mod s3;
 
@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 
 use crate::actor::{Actor, Capability};
 use crate::error::{Error, Result};
+use crate::files::{Domain, PostPolicy};
 use crate::ids::now_ms;
 use crate::signing::civil_from_days;
 use crate::Cms;
@@ -97,6 +98,16 @@ pub struct UploadToken {
     pub expires: i64,
 }
 
+/// What seed 003 hands out for one upload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenGrant {
+    /// The local module: a policy for this server's own PostObject endpoint, whose `host` and
+    /// callback are paths on this server.
+    Local(PostPolicy),
+    /// A cloud module's token, complete.
+    Cloud(UploadToken),
+}
+
 /// A form field the upload must send (seed 003's `param`); `default` is the value to send.
 fn param(name: &str, kind: &str, default: Value) -> Value {
     json!({ "name": name, "type": kind, "default": default })
@@ -126,21 +137,13 @@ pub(crate) fn upload_dir(owner: &str, now: i64) -> String {
 
 impl Cms {
     /// Seed 003: a token for the caller to upload one file with `module` (default: the
-    /// configured default module, else local), into a directory of its own. `base_url` is this
-    /// server as the client reaches it, for the local module's endpoint.
-    pub fn upload_token(
-        &self,
-        actor: &Actor,
-        module: Option<&str>,
-        terminal: Option<&str>,
-        base_url: &str,
-    ) -> Result<UploadToken> {
+    /// configured default module, else local), into a directory of its own.
+    pub fn upload_token(&self, actor: &Actor, module: Option<Module>, terminal: Terminal) -> Result<TokenGrant> {
         actor.require(Capability::Upload)?;
         let owner = &actor.owner();
-        let terminal = terminal.map(Terminal::parse).transpose()?.unwrap_or_default();
         let cfg = self.db.read(config::resolve)?;
-        let module = match module.map(str::trim).filter(|m| !m.is_empty()) {
-            Some(m) => Module::parse(m)?,
+        let module = match module {
+            Some(m) => m,
             None => cfg.default_module.as_deref().map(Module::parse).transpose()?.unwrap_or(Module::Local),
         };
         let now = now_ms();
@@ -156,12 +159,12 @@ impl Cms {
         cfg.require(module, module.required_fields())?;
         let dir = upload_dir(owner, now);
         let token = match module {
-            Module::Local => local::token(self, actor, base_url)?,
+            Module::Local => return Ok(TokenGrant::Local(self.local_post_policy(actor, Domain::Resource)?)),
             Module::Aliyun => aliyun::token(&cfg, &dir, expires_ms),
             Module::Qiniu => qiniu::token(&cfg, &dir, expires_ms),
             Module::S3 => s3::token(&cfg, &dir, now, expires_ms),
         };
-        Ok(UploadToken { expires: token.1, token: token.0 })
+        Ok(TokenGrant::Cloud(UploadToken { expires: token.1, token: token.0 }))
     }
 }
 

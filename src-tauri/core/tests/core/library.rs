@@ -1,7 +1,8 @@
 //! The resource library (issue 6) in the core: folder trees, resources and their search index, the classification tree.
 
 use cinedesk_core::library::{
-    ChapterQuery, ClassificationInput, FolderInput, OrderBy, ResourceInput, ResourcePatch, ResourceQuery,
+    ChapterScope, ClassificationChange, NewClassification, NewFolder, NewResource, NodeIds, OrderBy, ResourceChange,
+    ResourceContent, ResourceSearch,
 };
 use cinedesk_core::*;
 
@@ -11,25 +12,27 @@ fn admin(app: &super::App) -> Actor {
     app.admin().actor
 }
 
-fn org_space() -> SpaceRef {
-    SpaceRef { owner_type: Some("2".into()), ..Default::default() }
+fn org_space() -> Owner {
+    Owner::Chain(None)
 }
 
-fn url_resource(title: &str, parent: &str) -> ResourceInput {
-    ResourceInput {
-        title: Some(title.into()),
-        res_form: Some("2".into()),
-        url: Some("https://cdn.example.com/film.mp4".into()),
-        space: org_space(),
+fn url_resource(title: &str, parent: &str) -> NewResource {
+    NewResource {
+        owner: org_space(),
         parent_id: Some(parent.into()),
-        ..Default::default()
+        content: ResourceContent::Link("https://cdn.example.com/film.mp4".into()),
+        title: title.into(),
+        keyword: None,
+        intro: None,
+        nodes: NodeIds::default(),
+        copy_to_personal: false,
+        res_source: 0,
+        can_removed: false,
     }
 }
 
 fn search(app: &super::App, actor: &Actor, keyword: &str) -> Vec<String> {
-    let mut q = ResourceQuery::default();
-    q.query.keyword = Some(keyword.into());
-    q.query.order_by = Some(OrderBy::CreateTime.wire().into());
+    let q = ResourceSearch { keyword: Some(keyword.into()), order: OrderBy::CreateTime, ..Default::default() };
     app.cms.list_resources(actor, &q).unwrap().product_list.into_iter().map(|p| p.title).collect()
 }
 
@@ -39,19 +42,15 @@ fn folders_nest_move_and_delete_with_their_resources_and_index_rows() {
     let admin = admin(&app);
     let folder = |name: &str, parent: &str| {
         app.cms
-            .create_folder(
-                &admin,
-                FolderInput { space: org_space(), parent_id: Some(parent.into()), dir_name: Some(name.into()) },
-            )
+            .create_folder(&admin, NewFolder { owner: org_space(), parent_id: Some(parent.into()), name: name.into() })
             .unwrap()
     };
     let a = folder("影片素材", "0");
     let b = folder("海报", &a);
     let c = folder("2024", &b);
-    let dup = app.cms.create_folder(
-        &admin,
-        FolderInput { space: org_space(), parent_id: Some(a.clone()), dir_name: Some("海报".into()) },
-    );
+    let dup = app
+        .cms
+        .create_folder(&admin, NewFolder { owner: org_space(), parent_id: Some(a.clone()), name: "海报".into() });
     assert!(matches!(dup, Err(Error::Conflict { .. })), "a sibling of the same name is a conflict: {dup:?}");
     assert!(
         matches!(app.cms.move_folder(&admin, &a, Some(&c)), Err(Error::Invalid { .. })),
@@ -83,7 +82,7 @@ fn search_follows_updates_and_short_keywords_scan() {
     app.cms
         .update_resource(
             &admin,
-            ResourcePatch { res_id: Some(id.clone()), title: Some("静夜思".into()), ..Default::default() },
+            ResourceChange { res_id: id.clone(), title: Some("静夜思".into()), ..Default::default() },
         )
         .unwrap();
     assert!(search(&app, &admin, "《春晓》").is_empty(), "the old title left the index");
@@ -98,11 +97,11 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
         app.cms
             .create_classification(
                 &admin,
-                ClassificationInput {
+                NewClassification {
                     parent_id: Some(parent.into()),
-                    kind: Some(kind.into()),
-                    title: Some(title.into()),
-                    sort_num: None,
+                    kind: kind.into(),
+                    title: title.into(),
+                    sort: None,
                 },
             )
             .unwrap()
@@ -116,11 +115,7 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
         app.cms
             .query_chapters(
                 &admin,
-                &ChapterQuery {
-                    parent_type: Some(parent_type.into()),
-                    parent_id: Some(parent.into()),
-                    ret_type: Some(ret.into()),
-                },
+                &ChapterScope { parent_id: parent.into(), of_chapter: parent_type == "1", whole: ret == "0" },
             )
             .unwrap()
     };
@@ -138,11 +133,10 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
     assert_eq!((children.len(), children[0].textbook_id.as_str(), children[0].depth), (1, book.as_str(), 3));
 
     let mut input = url_resource("春晓 朗读", "0");
-    input.chapter_id_list = Some(vec![lesson.clone()]);
+    input.nodes.chapter_ids = Some(vec![lesson.clone()]);
     app.cms.create_resource(&admin, input).unwrap();
     app.cms.create_resource(&admin, url_resource("无分类", "0")).unwrap();
-    let mut q = ResourceQuery::default();
-    q.query.period_id = Some(period.clone());
+    let mut q = ResourceSearch { period_id: Some(period.clone()), ..Default::default() };
     let page = app.cms.list_resources(&admin, &q).unwrap();
     assert_eq!(page.total_count, 1, "a period finds what is classified anywhere below it");
     assert_eq!(page.product_list[0].chapter_id, lesson, "the seed's chapterId is the resource's chapter");
@@ -150,15 +144,11 @@ fn the_classification_tree_answers_query_chapters_and_filters_by_subtree() {
     app.cms
         .update_classification(
             &admin,
-            cinedesk_core::library::ClassificationPatch {
-                classification_id: Some(book.clone()),
-                parent_id: Some(period2.clone()),
-                ..Default::default()
-            },
+            ClassificationChange { id: book.clone(), parent_id: Some(period2.clone()), ..Default::default() },
         )
         .unwrap();
     assert_eq!(app.cms.list_resources(&admin, &q).unwrap().total_count, 0, "the book moved out of the old period");
-    q.query.period_id = Some(period2.clone());
+    q.period_id = Some(period2.clone());
     assert_eq!(app.cms.list_resources(&admin, &q).unwrap().total_count, 1, "and its resources with it");
     assert!(
         matches!(app.cms.delete_classification(&admin, &lesson), Err(Error::InUse(_))),
@@ -172,11 +162,11 @@ fn a_cinema_space_goes_with_its_cinema() {
     let app = spawn_app();
     let admin = admin(&app);
     let cinema = app.cms.create_cinema(&admin, cinema_input("lib_cinema")).unwrap();
-    let space = SpaceRef { owner_type: Some("1".into()), group_id: Some(cinema.clone()), ..Default::default() };
+    let space = Owner::Cinema(cinema.clone());
     let mut input = url_resource("影院海报", "0");
-    input.space = space.clone();
+    input.owner = space.clone();
     app.cms.create_resource(&admin, input).unwrap();
-    app.cms.create_folder(&admin, FolderInput { space, parent_id: None, dir_name: Some("海报".into()) }).unwrap();
+    app.cms.create_folder(&admin, NewFolder { owner: space, parent_id: None, name: "海报".into() }).unwrap();
     app.cms.delete_cinemas(&admin, &[cinema]).unwrap();
     assert!(search(&app, &admin, "影院海报").is_empty(), "the cinema's resources went with it");
     app.cms.integrity_check().unwrap();

@@ -2,7 +2,7 @@
 //! but users, enumerations and keys, a cinema's client only what a site's machine does, and a
 //! refusal before anything about the ids or input is read.
 
-use cinedesk_core::library::{FolderInput, ResourceQuery};
+use cinedesk_core::library::{NewFolder, ResourceSearch};
 use cinedesk_core::*;
 
 use super::{cinema_input, site, spawn_app, spawn_with_admin, user_input, App};
@@ -33,7 +33,7 @@ fn one_of_each(app: &App, who: &Actor, cinema: &str, user: &str) -> Vec<(&'stati
         ("list API keys", Capability::ManageApiKeys, ok(cms.list_api_keys(who, cinema))),
         ("read upload settings", Capability::ManageApiKeys, ok(cms.oss_config(who))),
         ("list uploads", Capability::Upload, ok(cms.list_uploads(who, None, None))),
-        ("list resources", Capability::Library, ok(cms.list_resources(who, &ResourceQuery::default()))),
+        ("list resources", Capability::Library, ok(cms.list_resources(who, &ResourceSearch::default()))),
         ("list videos", Capability::Vod, ok(cms.vod_recommended(who, None, None))),
     ]
 }
@@ -164,11 +164,8 @@ fn a_cinemas_client_writes_its_own_library_space_only() {
     let (mine, _, _) = site(&app.cms, &admin, "own", 0);
     let (other, _, _) = site(&app.cms, &admin, "else", 0);
     let client = Actor::Cinema { cinema_id: mine.clone(), apikey: "ck_own".into() };
-    let folder = |cinema: &str| FolderInput {
-        space: SpaceRef { owner_type: Some("1".into()), group_id: Some(cinema.into()), ..Default::default() },
-        parent_id: None,
-        dir_name: Some("海报".into()),
-    };
+    let folder =
+        |cinema: &str| NewFolder { owner: Owner::Cinema(cinema.into()), parent_id: None, name: "海报".into() };
     app.cms.create_folder(&client, folder(&mine)).expect("its own cinema's space");
     assert_eq!(app.cms.create_folder(&client, folder(&other)).unwrap_err().code(), "forbidden");
 }

@@ -6,7 +6,7 @@ use cinedesk_core::{ApiKey, ApiKeyInfo, Page};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{done, Done};
+use super::done::{done, Done};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::PathParam;

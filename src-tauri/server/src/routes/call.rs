@@ -11,8 +11,8 @@ use cinedesk_core::{Actor, Error};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::uploads::base_url;
 use crate::auth::Caller;
+use crate::base_url::base_url;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_json;
 use crate::state::AppState;

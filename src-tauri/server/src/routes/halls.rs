@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{done, Done};
+use super::done::{done, Done};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};

@@ -5,13 +5,19 @@
 //!
 //! Every route is registered with `OpenApiRouter::routes(routes!(handler, …))`, one `routes!` per
 //! path, so registering a route documents it (see `crate::openapi`).
+//!
+//! The seeds' wire shapes beside the handlers: `request` (each seed's requests, parsed into the
+//! core's typed inputs with `TryFrom`) and `envelope` (each seed's answers and failures).
 
 mod api_keys;
 mod call;
 mod cinemas;
 mod commands;
+mod coms;
 mod deliveries;
+mod done;
 mod enums;
+mod envelope;
 mod files;
 mod halls;
 mod heartbeats;
@@ -21,7 +27,7 @@ mod movies;
 mod onlinedisk_library;
 mod qr;
 mod qr_sheet;
-mod seed004;
+mod request;
 mod session;
 mod upload_tokens;
 mod uploads;
@@ -40,14 +46,6 @@ use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
 use crate::signed::{self, Kind};
 use crate::state::AppState;
-
-/// The body of a success that has nothing else to say (the seed answers a bare 200): `{}`.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Done {}
-
-pub(crate) fn done() -> Json<Done> {
-    Json(Done {})
-}
 
 /// Cinemas a film is withdrawn from or re-sent to: `{"cinemaIDList"}`.
 #[derive(Deserialize, ToSchema)]
@@ -116,7 +114,7 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         // The COMS channel, the uploads, the resource library, seed-003 upload tokens and
         // seed-001 VOD flows take a user's token or a cinema's signature, checked by
         // `crate::signed` in front of each by what its requests sign.
-        .merge(signed::layer(app, Kind::Params, crate::coms::routes()))
+        .merge(signed::layer(app, Kind::Params, coms::routes()))
         // What sites report: seats, tasks, deliveries, commands, heartbeats.
         .merge(for_callers(
             app,

@@ -8,10 +8,10 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::library::{
-    ChapterQuery, ClassificationInput, ClassificationNode, ClassificationPatch, Folder, FolderDeletion, FolderInput,
-    MovieUsage, Resource, ResourceInput, ResourcePage, ResourcePatch, ResourceQuery, SpaceInfo, UsedForMovie,
+    ChapterScope, ClassificationChange, ClassificationNode, Folder, FolderDeletion, MovieUsage, NewClassification,
+    NewFolder, NewResource, Resource, ResourceChange, ResourcePage, ResourceSearch, SpaceInfo, UsedForMovie,
 };
-use cinedesk_core::{Actor, Cms, Error, SpaceRef};
+use cinedesk_core::{Actor, Cms, Error};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -19,7 +19,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::Call;
-use super::seed004::{failure, ok, DiskAnswer, DiskFailure};
+use super::envelope::seed004::{failure, ok, DiskAnswer, DiskFailure};
+use super::request::required;
+use super::request::seed004::{
+    ChapterQuery, ClassificationInput, ClassificationPatch, FolderInput, ResourceInput, ResourcePatch, ResourceQuery,
+    SpaceRef,
+};
 use crate::error::ApiResult;
 use crate::openapi;
 use crate::state::AppState;
@@ -88,10 +93,6 @@ async fn serve<T: Serialize + Send + 'static>(
         Ok(data) => ok(data),
         Err(e) => failure(e, None),
     }
-}
-
-fn required(field: &str, v: Option<String>) -> ApiResult<String> {
-    v.filter(|v| !v.is_empty()).ok_or_else(|| Error::invalid(field, "is required").into())
 }
 
 /// The spaces the caller may use, and the chain's organisation id.
@@ -271,7 +272,7 @@ async fn spaces(s: &AppState, call: ApiResult<Call>) -> Response {
     ))]
 async fn create_folder(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let input: FolderInput = call.json()?;
+        let input = NewFolder::try_from(call.json::<FolderInput>()?)?;
         Ok(job(move |cms, a| Ok(DirId { dir_id: cms.create_folder(a, input)? })))
     })
     .await
@@ -288,7 +289,7 @@ async fn rename_folder(State(s): State<AppState>, call: ApiResult<Call>) -> Resp
         let b: FolderRename = call.json()?;
         let id = required("dirId", b.dir_id)?;
         Ok(job(move |cms, a| {
-            cms.rename_folder(a, &id, b.dir_name.as_deref())?;
+            cms.rename_folder(a, &id, b.dir_name.as_deref().unwrap_or_default())?;
             Ok(DirId { dir_id: id })
         }))
     })
@@ -342,7 +343,8 @@ fn truthy(v: Option<&Value>) -> bool {
 async fn query_folders(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
         let q: FolderQuery = call.json()?;
-        Ok(job(move |cms, a| Ok(Folders { list: cms.list_folders(a, &q.space, q.parent_id.as_deref())? })))
+        let owner = q.space.unless_in(q.parent_id.as_deref())?;
+        Ok(job(move |cms, a| Ok(Folders { list: cms.list_folders(a, owner.as_ref(), q.parent_id.as_deref())? })))
     })
     .await
 }
@@ -352,7 +354,7 @@ async fn query_folders(State(s): State<AppState>, call: ApiResult<Call>) -> Resp
     responses((status = 200, description = "Created", body = DiskAnswer<ResId>)))]
 async fn create_resource(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let input: ResourceInput = call.json()?;
+        let input = NewResource::try_from(call.json::<ResourceInput>()?)?;
         Ok(job(move |cms, a| Ok(ResId { res_id: cms.create_resource(a, input)? })))
     })
     .await
@@ -363,8 +365,8 @@ async fn create_resource(State(s): State<AppState>, call: ApiResult<Call>) -> Re
     responses((status = 200, description = "Changed", body = DiskAnswer<ResId>)))]
 async fn update_resource(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let patch: ResourcePatch = call.json()?;
-        let id = required("resId", patch.res_id.clone())?;
+        let patch = ResourceChange::try_from(call.json::<ResourcePatch>()?)?;
+        let id = patch.res_id.clone();
         Ok(job(move |cms, a| {
             cms.update_resource(a, patch)?;
             Ok(ResId { res_id: id })
@@ -396,7 +398,7 @@ async fn delete_resource(State(s): State<AppState>, call: ApiResult<Call>) -> Re
     responses((status = 200, description = "The page and the total", body = DiskAnswer<ResourcePage>)))]
 async fn list_resources(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let q: ResourceQuery = call.json()?;
+        let q = ResourceSearch::try_from(call.json::<ResourceQuery>()?)?;
         Ok(job(move |cms, a| cms.list_resources(a, &q)))
     })
     .await
@@ -477,7 +479,7 @@ async fn use_for_movie(State(s): State<AppState>, call: ApiResult<Call>) -> Resp
     ))]
 async fn create_classification(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let input: ClassificationInput = call.json()?;
+        let input = NewClassification::from(call.json::<ClassificationInput>()?);
         Ok(job(move |cms, a| Ok(ClassificationId { classification_id: cms.create_classification(a, input)? })))
     })
     .await
@@ -491,8 +493,8 @@ async fn create_classification(State(s): State<AppState>, call: ApiResult<Call>)
     ))]
 async fn update_classification(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let patch: ClassificationPatch = call.json()?;
-        let id = required("classificationId", patch.classification_id.clone())?;
+        let patch = ClassificationChange::try_from(call.json::<ClassificationPatch>()?)?;
+        let id = patch.id.clone();
         Ok(job(move |cms, a| {
             cms.update_classification(a, patch)?;
             Ok(ClassificationId { classification_id: id })
@@ -523,7 +525,7 @@ async fn delete_classification(State(s): State<AppState>, call: ApiResult<Call>)
     responses((status = 200, description = "The nodes", body = DiskAnswer<Chapters>)))]
 async fn query_chapters(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     serve(&s, call, |call| {
-        let q: ChapterQuery = call.json()?;
+        let q = ChapterScope::try_from(call.json::<ChapterQuery>()?)?;
         Ok(job(move |cms, a| Ok(Chapters { list: cms.query_chapters(a, &q)? })))
     })
     .await

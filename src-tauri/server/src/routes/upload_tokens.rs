@@ -1,24 +1,21 @@
 //! Seed 003 over HTTP: `/api/v1/upload/method/get.upload.token/` (GET and POST) in the seed's envelope, and the SYS_ADMIN's settings of the cloud modules.
 //!
-//! Answers are `{"status":200,"message":"success","data":{"token":{…},"expires":…}}`; a failure
-//! is `{"status":<HTTP status>,"message":…,"data":null}` with `info`, `code` (and `field`) beside
-//! it, at that HTTP status.
+//! Answers are in seed 003's envelope (`envelope::seed003`).
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
-use cinedesk_core::upload_tokens::{UploadToken, UploadTokenSettings, UploadTokenSettingsPatch};
-use serde::Serialize;
+use cinedesk_core::upload_tokens::{Module, Terminal, UploadTokenSettings, UploadTokenSettingsPatch};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::{get_and_post, Call};
-use super::{done, Done};
+use super::done::{done, Done};
+use super::envelope::seed003::{reply, token_of, TokenAnswer, TokenFailure};
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
-use crate::failure::{respond, ErrorBody};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -44,28 +41,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The modules' credentials (SYS_ADMIN, as the core decides).
 pub fn settings_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(settings, set_settings))
-}
-
-/// Seed 003's answer.
-#[derive(Serialize, ToSchema)]
-struct TokenAnswer {
-    /// 200.
-    status: u16,
-    /// "success".
-    message: &'static str,
-    data: UploadToken,
-}
-
-/// Seed 003's failure: the HTTP status again, the message, no data; `info`, `code` and `field`
-/// as in every other failure of this API.
-#[derive(Serialize, ToSchema)]
-struct TokenFailure {
-    status: u16,
-    message: String,
-    /// Always null.
-    data: (),
-    #[serde(flatten)]
-    failure: ErrorBody,
 }
 
 /// The token request's parameters.
@@ -95,21 +70,14 @@ get_and_post!(
 async fn upload_token(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let module = call.param("module")?;
-        let terminal = call.param("type")?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.upload_token(&actor, module.as_deref(), terminal.as_deref(), &base)).await
+        let terminal = call.param("type")?.as_deref().map(Terminal::parse).transpose()?.unwrap_or_default();
+        let module = call.param("module")?.as_deref().map(Module::parse).transpose()?;
+        let actor = call.actor();
+        let grant = s.run(move |cms| cms.upload_token(&actor, module, terminal)).await?;
+        Ok(token_of(grant, &call.base_url()))
     }
     .await;
-    match result {
-        Ok(data) => Json(TokenAnswer { status: 200, message: "success", data }).into_response(),
-        Err(e) => {
-            let (status, failure) = ErrorBody::of(&e);
-            let code = failure.code;
-            let body = TokenFailure { status: status.as_u16(), message: failure.info.clone(), data: (), failure };
-            respond(status, body, code)
-        }
-    }
+    reply(result)
 }
 
 /// The upload modules' settings; secrets are never answered, only whether each is set.

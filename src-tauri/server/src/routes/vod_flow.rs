@@ -1,19 +1,13 @@
 //! Seed 001's VOD flows over HTTP on Cinedesk's own store: upload and play credentials, publishing, lists, deletion, processing callbacks, in the seed's envelope.
 //!
-//! Answers are `{"result":"true","requestId":…,"message":"","code":"200","data":…}`; a failure
-//! is `{"result":"false","requestId":…,"message":…,"data":null}` with `info` and the machine
-//! `code` (and `field`), at the HTTP status that says what kind. Parameters may come in the
-//! query, a form body or a JSON body, on GET and POST alike; `token` (the seed's session
+//! Answers are in seed 001's envelope (`envelope::seed001`). Parameters may come in the query, a
+//! form body or a JSON body, on GET and POST alike; `token` (the seed's session
 //! parameter) or a bearer header or a seed-004 signature say who calls ([`Call`]). The
 //! processing callback route is `/vod/callback` (the seed leaves it to the console's setting).
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use cinedesk_core::vod_flow::{
-    ImageUploadAuth, ImageUploadRequest, PlayAuth, UploadAuth, Video, VideoPage, VideoPublish, VideoUploadRequest,
-    VodEvent,
-};
+use axum::response::Response;
+use cinedesk_core::vod_flow::{ImageUpload, ProcessingEvent, Publication, Video, VideoPage, VideoUpload};
 use cinedesk_core::Error;
 use serde::Serialize;
 use serde_json::Value;
@@ -22,8 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::call::{get_and_post, Call};
+use super::envelope::seed001::{reply, ImageUploadAuth, PlayAuth, UploadAuth, VodAnswer, VodFailure};
+use super::request::seed001::{ImageUploadRequest, VideoPublish, VideoUploadRequest, VodEvent};
 use crate::error::ApiResult;
-use crate::failure::{respond, ErrorBody};
 use crate::openapi;
 use crate::state::AppState;
 
@@ -53,35 +48,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ],
     );
     routes
-}
-
-/// Seed 001's envelope of a success.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct VodAnswer<T> {
-    /// "true".
-    result: &'static str,
-    /// Shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
-    request_id: String,
-    message: &'static str,
-    /// "200".
-    code: &'static str,
-    data: T,
-}
-
-/// Seed 001's envelope of a failure: `result` "false", why, no data; `info`, `code` and `field` as
-/// in every other failure of this API.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-struct VodFailure {
-    /// "false".
-    result: &'static str,
-    request_id: String,
-    message: String,
-    /// Always null.
-    data: (),
-    #[serde(flatten)]
-    failure: ErrorBody,
 }
 
 /// refreshVideoUploadAuth's answer: new credentials for the same upload.
@@ -137,24 +103,6 @@ struct VideoPageParams {
     page_size: Option<u32>,
 }
 
-/// The request's id (`x-request-id`), shaped like the seed's (`c17f13d1-4ce8-407f-a82b-c4799f84xxxx`).
-fn request_id() -> String {
-    crate::request_id::current().unwrap_or_else(crate::request_id::fresh)
-}
-
-fn reply<T: Serialize>(r: ApiResult<T>, message: &'static str) -> Response {
-    match r {
-        Ok(data) => {
-            Json(VodAnswer { result: "true", request_id: request_id(), message, code: "200", data }).into_response()
-        }
-        Err(e) => {
-            let (status, failure) = ErrorBody::of(&e);
-            let (message, code) = (failure.info.clone(), failure.code);
-            respond(status, VodFailure { result: "false", request_id: request_id(), message, data: (), failure }, code)
-        }
-    }
-}
-
 fn video_id(call: &Call) -> ApiResult<String> {
     call.param("videoId")?.ok_or_else(|| Error::invalid("videoId", "is required").into())
 }
@@ -173,9 +121,10 @@ get_and_post!(
 async fn video_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let req: VideoUploadRequest = call.params_as()?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.vod_video_upload_auth(&actor, req, &base)).await
+        let req = VideoUpload::try_from(call.params_as::<VideoUploadRequest>()?)?;
+        let actor = call.actor();
+        let upload = s.run(move |cms| cms.vod_video_upload_auth(&actor, req)).await?;
+        Ok(UploadAuth::of(&upload, &call.base_url()))
     };
     reply(result.await, "")
 }
@@ -195,8 +144,9 @@ async fn refresh_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -
     let result = async {
         let call = call?;
         let id = video_id(&call)?;
-        let (actor, base) = (call.actor(), call.base_url());
-        let auth = s.run(move |cms| cms.vod_refresh_upload_auth(&actor, &id, &base)).await?;
+        let actor = call.actor();
+        let upload = s.run(move |cms| cms.vod_refresh_upload_auth(&actor, &id)).await?;
+        let auth = UploadAuth::of(&upload, &call.base_url());
         Ok(RefreshedAuth { upload_address: auth.upload_address, upload_auth: auth.upload_auth })
     };
     reply(result.await, "")
@@ -215,9 +165,10 @@ get_and_post!(
 async fn image_upload_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let req: ImageUploadRequest = call.params_as()?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.vod_image_upload_auth(&actor, req, &base)).await
+        let req = ImageUpload::try_from(call.params_as::<ImageUploadRequest>()?)?;
+        let actor = call.actor();
+        let upload = s.run(move |cms| cms.vod_image_upload_auth(&actor, req)).await?;
+        Ok(ImageUploadAuth::of(&upload, &call.base_url()))
     };
     reply(result.await, "")
 }
@@ -237,8 +188,9 @@ async fn play_auth(State(s): State<AppState>, call: ApiResult<Call>) -> Response
     let result = async {
         let call = call?;
         let id = video_id(&call)?;
-        let (actor, base) = (call.actor(), call.base_url());
-        s.run(move |cms| cms.vod_play_auth(&actor, &id, &base)).await
+        let actor = call.actor();
+        let playback = s.run(move |cms| cms.vod_play_auth(&actor, &id)).await?;
+        Ok(PlayAuth::of(&playback, &call.base_url()))
     };
     reply(result.await, "")
 }
@@ -256,7 +208,7 @@ get_and_post!(
 async fn publish(State(s): State<AppState>, call: ApiResult<Call>) -> Response {
     let result = async {
         let call = call?;
-        let p: VideoPublish = call.params_as()?;
+        let p = Publication::try_from(call.params_as::<VideoPublish>()?)?;
         let actor = call.actor();
         Ok(Published { movie_id: s.run(move |cms| cms.vod_publish(&actor, p)).await? })
     };
@@ -332,6 +284,7 @@ async fn callback(State(s): State<AppState>, call: ApiResult<Call>) -> Response 
         let mut params = call.params()?;
         params.remove("token"); // the caller's session, not part of the event
         let event: VodEvent = crate::extract::parse_json(Value::Object(params).to_string().as_bytes())?;
+        let event = ProcessingEvent::try_from(event)?;
         let actor = call.actor();
         s.run(move |cms| cms.vod_event(&actor, event)).await
     };

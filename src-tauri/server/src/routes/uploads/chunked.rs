@@ -1,27 +1,25 @@
 //! Seed 002: `GET /oauth2/video/upload/url` hands out an upload URL; plupload posts chunks there (`chunk`, `chunks`, `name`, `file`).
 //!
-//! Answers are the seed's: `{"OK":1,"debug":1,"data":{"id"}}` once the file is whole,
-//! `{"OK":0,"debug":0,"data":{"code":101,…}}` for a chunk stored while others are missing
-//! (the seed's "上传中"), and `{"OK":0,"debug":1,"data":{"code","message"}}` with a 4xx status
-//! for a failure, `code` being that status.
+//! Answers are in seed 002's envelopes (`envelope::seed002`).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::files::MAX_FILE_SIZE;
-use cinedesk_core::{Code, Domain, Error, NewFile};
-use serde::{Deserialize, Serialize};
+use cinedesk_core::{Domain, Error, NewFile};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{base_url, pump, Form, Part};
+use super::body::{pump, Form, Part};
 use crate::auth::Caller;
+use crate::base_url::base_url;
 use crate::error::ApiError;
 use crate::extract::Query;
-use crate::failure::{respond, ErrorBody};
 use crate::openapi;
+use crate::routes::envelope::seed002::{chunk_failure, upload_url_reply, ChunkAnswer, UploadUrlAnswer};
 use crate::signed::{self, Kind};
 use crate::state::AppState;
 
@@ -38,89 +36,6 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
     signed::layer(app, Kind::Params, url).merge(signed::layer(app, Kind::Multipart, chunk))
 }
 
-/// Seed 002's answer to a chunk: the file is whole (`OK` 1, `data.id`), a chunk was stored while
-/// others are missing (`OK` 0, `data.code` 101), or a failure (`OK` 0, `debug` 1, `data.code` the
-/// HTTP status, and `info` and `code` as in every other failure of this API).
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ChunkAnswer {
-    #[serde(rename = "OK")]
-    ok: u8,
-    debug: u8,
-    data: ChunkData,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    info: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    code: Option<Code>,
-    /// A server error's request id (see `ErrorBody`).
-    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    request_id: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ChunkData {
-    /// The file's id once whole; the upload's (the same id) while chunks are missing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    id: Option<String>,
-    /// 101 while chunks are missing; the HTTP status on failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    code: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    message: Option<String>,
-}
-
-impl ChunkAnswer {
-    fn whole(id: String) -> ChunkAnswer {
-        ChunkAnswer {
-            ok: 1,
-            debug: 1,
-            data: ChunkData { id: Some(id), code: None, message: None },
-            info: None,
-            code: None,
-            request_id: None,
-        }
-    }
-}
-
-/// The seed's failure shape, with the status as its code (and the usual `info` beside it).
-fn failure(e: ApiError) -> Response {
-    let (status, body) = ErrorBody::of(&e);
-    let data = ChunkData { id: None, code: Some(status.as_u16()), message: Some(body.info.clone()) };
-    let answer = ChunkAnswer {
-        ok: 0,
-        debug: 1,
-        data,
-        info: Some(body.info),
-        code: Some(body.code),
-        request_id: body.request_id,
-    };
-    respond(status, answer, body.code)
-}
-
-/// Seed 002's answer for an upload URL; on failure `code` is the HTTP status, `data` null.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct UploadUrlAnswer {
-    code: u16,
-    msg: String,
-    data: Option<UploadUrl>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
-    info: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct UploadUrl {
-    /// Always 1: chunks go to one URL.
-    block: u8,
-    /// Where to POST the chunks (valid 24 hours, for this caller only).
-    url: String,
-}
-
 /// Seed 002: `{"code":200,"msg":"success","data":{"block":1,"url":…}}`.
 #[utoipa::path(get, path = "/oauth2/video/upload/url", tag = "uploads", operation_id = "chunked_upload_url",
     responses(
@@ -134,19 +49,7 @@ async fn upload_url(State(s): State<AppState>, caller: Result<Caller, ApiError>,
         Ok::<_, ApiError>(format!("{}/oauth2/video/upload?key={key}", base_url(&headers)))
     }
     .await;
-    let (status, answer) = match result {
-        Ok(url) => (
-            StatusCode::OK,
-            UploadUrlAnswer { code: 200, msg: "success".into(), data: Some(UploadUrl { block: 1, url }), info: None },
-        ),
-        Err(e) => {
-            let (status, body) = ErrorBody::of(&e);
-            let answer =
-                UploadUrlAnswer { code: status.as_u16(), msg: body.info.clone(), data: None, info: Some(body.info) };
-            return respond(status, answer, body.code);
-        }
-    };
-    (status, Json(answer)).into_response()
+    upload_url_reply(result)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -192,7 +95,7 @@ async fn upload_chunk(
 ) -> Response {
     match receive(s, caller, q, form).await {
         Ok(answer) => Json(answer).into_response(),
-        Err(e) => failure(e),
+        Err(e) => chunk_failure(e),
     }
 }
 
@@ -250,15 +153,10 @@ async fn receive(
                         let outcome = job.finish().await?;
                         Ok(match outcome.file {
                             Some(file) => ChunkAnswer::whole(file.file_id),
-                            None => {
-                                let message = format!(
-                                    "chunk {index} stored; {} of {} received",
-                                    outcome.received, outcome.chunks
-                                );
-                                let data =
-                                    ChunkData { id: Some(outcome.upload_id), code: Some(101), message: Some(message) };
-                                ChunkAnswer { ok: 0, debug: 0, data, info: None, code: None, request_id: None }
-                            }
+                            None => ChunkAnswer::waiting(
+                                outcome.upload_id,
+                                format!("chunk {index} stored; {} of {} received", outcome.received, outcome.chunks),
+                            ),
                         })
                     }
                 };

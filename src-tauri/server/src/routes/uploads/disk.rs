@@ -18,11 +18,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{pump, Form, Part};
+use super::body::{pump, Form, Part};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::openapi;
-use crate::routes::seed004::{failure, ok, DiskAnswer, DiskFailure};
+use crate::routes::envelope::seed004::{failure, ok, DiskAnswer, DiskFailure, DiskFile};
 use crate::signed::{self, Kind};
 use crate::state::AppState;
 
@@ -45,30 +45,6 @@ pub fn routes(app: &AppState) -> OpenApiRouter<AppState> {
         ],
     );
     routes
-}
-
-/// An upload or a finished file as seed 004 describes it; `fid` is the id of the file it becomes.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct DiskFile {
-    fid: String,
-    file_length: u64,
-    file_md5: String,
-    file_name_local: String,
-    file_path_local: String,
-    /// The acknowledged position: where the next part starts.
-    file_pos: u64,
-    /// "24.84MB".
-    file_size: String,
-    file_ext: String,
-    /// "false".
-    is_deleted: &'static str,
-    /// "true" once the file is whole, "false" before.
-    post_complete: &'static str,
-    posted_length: u64,
-    /// "2015-04-20 17:13:47", China time.
-    posted_time: String,
-    user_id: String,
 }
 
 /// The unfinished uploads of a user.

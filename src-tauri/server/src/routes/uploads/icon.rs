@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{next_field, pump, text, Form};
+use super::body::{next_field, pump, text, Form};
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::openapi::ErrorBody;

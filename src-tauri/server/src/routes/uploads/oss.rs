@@ -9,19 +9,21 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
-use cinedesk_core::files::{OssCallback, OssConfig, OssPolicy};
+use cinedesk_core::files::OssConfig;
 use cinedesk_core::{Domain, Error};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{base_url, next_field, pump, text, Form};
+use super::body::{next_field, pump, text, Form};
 use crate::auth::{Caller, LoggedIn};
+use crate::base_url::base_url;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Query};
 use crate::openapi::ErrorBody;
-use crate::routes::{done, Done};
+use crate::routes::done::{done, Done};
+use crate::routes::envelope::oss::{OssCallback, OssPolicy};
 use crate::state::AppState;
 
 /// The policy a [`Caller`] asks for.
@@ -79,12 +81,8 @@ async fn policy(
     headers: HeaderMap,
     Query(q): Query<PolicyParams>,
 ) -> ApiResult<Json<OssPolicy>> {
-    let (domain, base) = (q.domain, base_url(&headers));
-    Ok(Json(s.run(move |cms| cms.oss_policy(&caller.actor, domain, &base)).await?))
-}
-
-fn success(file_id: String) -> OssCallback {
-    OssCallback { is_success: true, file_id, info: "成功".into() }
+    let policy = s.run(move |cms| cms.oss_policy(&caller.actor, q.domain)).await?;
+    Ok(Json(OssPolicy::of(policy, &base_url(&headers))))
 }
 
 /// The PostObject form, as OSS takes it: the policy's fields first, the file last.
@@ -150,8 +148,8 @@ async fn post_object(State(s): State<AppState>, form: Form) -> ApiResult<Respons
         // OSS answers 204 and no body unless told otherwise; with a callback, its result.
         return Ok(match (has_callback, status) {
             (false, None | Some(204)) => StatusCode::NO_CONTENT.into_response(),
-            (_, Some(201)) => (StatusCode::CREATED, Json(success(file.file_id))).into_response(),
-            _ => Json(success(file.file_id)).into_response(),
+            (_, Some(201)) => (StatusCode::CREATED, Json(OssCallback::success(file.file_id))).into_response(),
+            _ => Json(OssCallback::success(file.file_id)).into_response(),
         });
     }
     Err(Error::invalid("file", "is required (the last field of the form)").into())
@@ -210,11 +208,11 @@ async fn callback(State(s): State<AppState>, headers: HeaderMap, uri: Uri, body:
     }
     .await;
     Json(match result {
-        Ok(file) => success(file.file_id),
+        Ok(file) => OssCallback::success(file.file_id),
         Err(e) => {
             let (_, body) = ErrorBody::of(&e);
             tracing::warn!(info = body.info, "OSS callback refused");
-            OssCallback { is_success: false, file_id: String::new(), info: body.info }
+            OssCallback::refused(body.info)
         }
     })
     .into_response()

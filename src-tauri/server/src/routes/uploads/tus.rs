@@ -18,8 +18,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{base_url, pump};
+use super::body::pump;
 use crate::auth::Caller;
+use crate::base_url::base_url;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::PathParam;
 use crate::openapi::{Binary, ErrorBody};

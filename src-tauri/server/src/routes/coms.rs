@@ -1,8 +1,5 @@
-//! The COMS channel of seed §6: long-poll and WebSocket delivery of each cinema's queue, woken by the outbox.
+//! The COMS channel of seed §6: long-poll and WebSocket delivery of each cinema's queue, woken by the outbox (`crate::waker`).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -13,7 +10,6 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cinedesk_core::{Actor, Error};
 use serde::Deserialize;
-use tokio::sync::{watch, Notify};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,106 +20,21 @@ use crate::extract::{PathParam, Query};
 use crate::openapi::ErrorBody;
 use crate::routes::messages::QueuedMessage;
 use crate::state::AppState;
+use crate::waker::{Channel, Head};
 
 /// Longest a poll may wait, in seconds; the default is 30.
 pub const MAX_POLL_SECONDS: u32 = 120;
 const DEFAULT_POLL_SECONDS: u32 = 30;
 
-/// Per cinema: the `Notify` that wakes its waiting connections after a message for it commits
-/// (no polling loop), and the head of its queue as last read. A COMS often holds several
-/// connections and all of them wake together; they share one read of the head instead of
-/// each querying it.
-pub struct Channel {
-    notify: Notify,
-    /// Set when the queue changed (a new message, an ack) since `head` was read.
-    stale: AtomicBool,
-    head: tokio::sync::Mutex<Option<Option<Head>>>,
-    /// How many connections are parked on `notify` right now, waiting for the queue to change.
-    waiting: watch::Sender<usize>,
-}
-
-impl Default for Channel {
-    fn default() -> Self {
-        Channel {
-            notify: Notify::new(),
-            stale: AtomicBool::new(false),
-            head: tokio::sync::Mutex::new(None),
-            waiting: watch::Sender::new(0),
-        }
-    }
-}
-
-/// Counts one connection as waiting on its channel for as long as it lives.
-struct Parked<'a>(&'a watch::Sender<usize>);
-
-impl<'a> Parked<'a> {
-    fn new(waiting: &'a watch::Sender<usize>) -> Self {
-        waiting.send_modify(|n| *n += 1);
-        Parked(waiting)
-    }
-}
-
-impl Drop for Parked<'_> {
-    fn drop(&mut self) {
-        self.0.send_modify(|n| *n -= 1);
-    }
-}
-
-/// A queue head ready to send: its id, and its JSON shared by every connection that sends it.
-#[derive(Clone)]
-struct Head {
-    id: String,
-    json: Bytes,
-}
-
-impl Channel {
-    /// The head of the queue, read again (as `actor`) only if it may have changed.
-    async fn head(&self, s: &AppState, actor: &Actor, cinema: &str) -> ApiResult<Option<Head>> {
-        let mut head = self.head.lock().await;
-        // Cleared before reading: a change committed during the read marks it stale again.
-        if self.stale.swap(false, Ordering::SeqCst) || head.is_none() {
+/// The head of `cinema`'s queue as `actor` may read it, read again only if it changed.
+async fn read_head(channel: &Channel, s: &AppState, actor: &Actor, cinema: &str) -> ApiResult<Option<Head>> {
+    channel
+        .head(|| async {
             let (a, c) = (actor.clone(), cinema.to_string());
             let wire = s.read(move |cms| cms.next_wire_message(&a, &c)).await?;
-            *head = Some(wire.map(|m| Head { id: m.message_id, json: Bytes::from(m.json) }));
-        }
-        Ok(head.clone().flatten())
-    }
-
-    fn changed(&self) {
-        self.stale.store(true, Ordering::SeqCst);
-    }
-}
-
-#[derive(Default)]
-pub struct Waker {
-    cinemas: Mutex<HashMap<String, Arc<Channel>>>,
-}
-
-impl Waker {
-    fn get(&self, cinema: &str) -> Arc<Channel> {
-        let mut map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(map.entry(cinema.to_string()).or_default())
-    }
-
-    /// Resolves once at least `n` connections of `cinema` are parked, waiting for its queue to
-    /// change (a long-poll that found it empty, a WebSocket waiting for a message or an ack).
-    ///
-    /// A message committed from then on wakes them, so callers that must know a COMS is
-    /// listening before they write (tests of the wake-up, a dashboard of connected COMS) await
-    /// this instead of sleeping and hoping the poll has arrived.
-    pub async fn waiting(&self, cinema: &str, n: usize) {
-        let mut waiting = self.get(cinema).waiting.subscribe();
-        // The sender lives in the map as long as the waker does, so this never ends early.
-        let _ = waiting.wait_for(|w| *w >= n).await;
-    }
-
-    pub fn wake(&self, cinema: &str) {
-        let map = self.cinemas.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(ch) = map.get(cinema) {
-            ch.changed();
-            ch.notify.notify_waiters();
-        }
-    }
+            Ok(wire.map(|m| Head { id: m.message_id, json: Bytes::from(m.json) }))
+        })
+        .await
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -163,7 +74,7 @@ async fn long_poll(
     if timeout > MAX_POLL_SECONDS {
         return Err(Error::invalid("timeout", format!("at most {MAX_POLL_SECONDS} seconds")).into());
     }
-    let channel = s.waker.get(&cinema);
+    let channel = s.waker.channel(&cinema);
     let (a, c, ack) = (actor.clone(), cinema.clone(), q.ack);
     let acked = ack.is_some();
     s.run(move |cms| {
@@ -181,13 +92,13 @@ async fn long_poll(
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout.into());
     loop {
         // Registered before looking, so a message committed in between still wakes us.
-        let notified = channel.notify.notified();
+        let notified = channel.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if let Some(message) = channel.head(&s, &actor, &cinema).await? {
+        if let Some(message) = read_head(&channel, &s, &actor, &cinema).await? {
             return Ok(([(header::CONTENT_TYPE, "application/json")], message.json).into_response());
         }
-        let _parked = Parked::new(&channel.waiting);
+        let _parked = channel.park();
         tokio::select! {
             _ = &mut notified => {}
             _ = tokio::time::sleep_until(deadline) => return Ok(StatusCode::NO_CONTENT.into_response()),
@@ -232,15 +143,15 @@ struct Ack {
 }
 
 async fn serve_socket(s: AppState, actor: Actor, cinema: String, mut socket: WebSocket) -> Result<(), ApiError> {
-    let channel = s.waker.get(&cinema);
+    let channel = s.waker.channel(&cinema);
     let mut sent: Option<String> = None;
     loop {
-        let notified = channel.notify.notified();
+        let notified = channel.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
         let (a, c) = (actor.clone(), cinema.clone());
         s.run(move |cms| cms.mark_coms_seen(&a, &c)).await?;
-        let head = channel.head(&s, &actor, &cinema).await?;
+        let head = read_head(&channel, &s, &actor, &cinema).await?;
         if let Some(m) = head.filter(|m| sent.as_deref() != Some(m.id.as_str())) {
             let text = Utf8Bytes::try_from(m.json).map_err(|e| ApiError::Core(Error::Internal(e.to_string())))?;
             if socket.send(Message::Text(text)).await.is_err() {
@@ -248,7 +159,7 @@ async fn serve_socket(s: AppState, actor: Actor, cinema: String, mut socket: Web
             }
             sent = Some(m.id);
         }
-        let _parked = Parked::new(&channel.waiting);
+        let _parked = channel.park();
         tokio::select! {
             _ = &mut notified => {}
             incoming = socket.recv() => match incoming {
