@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 
 use crate::actor::Principal;
 use crate::error::{Error, Result};
-use crate::ids::{new_secret, now_ms};
+use crate::ids::{new_id, new_secret};
+use crate::lockout;
 use crate::user::verify_password;
 use crate::Cms;
 
@@ -55,7 +56,7 @@ impl SessionCache {
         entries.insert(hash, (principal, until));
     }
 
-    fn forget_token(&self, hash: &str) {
+    pub(crate) fn forget_token(&self, hash: &str) {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(hash);
     }
 
@@ -66,7 +67,7 @@ impl SessionCache {
     }
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -75,32 +76,76 @@ fn token_hash(token: &str) -> String {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5gQO8iJ0Cexs0BfXvaTqUf9mAtoJ3+X7kWWH8a+fG3Y";
 
+/// Where a login comes from, kept with its session for its user to recognise it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginFrom {
+    /// The client's address; empty for a login over no network (the desktop's own window, the
+    /// CLI), which no per-address counter then limits.
+    pub address: String,
+    /// The client's `User-Agent`, cut to [`MAX_USER_AGENT`] characters.
+    pub user_agent: String,
+}
+
+/// The longest user agent kept with a session.
+pub const MAX_USER_AGENT: usize = 256;
+
+/// How stale a session's recorded last use may get: it is written when the session is
+/// resolved from the database, not on every request answered from memory.
+const LAST_USED_PRECISION_MS: i64 = CACHE_TTL_MS;
+
 impl Cms {
-    /// Checks alias and password and opens a session.
+    /// Checks alias and password and opens a session, for a login over no network.
     pub fn login(&self, alias: &str, password: &str) -> Result<Session> {
+        self.login_from(&LoginFrom::default(), alias, password)
+    }
+
+    /// Checks alias and password and opens a session for a client at `from`. After too many
+    /// failures for the alias or from the address lately ([`crate::lockout`]) no password is
+    /// checked: `too_many_requests`, with how long to wait.
+    pub fn login_from(&self, from: &LoginFrom, alias: &str, password: &str) -> Result<Session> {
         if alias.trim().is_empty() {
             return Err(Error::invalid("alias", "is required"));
         }
+        let keys = lockout::Keys::new(alias, &from.address);
+        let now = self.clock.now_ms();
         let row: Option<(String, String, String, String)> = self.db.read(|tx| {
+            lockout::check(tx, &keys, now)?;
             Ok(tx
                 .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE alias = ?")?
                 .query_row([alias.trim()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?)
         })?;
-        let Some((user_id, name, role, hash)) = row else {
-            verify_password(password, DUMMY_HASH);
+        let user = match row {
+            Some((user_id, name, role, hash)) => verify_password(password, &hash).then_some((user_id, name, role)),
+            None => {
+                verify_password(password, DUMMY_HASH);
+                None
+            }
+        };
+        let Some((user_id, name, role)) = user else {
+            self.db.write(|tx| lockout::record_failure(tx, &keys, now))?;
             return Err(Error::BadCredentials);
         };
-        if !verify_password(password, &hash) {
-            return Err(Error::BadCredentials);
-        }
         let token = new_secret();
-        let now = now_ms();
+        let user_agent: String = from.user_agent.chars().take(MAX_USER_AGENT).collect();
         self.db.write(|tx| {
+            lockout::clear_alias(tx, &keys)?;
             // Expired sessions are swept here rather than by a timer: logins are rare and cheap.
             tx.prepare_cached("DELETE FROM sessions WHERE expires_at < ?")?.execute([now])?;
-            tx.prepare_cached("INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")?
-                .execute(params![token_hash(&token), user_id, now, now + SESSION_TTL_MS])?;
+            tx.prepare_cached(
+                "INSERT INTO sessions(token_hash, id, user_id, created_at, last_used_at, expires_at, address, user_agent)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(params![
+                token_hash(&token),
+                new_id(),
+                user_id,
+                now,
+                now,
+                now + SESSION_TTL_MS,
+                from.address,
+                user_agent
+            ])?;
             Ok(())
         })?;
         Ok(Session { token, user_id, name, role })
@@ -109,13 +154,14 @@ impl Cms {
     /// Resolves a bearer token; an unknown, expired or revoked token is Unauthorized.
     pub fn authenticate(&self, token: &str) -> Result<Principal> {
         let hash = token_hash(token);
-        let now = now_ms();
+        let now = self.clock.now_ms();
         if let Some(p) = self.sessions.get(&hash, now) {
             return Ok(p);
         }
-        let (principal, expires_at) = self.db.read(|tx| {
+        let (principal, expires_at, last_used_at) = self.db.read(|tx| {
             tx.prepare_cached(
-                "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+                "SELECT u.id, u.name, u.role, s.expires_at, coalesce(s.last_used_at, s.created_at)
+                 FROM sessions s JOIN users u ON u.id = s.user_id
                  WHERE s.token_hash = ? AND s.expires_at > ?",
             )?
             .query_row(params![hash, now], |r| {
@@ -125,11 +171,14 @@ impl Cms {
                     name: r.get(1)?,
                     roles: role.split(',').map(str::to_string).collect(),
                 };
-                Ok((principal, r.get::<_, i64>(3)?))
+                Ok((principal, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?))
             })
             .optional()?
             .ok_or(Error::Unauthorized)
         })?;
+        if now - last_used_at >= LAST_USED_PRECISION_MS {
+            self.note_session_used(&hash, now);
+        }
         self.sessions.put(hash, principal.clone(), expires_at.min(now + CACHE_TTL_MS));
         Ok(principal)
     }
@@ -137,7 +186,20 @@ impl Cms {
     /// The session of `token` if it was resolved recently: memory only, never the database,
     /// so async code may call it without going to the blocking pool.
     pub fn cached_principal(&self, token: &str) -> Option<Principal> {
-        self.sessions.get(&token_hash(token), now_ms())
+        self.sessions.get(&token_hash(token), self.clock.now_ms())
+    }
+
+    /// Records that a session was used. Best effort: a busy database must not turn a valid
+    /// session into a failed request, and the next resolution tries again.
+    fn note_session_used(&self, hash: &str, now: i64) {
+        let noted = self.db.write(|tx| {
+            tx.prepare_cached("UPDATE sessions SET last_used_at = ? WHERE token_hash = ?")?
+                .execute(params![now, hash])?;
+            Ok(())
+        });
+        if let Err(e) = noted {
+            tracing::warn!(error = %e, "could not record a session's last use");
+        }
     }
 
     /// Ends a session; logging out twice is harmless.

@@ -21,7 +21,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0006_library.sql"),
     include_str!("../migrations/0007_used_signatures.sql"),
     include_str!("../migrations/0008_sites.sql"),
+    include_str!("../migrations/0010_sessions_and_lockout.sql"),
 ];
+
+/// The schema version this program writes: a data dir or backup above it is from a newer one.
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// The most read connections open at once. Beyond a few per core more readers only add
 /// contention; callers past the limit wait for a connection instead of opening (and soon

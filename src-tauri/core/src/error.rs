@@ -199,6 +199,10 @@ pub enum Error {
     BadCredentials,
     #[error("not logged in or session expired")]
     Unauthorized,
+    /// Too many failed logins for an alias or from an address lately: no try is checked until
+    /// `retry_after_secs` have passed.
+    #[error("too many failed logins {what}: try again in {} minutes", .retry_after_secs.div_ceil(60))]
+    TooManyTries { what: &'static str, retry_after_secs: u64 },
     /// A signed request refused, with why (an unknown key, a stale date, a signature over
     /// another request, one already used).
     #[error("{0}")]
@@ -257,6 +261,15 @@ impl Error {
             Error::OffsetMismatch { .. } => Code::OffsetMismatch,
             Error::TooLarge(_) => Code::TooLarge,
             Error::Stale(_) => Code::Conflict,
+            Error::TooManyTries { .. } => Code::TooManyRequests,
+        }
+    }
+
+    /// Seconds the caller should wait before trying again (`Retry-After`), when the error says.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Error::TooManyTries { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 

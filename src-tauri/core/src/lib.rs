@@ -13,6 +13,9 @@
 //! - `error`: [`Error`] and its stable machine codes; `validate`: the seed's field rules.
 //! - `ids`, `paths`, `query`: opaque ids and secrets, the default data dir, paging and WHERE building.
 //! - `auth`, `user`: sessions; users with argon2 passwords, first-run setup, app info.
+//! - `lockout`, `sessions`: refusing logins after too many failures; a user's sessions, listed and ended.
+//! - `backup`: backups of a data dir taken while it is in use, and restores that check first.
+//! - `clock`: the time of time-based rules, which tests may set.
 //! - `cinema`, `hall`, `vr_client`, `catalogue`: the chain's places, seats and model catalogues.
 //! - `movie`, `distribution`, `vod`: films, sending them to cinemas (and taking them back), VOD tasks.
 //! - `delivery`, `command`, `report`, `liveness`: what the sites report back: each film's
@@ -30,9 +33,11 @@
 
 mod actor;
 mod auth;
+pub mod backup;
 mod catalogue;
 mod changes;
 mod cinema;
+mod clock;
 mod command;
 mod db;
 mod delivery;
@@ -44,6 +49,7 @@ mod hall;
 mod ids;
 pub mod library;
 mod liveness;
+mod lockout;
 mod movie;
 mod outbox;
 mod paths;
@@ -52,6 +58,7 @@ mod qr;
 mod qr_sheet;
 mod query;
 mod report;
+mod sessions;
 mod settings;
 mod signing;
 mod site_events;
@@ -66,7 +73,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use actor::{Actor, Capability, Principal};
-pub use auth::{Session, SESSION_TTL_MS};
+pub use auth::{LoginFrom, Session, MAX_USER_AGENT, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
@@ -83,6 +90,7 @@ pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
 pub use library::{Owner, OwnerType};
 pub use liveness::{is_online, DEFAULT_SEAT_OFFLINE_MS, SEAT_SEEN_RESOLUTION_MS};
+pub use lockout::{LOCKOUT_WINDOW_MS, MAX_ADDRESS_FAILURES, MAX_ALIAS_FAILURES};
 pub use movie::{file_path, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
@@ -93,6 +101,7 @@ pub use qr::{
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
 pub use report::{Heartbeat, SeatReport};
+pub use sessions::SessionInfo;
 pub use settings::{Settings, SettingsChange, MAX_SEAT_OFFLINE_SECONDS, MIN_SEAT_OFFLINE_SECONDS};
 pub use signing::{
     is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
@@ -120,6 +129,7 @@ pub struct Cms {
     files: Arc<files::Files>,
     liveness: liveness::Liveness,
     presence: presence::Presence,
+    clock: clock::Clock,
 }
 
 impl Cms {
@@ -140,12 +150,20 @@ impl Cms {
             files,
             liveness,
             presence: presence::Presence::default(),
+            clock: clock::Clock::default(),
         })
     }
 
     /// Opens the CMS in the operating system's app data dir (see [`default_data_dir`]).
     pub fn open_default() -> Result<Cms> {
         Cms::open(default_data_dir()?)
+    }
+
+    /// This CMS with its own clock (ms since the epoch) for its time-based rules (login
+    /// lockout, sessions' last use), instead of the system's: tests move time on at will.
+    pub fn with_clock(mut self, now_ms: impl Fn() -> i64 + Send + Sync + 'static) -> Cms {
+        self.clock = clock::Clock::set(now_ms);
+        self
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -6,10 +6,12 @@
 //! that takes signatures. Routes for users take [`LoggedIn`] (a bearer token only, as their
 //! documented security says); the routes machine clients call too take a [`Caller`].
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
-use cinedesk_core::{Actor, Error};
+use cinedesk_core::{Actor, Error, LoginFrom};
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -108,5 +110,19 @@ impl<T: DeserializeOwned> FromRequest<AppState> for SignedJson<T> {
         let caller = Caller::from_request_parts(&mut parts, s).await?;
         let bytes = body_bytes(Request::from_parts(parts, body), s).await?;
         Ok(SignedJson { caller, body: parse_body(&bytes)? })
+    }
+}
+
+/// Where a login comes from: the peer's address (none for a request the desktop hands the
+/// router in process, which came over no network) and the client's `User-Agent`.
+pub struct LoginClient(pub LoginFrom);
+
+impl<S: Send + Sync> FromRequestParts<S> for LoginClient {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| peer.ip().to_string());
+        let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        Ok(LoginClient(LoginFrom { address: address.unwrap_or_default(), user_agent: user_agent.to_string() }))
     }
 }

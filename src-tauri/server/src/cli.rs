@@ -55,6 +55,21 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document that `serve` answers at /cms/openapi.json (no server needed)
     Openapi,
+    /// Back the data dir up into the folder PATH, safe while `serve` or the desktop runs: a new
+    /// snapshot of the database, and only the files the folder does not hold yet
+    Backup {
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+        /// Snapshots to keep in PATH; older ones, and files only they named, are removed
+        #[arg(long, default_value_t = cinedesk_core::backup::DEFAULT_KEEP, value_name = "N")]
+        keep: usize,
+    },
+    /// Restore the newest backup in the folder PATH (or the snapshot folder PATH) into the data
+    /// dir, after checking all of it: a damaged or newer backup changes nothing. Stop the server first
+    Restore {
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,10 +105,7 @@ pub enum CliError {
 }
 
 fn open(data: Option<PathBuf>) -> Result<Cms, CliError> {
-    Ok(match data {
-        Some(dir) => Cms::open(dir)?,
-        None => Cms::open_default()?,
-    })
+    Ok(Cms::open(data_dir(data)?)?)
 }
 
 fn password() -> Result<String, CliError> {
@@ -114,6 +126,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     // The document needs no data dir, and opening one would create it.
     if matches!(cli.command, Command::Openapi) {
         return openapi().await;
+    }
+    // A backup reads the data dir beside whoever uses it, and a restore replaces it: neither
+    // opens it as a CMS (that would migrate it and tidy the file store under a running server).
+    if let Command::Backup { to, keep } = &cli.command {
+        let report = cinedesk_core::backup::create(&data_dir(cli.data)?, to, *keep)?;
+        return print_json(&report);
+    }
+    if let Command::Restore { from } = &cli.command {
+        let report = cinedesk_core::backup::restore(from, &data_dir(cli.data)?)?;
+        return print_json(&report);
     }
     let cms = open(cli.data)?;
     match cli.command {
@@ -166,7 +188,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Openapi => openapi().await,
+        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the data dir is opened"),
     }
+}
+
+fn data_dir(data: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    Ok(match data {
+        Some(dir) => dir,
+        None => cinedesk_core::default_data_dir()?,
+    })
+}
+
+fn print_json(report: &impl serde::Serialize) -> Result<(), CliError> {
+    let json = serde_json::to_string_pretty(report).map_err(|e| cinedesk_core::Error::Internal(e.to_string()))?;
+    println!("{json}");
+    Ok(())
 }
 
 async fn serve(

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
@@ -112,12 +112,13 @@ pub async fn serve_with(
 }
 
 /// One connection, until it closes or (after the shutdown signal) its request in flight ends.
+/// Each request carries the peer's address as axum's `ConnectInfo`, as `axum::serve` with
+/// connect info would give it.
 async fn connection(io: Counted, peer: SocketAddr, app: axum::Router, limits: Limits, stop: watch::Sender<()>) {
     let body_timeout = limits.body_timeout;
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let mut req = req.map(|body| axum::body::Body::new(TimeoutBody::new(body_timeout, body)));
-        // The peer, for per-address budgets (`crate::extract::ClientAddr`).
-        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        req.extensions_mut().insert(ConnectInfo(peer));
         app.clone().oneshot(req)
     });
     let mut builder = hyper::server::conn::http1::Builder::new();

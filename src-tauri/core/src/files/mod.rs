@@ -17,6 +17,8 @@ mod media;
 pub mod name;
 mod oss;
 mod store;
+
+pub(crate) use store::fsync_dir;
 mod upload;
 
 use std::collections::{HashMap, HashSet};

@@ -87,25 +87,15 @@ impl Terminal {
     }
 }
 
-/// Seed 003's answer: `{"token": {…}, "expires": …}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UploadToken {
-    /// `upload_url` (`{upload_url, module, param}`), the module's fields, and `dir`.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub token: Map<String, Value>,
-    /// When the token stops working, epoch seconds.
-    pub expires: i64,
-}
-
 /// What seed 003 hands out for one upload.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TokenGrant {
     /// The local module: a policy for this server's own PostObject endpoint, whose `host` and
     /// callback are paths on this server.
     Local(PostPolicy),
-    /// A cloud module's token, complete.
-    Cloud(UploadToken),
+    /// A cloud module's token, complete: the provider's form fields and `upload_url`
+    /// (`{upload_url, module, param}`) and `dir`, valid until `expires` (epoch seconds).
+    Cloud { token: Map<String, Value>, expires: i64 },
 }
 
 /// A form field the upload must send (seed 003's `param`); `default` is the value to send.
@@ -164,7 +154,7 @@ impl Cms {
             Module::Qiniu => qiniu::token(&cfg, &dir, expires_ms),
             Module::S3 => s3::token(&cfg, &dir, now, expires_ms),
         };
-        Ok(TokenGrant::Cloud(UploadToken { expires: token.1, token: token.0 }))
+        Ok(TokenGrant::Cloud { token: token.0, expires: token.1 })
     }
 }
 

@@ -12,8 +12,8 @@ fn database_is_a_wal_file_with_foreign_keys_and_migrations_applied_once() {
     drop(app.cms);
     let conn = rusqlite_like_check(&path);
     assert_eq!(conn.0, "wal", "journal mode must be WAL so readers never block the writer");
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count() as i64;
-    assert_eq!(conn.1, migrations, "every migration recorded in user_version");
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count();
+    assert_eq!(conn.1, migrations as i64, "every migration recorded in user_version");
     // Opening again must not re-run migrations (they would fail on existing tables).
     let again = Cms::open(app.dir.path()).expect("reopen an existing database");
     again.integrity_check().unwrap();

@@ -29,6 +29,7 @@ mod qr;
 mod qr_sheet;
 mod request;
 mod session;
+mod sessions;
 mod upload_tokens;
 mod uploads;
 mod users;
@@ -102,6 +103,7 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(models::routes())
         .merge(enums::routes())
         .merge(session::authenticated_routes())
+        .merge(sessions::routes())
         .merge(files::info_routes())
         .merge(users::routes())
         .merge(api_keys::routes())

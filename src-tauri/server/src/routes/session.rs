@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::done::{done, Done};
-use crate::auth::LoggedIn;
+use crate::auth::{LoggedIn, LoginClient};
 use crate::error::ApiResult;
 use crate::extract::JsonBody;
 use crate::openapi::ErrorBody;
@@ -55,19 +55,27 @@ pub(crate) struct Credentials {
     password: Option<String>,
 }
 
-/// A session for 24 hours: send its token as `Authorization: Bearer <token>`.
+/// A session for 24 hours: send its token as `Authorization: Bearer <token>`. After 5 failed
+/// logins for an alias, or 20 from one address, within 15 minutes, tries are refused (429, no
+/// password checked) until those failures are 15 minutes old: `Retry-After` says when.
 #[utoipa::path(post, path = "/cms/login", tag = "session", operation_id = "login",
     request_body = Credentials,
     responses(
         (status = 200, description = "Logged in", body = Session),
         (status = 400, description = "No alias", body = ErrorBody),
         (status = 401, description = "Wrong alias or password", body = ErrorBody),
+        (status = 429, description = "Too many failed logins lately: try again after `Retry-After` seconds",
+            body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds until a try is checked again"))),
     ))]
-async fn login(State(s): State<AppState>, JsonBody(c): JsonBody<Credentials>) -> ApiResult<Json<Session>> {
+async fn login(
+    State(s): State<AppState>,
+    LoginClient(from): LoginClient,
+    JsonBody(c): JsonBody<Credentials>,
+) -> ApiResult<Json<Session>> {
     let alias = cinedesk_core::Error::invalid("alias", "is required");
     let alias = c.alias.filter(|a| !a.trim().is_empty()).ok_or(alias)?;
     let password = c.password.unwrap_or_default();
-    Ok(Json(s.run(move |cms| cms.login(&alias, &password)).await?))
+    Ok(Json(s.run(move |cms| cms.login_from(&from, &alias, &password)).await?))
 }
 
 /// Ends the session of the token sent.

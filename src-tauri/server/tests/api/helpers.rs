@@ -55,7 +55,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> Tes
 pub async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { cinedesk_server::serve(listener, router, std::future::pending()).await.unwrap() });
+    // With the peer's address, as `cinedesk serve` gives it (login lockout counts per address).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     base
 }
 

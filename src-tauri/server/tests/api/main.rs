@@ -1,6 +1,7 @@
 //! The REST API over real HTTP on 127.0.0.1, one module per feature; `helpers` is what they share.
 
 mod auth;
+mod backup;
 mod cinemas;
 mod cli;
 mod commands;
@@ -17,6 +18,7 @@ mod qr_tokens;
 mod read_cache;
 mod reports;
 mod seats;
+mod sessions;
 mod upload_tokens;
 mod uploads;
 mod users;

@@ -378,7 +378,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A session for 24 hours: send its token as `Authorization: Bearer <token>`. */
+        /**
+         * A session for 24 hours: send its token as `Authorization: Bearer <token>`. After 5 failed
+         *     logins for an alias, or 20 from one address, within 15 minutes, tries are refused (429, no
+         *     password checked) until those failures are 15 minutes old: `Retry-After` says when.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -637,6 +641,40 @@ export interface paths {
         put: operations["update_seat_model"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live sessions of a user, last used first; `current` marks the one of this request. */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends a session: its token stops working. Ending the caller's own is logging out. */
+        delete: operations["end_session"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3396,6 +3434,31 @@ export interface components {
             token: string;
             userID: string;
         };
+        /** @description A session as its user (or a SYS_ADMIN) sees it; never its token. */
+        SessionInfo: {
+            /** @description The address it logged in from; empty for the desktop's own window or the command line. */
+            address: string;
+            /**
+             * Format: int64
+             * @description When it was opened (ms since the epoch).
+             */
+            createTime: number;
+            /** @description Whether this is the session the request was made with. */
+            current: boolean;
+            /**
+             * Format: int64
+             * @description When it ends unless ended before (ms since the epoch).
+             */
+            expireTime: number;
+            /**
+             * Format: int64
+             * @description When it was last used, to within a minute (ms since the epoch).
+             */
+            lastUsedTime: number;
+            sessionID: string;
+            userAgent: string;
+            userID: string;
+        };
         /** @description The settings as they are. */
         Settings: {
             /** @description The URL template of seat QR codes: `{sceneNumber}` and `{qrToken}` become the seat's. */
@@ -5578,6 +5641,17 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            /** @description Too many failed logins lately: try again after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a try is checked again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["ServerError"];
             503: components["responses"]["Busy"];
         };
@@ -6426,6 +6500,86 @@ export interface operations {
                 };
             };
             413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: {
+                /** @description Whose sessions: the caller's own when absent; another user's only for a SYS_ADMIN. */
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's sessions, and the caller is no SYS_ADMIN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    end_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's session, and the caller is no SYS_ADMIN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such session */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["ServerError"];
             503: components["responses"]["Busy"];
         };

@@ -3,7 +3,7 @@
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use cinedesk_core::files::PostPolicy;
-use cinedesk_core::upload_tokens::{TokenGrant, UploadToken};
+use cinedesk_core::upload_tokens::TokenGrant;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
@@ -11,6 +11,16 @@ use utoipa::ToSchema;
 use super::oss::OssPolicy;
 use crate::error::ApiResult;
 use crate::failure::{respond, ErrorBody};
+
+/// Seed 003's answer: `{"token": {…}, "expires": …}`.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadToken {
+    /// `upload_url` (`{upload_url, module, param}`), the module's fields, and `dir`.
+    #[schema(value_type = Object)]
+    pub(crate) token: Map<String, Value>,
+    /// When the token stops working, epoch seconds.
+    pub(crate) expires: i64,
+}
 
 /// Seed 003's answer.
 #[derive(Serialize, ToSchema)]
@@ -79,6 +89,6 @@ fn local_token(p: PostPolicy, base: &str) -> UploadToken {
 pub(crate) fn token_of(grant: TokenGrant, base: &str) -> UploadToken {
     match grant {
         TokenGrant::Local(p) => local_token(p, base),
-        TokenGrant::Cloud(t) => t,
+        TokenGrant::Cloud { token, expires } => UploadToken { token, expires },
     }
 }
