@@ -45,6 +45,8 @@ const seat = (n: string, extra: Partial<VrClient> = {}): VrClient => ({
   MACAddr: null,
   IPAddr: '10.0.0.1',
   description: null,
+  qrToken: `token-of-seat-${n}`,
+  online: false,
   ...extra,
 })
 

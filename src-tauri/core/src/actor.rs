@@ -164,6 +164,22 @@ impl Actor {
         }
     }
 
+    /// Refuses, before anything is read, a caller who may neither operate nor report as a site.
+    /// A cinema's client passes: what it reports about (a seat, a task, a command) names its
+    /// cinema only once read, and the use case then asks [`Actor::require_channel`] of that
+    /// cinema (another cinema's record: 403; an unknown one: 404).
+    pub fn require_reporter(&self) -> Result<()> {
+        match self {
+            Actor::Cinema { .. } => Ok(()),
+            _ => self.require(Capability::Operate),
+        }
+    }
+
+    /// Whether this is a cinema's client (a site reporting), rather than the console.
+    pub fn is_site(&self) -> bool {
+        matches!(self, Actor::Cinema { .. })
+    }
+
     /// The one rule: why this caller may not have `cap`, or None when it may.
     fn refusal(&self, cap: Capability) -> Option<Error> {
         use Capability::*;
@@ -376,6 +392,14 @@ mod tests {
         assert!(assigned.is_scoped() && cinema("c1").is_scoped());
         assert!(!user(&[ROLE_MANAGER]).is_scoped() && !Actor::System.is_scoped());
         assert!(user(&[ROLE_SYS_ADMIN]).scope_clause("cinema_id").is_none());
+    }
+
+    #[test]
+    fn a_reporter_is_a_cinemas_client_or_an_operator() {
+        cinema("c1").require_reporter().expect("a site reports");
+        user(&[ROLE_MANAGER]).require_reporter().expect("an operator may do what a site reports");
+        Actor::System.require_reporter().expect("the system too");
+        assert_eq!(user(&["GUEST"]).require_reporter().unwrap_err().code(), "forbidden");
     }
 
     #[test]

@@ -66,10 +66,10 @@ impl Changes {
         self.touched.store(0, Ordering::Relaxed);
     }
 
-    /// The write transaction committed: the counters of the tables it changed move, except that
-    /// of `overlaid` (see `Db::write_overlaid`).
-    pub(crate) fn committed(&self, overlaid: Option<Table>) {
-        let touched = self.touched.swap(0, Ordering::Relaxed) & !overlaid.map_or(0, Table::bit);
+    /// The write transaction committed: the counters of the tables it changed move, except those
+    /// `overlaid` (see `Db::write_overlaid`).
+    pub(crate) fn committed(&self, overlaid: &[Table]) {
+        let touched = self.touched.swap(0, Ordering::Relaxed) & !overlaid.iter().fold(0, |bits, t| bits | t.bit());
         for t in Table::ALL.into_iter().filter(|t| touched & t.bit() != 0) {
             self.counters[t as usize].fetch_add(1, Ordering::SeqCst);
         }
@@ -107,8 +107,8 @@ mod tests {
         "INSERT INTO cinemas(id, code, name, region_id, created_at) VALUES ('c1', 'C1', 'c', 'SHANGHAI', 0);
         INSERT INTO cinemas(id, code, name, region_id, created_at) VALUES ('c2', 'C2', 'c', 'SHANGHAI', 0);
         INSERT INTO halls(id, code, name, cinema_id, number_of_seats, created_at) VALUES ('h1', 'H1', 'h', 'c1', 1, 0);
-        INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, ip, created_at)
-            VALUES ('s1', 'h1', 'c1', '1', 'IDLE', 'A1', '10.0.0.1', 0);";
+        INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, ip, created_at, qr_token)
+            VALUES ('s1', 'h1', 'c1', '1', 'IDLE', 'A1', '10.0.0.1', 0, '0123456789abcdefgh');";
 
     const FILM: &str =
         "INSERT INTO movies(id, code, name, duration, description, type, category, country, price, created_at)
@@ -157,9 +157,10 @@ mod tests {
         let (_dir, db) = db();
         exec(&db, SITE);
         let before = stamps(&db);
-        db.write_overlaid(Table::Cinemas, |tx| Ok(tx.execute_batch("UPDATE cinemas SET coms_last_seen = 5")?)).unwrap();
+        db.write_overlaid(&[Table::Cinemas], |tx| Ok(tx.execute_batch("UPDATE cinemas SET coms_last_seen = 5")?))
+            .unwrap();
         assert_eq!(stamps(&db), before, "the overlaid value moves nothing");
-        db.write_overlaid(Table::Cinemas, |tx| Ok(tx.execute_batch("UPDATE halls SET name = 'x'")?)).unwrap();
+        db.write_overlaid(&[Table::Cinemas], |tx| Ok(tx.execute_batch("UPDATE halls SET name = 'x'")?)).unwrap();
         assert_eq!(db.stamp(&[Table::Halls]), before[1] + 1, "another table's change still counts");
     }
 

@@ -34,6 +34,12 @@ pub struct Cinema {
     pub description: Option<String>,
     /// Epoch ms of the last long-poll from this cinema's COMS; `null` if it never connected.
     pub coms_last_seen: Option<i64>,
+    /// What its COMS said in its last heartbeat (`null` before the first): its version, the
+    /// site's free and total disk bytes, and when (kept to a minute).
+    pub coms_version: Option<String>,
+    pub disk_free_bytes: Option<u64>,
+    pub disk_total_bytes: Option<u64>,
+    pub heartbeat_at: Option<i64>,
 }
 
 /// Body of create and update. On update an absent field keeps its value and an empty string
@@ -125,7 +131,8 @@ fn validated(tx: &Transaction<'_>, input: CinemaInput) -> Result<Valid> {
     })
 }
 
-const COLUMNS: &str = "id, code, name, number_of_halls, region_id, coms_mac, coms_ip, description, coms_last_seen";
+const COLUMNS: &str = "id, code, name, number_of_halls, region_id, coms_mac, coms_ip, description, coms_last_seen, \
+                       coms_version, disk_free_bytes, disk_total_bytes, heartbeat_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Cinema> {
     Ok(Cinema {
@@ -138,6 +145,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Cinema> {
         coms_ip_addr: r.get(6)?,
         description: r.get(7)?,
         coms_last_seen: r.get(8)?,
+        coms_version: r.get(9)?,
+        disk_free_bytes: r.get::<_, Option<i64>>(10)?.map(|b| b.max(0) as u64),
+        disk_total_bytes: r.get::<_, Option<i64>>(11)?.map(|b| b.max(0) as u64),
+        heartbeat_at: r.get(12)?,
     })
 }
 
@@ -230,7 +241,8 @@ impl Cms {
                 };
                 impact.halls += count("SELECT count(*) FROM halls WHERE cinema_id = ?")?;
                 impact.vr_clients += count("SELECT count(*) FROM vr_clients WHERE cinema_id = ?")?;
-                impact.distributions += count("SELECT count(*) FROM distributions WHERE cinema_id = ?")?;
+                impact.distributions +=
+                    count("SELECT count(*) FROM deliveries WHERE cinema_id = ? AND state <> 'WITHDRAWN'")?;
                 impact.pending_messages +=
                     count("SELECT count(*) FROM coms_messages WHERE cinema_id = ? AND acked_at IS NULL")?;
             }
@@ -238,7 +250,7 @@ impl Cms {
         })
     }
 
-    /// Deletes cinemas with their halls, seats, VOD tasks, distributions and COMS queue, all
+    /// Deletes cinemas with their halls, seats, VOD tasks, deliveries and COMS queue, all
     /// or nothing: one unknown id and nothing is deleted.
     pub fn delete_cinemas(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
@@ -279,7 +291,7 @@ impl Cms {
             None => Err(Error::not_found(Entity::Cinema, cinema_id)),
             Some(Some(seen)) if now - seen < COMS_SEEN_RESOLUTION_MS => Ok(()),
             Some(_) => {
-                self.db.write_overlaid(Table::Cinemas, |tx| {
+                self.db.write_overlaid(&[Table::Cinemas], |tx| {
                     tx.prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
                         .execute(params![now, cinema_id])?;
                     Ok(())
@@ -295,5 +307,11 @@ impl Cms {
     /// older. `None` when it was not written since the CMS opened (the read value stands).
     pub fn recent_coms_last_seen(&self, cinema_id: &str) -> Option<i64> {
         self.presence.coms_last_seen(cinema_id)
+    }
+
+    /// The cinema's `heartbeatAt` as last written since the CMS was opened, from memory, like
+    /// [`Cms::recent_coms_last_seen`].
+    pub fn recent_heartbeat_at(&self, cinema_id: &str) -> Option<i64> {
+        self.presence.heartbeat_at(cinema_id)
     }
 }

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_files.sql"),
     include_str!("../migrations/0006_library.sql"),
     include_str!("../migrations/0007_used_signatures.sql"),
+    include_str!("../migrations/0008_sites.sql"),
     include_str!("../migrations/0009_scope_and_audit.sql"),
     include_str!("../migrations/0010_sessions_and_lockout.sql"),
 ];
@@ -121,23 +122,24 @@ impl Db {
 
     /// Runs `f` in one IMMEDIATE transaction and commits; any error rolls everything back.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        self.write_and(None, f)
+        self.write_and(&[], f)
     }
 
     /// A write whose changes to `overlaid` no kept answer holds as read, because every adapter
     /// overlays them at answer time (the last seen of a COMS, see
-    /// [`crate::Cms::recent_coms_last_seen`]): its change of that table moves no counter. A
+    /// [`crate::Cms::recent_coms_last_seen`], and of seats, [`crate::Cms::seat_liveness`]): its
+    /// changes of those tables move no counter. A
     /// COMS polls all the time; counting its last-seen as a change of `cinemas` would drop every
     /// kept list of cinemas at each poll. Changes to other tables still count.
     pub(crate) fn write_overlaid<T>(
         &self,
-        overlaid: Table,
+        overlaid: &[Table],
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        self.write_and(Some(overlaid), f)
+        self.write_and(overlaid, f)
     }
 
-    fn write_and<T>(&self, overlaid: Option<Table>, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn write_and<T>(&self, overlaid: &[Table], f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let locked_before = self.found_locked.load(Ordering::Relaxed);
         self.changes.begin();

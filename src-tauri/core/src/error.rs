@@ -23,13 +23,14 @@ pub enum Entity {
     Resource,
     Classification,
     Video,
-    Distribution,
+    Delivery,
+    Command,
     Settings,
 }
 
 impl Entity {
     /// Every kind, for looking one up by its wire name.
-    pub const ALL: [Entity; 20] = [
+    pub const ALL: [Entity; 21] = [
         Entity::Cinema,
         Entity::Hall,
         Entity::VrClient,
@@ -48,7 +49,8 @@ impl Entity {
         Entity::Resource,
         Entity::Classification,
         Entity::Video,
-        Entity::Distribution,
+        Entity::Delivery,
+        Entity::Command,
         Entity::Settings,
     ];
 
@@ -73,7 +75,8 @@ impl Entity {
             Entity::Resource => "resource",
             Entity::Classification => "classification",
             Entity::Video => "video",
-            Entity::Distribution => "distribution",
+            Entity::Delivery => "delivery",
+            Entity::Command => "command",
             Entity::Settings => "settings",
         }
     }
@@ -100,7 +103,8 @@ impl fmt::Display for Entity {
             Entity::Resource => "resource",
             Entity::Classification => "classification",
             Entity::Video => "video",
-            Entity::Distribution => "distribution",
+            Entity::Delivery => "delivery",
+            Entity::Command => "command",
             Entity::Settings => "settings",
         })
     }
@@ -279,6 +283,17 @@ pub enum Error {
     /// A credential that is not a user's (an upload policy, a callback signature) does not allow this.
     #[error("{0}")]
     Denied(String),
+    /// A report about something that moved on since its sender heard of it (a withdrawn film, a
+    /// replaced file, a command already finished): the sender's news is stale.
+    #[error("{0}")]
+    Stale(String),
+}
+
+/// For inputs that cannot fail to convert (a use case taking `impl TryInto<…>`).
+impl From<std::convert::Infallible> for Error {
+    fn from(never: std::convert::Infallible) -> Error {
+        match never {}
+    }
 }
 
 /// Whether SQLite gave up waiting for a lock another connection (or process) holds.
@@ -301,6 +316,7 @@ impl Error {
             Error::ChecksumMismatch { .. } => Code::ChecksumMismatch,
             Error::OffsetMismatch { .. } => Code::OffsetMismatch,
             Error::TooLarge(_) => Code::TooLarge,
+            Error::Stale(_) => Code::Conflict,
             Error::TooManyTries { .. } => Code::TooManyRequests,
         }
     }

@@ -19,7 +19,10 @@
 //! - `backup`: backups of a data dir taken while it is in use, and restores that check first.
 //! - `clock`: the time of time-based rules, which tests may set.
 //! - `cinema`, `hall`, `vr_client`, `catalogue`: the chain's places, seats and model catalogues.
-//! - `movie`, `distribution`, `vod`: films, sending them to cinemas, VOD tasks.
+//! - `movie`, `distribution`, `vod`: films, sending them to cinemas (and taking them back), VOD tasks.
+//! - `delivery`, `command`, `report`, `liveness`: what the sites report back: each film's
+//!   delivery to each cinema, commands to seats, heartbeats and seat faults, seats' last seen.
+//! - `site_events`: what changed at a cinema, told to listeners after commit (alerts).
 //! - `enums`: the seed's system enumerations and film types.
 //! - `outbox`: each cinema's COMS message queue, written in the change's own transaction.
 //! - `signing`: cinemas' API keys and seed-004 request signatures.
@@ -39,7 +42,9 @@ mod catalogue;
 mod changes;
 mod cinema;
 mod clock;
+mod command;
 mod db;
+mod delivery;
 mod distribution;
 mod enums;
 mod error;
@@ -47,6 +52,7 @@ pub mod files;
 mod hall;
 mod ids;
 pub mod library;
+mod liveness;
 mod lockout;
 mod movie;
 mod outbox;
@@ -55,9 +61,11 @@ mod presence;
 mod qr;
 mod qr_sheet;
 mod query;
+mod report;
 mod sessions;
 mod settings;
 mod signing;
+mod site_events;
 pub mod upload_tokens;
 mod user;
 mod validate;
@@ -74,6 +82,11 @@ pub use auth::{LoginFrom, Session, MAX_USER_AGENT, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};
 pub use changes::Table;
 pub use cinema::{Cinema, CinemaDeletionImpact, CinemaInput, CinemaQuery};
+pub use command::{Command, CommandAction, CommandInput, CommandMessage, CommandOutcome, CommandState};
+pub use delivery::{
+    Delivery, DeliveryBoard, DeliveryQuery, DeliveryReport, DeliveryState, FilmFile, FilmMessage, StateCounts,
+    WithdrawalOutcome, WithdrawnMessage,
+};
 pub use distribution::{DistributeInput, DistributionOutcome};
 pub use enums::{EnumKind, EnumValue, SysEnums, MOVIE_TYPES, ROLE_MANAGER, ROLE_SYS_ADMIN};
 pub use error::{Code, Entity, Error, Result};
@@ -81,22 +94,28 @@ pub use files::{Domain, FileEvent, FileState, NewFile, StoredFile};
 pub use hall::{Hall, HallInput, HallQuery};
 pub use ids::{new_id, new_secret, now_ms};
 pub use library::{Owner, OwnerType};
+pub use liveness::{is_online, DEFAULT_SEAT_OFFLINE_MS, SEAT_SEEN_RESOLUTION_MS};
 pub use lockout::{LOCKOUT_WINDOW_MS, MAX_ADDRESS_FAILURES, MAX_ALIAS_FAILURES};
 pub use movie::{file_path, Movie, MovieInput, MovieQuery, ORDER_PARAMS};
 pub use outbox::{ComsMessage, MessageType, WireMessage};
 pub use paths::default_data_dir;
-pub use qr::{render as render_qr, QrFormat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER};
+pub use qr::{
+    render as render_qr, QrFormat, ScannedSeat, DEFAULT_QR_TEMPLATE, MAX_QR_SIZE, MIN_QR_SIZE, SCENE_PLACEHOLDER,
+    TOKEN_PLACEHOLDER,
+};
 pub use qr_sheet::{QrSheet, SheetFormat, DEFAULT_PER_PAGE as DEFAULT_SHEET_PER_PAGE, PER_PAGE_CHOICES};
 pub use query::{OrderSeq, Page, Paging, DEFAULT_LIMIT, MAX_LIMIT};
+pub use report::{Heartbeat, SeatReport};
 pub use sessions::SessionInfo;
-pub use settings::{Settings, SettingsPatch};
+pub use settings::{Settings, SettingsChange, MAX_SEAT_OFFLINE_SECONDS, MIN_SEAT_OFFLINE_SECONDS};
 pub use signing::{
     is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
 };
+pub use site_events::{SiteChange, SiteChanged};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
-pub use validate::{whole as parse_whole, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
-pub use vod::{MovieRef, VodStatus, VodTask, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
-pub use vr_client::{SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
+pub use validate::{whole as parse_whole, MAX_REPORT_TEXT, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
+pub use vod::{MovieRef, VodStatus, VodTask, VodTaskEvent, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
+pub use vr_client::{SeatCode, SeatFault, SeatStatus, VrClient, VrClientInput, VrClientQuery, MAX_BATCH_SEATS};
 
 /// The database file's name inside a data dir.
 pub const DB_FILE: &str = "cinedesk.db";
@@ -110,8 +129,10 @@ pub struct Cms {
     db: Arc<db::Db>,
     data_dir: PathBuf,
     listeners: Mutex<Vec<Listener>>,
+    site_listeners: Mutex<Vec<site_events::SiteListener>>,
     sessions: auth::SessionCache,
     files: Arc<files::Files>,
+    liveness: liveness::Liveness,
     presence: presence::Presence,
     clock: clock::Clock,
 }
@@ -124,12 +145,15 @@ impl Cms {
         let db = Arc::new(db::Db::open(&data_dir.join(DB_FILE))?);
         tracing::info!(path = %db.path().display(), "opened database");
         let files = files::Files::open(Arc::clone(&db), &data_dir)?;
+        let liveness = db.read(|tx| liveness::Liveness::load(tx))?;
         Ok(Cms {
             db,
             data_dir,
             listeners: Mutex::new(Vec::new()),
+            site_listeners: Mutex::new(Vec::new()),
             sessions: auth::SessionCache::default(),
             files,
+            liveness,
             presence: presence::Presence::default(),
             clock: clock::Clock::default(),
         })

@@ -10,8 +10,9 @@ use crate::enums::{self, EnumKind, MOVIE_TYPES};
 use crate::error::{unique_to_conflict, Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, OrderSeq, Page, Paging, Where};
+use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_CODE, MAX_TEXT};
-use crate::{Cms, Entity};
+use crate::{delivery, Cms, Entity};
 
 /// Longest film in minutes the catalogue accepts (a day); VR films are minutes long.
 const MAX_DURATION: i64 = 24 * 60;
@@ -352,9 +353,11 @@ impl Cms {
         })
     }
 
+    /// Changes a film. If it is distributed, every cinema holding it gets MOVIE_UPDATED in the
+    /// same transaction, and a new file restarts those deliveries (see `delivery::announce_change`).
     pub fn update_movie(&self, actor: &Actor, id: &str, patch: MovieInput) -> Result<()> {
         actor.require(Capability::Operate)?;
-        self.db.write(|tx| {
+        let told = self.db.write(|tx| {
             let before = get(tx, id)?;
             let v = validated(tx, patch.over(before.clone()))?;
             tx.prepare_cached(
@@ -383,9 +386,13 @@ impl Cms {
             ])
             .map_err(|e| unique_to_conflict(e, "movieCode", &v.code))?;
             write_categories(tx, id, &v.categories)?;
+            let after = get(tx, id)?;
             let change = Change::new(Action::Update, Entity::Movie, id).before(&before);
-            audit::record(tx, actor, change.after(&get(tx, id)?))
-        })
+            audit::record(tx, actor, change.after(&after))?;
+            delivery::announce_change(tx, &before, after)
+        })?;
+        self.announced(&told);
+        Ok(())
     }
 
     pub fn get_movie(&self, actor: &Actor, id: &str) -> Result<Movie> {
@@ -420,7 +427,7 @@ impl Cms {
                 }
                 None => String::new(),
             };
-            w.raw(&format!("m.id IN (SELECT movie_id FROM distributions WHERE cinema_id = ?{scope})"), params);
+            w.raw(&format!("m.id IN (SELECT movie_id FROM deliveries WHERE cinema_id = ? AND state <> 'WITHDRAWN'{scope})"), params);
         }
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);
@@ -475,9 +482,9 @@ impl Cms {
         })
     }
 
-    /// Deletes films with their distributions, all or nothing. A film that an unfinished VOD
-    /// task still has to play is refused, and so is one distributed to a cinema the caller does
-    /// not manage (deleting it would withdraw it there).
+    /// Deletes films with their deliveries, all or nothing; every cinema holding one gets
+    /// MOVIE_WITHDRAWN. A film that an unfinished VOD task still has to play is refused, and so
+    /// is one held by a cinema the caller does not manage (deleting it would withdraw it there).
     pub fn delete_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
         self.remove_movies(actor, ids)
@@ -487,10 +494,12 @@ impl Cms {
     /// deleting it with its film).
     pub(crate) fn remove_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         let ids = validate::id_list("movie_id", ids)?;
-        self.db.write(|tx| {
+        let told = self.db.write(|tx| {
             let films = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
             if let Some((clause, params)) = actor.scope_clause("cinema_id") {
-                let sql = format!("SELECT 1 FROM distributions WHERE movie_id = ? AND NOT ({clause}) LIMIT 1");
+                let sql = format!(
+                    "SELECT 1 FROM deliveries WHERE movie_id = ? AND state <> 'WITHDRAWN' AND NOT ({clause}) LIMIT 1"
+                );
                 let mut elsewhere = tx.prepare_cached(&sql)?;
                 for id in &ids {
                     let params = std::iter::once(Value::Text(id.clone())).chain(params.iter().cloned());
@@ -510,12 +519,30 @@ impl Cms {
                     return Err(Error::InUse(format!("movie {id} is still needed by unfinished VOD task {task}")));
                 }
             }
+            let now = now_ms();
+            let mut told = Vec::new();
             let mut stmt = tx.prepare_cached("DELETE FROM movies WHERE id = ?")?;
             for film in &films {
-                stmt.execute([&film.movie_id])?;
-                audit::record(tx, actor, Change::new(Action::Delete, Entity::Movie, &film.movie_id).before(film))?;
+                let id = &film.movie_id;
+                for cinema in delivery::holders(tx, id)? {
+                    delivery::withdraw(tx, id, &cinema, now)?;
+                    told.push(SiteChange::new(&cinema, SiteChanged::Delivery { movie_id: id.clone() }));
+                }
+                stmt.execute([id])?;
+                audit::record(tx, actor, Change::new(Action::Delete, Entity::Movie, id).before(film))?;
             }
-            Ok(())
-        })
+            Ok(told)
+        })?;
+        self.announced(&told);
+        Ok(())
+    }
+
+    /// After a commit that queued messages about films: wakes the cinemas' channels and tells
+    /// the listeners of site changes.
+    pub(crate) fn announced(&self, told: &[SiteChange]) {
+        let mut cinemas: Vec<String> = told.iter().map(|c| c.cinema_id.clone()).collect();
+        cinemas.dedup();
+        self.notify(&cinemas);
+        self.tell_site_changes(told);
     }
 }

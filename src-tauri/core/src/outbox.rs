@@ -6,22 +6,45 @@ use serde::{Deserialize, Serialize};
 use crate::actor::{Access, Actor};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
-use crate::{Cms, Entity};
+use crate::{command, delivery, Cms, Entity};
 
-/// Message types of seed §6.
+/// Message types: seed §6's two, and those of every change a site must act on (issue 13).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageType {
+    /// A film distributed to the cinema: the full film and its file.
     NewMovie,
+    /// A seat ordered films: the full task.
     NewVodTask,
+    /// A distributed film changed (fields, online state or file): the full film and its file.
+    MovieUpdated,
+    /// A film taken back from the cinema: `{movieID}`.
+    MovieWithdrawn,
+    /// A task changed in the console (e.g. cancelled): the full task.
+    VodTaskUpdated,
+    /// Seats to act on: `{commandID, action, clientIDList}`.
+    Command,
 }
 
 impl MessageType {
+    pub const ALL: [MessageType; 6] = [
+        MessageType::NewMovie,
+        MessageType::NewVodTask,
+        MessageType::MovieUpdated,
+        MessageType::MovieWithdrawn,
+        MessageType::VodTaskUpdated,
+        MessageType::Command,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             MessageType::NewMovie => "NEW_MOVIE",
             MessageType::NewVodTask => "NEW_VOD_TASK",
+            MessageType::MovieUpdated => "MOVIE_UPDATED",
+            MessageType::MovieWithdrawn => "MOVIE_WITHDRAWN",
+            MessageType::VodTaskUpdated => "VOD_TASK_UPDATED",
+            MessageType::Command => "COMMAND",
         }
     }
 }
@@ -43,12 +66,14 @@ pub(crate) fn payload(body: &impl Serialize) -> Result<String> {
     serde_json::to_string(body).map_err(|e| Error::Internal(e.to_string()))
 }
 
-/// Appends a message to `cinema_id`'s queue inside the caller's transaction.
-pub(crate) fn enqueue(tx: &Transaction<'_>, cinema_id: &str, kind: MessageType, json: &str) -> Result<String> {
-    let id = new_id();
-    tx.prepare_cached("INSERT INTO coms_messages(id, cinema_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)")?
-        .execute(params![id, cinema_id, kind.as_str(), json, now_ms()])?;
-    Ok(id)
+/// Appends a message to `cinema_id`'s queue inside the caller's transaction; answers its place
+/// in the queues (`seq`), which a record waiting for the message's acknowledgement keeps.
+pub(crate) fn enqueue(tx: &Transaction<'_>, cinema_id: &str, kind: MessageType, json: &str) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO coms_messages(id, cinema_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING seq",
+        )?
+        .query_row(params![new_id(), cinema_id, kind.as_str(), json, now_ms()], |r| r.get(0))?)
 }
 
 fn ensure_cinema(tx: &Transaction<'_>, cinema_id: &str) -> Result<()> {
@@ -120,11 +145,12 @@ impl Cms {
     }
 
     /// Acknowledges `message_id` and everything queued before it for this cinema (acks are
-    /// cumulative, so a lost ack is repaired by the next one). Acking twice is harmless.
+    /// cumulative, so a lost ack is repaired by the next one). Acking twice is harmless. In the
+    /// same transaction, the deliveries and commands waiting for those messages become SENT.
     pub fn ack_message(&self, actor: &Actor, cinema_id: &str, message_id: &str) -> Result<()> {
         actor.require_channel(cinema_id)?;
         // Not in the audit log: an ack is the channel's bookkeeping, not a change of data.
-        self.db.write(|tx| {
+        let sent = self.db.write(|tx| {
             ensure_cinema(tx, cinema_id)?;
             actor.require_cinema(tx, cinema_id, Access::Write)?;
             let seq: i64 = tx
@@ -132,12 +158,21 @@ impl Cms {
                 .query_row([message_id, cinema_id], |r| r.get(0))
                 .optional()?
                 .ok_or_else(|| Error::not_found(Entity::Message, message_id))?;
-            tx.prepare_cached(
-                "UPDATE coms_messages SET acked_at = ? WHERE cinema_id = ? AND seq <= ? AND acked_at IS NULL",
-            )?
-            .execute(params![now_ms(), cinema_id, seq])?;
-            Ok(())
-        })
+            let now = now_ms();
+            let acked = tx
+                .prepare_cached(
+                    "UPDATE coms_messages SET acked_at = ? WHERE cinema_id = ? AND seq <= ? AND acked_at IS NULL",
+                )?
+                .execute(params![now, cinema_id, seq])?;
+            if acked == 0 {
+                return Ok(Vec::new());
+            }
+            let mut sent = delivery::mark_sent(tx, cinema_id, seq, now)?;
+            sent.extend(command::mark_sent(tx, cinema_id, seq, now)?);
+            Ok(sent)
+        })?;
+        self.tell_site_changes(&sent);
+        Ok(())
     }
 
     /// How many messages wait for the cinema's COMS.

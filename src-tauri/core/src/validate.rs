@@ -10,6 +10,8 @@ pub const MAX_SEAT_DESCRIPTION: usize = 265;
 pub const MAX_CODE: usize = 64;
 /// WeChat scene strings for QR codes are limited; the product keeps them to 32 characters.
 pub const MAX_SCENE: usize = 32;
+/// What a site says about a failure (a download's error, a command's detail, a seat's fault).
+pub const MAX_REPORT_TEXT: usize = 1000;
 
 pub(crate) fn required<T>(field: &str, value: Option<T>) -> Result<T> {
     value.ok_or_else(|| Error::invalid(field, "is required"))
@@ -116,6 +118,11 @@ pub(crate) fn opt_url(field: &str, value: Option<&str>) -> Result<Option<String>
             }
         }
     }
+}
+
+/// A count of bytes as SQLite stores it (a signed 64-bit integer).
+pub(crate) fn byte_count(field: &str, value: u64) -> Result<i64> {
+    i64::try_from(value).map_err(|_| Error::invalid(field, format!("must be at most {}", i64::MAX)))
 }
 
 pub(crate) fn non_negative(field: &str, value: i64) -> Result<i64> {

@@ -5,11 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::{Access, Actor, Capability};
 use crate::audit::{self, Action, Change};
+use crate::delivery::{self, DeliveryState};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::outbox::{self, MessageType};
 use crate::query::{self, Page, Paging, Where};
-use crate::validate::{self, MAX_CODE};
+use crate::site_events::{SiteChange, SiteChanged};
+use crate::validate::{self, MAX_CODE, MAX_REPORT_TEXT};
 use crate::{movie, vr_client, Cms, Entity};
 
 /// The most films one order may hold.
@@ -78,6 +80,19 @@ pub struct VodTaskMovie {
     pub duration: i64,
     #[serde(rename = "fileID")]
     pub file_id: Option<String>,
+    /// What the film cost (fen) when the task was ordered, whatever it costs now.
+    pub price: Option<i64>,
+}
+
+/// A status a task took: who moved it (`user:<id>`, `cinema:<id>` or `system`), when, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VodTaskEvent {
+    pub status: VodStatus,
+    pub reason: Option<String>,
+    pub actor: String,
+    /// Epoch ms.
+    pub at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,6 +114,8 @@ pub struct VodTask {
     pub movie_list: Vec<VodTaskMovie>,
     pub create_time: i64,
     pub update_time: i64,
+    /// Every status the task took, its creation first.
+    pub status_history: Vec<VodTaskEvent>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -146,13 +163,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<VodTask> {
         movie_list: Vec::new(),
         create_time: r.get(7)?,
         update_time: r.get(8)?,
+        status_history: Vec::new(),
     })
 }
 
-/// Fills each task's films; a film deleted since keeps its id with an empty name.
+/// Fills a task's films (a film deleted since keeps its id with an empty name) and history.
 fn with_movies(tx: &Transaction<'_>, mut task: VodTask) -> Result<VodTask> {
     let mut stmt = tx.prepare_cached(
-        "SELECT tm.movie_id, coalesce(m.name, ''), coalesce(m.code, ''), coalesce(m.duration, 0), m.file_id
+        "SELECT tm.movie_id, coalesce(m.name, ''), coalesce(m.code, ''), coalesce(m.duration, 0), m.file_id, tm.price
          FROM vod_task_movies tm LEFT JOIN movies m ON m.id = tm.movie_id WHERE tm.task_id = ? ORDER BY tm.position",
     )?;
     task.movie_list = stmt
@@ -163,10 +181,38 @@ fn with_movies(tx: &Transaction<'_>, mut task: VodTask) -> Result<VodTask> {
                 movie_code: r.get(2)?,
                 duration: r.get(3)?,
                 file_id: r.get(4)?,
+                price: r.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt =
+        tx.prepare_cached("SELECT status, reason, actor, at FROM vod_task_events WHERE task_id = ? ORDER BY id")?;
+    task.status_history = stmt
+        .query_map([&task.task_id], |r| {
+            let status: String = r.get(0)?;
+            Ok(VodTaskEvent {
+                status: VodStatus::parse(&status).unwrap_or(VodStatus::Failed),
+                reason: r.get(1)?,
+                actor: r.get(2)?,
+                at: r.get(3)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(task)
+}
+
+/// Records that the task took `status`, in the transaction that moved it.
+fn record(
+    tx: &Transaction<'_>,
+    task_id: &str,
+    status: VodStatus,
+    reason: Option<&str>,
+    actor: &Actor,
+    at: i64,
+) -> Result<()> {
+    tx.prepare_cached("INSERT INTO vod_task_events(task_id, status, reason, actor, at) VALUES (?, ?, ?, ?, ?)")?
+        .execute(params![task_id, status.as_str(), reason, actor.owner(), at])?;
+    Ok(())
 }
 
 fn get(tx: &Transaction<'_>, id: &str) -> Result<VodTask> {
@@ -210,9 +256,8 @@ impl Cms {
                 if !film.online {
                     return Err(Error::invalid("movieList[].id", format!("movie {movie_id} is not online")));
                 }
-                let here = tx
-                    .prepare_cached("SELECT 1 FROM distributions WHERE movie_id = ? AND cinema_id = ?")?
-                    .exists([movie_id, &seat.cinema_id])?;
+                let here =
+                    delivery::state_of(tx, movie_id, &seat.cinema_id)?.is_some_and(|s| s != DeliveryState::Withdrawn);
                 if !here {
                     return Err(Error::invalid(
                         "movieList[].id",
@@ -227,13 +272,17 @@ impl Cms {
                  VALUES (?, ?, ?, ?, 'PENDING', ?, ?)",
             )?
             .execute(params![id, client_id, seat.cinema_id, open_id, now, now])?;
-            let mut add =
-                tx.prepare_cached("INSERT INTO vod_task_movies(task_id, position, movie_id) VALUES (?, ?, ?)")?;
+            // The price is the film's at ordering time, for revenue reports whatever it costs later.
+            let mut add = tx.prepare_cached(
+                "INSERT INTO vod_task_movies(task_id, position, movie_id, price)
+                 VALUES (?, ?, ?, (SELECT price FROM movies WHERE id = ?))",
+            )?;
             let mut view = tx.prepare_cached("UPDATE movies SET num_of_view = num_of_view + 1 WHERE id = ?")?;
             for (pos, movie_id) in movie_ids.iter().enumerate() {
-                add.execute(params![id, pos as i64, movie_id])?;
+                add.execute(params![id, pos as i64, movie_id, movie_id])?;
                 view.execute([movie_id])?;
             }
+            record(tx, &id, VodStatus::Pending, None, actor, now)?;
             let task = get(tx, &id)?;
             outbox::enqueue(tx, &seat.cinema_id, MessageType::NewVodTask, &outbox::payload(&task)?)?;
             audit::record(
@@ -243,18 +292,24 @@ impl Cms {
             )?;
             Ok((id, seat.cinema_id))
         })?;
-        self.notify(&[cinema]);
+        self.notify(std::slice::from_ref(&cinema));
+        self.tell_site_changes(&[SiteChange::new(&cinema, SiteChanged::VodTask { task_id: id.clone() })]);
         Ok(id)
     }
 
-    /// Moves a task along its lifecycle; an impossible step (e.g. COMPLETED → PLAYING) is refused.
-    pub fn set_vod_task_status(&self, actor: &Actor, id: &str, next: VodStatus) -> Result<()> {
-        actor.require(Capability::Operate)?;
-        self.db.write(|tx| {
+    /// Moves a task along its lifecycle, recording who did it, when and why; an impossible step
+    /// (e.g. COMPLETED → PLAYING) is refused. The task's cinema reports its own tasks (another
+    /// cinema's key: 403; an unknown task: 404). A change made in the console (e.g. a cancel) is
+    /// news for the site: VOD_TASK_UPDATED with the full task, in the same transaction.
+    pub fn set_vod_task_status(&self, actor: &Actor, id: &str, next: VodStatus, reason: Option<&str>) -> Result<()> {
+        actor.require_reporter()?;
+        let reason = validate::opt_text("reason", reason, MAX_REPORT_TEXT)?;
+        let cinema = self.db.write(|tx| {
             let task = get(tx, id)?;
+            actor.require_channel(&task.cinema_id)?;
             actor.require_cinema(tx, &task.cinema_id, Access::Write)?;
             if task.status == next {
-                return Ok(());
+                return Ok(None);
             }
             if !task.status.can_become(next) {
                 return Err(Error::invalid(
@@ -262,14 +317,29 @@ impl Cms {
                     format!("a {} task cannot become {}", task.status.as_str(), next.as_str()),
                 ));
             }
+            let now = now_ms();
             tx.prepare_cached("UPDATE vod_tasks SET status = ?, updated_at = ? WHERE id = ?")?.execute(params![
                 next.as_str(),
-                now_ms(),
+                now,
                 id
             ])?;
+            record(tx, id, next, reason.as_deref(), actor, now)?;
+            let after = get(tx, id)?;
             let change = Change::new(Action::Update, Entity::VodTask, id).cinema(&task.cinema_id).before(&task);
-            audit::record(tx, actor, change.after(&get(tx, id)?))
-        })
+            audit::record(tx, actor, change.after(&after))?;
+            let told = !actor.is_site();
+            if told {
+                outbox::enqueue(tx, &task.cinema_id, MessageType::VodTaskUpdated, &outbox::payload(&after)?)?;
+            }
+            Ok(Some((task.cinema_id, told)))
+        })?;
+        if let Some((cinema, told)) = cinema {
+            if told {
+                self.notify(std::slice::from_ref(&cinema));
+            }
+            self.tell_site_changes(&[SiteChange::new(&cinema, SiteChanged::VodTask { task_id: id.to_string() })]);
+        }
+        Ok(())
     }
 
     pub fn get_vod_task(&self, actor: &Actor, id: &str) -> Result<VodTask> {

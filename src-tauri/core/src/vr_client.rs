@@ -10,8 +10,27 @@ use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_ms};
 use crate::query::{self, Page, Paging, Where};
+use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
-use crate::{Cms, Entity, Table};
+use crate::{liveness, report, Cms, Entity, Table};
+
+/// What a cinema's COMS may report of its seats (seed §3.3); the rest is the console's.
+fn site_may_set(patch: &VrClientInput) -> Result<()> {
+    let others = [
+        ("hallID", patch.hall_id.is_some()),
+        ("sceneNumber", patch.scene_number.is_some()),
+        ("seatNumber", patch.seat_number.is_some()),
+        ("seatModel", patch.seat_model.is_some()),
+        ("HMDModel", patch.hmd_model.is_some()),
+        ("description", patch.description.is_some()),
+    ];
+    match others.iter().find(|(_, given)| *given) {
+        Some((field, _)) => Err(Error::Denied(format!(
+            "a cinema's COMS reports status, IPAddr, MACAddr and hostModel of its seats, not {field}"
+        ))),
+        None => Ok(()),
+    }
+}
 
 /// The most seats one batch may create: a few halls' worth. It bounds one write transaction and
 /// keeps the request that carries the batch to a server within its body limit.
@@ -73,6 +92,35 @@ pub struct VrClient {
     #[serde(rename = "IPAddr")]
     pub ip_addr: String,
     pub description: Option<String>,
+    /// The unguessable part of the seat's QR payload (see `GET /cms/qr/{qrToken}`).
+    pub qr_token: String,
+    /// Epoch ms of the last report of this seat by its COMS; `null` if never reported.
+    pub last_seen: Option<i64>,
+    /// Whether its COMS reported it within the offline window (3 minutes by default).
+    pub online: bool,
+    /// The latest fault it reported (kept once cleared, with `clearedAt`); `null` if none.
+    pub fault: Option<SeatFault>,
+}
+
+/// A fault a seat reported: raised when it went to ERROR, cleared when it left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SeatFault {
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub raised_at: i64,
+    /// `null` while the seat is still in this fault.
+    pub cleared_at: Option<i64>,
+}
+
+/// A seat's two QR identifiers, as `_regenerate_scene` hands out new ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SeatCode {
+    pub scene_number: String,
+    pub qr_token: String,
 }
 
 /// Body of create and update. `hallID` is fixed after creation (a seat belongs to its hall);
@@ -112,7 +160,7 @@ impl VrClientQuery {
 }
 
 const COLUMNS: &str = "id, cinema_id, hall_id, scene_number, status, seat_number, host_model, seat_model, hmd_model, \
-                       mac, ip, description";
+                       mac, ip, description, qr_token, last_seen, fault_code, fault_message, fault_at, fault_cleared_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<VrClient> {
     let status: String = r.get(4)?;
@@ -129,7 +177,22 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<VrClient> {
         mac_addr: r.get(9)?,
         ip_addr: r.get(10)?,
         description: r.get(11)?,
+        qr_token: r.get(12)?,
+        last_seen: r.get(13)?,
+        // Derived when answered (`Cms::live`).
+        online: false,
+        fault: r
+            .get::<_, Option<i64>>(16)?
+            .map(|raised_at| -> rusqlite::Result<SeatFault> {
+                Ok(SeatFault { error_code: r.get(14)?, error_message: r.get(15)?, raised_at, cleared_at: r.get(17)? })
+            })
+            .transpose()?,
     })
+}
+
+/// A new QR token: 20 characters of [0-9a-z], about 103 random bits.
+fn new_qr_token() -> String {
+    crate::ids::random_token(20)
 }
 
 pub(crate) fn get(tx: &Transaction<'_>, id: &str) -> Result<VrClient> {
@@ -248,7 +311,7 @@ fn validated(tx: &Transaction<'_>, look: &mut Lookups<'_>, input: VrClientInput)
 
 impl Valid {
     /// The seat these values make, as the API shows it.
-    fn into_seat(self, client_id: String, scene_number: String) -> VrClient {
+    fn into_seat(self, client_id: String, scene_number: String, qr_token: String) -> VrClient {
         VrClient {
             client_id,
             cinema_id: self.cinema,
@@ -262,6 +325,10 @@ impl Valid {
             mac_addr: self.mac,
             ip_addr: self.ip,
             description: self.description,
+            qr_token,
+            last_seen: None,
+            online: false,
+            fault: None,
         }
     }
 }
@@ -310,7 +377,7 @@ impl Cms {
             let first_scene = next_scene_numbers(tx, inputs.len())?;
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, host_model, seat_model,
-                 hmd_model, mac, ip, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 hmd_model, mac, ip, description, created_at, qr_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?;
             let now = now_ms();
             let mut ids = Vec::with_capacity(inputs.len());
@@ -321,6 +388,7 @@ impl Cms {
                 })?;
                 let scene = v.scene.clone().unwrap_or_else(|| (first_scene + i as i64).to_string());
                 let id = new_id();
+                let token = new_qr_token();
                 stmt.execute(params![
                     id,
                     v.hall,
@@ -334,10 +402,11 @@ impl Cms {
                     v.mac,
                     v.ip,
                     v.description,
-                    now
+                    now,
+                    token
                 ])
                 .map_err(|e| seat_conflict(e, &v, &scene))?;
-                let seat = v.into_seat(id, scene);
+                let seat = v.into_seat(id, scene, token);
                 audit::record(tx, actor, change(Action::Create, &seat).after(&seat))?;
                 ids.push(seat.client_id);
             }
@@ -345,10 +414,19 @@ impl Cms {
         })
     }
 
+    /// Changes a seat (seed §3.3). A cinema's COMS reports its own seats here: their `status`,
+    /// `IPAddr`, `MACAddr` and `hostModel` only (another cinema's seat: 403; any other field:
+    /// 403), and is noted as having seen the seat. Going to ERROR opens a fault, leaving it
+    /// clears the fault.
     pub fn update_vr_client(&self, actor: &Actor, id: &str, patch: VrClientInput) -> Result<()> {
-        actor.require(Capability::Operate)?;
-        self.db.write(|tx| {
+        actor.require_reporter()?;
+        if actor.is_site() {
+            site_may_set(&patch)?;
+        }
+        let now = now_ms();
+        let (cinema, moved) = self.db.write(|tx| {
             let b = get(tx, id)?;
+            actor.require_channel(&b.cinema_id)?;
             actor.require_cinema(tx, &b.cinema_id, Access::Write)?;
             let before = b.clone();
             if patch.hall_id.as_deref().is_some_and(|h| h != b.hall_id) {
@@ -369,12 +447,11 @@ impl Cms {
             let v = validated(tx, &mut Lookups::new(actor), merged)?;
             let scene = v.scene.clone().unwrap_or(b.scene_number);
             tx.prepare_cached(
-                "UPDATE vr_clients SET scene_number = ?, status = ?, seat_number = ?, host_model = ?, seat_model = ?,
+                "UPDATE vr_clients SET scene_number = ?, seat_number = ?, host_model = ?, seat_model = ?,
                  hmd_model = ?, mac = ?, ip = ?, description = ? WHERE id = ?",
             )?
             .execute(params![
                 scene,
-                v.status.as_str(),
                 v.seat_number,
                 v.host_model,
                 v.seat_model,
@@ -385,41 +462,76 @@ impl Cms {
                 id
             ])
             .map_err(|e| seat_conflict(e, &v, &scene))?;
-            audit::record(tx, actor, change(Action::Update, &before).before(&before).after(&get(tx, id)?))
-        })
+            let seat = report::seat_now(tx, id)?.ok_or_else(|| Error::not_found(Entity::VrClient, id))?;
+            let moved = report::apply_status(tx, &seat, v.status, None, None, now)?;
+            if actor.is_site() {
+                // A site's report is telemetry, not an operator's change: the seat notes it was
+                // seen, and the audit log stays for what people do.
+                report::store_seen(tx, std::slice::from_ref(&seat.id), now)?;
+            } else {
+                audit::record(tx, actor, change(Action::Update, &before).before(&before).after(&get(tx, id)?))?;
+            }
+            Ok((seat.cinema_id, moved))
+        })?;
+        if actor.is_site() {
+            self.liveness.seen([id], now);
+        }
+        if moved {
+            self.tell_site_changes(&[SiteChange::new(&cinema, SiteChanged::Seat { client_id: id.to_string() })]);
+        }
+        Ok(())
     }
 
-    /// Gives the seat a new scene number; QR codes printed with the old one stop matching any seat.
-    pub fn regenerate_scene_number(&self, actor: &Actor, id: &str) -> Result<String> {
+    /// Gives the seat a new scene number and QR token; QR codes printed with the old ones stop
+    /// matching any seat.
+    pub fn regenerate_scene_number(&self, actor: &Actor, id: &str) -> Result<SeatCode> {
         actor.require(Capability::Operate)?;
         self.db.write(|tx| {
             let before = get(tx, id)?;
             actor.require_cinema(tx, &before.cinema_id, Access::Write)?;
-            let scene = next_scene_numbers(tx, 1)?.to_string();
-            tx.prepare_cached("UPDATE vr_clients SET scene_number = ? WHERE id = ?")?.execute(params![scene, id])?;
+            let code = SeatCode { scene_number: next_scene_numbers(tx, 1)?.to_string(), qr_token: new_qr_token() };
+            tx.prepare_cached("UPDATE vr_clients SET scene_number = ?, qr_token = ? WHERE id = ?")?
+                .execute(params![code.scene_number, code.qr_token, id])?;
             audit::record(tx, actor, change(Action::Update, &before).before(&before).after(&get(tx, id)?))?;
-            Ok(scene)
+            Ok(code)
         })
     }
 
     pub fn get_vr_client(&self, actor: &Actor, id: &str) -> Result<VrClient> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| get_seen(tx, actor, id))
+        Ok(self.live(self.db.read(|tx| get_seen(tx, actor, id))?))
+    }
+
+    /// A seat with its liveness as of now: the exact last seen from memory, `online` derived.
+    fn live(&self, mut seat: VrClient) -> VrClient {
+        let (last_seen, online) = self.seat_liveness(&seat.client_id);
+        seat.last_seen = last_seen.or(seat.last_seen);
+        seat.online = online;
+        seat
+    }
+
+    /// A seat's last seen (epoch ms) and whether it is online, as of now, from memory: what an
+    /// adapter shows over a seat it kept from an earlier read.
+    pub fn seat_liveness(&self, client_id: &str) -> (Option<i64>, bool) {
+        let last_seen = self.liveness.last_seen(client_id);
+        (last_seen, liveness::is_online(last_seen, now_ms(), self.liveness.offline_after_ms()))
     }
 
     /// The seat a scanned QR code names, if any.
     pub fn vr_client_by_scene(&self, actor: &Actor, scene: &str) -> Result<VrClient> {
         actor.require(Capability::Operate)?;
-        self.db.read(|tx| {
-            let name = format!("scene {scene}");
-            let seat = tx
-                .prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
-                .query_row([scene], from_row)
-                .optional()?
-                .ok_or_else(|| Error::not_found(Entity::VrClient, &name))?;
-            actor.require_cinema(tx, &seat.cinema_id, Access::Read(Entity::VrClient, &name))?;
-            Ok(seat)
-        })
+        self.db
+            .read(|tx| {
+                let name = format!("scene {scene}");
+                let seat = tx
+                    .prepare_cached(&format!("SELECT {COLUMNS} FROM vr_clients WHERE scene_number = ?"))?
+                    .query_row([scene], from_row)
+                    .optional()?
+                    .ok_or_else(|| Error::not_found(Entity::VrClient, &name))?;
+                actor.require_cinema(tx, &seat.cinema_id, Access::Read(Entity::VrClient, &name))?;
+                Ok(seat)
+            })
+            .map(|seat| self.live(seat))
     }
 
     pub fn list_vr_clients(&self, actor: &Actor, q: &VrClientQuery) -> Result<Page<VrClient>> {
@@ -432,7 +544,9 @@ impl Cms {
             .eq("status", q.status.map(SeatStatus::as_str));
         // With a hall filter the (hall_id, seat_number) unique index gives the order for free.
         let order = if q.hall_id.is_some() { "hall_id, seat_number" } else { "cinema_id, hall_id, seat_number" };
-        self.db.read(|tx| query::page(tx, COLUMNS, "vr_clients", &w, order, q.paging, from_row))
+        let mut page = self.db.read(|tx| query::page(tx, COLUMNS, "vr_clients", &w, order, q.paging, from_row))?;
+        page.item_list = page.item_list.into_iter().map(|s| self.live(s)).collect();
+        Ok(page)
     }
 
     /// Deletes seats (and their VOD task history), all or nothing.
@@ -450,6 +564,8 @@ impl Cms {
                 audit::record(tx, actor, change(Action::Delete, seat).before(seat))?;
             }
             Ok(())
-        })
+        })?;
+        self.liveness.forget(ids.iter().map(String::as_str));
+        Ok(())
     }
 }

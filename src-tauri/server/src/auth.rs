@@ -9,12 +9,14 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use cinedesk_core::{Actor, Error, LoginFrom, Origin, Via};
+use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::extract::{body_bytes, parse_body};
 use crate::signed::{is_signed, Checked};
 use crate::state::AppState;
 
@@ -93,6 +95,26 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
         Caller::identify(s, parts).await
+    }
+}
+
+/// A JSON body and who sent it ([`Caller`]). On a route behind `crate::signed`'s layer
+/// ([`crate::signed::Kind::Params`]), a signature covers exactly this body as sent, so a signed
+/// report cannot be replayed with another body. A missing credential is a 401 before the body
+/// is parsed.
+pub struct SignedJson<T> {
+    pub caller: Caller,
+    pub body: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for SignedJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, s: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, s).await?;
+        let bytes = body_bytes(Request::from_parts(parts, body), s).await?;
+        Ok(SignedJson { caller, body: parse_body(&bytes)? })
     }
 }
 

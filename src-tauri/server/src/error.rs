@@ -26,6 +26,9 @@ pub enum ApiError {
     NoRoute(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// Too many requests from one address; it may try again after `retry_after` seconds.
+    #[error("too many requests from this address: try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -41,6 +44,7 @@ impl ApiError {
             ApiError::RangeNotSatisfiable(_) => Code::RangeNotSatisfiable,
             ApiError::NoRoute(_) => Code::NotFound,
             ApiError::MethodNotAllowed => Code::MethodNotAllowed,
+            ApiError::TooManyRequests { .. } => Code::TooManyRequests,
         }
     }
 

@@ -13,6 +13,19 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 
+/// The address a request came from: the peer of its connection when served on a socket (see
+/// `crate::serve`), the local machine when the router is called in process (the desktop).
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddr(peer.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), |c| c.0.ip())))
+    }
+}
+
 /// A JSON body. The seed's clients send JSON as `text/plain`, so the Content-Type is not checked;
 /// what does not parse is a 400 naming the problem.
 pub struct JsonBody<T>(pub T);
@@ -21,16 +34,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge(e.body_text())
-            } else {
-                ApiError::BadRequest(e.body_text())
-            }
-        })?;
-        let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
-        parse_json(body).map(JsonBody)
+        parse_body(&body_bytes(req, state).await?).map(JsonBody)
     }
+}
+
+/// The body of a request, within the router's size limit (413 past it).
+pub(crate) async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(e.body_text())
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })
+}
+
+/// A JSON body as [`JsonBody`] reads it: an empty one is `{}`.
+pub(crate) fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let body: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
+    parse_json(body)
 }
 
 /// Parses a JSON body; a value of the wrong type is blamed on its field (`name`,

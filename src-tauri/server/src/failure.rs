@@ -73,9 +73,11 @@ impl IntoResponse for ApiError {
         let (status, body) = ErrorBody::of(&self);
         let code = body.code;
         let mut res = respond(status, body, code);
-        // The core says how long a refusal lasts (a login lockout): the client is told when to retry.
+        // The core says how long a refusal lasts (a login lockout), or a budget of the server's
+        // own (a public lookup's): the client is told when to retry.
         if let Some(secs) = match &self {
             ApiError::Core(e) => e.retry_after_secs(),
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
             _ => None,
         } {
             res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));

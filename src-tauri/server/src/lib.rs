@@ -19,6 +19,7 @@
 //!   when the outbox has a message for their cinema.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
 //!   the values filled in at each answer instead (a COMS's last seen).
+//! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
@@ -32,6 +33,7 @@ pub mod failure;
 pub mod live_json;
 pub mod openapi;
 pub mod origin;
+pub mod rate_limit;
 pub mod read_cache;
 pub mod request_id;
 mod routes;

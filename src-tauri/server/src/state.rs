@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::live_json::{LiveFields, LiveJson};
+use crate::rate_limit::RateLimit;
 use crate::read_cache::{self, ReadCache};
 use crate::waker::Waker;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     pub cache: Arc<ReadCache>,
     /// Proxies whose `X-Forwarded-For` names the client (none unless configured).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// The budget per address of public QR lookups (`GET /cms/qr/{qrToken}`).
+    pub qr_limit: Arc<RateLimit>,
 }
 
 impl AppState {
@@ -42,12 +45,18 @@ impl AppState {
             waker,
             cache: Arc::new(ReadCache::new(read_cache::DEFAULT_BYTES)),
             trusted_proxies: Arc::new(Vec::new()),
+            qr_limit: Arc::new(RateLimit::default()),
         }
     }
 
     /// The same state trusting `proxies` to say, in `X-Forwarded-For`, whom they forward for.
     pub fn with_trusted_proxies(self, proxies: Vec<std::net::IpAddr>) -> AppState {
         AppState { trusted_proxies: Arc::new(proxies), ..self }
+    }
+
+    /// The same state with another budget of public QR lookups per address.
+    pub fn with_qr_limit(self, limit: RateLimit) -> AppState {
+        AppState { qr_limit: Arc::new(limit), ..self }
     }
 
     /// The same state with a read cache of `max_bytes` (0: no cache).

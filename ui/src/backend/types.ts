@@ -128,8 +128,8 @@ export type VodTask = Schema<'VodTask'>
 export type VodTaskQuery = Query<'list_vod_tasks'>
 export type VodTaskInput = Schema<'VodTaskInput'>
 
-/** One message of a cinema's COMS queue (seed §6). */
-export type ComsMessage = Schema<'ComsMessage'>
+/** One message of a cinema's COMS queue (seed §6), its body by its type (issue 13). */
+export type ComsMessage = Schema<'QueuedMessage'>
 
 // ---- users and catalogues ---------------------------------------------------------------------
 

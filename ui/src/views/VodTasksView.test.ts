@@ -16,6 +16,7 @@ const task = (i: number, status: VodStatus = 'PENDING'): VodTask => ({
   movieList: [],
   createTime: 0,
   updateTime: 0,
+  statusHistory: [],
 })
 const cinemas = { totalCount: 1, itemList: [{ cinemaID: 'cin1', name: 'Cinema 1' }] }
 const tasks = (asked: Asked[]) => queriesTo(asked, '/cms/vod_tasks')

@@ -677,33 +677,42 @@ impl Cms {
     ) -> Result<UsedForMovie> {
         // Films are the chain's operators' business; the resource must be one they may see.
         actor.require(Capability::Operate)?;
-        self.db.write(|tx| {
-            let (_, res, space) = load(tx, res_id)?;
-            require_read(tx, actor, &space)?;
-            let fid = res.fid.clone().ok_or_else(|| {
-                Error::invalid("resId", "is a network resource (resForm 2); only a stored file can serve a film")
-            })?;
-            let wanted = match usage {
-                MovieUsage::Poster | MovieUsage::Icon => "image/",
-                MovieUsage::Film => "video/",
-            };
-            if !res.mime_type.starts_with(wanted) {
-                return Err(Error::invalid(
-                    "usage",
-                    format!("a {:?} must be {}*, and this resource is {}", usage, wanted, res.mime_type).to_lowercase(),
-                ));
-            }
-            let column = match usage {
-                MovieUsage::Poster => "poster_id",
-                MovieUsage::Icon => "icon_id",
-                MovieUsage::Film => "file_id",
-            };
-            let before = crate::movie::get(tx, movie_id)?;
-            tx.execute(&format!("UPDATE movies SET {column} = ? WHERE id = ?"), params![fid, movie_id])?;
-            let change = Change::new(Action::Update, Entity::Movie, movie_id).before(&before);
-            audit::record(tx, actor, change.after(&crate::movie::get(tx, movie_id)?))?;
-            Ok(UsedForMovie { movie_id: movie_id.to_string(), file_id: fid, usage })
-        })
+        self.db
+            .write(|tx| {
+                let (_, res, space) = load(tx, res_id)?;
+                require_read(tx, actor, &space)?;
+                let fid = res.fid.clone().ok_or_else(|| {
+                    Error::invalid("resId", "is a network resource (resForm 2); only a stored file can serve a film")
+                })?;
+                let wanted = match usage {
+                    MovieUsage::Poster | MovieUsage::Icon => "image/",
+                    MovieUsage::Film => "video/",
+                };
+                if !res.mime_type.starts_with(wanted) {
+                    return Err(Error::invalid(
+                        "usage",
+                        format!("a {:?} must be {}*, and this resource is {}", usage, wanted, res.mime_type)
+                            .to_lowercase(),
+                    ));
+                }
+                let column = match usage {
+                    MovieUsage::Poster => "poster_id",
+                    MovieUsage::Icon => "icon_id",
+                    MovieUsage::Film => "file_id",
+                };
+                let before = crate::movie::get(tx, movie_id)?;
+                tx.execute(&format!("UPDATE movies SET {column} = ? WHERE id = ?"), params![fid, movie_id])?;
+                // A distributed film's new picture or file is news for every cinema holding it.
+                let after = crate::movie::get(tx, movie_id)?;
+                let change = Change::new(Action::Update, Entity::Movie, movie_id).before(&before);
+                audit::record(tx, actor, change.after(&after))?;
+                let told = crate::delivery::announce_change(tx, &before, after)?;
+                Ok((UsedForMovie { movie_id: movie_id.to_string(), file_id: fid, usage }, told))
+            })
+            .map(|(used, told)| {
+                self.announced(&told);
+                used
+            })
     }
 }
 

@@ -129,10 +129,10 @@ impl Cms {
                 .ok_or_else(|| Error::not_found(Entity::Hall, hall_id))?;
             let template = qr::template_in(tx)?;
             let mut seats = tx
-                .prepare_cached("SELECT seat_number, scene_number FROM vr_clients WHERE hall_id = ?")?
+                .prepare_cached("SELECT seat_number, scene_number, qr_token FROM vr_clients WHERE hall_id = ?")?
                 .query_map([hall_id], |r| {
-                    let scene: String = r.get(1)?;
-                    Ok(SheetSeat { seat_number: r.get(0)?, payload: qr::payload(&template, &scene) })
+                    let (scene, token): (String, String) = (r.get(1)?, r.get(2)?);
+                    Ok(SheetSeat { seat_number: r.get(0)?, payload: qr::payload(&template, &scene, &token) })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             seats.sort_by(|a, b| order::seat_order(&a.seat_number, &b.seat_number));

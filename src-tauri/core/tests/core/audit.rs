@@ -128,7 +128,7 @@ fn entries_older_than_the_retention_go() {
     let old = now_ms() - 3 * 24 * 3_600_000;
     db.execute("UPDATE audit SET at = ? WHERE id IN (SELECT id FROM audit ORDER BY id LIMIT 2)", [old]).unwrap();
     drop(db);
-    let patch = SettingsPatch { audit_retention_days: Some(2), ..Default::default() };
+    let patch = SettingsChange { audit_retention_days: Some(2), ..Default::default() };
     app.cms.update_settings(&admin, patch).unwrap();
     assert_eq!(app.cms.settings(&admin).unwrap().audit_retention_days, 2);
     let left = entries(&app, &admin, AuditQuery::default());
@@ -140,7 +140,7 @@ fn entries_older_than_the_retention_go() {
 fn a_retention_outside_a_day_to_a_century_is_refused() {
     let (app, admin) = spawn_with_admin();
     for days in [0, 36_501] {
-        let patch = SettingsPatch { audit_retention_days: Some(days), ..Default::default() };
+        let patch = SettingsChange { audit_retention_days: Some(days), ..Default::default() };
         let err = app.cms.update_settings(&admin, patch).unwrap_err();
         assert_eq!(super::field_of(err), ("invalid".into(), "auditRetentionDays".into()), "{days} days");
     }

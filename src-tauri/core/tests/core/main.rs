@@ -4,7 +4,7 @@
 //! case serves (a SYS_ADMIN or MANAGER who logged in, a cinema's client, or the system itself),
 //! and the role rules have tests of their own (`roles`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use cinedesk_core::*;
 use tempfile::TempDir;
@@ -13,7 +13,9 @@ mod audit;
 mod backup;
 mod catalogues;
 mod cinemas;
+mod commands;
 mod coms;
+mod deliveries;
 mod files;
 mod inputs;
 mod library;
@@ -21,6 +23,7 @@ mod lockout;
 mod movies;
 mod people;
 mod qr;
+mod reports;
 mod roles;
 mod scope;
 mod seats;
@@ -108,4 +111,17 @@ fn paging(start: Option<u32>, limit: Option<u32>) -> Paging {
 fn distribute(cms: &Cms, by: &Actor, movie: &str, cinemas: &[&String]) -> Result<DistributionOutcome> {
     let list = cinemas.iter().map(|c| (*c).clone()).collect();
     cms.distribute_movie(by, movie, DistributeInput { cinema_id_list: Some(list) })
+}
+
+/// The client of `cinema`'s COMS, as a request signed with one of its keys is authenticated.
+fn site_client(cinema: &str) -> Actor {
+    Actor::Cinema { cinema_id: cinema.into(), apikey: "ck_site".into(), origin: Origin::local() }
+}
+
+/// Every change at a cinema the CMS tells its listeners of from now on.
+fn site_changes(cms: &Cms) -> Arc<Mutex<Vec<SiteChange>>> {
+    let told = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&told);
+    cms.on_site_change(move |c| sink.lock().unwrap().push(c.clone()));
+    told
 }

@@ -7,7 +7,7 @@ use super::*;
 /// Who these tests call as: the rules under test are not about who.
 const SYS: &Actor = &Actor::System;
 
-const TEMPLATE: &str = "https://wx.example.cn/vr/order?scene={sceneNumber}";
+const TEMPLATE: &str = "https://wx.example.cn/vr/order?scene={sceneNumber}&t={qrToken}";
 
 /// A cinema and hall with Chinese names and the given seats, created in the given (shuffled)
 /// order; returns the hall and a map from seat number to client id.
@@ -49,23 +49,24 @@ fn a_scanned_payload_names_its_seat_until_the_scene_number_is_regenerated() {
     let old = png_codes(&app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, 256).unwrap()).remove(0);
     assert_eq!(app.cms.seat_for_qr_payload(SYS, &old).unwrap().client_id, seats[0], "a fresh code names its seat");
 
-    let scene = app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
+    let code = app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
     let err = app.cms.seat_for_qr_payload(SYS, &old).unwrap_err();
     assert_eq!(err.code(), "not_found", "the old printed code must not reach the seat any more: {err}");
     let new = png_codes(&app.cms.seat_qr_code(SYS, &seats[0], QrFormat::Png, 256).unwrap()).remove(0);
-    assert_eq!(new, TEMPLATE.replace("{sceneNumber}", &scene), "the new code carries the new scene number");
+    let expected = TEMPLATE.replace("{sceneNumber}", &code.scene_number).replace("{qrToken}", &code.qr_token);
+    assert_eq!(new, expected, "the new code carries the new scene number and token");
     assert_eq!(app.cms.seat_for_qr_payload(SYS, &new).unwrap().client_id, seats[0]);
 
     // A payload of another template, or a template with nothing around the scene, names nothing.
     let other = app.cms.seat_qr_payload(SYS, &seats[1]).unwrap();
     assert_eq!(app.cms.seat_for_qr_payload(SYS, &other).unwrap().client_id, seats[1]);
-    app.cms.set_qr_template(SYS, "https://wx.example.cn/s/{sceneNumber}").unwrap();
+    app.cms.set_qr_template(SYS, "https://wx.example.cn/s/{sceneNumber}/{qrToken}").unwrap();
     assert_eq!(
         app.cms.seat_for_qr_payload(SYS, &other).unwrap_err().code(),
         "not_found",
         "a changed template retires codes"
     );
-    assert_eq!(app.cms.seat_for_qr_payload(SYS, "https://wx.example.cn/s/").unwrap_err().code(), "not_found");
+    assert_eq!(app.cms.seat_for_qr_payload(SYS, "https://wx.example.cn/s//").unwrap_err().code(), "not_found");
 }
 
 #[test]
@@ -196,4 +197,40 @@ fn hall_sheet_bad_input_is_refused_with_the_field() {
         field_of(app.cms.hall_qr_sheet(SYS, &empty, SheetFormat::Zip, 4).unwrap_err()),
         ("invalid".to_string(), "hall_id".to_string())
     );
+}
+
+#[test]
+fn a_scanned_token_names_its_seat_until_it_is_regenerated() {
+    let app = spawn_app();
+    let (cinema, hall, seats) = site(&app.cms, SYS, "tok", 2);
+    let seat = app.cms.get_vr_client(SYS, &seats[0]).unwrap();
+    let scanned = app.cms.seat_by_qr_token(&seat.qr_token).unwrap();
+    let expected = ScannedSeat {
+        client_id: seats[0].clone(),
+        cinema_id: cinema,
+        hall_id: hall,
+        seat_number: seat.seat_number.clone(),
+        scene_number: seat.scene_number.clone(),
+    };
+    assert_eq!(scanned, expected);
+    app.cms.regenerate_scene_number(SYS, &seats[0]).unwrap();
+    assert_eq!(app.cms.seat_by_qr_token(&seat.qr_token).unwrap_err().code(), "not_found", "an old sticker");
+    for guess in ["", "short", &seat.scene_number, &"z".repeat(20), &seat.qr_token.to_uppercase()] {
+        assert_eq!(app.cms.seat_by_qr_token(guess).unwrap_err().code(), "not_found", "{guess:?}");
+    }
+}
+
+#[test]
+fn every_seat_has_a_token_of_its_own_that_a_neighbours_cannot_be_guessed_from() {
+    let app = spawn_app();
+    let (_, _, seats) = site(&app.cms, SYS, "own", 50);
+    let tokens: std::collections::BTreeSet<String> =
+        seats.iter().map(|s| app.cms.get_vr_client(SYS, s).unwrap().qr_token).collect();
+    assert_eq!(tokens.len(), 50, "no two seats share a token");
+    for t in &tokens {
+        assert!(t.len() >= 16 && t.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()), "{t}");
+    }
+    let common_prefix = |a: &str, b: &str| a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let first: Vec<&String> = tokens.iter().collect();
+    assert!(first.windows(2).all(|w| common_prefix(w[0], w[1]) < 8), "tokens are random, not counted");
 }

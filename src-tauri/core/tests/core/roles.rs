@@ -137,7 +137,7 @@ fn an_empty_id_names_no_record() {
     not_found("praise a film", ok(cms.praise_movie(a, "", None)));
     not_found("distribute a film", ok(cms.distribute_movie(a, "", DistributeInput::default())));
     not_found("find a film's cinemas", ok(cms.movie_cinema_ids(a, "")));
-    not_found("move a task", cms.set_vod_task_status(a, "", VodStatus::Accepted));
+    not_found("move a task", cms.set_vod_task_status(a, "", VodStatus::Accepted, None));
     not_found("get a user", ok(cms.get_user(a, "")));
     not_found("update a headset", cms.update_hmd_model(a, "", HmdModelInput::default()));
     not_found("update a seat model", cms.update_seat_model(a, "", SeatModelInput::default()));

@@ -159,11 +159,18 @@ fn a_seat_update_sets_the_status_and_keeps_absent_fields() {
 fn a_regenerated_scene_number_is_stored_and_the_old_one_finds_nothing() {
     let (app, admin) = spawn_with_admin();
     let (_, _, seats) = site(&app.cms, &admin, "re", 1);
-    let old = app.cms.get_vr_client(&admin, &seats[0]).unwrap().scene_number;
+    let old = app.cms.get_vr_client(&admin, &seats[0]).unwrap();
     let new = app.cms.regenerate_scene_number(&admin, &seats[0]).unwrap();
-    assert_ne!(new, old);
-    assert_eq!(app.cms.get_vr_client(&admin, &seats[0]).unwrap().scene_number, new, "the answer is the stored number");
-    assert_eq!(app.cms.vr_client_by_scene(&admin, &old).unwrap_err().code(), "not_found", "old codes die");
+    assert_ne!((&new.scene_number, &new.qr_token), (&old.scene_number, &old.qr_token), "both are new");
+    let stored = app.cms.get_vr_client(&admin, &seats[0]).unwrap();
+    assert_eq!(
+        (stored.scene_number, stored.qr_token),
+        (new.scene_number, new.qr_token),
+        "the answer is what is stored"
+    );
+    let err = app.cms.vr_client_by_scene(&admin, &old.scene_number).unwrap_err();
+    assert_eq!(err.code(), "not_found", "old codes die");
+    assert_eq!(app.cms.seat_by_qr_token(&old.qr_token).unwrap_err().code(), "not_found", "with their token");
 }
 
 #[test]
@@ -208,9 +215,10 @@ fn a_seat_batch_delete_is_all_or_nothing() {
 fn a_seat_code_decodes_to_the_default_payload_at_about_the_asked_size() {
     let (app, admin) = spawn_with_admin();
     let (_, _, seats) = site(&app.cms, &admin, "qr", 1);
-    let scene = app.cms.get_vr_client(&admin, &seats[0]).unwrap().scene_number;
+    let seat = app.cms.get_vr_client(&admin, &seats[0]).unwrap();
     let png = app.cms.seat_qr_code(&admin, &seats[0], QrFormat::Png, 256).unwrap();
-    assert_eq!(png_codes(&png), [format!("cinedesk:seat:{scene}")], "the default payload names the scene");
+    let expected = format!("cinedesk:seat:{}:{}", seat.scene_number, seat.qr_token);
+    assert_eq!(png_codes(&png), [expected], "the default payload names the scene and the token");
     let width = image::load_from_memory(&png).unwrap().width();
     assert!((200..=256).contains(&width), "about the asked size: {width}");
     let svg = String::from_utf8(app.cms.seat_qr_code(&admin, &seats[0], QrFormat::Svg, 300).unwrap()).unwrap();
@@ -221,23 +229,29 @@ fn a_seat_code_decodes_to_the_default_payload_at_about_the_asked_size() {
 fn a_new_qr_template_changes_every_code_and_follows_new_scene_numbers() {
     let (app, admin) = spawn_with_admin();
     let (_, _, seats) = site(&app.cms, &admin, "qt", 1);
-    let template = "https://wx.example.cn/order?scene={sceneNumber}&src=seat";
+    let template = "https://wx.example.cn/order?scene={sceneNumber}&t={qrToken}&src=seat";
     app.cms.set_qr_template(&admin, template).unwrap();
     assert_eq!(app.cms.qr_template(&admin).unwrap(), template);
-    let scene = app.cms.get_vr_client(&admin, &seats[0]).unwrap().scene_number;
+    let seat = app.cms.get_vr_client(&admin, &seats[0]).unwrap();
     let png = app.cms.seat_qr_code(&admin, &seats[0], QrFormat::Png, 300).unwrap();
-    assert_eq!(png_codes(&png), [format!("https://wx.example.cn/order?scene={scene}&src=seat")]);
+    let expected = format!("https://wx.example.cn/order?scene={}&t={}&src=seat", seat.scene_number, seat.qr_token);
+    assert_eq!(png_codes(&png), [expected]);
     let regenerated = app.cms.regenerate_scene_number(&admin, &seats[0]).unwrap();
     let png = app.cms.seat_qr_code(&admin, &seats[0], QrFormat::Png, 300).unwrap();
-    assert!(png_codes(&png)[0].contains(&format!("scene={regenerated}&")), "a new scene number, a new code");
+    let code = format!("scene={}&t={}&", regenerated.scene_number, regenerated.qr_token);
+    assert!(png_codes(&png)[0].contains(&code), "a new scene number and token, a new code");
 }
 
 #[test]
-fn the_qr_template_starts_as_the_default_and_needs_its_placeholder_once() {
+fn the_qr_template_starts_as_the_default_and_needs_its_placeholders_once() {
     let app = spawn_app();
     assert_eq!(app.cms.qr_template(&Actor::System).unwrap(), DEFAULT_QR_TEMPLATE);
-    let bad = app.cms.set_qr_template(&Actor::System, "https://x/no-placeholder").unwrap_err();
-    assert_eq!(field_of(bad), ("invalid".into(), "qrUrlTemplate".into()));
+    for bad in
+        ["https://x/no-placeholder", "https://x/{sceneNumber}", "https://x/{qrToken}", "x:{sceneNumber}{qrToken}"]
+    {
+        let err = app.cms.set_qr_template(&Actor::System, bad).unwrap_err();
+        assert_eq!(field_of(err), ("invalid".into(), "qrUrlTemplate".into()), "{bad}");
+    }
 }
 
 #[test]

@@ -120,3 +120,54 @@ fn all_cinemas_all(cms: &Cms) -> Vec<Cinema> {
         }
     }
 }
+
+/// A data dir as Cinedesk left it before issue 13 (schema 6): a seat, a film distributed to two
+/// cinemas (one acknowledged its NEW_MOVIE), a task in progress, a QR template without a token.
+fn data_dir_of_schema_6() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let db = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    for n in ["0001_init", "0002_default_enums", "0003_api_keys", "0004_settings", "0005_files", "0006_library"] {
+        db.execute_batch(&std::fs::read_to_string(migrations.join(format!("{n}.sql"))).unwrap()).unwrap();
+    }
+    db.execute_batch(
+        "PRAGMA user_version = 6;
+         INSERT INTO cinemas(id, code, name, region_id, created_at) VALUES ('ca', 'CA', 'A', 'SHANGHAI', 1), ('cb', 'CB', 'B', 'SHANGHAI', 1);
+         INSERT INTO halls(id, code, name, cinema_id, number_of_seats, created_at) VALUES ('h', 'H', 'h', 'ca', 1, 1);
+         INSERT INTO vr_clients(id, hall_id, cinema_id, scene_number, status, seat_number, ip, created_at)
+             VALUES ('s', 'h', 'ca', '10001', 'IDLE', 'A1', '10.0.0.1', 1);
+         INSERT INTO movies(id, code, name, duration, description, type, category, country, price, online, created_at)
+             VALUES ('m', 'M', 'm', 30, 'd', 'MOVIE', 'ACTION', 'USA', 2990, 1, 1);
+         INSERT INTO distributions(movie_id, cinema_id, distributed_at) VALUES ('m', 'ca', 5), ('m', 'cb', 5);
+         INSERT INTO coms_messages(id, cinema_id, type, payload, created_at, acked_at)
+             VALUES ('n1', 'ca', 'NEW_MOVIE', '{\"movieID\":\"m\"}', 5, 7), ('n2', 'cb', 'NEW_MOVIE', '{\"movieID\":\"m\"}', 5, NULL);
+         INSERT INTO vod_tasks(id, client_id, cinema_id, status, created_at, updated_at) VALUES ('t', 's', 'ca', 'ACCEPTED', 8, 9);
+         INSERT INTO vod_task_movies(task_id, position, movie_id) VALUES ('t', 0, 'm');
+         INSERT INTO settings(key, value) VALUES ('qr_url_template', 'https://wx.example.cn/o?scene={sceneNumber}');",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn an_installation_from_before_the_sites_report_keeps_its_distributions_seats_and_tasks() {
+    let dir = data_dir_of_schema_6();
+    let cms = Cms::open(dir.path()).expect("the upgrade applies");
+    let sys = &Actor::System;
+    let board = cms.movie_deliveries(sys, "m", &DeliveryQuery::default()).unwrap();
+    let states: Vec<(&str, DeliveryState)> = board.item_list.iter().map(|d| (d.cinema_id.as_str(), d.state)).collect();
+    assert_eq!(states, [("ca", DeliveryState::Sent), ("cb", DeliveryState::Queued)], "acknowledged or not");
+    let head = cms.next_message(sys, "cb").unwrap().unwrap();
+    cms.ack_message(sys, "cb", &head.message_id).unwrap();
+    let sent = cms.movie_deliveries(sys, "m", &DeliveryQuery::default()).unwrap().state_counts.sent;
+    assert_eq!(sent, 2, "the waiting NEW_MOVIE's acknowledgement still moves its pair");
+    let seat = cms.get_vr_client(sys, "s").unwrap();
+    assert!(seat.qr_token.len() >= 16, "the seat got a token: {}", seat.qr_token);
+    assert_eq!(cms.seat_by_qr_token(&seat.qr_token).unwrap().client_id, "s");
+    let template = cms.qr_template(sys).unwrap();
+    assert_eq!(template, "https://wx.example.cn/o?scene={sceneNumber}&qrToken={qrToken}", "the template carries it");
+    let task = cms.get_vod_task(sys, "t").unwrap();
+    assert_eq!(task.movie_list[0].price, Some(2990), "the film's price as it was");
+    let history: Vec<(VodStatus, i64)> = task.status_history.iter().map(|e| (e.status, e.at)).collect();
+    assert_eq!(history, [(VodStatus::Pending, 8), (VodStatus::Accepted, 9)], "creation and current status");
+}

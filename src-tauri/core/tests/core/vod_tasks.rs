@@ -72,14 +72,14 @@ fn a_task_moves_through_its_lifecycle_in_order_only() {
     let (app, admin) = spawn_with_admin();
     let (_, _, seat, [m1, _]) = ready_site(&app, &admin, "life");
     let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
-    let skip = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Completed).unwrap_err();
+    let skip = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Completed, None).unwrap_err();
     assert_eq!(skip.field(), Some("status"), "PENDING cannot jump to COMPLETED");
     for s in [VodStatus::Accepted, VodStatus::Playing, VodStatus::Completed] {
-        app.cms.set_vod_task_status(&admin, &task_id, s).unwrap();
+        app.cms.set_vod_task_status(&admin, &task_id, s, None).unwrap();
     }
-    let back = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Playing).unwrap_err();
+    let back = app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Playing, None).unwrap_err();
     assert_eq!(back.code(), "invalid", "a finished task stays finished");
-    let ghost = app.cms.set_vod_task_status(&admin, "ghost", VodStatus::Accepted).unwrap_err();
+    let ghost = app.cms.set_vod_task_status(&admin, "ghost", VodStatus::Accepted, None).unwrap_err();
     assert_eq!(ghost.code(), "not_found");
 }
 
@@ -91,7 +91,7 @@ fn a_film_an_unfinished_task_needs_stays_and_a_finished_task_keeps_its_history()
     let err = app.cms.delete_movies(&admin, std::slice::from_ref(&m1)).unwrap_err();
     assert_eq!(err.code(), "in_use", "a film an unfinished task needs cannot be deleted");
     for s in [VodStatus::Accepted, VodStatus::Playing, VodStatus::Completed] {
-        app.cms.set_vod_task_status(&admin, &task_id, s).unwrap();
+        app.cms.set_vod_task_status(&admin, &task_id, s, None).unwrap();
     }
     app.cms.delete_movies(&admin, std::slice::from_ref(&m1)).expect("once the task is finished the film may go");
     let kept = app.cms.get_vod_task(&admin, &task_id).unwrap();
@@ -103,7 +103,7 @@ fn tasks_are_filtered_by_cinema_seat_status_and_ids() {
     let (app, admin) = spawn_with_admin();
     let (cinema, _, seat, [m1, _]) = ready_site(&app, &admin, "view");
     let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
-    app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Accepted).unwrap();
+    app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Accepted, None).unwrap();
     let list = |q: VodTaskQuery| app.cms.list_vod_tasks(&admin, &q).unwrap();
     assert_eq!(list(VodTaskQuery { cinema_id: Some(cinema), ..Default::default() }).total_count, 1);
     assert_eq!(list(VodTaskQuery { client_id: Some(seat), ..Default::default() }).total_count, 1);
@@ -128,4 +128,69 @@ fn each_missing_or_unknown_task_field_is_named() {
         open_id: None,
     });
     assert_eq!(ghost.unwrap_err().field(), Some("movieList[].id"));
+}
+
+#[test]
+fn a_task_keeps_each_films_price_at_ordering_time() {
+    let (app, admin) = spawn_with_admin();
+    let (_, _, seat, [m1, m2]) = ready_site(&app, &admin, "price");
+    let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1, &m2])).unwrap();
+    app.cms.update_movie(&admin, &m1, MovieInput { price: Some(5000), ..Default::default() }).unwrap();
+    let task = app.cms.get_vod_task(&admin, &task_id).unwrap();
+    let prices: Vec<Option<i64>> = task.movie_list.iter().map(|m| m.price).collect();
+    assert_eq!(prices, [Some(2990), Some(2990)], "what the films cost when ordered, not now");
+}
+
+#[test]
+fn each_status_a_task_takes_is_recorded_with_who_when_and_why() {
+    let (app, admin) = spawn_with_admin();
+    let (cinema, _, seat, [m1, _]) = ready_site(&app, &admin, "hist");
+    let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
+    let site = super::site_client(&cinema);
+    app.cms.set_vod_task_status(&site, &task_id, VodStatus::Accepted, None).unwrap();
+    app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Cancelled, Some("顾客离场")).unwrap();
+    let history = app.cms.get_vod_task(&admin, &task_id).unwrap().status_history;
+    let steps: Vec<(VodStatus, Option<&str>)> = history.iter().map(|e| (e.status, e.reason.as_deref())).collect();
+    assert_eq!(
+        steps,
+        [(VodStatus::Pending, None), (VodStatus::Accepted, None), (VodStatus::Cancelled, Some("顾客离场"))],
+        "the creation first, then each change"
+    );
+    assert_eq!(history[1].actor, format!("cinema:{cinema}"), "the site moved it");
+    assert!(history[2].actor.starts_with("user:"), "a user cancelled it");
+    assert!(history.windows(2).all(|w| w[0].at <= w[1].at), "in time order");
+}
+
+#[test]
+fn a_task_cancelled_in_the_console_is_sent_to_its_cinema_and_a_sites_own_report_is_not() {
+    let (app, admin) = spawn_with_admin();
+    let (cinema, _, seat, [m1, _]) = ready_site(&app, &admin, "cancel");
+    let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
+    let site = super::site_client(&cinema);
+    while let Some(m) = app.cms.next_message(&site, &cinema).unwrap() {
+        app.cms.ack_message(&site, &cinema, &m.message_id).unwrap();
+    }
+    app.cms.set_vod_task_status(&site, &task_id, VodStatus::Accepted, None).unwrap();
+    assert_eq!(app.cms.next_message(&site, &cinema).unwrap(), None, "the site knows what it reported");
+    app.cms.set_vod_task_status(&admin, &task_id, VodStatus::Cancelled, None).unwrap();
+    let told = app.cms.next_message(&site, &cinema).unwrap().expect("VOD_TASK_UPDATED");
+    assert_eq!(told.message_type, MessageType::VodTaskUpdated);
+    let task: VodTask = serde_json::from_value(told.message).unwrap();
+    assert_eq!((task.task_id.as_str(), task.status), (task_id.as_str(), VodStatus::Cancelled), "the whole task now");
+}
+
+#[test]
+fn a_cinemas_client_moves_its_own_cinemas_tasks_only() {
+    let (app, admin) = spawn_with_admin();
+    let (cinema, _, seat, [m1, _]) = ready_site(&app, &admin, "mine");
+    let (other, _, _) = site(&app.cms, &admin, "theirs", 0);
+    let task_id = app.cms.create_vod_task(&admin, order(&seat, &[&m1])).unwrap();
+    let stranger = super::site_client(&other);
+    let err = app.cms.set_vod_task_status(&stranger, &task_id, VodStatus::Accepted, None).unwrap_err();
+    assert_eq!(err.code(), "forbidden", "another cinema's task");
+    let ghost = app.cms.set_vod_task_status(&stranger, "ghost", VodStatus::Accepted, None).unwrap_err();
+    assert_eq!(ghost.code(), "not_found");
+    assert_eq!(app.cms.get_vod_task(&admin, &task_id).unwrap().status, VodStatus::Pending, "nothing moved");
+    let own = super::site_client(&cinema);
+    app.cms.set_vod_task_status(&own, &task_id, VodStatus::Accepted, None).expect("its own cinema's task");
 }

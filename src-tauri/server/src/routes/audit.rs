@@ -29,7 +29,7 @@ struct AuditFilter {
     user_id: Option<String>,
     /// Changes that touch this cinema.
     cinema_id: Option<String>,
-    /// What was changed: cinema, hall, vr_client, movie, distribution, vod_task, user, session,
+    /// What was changed: cinema, hall, vr_client, movie, delivery, command, vod_task, user, session,
     /// api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
     /// settings …
     entity: Option<String>,

@@ -58,11 +58,14 @@ struct CinemaFilter {
     name: Option<String>,
 }
 
-/// A cinema's `comsLastSeen` moves at its COMS's polls without dropping kept lists of cinemas:
-/// each answer shows it from the core's memory.
+/// A cinema's `comsLastSeen` and `heartbeatAt` move at its COMS's polls and heartbeats without
+/// dropping kept lists of cinemas: each answer shows them from the core's memory.
 static COMS_LAST_SEEN: Live = Live {
-    fields: LiveFields { id_key: "cinemaID", fields: &["comsLastSeen"] },
-    value: |cms, _, id| cms.recent_coms_last_seen(id).map(Into::into),
+    fields: LiveFields { id_key: "cinemaID", fields: &["comsLastSeen", "heartbeatAt"] },
+    value: |cms, field, id| match field {
+        0 => cms.recent_coms_last_seen(id).map(Into::into),
+        _ => cms.recent_heartbeat_at(id).map(Into::into),
+    },
 };
 
 /// Seed §1.2.

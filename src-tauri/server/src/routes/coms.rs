@@ -8,7 +8,7 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cinedesk_core::{Actor, ComsMessage, Error};
+use cinedesk_core::{Actor, Error};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,6 +18,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
 use crate::openapi::ErrorBody;
+use crate::routes::messages::QueuedMessage;
 use crate::state::AppState;
 use crate::waker::{Channel, Head};
 
@@ -56,7 +57,7 @@ struct PollParams {
     params(("cinema_id" = String, Path), PollParams),
     security(("bearer" = []), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
     responses(
-        (status = 200, description = "The oldest message not yet acknowledged", body = ComsMessage),
+        (status = 200, description = "The oldest message not yet acknowledged", body = QueuedMessage),
         (status = 204, description = "Nothing came within the timeout"),
         (status = 401, description = "No valid session or signature", body = ErrorBody),
         (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),

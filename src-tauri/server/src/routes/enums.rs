@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 use axum::Json;
-use cinedesk_core::{EnumKind, EnumValue, SettingsPatch, SysEnums};
-use serde::{Deserialize, Serialize};
+use cinedesk_core::{EnumKind, EnumValue, Settings, SettingsChange, SysEnums};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,34 +22,27 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(put_value, delete_value))
 }
 
-/// Installation settings.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Settings {
-    /// The URL template of seat QR codes; `{sceneNumber}` is replaced by the seat's.
-    qr_url_template: String,
-    /// How many days the audit log keeps an entry (730 unless changed).
-    audit_retention_days: u32,
-}
-
 #[utoipa::path(get, path = "/cms/settings", tag = "settings", operation_id = "get_settings",
     responses((status = 200, description = "The installation's settings", body = Settings)))]
 async fn settings(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<Settings>> {
-    let now = s.run(move |cms| cms.settings(&session.actor)).await?;
-    Ok(Json(Settings { qr_url_template: now.qr_url_template, audit_retention_days: now.audit_retention_days }))
+    Ok(Json(s.read(move |cms| cms.settings(&session.actor)).await?))
 }
 
 /// Settings to change; an absent one keeps its value.
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SettingsInput {
-    /// Must contain `{sceneNumber}`.
+    /// Must contain `{sceneNumber}` and `{qrToken}` once each, with some text between them.
     qr_url_template: Option<String>,
     /// Days the audit log keeps an entry, 1 to 36500; older entries go at once.
     #[schema(minimum = 1, maximum = 36500)]
     audit_retention_days: Option<u32>,
+    /// Seconds without a report after which a seat shows as offline.
+    #[schema(minimum = 60, maximum = 86400)]
+    seat_offline_seconds: Option<u32>,
 }
 
+/// All or none.
 #[utoipa::path(put, path = "/cms/settings", tag = "settings", operation_id = "put_settings",
     security(("bearer" = ["SYS_ADMIN"])),
     request_body = SettingsInput,
@@ -59,9 +52,12 @@ async fn put_settings(
     session: LoggedIn,
     JsonBody(body): JsonBody<SettingsInput>,
 ) -> ApiResult<Json<Done>> {
-    let patch =
-        SettingsPatch { qr_url_template: body.qr_url_template, audit_retention_days: body.audit_retention_days };
-    s.run(move |cms| cms.update_settings(&session.actor, patch)).await?;
+    let change = SettingsChange {
+        qr_url_template: body.qr_url_template,
+        seat_offline_seconds: body.seat_offline_seconds,
+        audit_retention_days: body.audit_retention_days,
+    };
+    s.run(move |cms| cms.update_settings(&session.actor, change)).await?;
     Ok(done())
 }
 

@@ -13,15 +13,20 @@ mod api_keys;
 mod audit;
 mod call;
 mod cinemas;
+mod commands;
 mod coms;
+mod deliveries;
 mod done;
 mod enums;
 mod envelope;
 mod files;
 mod halls;
+mod heartbeats;
+pub(crate) mod messages;
 mod models;
 mod movies;
 mod onlinedisk_library;
+mod qr;
 mod qr_sheet;
 mod request;
 mod session;
@@ -34,7 +39,7 @@ mod vod_flow;
 mod vr_clients;
 
 use axum::{middleware, Extension, Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,11 +49,27 @@ use crate::openapi::{self, ApiDoc, Document};
 use crate::signed::{self, Kind};
 use crate::state::AppState;
 
+/// Cinemas a film is withdrawn from or re-sent to: `{"cinemaIDList"}`.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CinemaList {
+    /// At least one cinema; all of them must exist.
+    #[serde(rename = "cinemaIDList")]
+    pub(crate) cinema_id_list: Option<Vec<String>>,
+}
+
 /// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
 /// security, its 401 (no session) and 403 (the core refused the role).
 fn for_users(mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     openapi::require_bearer(routes.get_openapi_mut());
     routes
+}
+
+/// Routes a cinema's COMS calls with a signature, and users with their token ([`crate::auth::Caller`]):
+/// documented with both securities, their 401 and 403, and signed the [`Kind::Params`] way (a
+/// JSON body, or the query string of a request without one).
+fn for_callers(app: &AppState, mut routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    openapi::require_caller(routes.get_openapi_mut());
+    signed::layer(app, Kind::Params, routes)
 }
 
 /// Answers unknown routes with the seed's JSON error.
@@ -77,6 +98,8 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(vr_clients::routes())
         .merge(qr_sheet::routes())
         .merge(movies::routes())
+        .merge(deliveries::user_routes())
+        .merge(commands::user_routes())
         .merge(vod::routes())
         .merge(models::routes())
         .merge(enums::routes())
@@ -96,8 +119,19 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         // seed-001 VOD flows take a user's token or a cinema's signature, checked by
         // `crate::signed` in front of each by what its requests sign.
         .merge(signed::layer(app, Kind::Params, coms::routes()))
-        // Downloads are public (like OSS public-read).
+        // What sites report: seats, tasks, deliveries, commands, heartbeats.
+        .merge(for_callers(
+            app,
+            OpenApiRouter::new()
+                .merge(vr_clients::caller_routes())
+                .merge(vod::caller_routes())
+                .merge(deliveries::caller_routes())
+                .merge(commands::caller_routes())
+                .merge(heartbeats::caller_routes()),
+        ))
+        // Downloads are public (like OSS public-read), and so is a scanned seat code.
         .merge(files::public_routes())
+        .merge(qr::public_routes())
         .merge(uploads::routes(app))
         .merge(signed::layer(app, Kind::Params, onlinedisk_library::routes()))
         .merge(signed::layer(app, Kind::Params, upload_tokens::routes()))

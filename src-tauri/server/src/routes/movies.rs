@@ -2,13 +2,16 @@
 
 use axum::extract::State;
 use axum::Json;
-use cinedesk_core::{DistributeInput, DistributionOutcome, Movie, MovieInput, MovieQuery, OrderSeq, Page};
+use cinedesk_core::{
+    DistributeInput, DistributionOutcome, Movie, MovieInput, MovieQuery, OrderSeq, Page, WithdrawalOutcome,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::done::{done, Done};
+use super::CinemaList;
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
@@ -20,7 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create, delete))
         .routes(routes!(update, one))
         .routes(routes!(praise))
-        .routes(routes!(distribute))
+        .routes(routes!(distribute, withdraw))
         .routes(routes!(cinemas))
 }
 
@@ -217,13 +220,33 @@ async fn distribute(
     Ok(Json(s.run(move |cms| cms.distribute_movie(&session.actor, &id, input)).await?))
 }
 
+/// Takes the film back from the listed cinemas that have it: each gets MOVIE_WITHDRAWN and its
+/// delivery becomes WITHDRAWN. All or none (an unknown cinema, or one where an unfinished VOD
+/// task still needs the film, and nothing changes).
+#[utoipa::path(delete, path = "/cms/movies/{movie_id}/_distribute", tag = "movies", operation_id = "withdraw_movie",
+    params(("movie_id" = String, Path)),
+    request_body = CinemaList,
+    responses(
+        (status = 200, description = "Withdrawn", body = WithdrawalOutcome),
+        (status = 404, description = "No such film or cinema", body = ErrorBody),
+        (status = 409, description = "An unfinished VOD task at one of the cinemas still needs the film", body = ErrorBody),
+    ))]
+async fn withdraw(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+    JsonBody(body): JsonBody<CinemaList>,
+) -> ApiResult<Json<WithdrawalOutcome>> {
+    Ok(Json(s.run(move |cms| cms.withdraw_movie(&session.actor, &id, body.cinema_id_list)).await?))
+}
+
 #[derive(Serialize, ToSchema)]
 pub(crate) struct MovieCinemas {
     #[serde(rename = "cinemaIDList")]
     cinema_id_list: Vec<String>,
 }
 
-/// Where a film already is (the distribute dialog shows it).
+/// Where a film is now (the distribute dialog shows it); cinemas it was withdrawn from are not.
 #[utoipa::path(get, path = "/cms/movies/{movie_id}/cinemas", tag = "movies", operation_id = "movie_cinemas",
     params(("movie_id" = String, Path)),
     responses(

@@ -9,14 +9,19 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::done::{done, Done};
-use crate::auth::LoggedIn;
+use crate::auth::{LoggedIn, SignedJson};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
 use crate::openapi::ErrorBody;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, one))
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(one))
+}
+
+/// Routes a cinema's COMS calls too (a token or a signature): reporting its tasks.
+pub fn caller_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(update))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -90,28 +95,33 @@ async fn one(
 
 /// A task's next state.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"status": "CANCELLED", "reason": "顾客取消"}))]
 pub(crate) struct StatusChange {
     /// PENDING → ACCEPTED → PLAYING → COMPLETED; CANCELLED and FAILED end it early.
     #[schema(inline, value_type = Option<VodStatus>)]
     status: Option<String>,
+    /// Why (kept in the task's `statusHistory`).
+    #[schema(max_length = 1000)]
+    reason: Option<String>,
 }
 
-/// Moves a task along its lifecycle.
+/// Moves a task along its lifecycle; the task's cinema's COMS reports here, signed with its
+/// key. A change made in the console (e.g. a cancel) is sent to the site as VOD_TASK_UPDATED.
 #[utoipa::path(put, path = "/cms/vod_tasks/{task_id}", tag = "vod_tasks", operation_id = "update_vod_task",
     params(("task_id" = String, Path)),
     request_body = StatusChange,
     responses(
         (status = 200, description = "Updated", body = Done),
         (status = 400, description = "No status, or one the task cannot go to from where it is", body = ErrorBody),
+        (status = 403, description = "A task of another cinema, or the role may not", body = ErrorBody),
         (status = 404, description = "No such task", body = ErrorBody),
     ))]
 async fn update(
     State(s): State<AppState>,
-    session: LoggedIn,
     PathParam(id): PathParam<String>,
-    JsonBody(change): JsonBody<StatusChange>,
+    SignedJson { caller, body }: SignedJson<StatusChange>,
 ) -> ApiResult<Json<Done>> {
-    let status = VodStatus::parse(change.status.as_deref().unwrap_or(""))?;
-    s.run(move |cms| cms.set_vod_task_status(&session.actor, &id, status)).await?;
+    let status = VodStatus::parse(body.status.as_deref().unwrap_or(""))?;
+    s.run(move |cms| cms.set_vod_task_status(&caller.actor, &id, status, body.reason.as_deref())).await?;
     Ok(done())
 }

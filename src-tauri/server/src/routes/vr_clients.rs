@@ -4,26 +4,32 @@ use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use cinedesk_core::{Page, QrFormat, SeatStatus, VrClient, VrClientInput, VrClientQuery};
+use cinedesk_core::{Page, QrFormat, SeatCode, SeatStatus, VrClient, VrClientInput, VrClientQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::done::{done, Done};
-use crate::auth::LoggedIn;
+use crate::auth::{LoggedIn, SignedJson};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};
+use crate::live_json::LiveFields;
 use crate::openapi::ErrorBody;
-use crate::state::AppState;
+use crate::state::{AppState, Live};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create, delete))
         .routes(routes!(create_batch))
-        .routes(routes!(update, one))
+        .routes(routes!(one))
         .routes(routes!(regenerate_scene))
         .routes(routes!(qr_code))
+}
+
+/// Routes a cinema's COMS calls too (a token or a signature): reporting its seats.
+pub fn caller_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(update))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -128,6 +134,19 @@ struct VrClientFilter {
     status: Option<SeatStatus>,
 }
 
+/// A seat's `lastSeen` and `online` move with its COMS's heartbeats, and `online` with time
+/// alone: each answer takes them from the core's memory, so kept seat pages outlive heartbeats.
+static SEAT_LIVENESS: Live = Live {
+    fields: LiveFields { id_key: "clientID", fields: &["lastSeen", "online"] },
+    value: |cms, field, id| {
+        let (last_seen, online) = cms.seat_liveness(id);
+        match field {
+            0 => last_seen.map(Into::into),
+            _ => Some(online.into()),
+        }
+    },
+};
+
 /// Seed §3.2.
 #[utoipa::path(get, path = "/cms/vr_clients", tag = "vr_clients", operation_id = "list_vr_clients",
     params(VrClientFilter, PageParams),
@@ -146,8 +165,10 @@ async fn list(
         status: f.status,
         paging: p.paging()?,
     };
-    s.cached_json(&uri, session.actor, VrClientQuery::READS, None, move |cms, actor| cms.list_vr_clients(actor, &query))
-        .await
+    s.cached_json(&uri, session.actor, VrClientQuery::READS, Some(&SEAT_LIVENESS), move |cms, actor| {
+        cms.list_vr_clients(actor, &query)
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "get_vr_client",
@@ -164,22 +185,23 @@ async fn one(
     Ok(Json(s.read(move |cms| cms.get_vr_client(&session.actor, &id)).await?))
 }
 
-/// Seed §3.3: absent fields keep their value; `hallID` cannot change.
+/// Seed §3.3: absent fields keep their value; `hallID` cannot change. The seat's cinema's COMS
+/// reports here too, signed with its key: `status`, `IPAddr`, `MACAddr` and `hostModel` only.
 #[utoipa::path(put, path = "/cms/vr_clients/{client_id}", tag = "vr_clients", operation_id = "update_vr_client",
     params(("client_id" = String, Path)),
     request_body = VrClientInput,
     responses(
         (status = 200, description = "Updated", body = Done),
+        (status = 403, description = "A seat of another cinema, or a field a COMS may not set, or the role may not", body = ErrorBody),
         (status = 404, description = "No such seat", body = ErrorBody),
         (status = 409, description = "seatNumber or sceneNumber is taken", body = ErrorBody),
     ))]
 async fn update(
     State(s): State<AppState>,
-    session: LoggedIn,
     PathParam(id): PathParam<String>,
-    JsonBody(input): JsonBody<VrClientInput>,
+    SignedJson { caller, body }: SignedJson<VrClientInput>,
 ) -> ApiResult<Json<Done>> {
-    s.run(move |cms| cms.update_vr_client(&session.actor, &id, input)).await?;
+    s.run(move |cms| cms.update_vr_client(&caller.actor, &id, body)).await?;
     Ok(done())
 }
 
@@ -203,25 +225,18 @@ async fn delete(State(s): State<AppState>, session: LoggedIn, Query(q): Query<Vr
     Ok(done())
 }
 
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SceneNumber {
-    scene_number: String,
-}
-
-/// A new scene number for the seat (its old QR codes stop working).
+/// A new scene number and QR token for the seat (its old QR codes stop working).
 #[utoipa::path(post, path = "/cms/vr_clients/{client_id}/_regenerate_scene", tag = "vr_clients",
     operation_id = "regenerate_scene_number",
     params(("client_id" = String, Path)),
     responses(
-        (status = 200, description = "The new scene number", body = SceneNumber),
+        (status = 200, description = "The new scene number and token", body = SeatCode),
         (status = 404, description = "No such seat", body = ErrorBody),
     ))]
 async fn regenerate_scene(
     State(s): State<AppState>,
     session: LoggedIn,
     PathParam(id): PathParam<String>,
-) -> ApiResult<Json<SceneNumber>> {
-    let scene_number = s.run(move |cms| cms.regenerate_scene_number(&session.actor, &id)).await?;
-    Ok(Json(SceneNumber { scene_number }))
+) -> ApiResult<Json<SeatCode>> {
+    Ok(Json(s.run(move |cms| cms.regenerate_scene_number(&session.actor, &id)).await?))
 }

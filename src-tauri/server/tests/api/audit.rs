@@ -68,6 +68,9 @@ const NOT_WALKED: &[&str] = &[
     "use_for_movie",
     "post_delete_video_by_id",
     "post_video_publish",
+    // A COMS's telemetry (seat statuses, disk figures): written for the site, not a person's
+    // change, even when an operator posts one by hand.
+    "heartbeat",
 ];
 
 /// The REST family's writes, in an order where each finds what it needs: the records are made
@@ -83,6 +86,8 @@ async fn cases(app: &TestApp) -> Vec<Case> {
     let hmd = app.create("/cms/hmd_models", "hmdModelID", json!({"modelCode": "hmd1", "name": "Pico 4"})).await;
     let chair = app.create("/cms/seat_models", "seatModelID", json!({"modelCode": "vr1", "name": "座椅"})).await;
     let key = app.api_key(&cinema).await.0;
+    let commands = format!("/cms/cinemas/{cinema}/commands");
+    let command = app.create(&commands, "commandID", json!({"action": "REBOOT", "clientIDList": [seat]})).await;
     let (user, _) = app.manager("walked").await;
     let (other, _) = app.manager("walked2").await;
     let (_, leaving) = app.manager("walked3").await;
@@ -145,6 +150,30 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             Some(json!({"cinemaIDList": [cinema, second]})),
             "distribute",
         ),
+        // An operator may report for a site; a site's own reports are telemetry, not audited.
+        case(
+            "report_delivery",
+            "PUT",
+            format!("/cms/cinemas/{cinema}/deliveries/{film}"),
+            Some(json!({"state": "DOWNLOADING", "bytes": 1, "totalBytes": 10})),
+            "update",
+        ),
+        case(
+            "retry_deliveries",
+            "POST",
+            format!("/cms/movies/{film}/deliveries/_retry"),
+            Some(json!({"cinemaIDList": [cinema]})),
+            "distribute",
+        ),
+        case(
+            "withdraw_movie",
+            "DELETE",
+            format!("/cms/movies/{film}/_distribute"),
+            Some(json!({"cinemaIDList": [second]})),
+            "withdraw",
+        ),
+        case("send_command", "POST", commands, Some(json!({"action": "REBOOT", "clientIDList": [seat]})), "create"),
+        case("report_command", "PUT", format!("/cms/commands/{command}"), Some(json!({"state": "DONE"})), "update"),
         case(
             "create_vod_task",
             "POST",
@@ -198,7 +227,7 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             "put_settings",
             "PUT",
             "/cms/settings".into(),
-            Some(json!({"qrUrlTemplate": "https://x.cn/q?s={sceneNumber}"})),
+            Some(json!({"qrUrlTemplate": "https://x.cn/q?s={sceneNumber}&t={qrToken}"})),
             "update",
         ),
         case(

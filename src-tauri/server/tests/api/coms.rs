@@ -93,13 +93,6 @@ impl TestApp {
     }
 }
 
-/// A cinema and an API key of it.
-async fn keyed_cinema(app: &TestApp) -> (String, ApiKey) {
-    let cinema = app.cinema("signed").await;
-    let key = app.api_key(&cinema).await;
-    (cinema, key)
-}
-
 fn now() -> i64 {
     cinedesk_testkit::seed004::fresh_ms()
 }
@@ -107,14 +100,14 @@ fn now() -> i64 {
 #[tokio::test]
 async fn a_validly_signed_poll_is_let_in() {
     let app = spawn_app().await;
-    let (cinema, key) = keyed_cinema(&app).await;
+    let (cinema, key) = app.keyed_cinema("signed").await;
     assert_eq!(app.signed_poll(&cinema, &key, "timeout=1", "timeout=1", now()).await, 204, "a valid signature");
 }
 
 #[tokio::test]
 async fn a_poll_signed_with_the_wrong_secret_is_refused() {
     let app = spawn_app().await;
-    let (cinema, key) = keyed_cinema(&app).await;
+    let (cinema, key) = app.keyed_cinema("signed").await;
     let wrong = (key.0, "wrong".to_string());
     assert_eq!(app.signed_poll(&cinema, &wrong, "timeout=1", "timeout=1", now()).await, 401, "wrong secret");
 }
@@ -122,7 +115,7 @@ async fn a_poll_signed_with_the_wrong_secret_is_refused() {
 #[tokio::test]
 async fn a_poll_dated_16_minutes_off_is_refused() {
     let app = spawn_app().await;
-    let (cinema, key) = keyed_cinema(&app).await;
+    let (cinema, key) = app.keyed_cinema("signed").await;
     let stale = now() - 16 * 60 * 1000;
     assert_eq!(app.signed_poll(&cinema, &key, "timeout=1", "timeout=1", stale).await, 401, "a date 16 minutes off");
 }
@@ -130,7 +123,7 @@ async fn a_poll_dated_16_minutes_off_is_refused() {
 #[tokio::test]
 async fn a_key_cannot_poll_another_cinemas_channel() {
     let app = spawn_app().await;
-    let (_, key) = keyed_cinema(&app).await;
+    let (_, key) = app.keyed_cinema("signed").await;
     let other = app.cinema("other").await;
     assert_eq!(app.signed_poll(&other, &key, "timeout=1", "timeout=1", now()).await, 403, "another cinema's channel");
 }
@@ -138,7 +131,7 @@ async fn a_key_cannot_poll_another_cinemas_channel() {
 #[tokio::test]
 async fn parameters_changed_after_signing_are_refused() {
     let app = spawn_app().await;
-    let (cinema, key) = keyed_cinema(&app).await;
+    let (cinema, key) = app.keyed_cinema("signed").await;
     assert_eq!(app.signed_poll(&cinema, &key, "timeout=1", "timeout=2", now()).await, 401, "tampered parameters");
 }
 
@@ -153,7 +146,7 @@ async fn a_poll_neither_signed_nor_logged_in_is_refused() {
 #[tokio::test]
 async fn api_keys_are_listed_without_their_secret_and_revoked_at_once() {
     let app = spawn_app().await;
-    let (cinema, key) = keyed_cinema(&app).await;
+    let (cinema, key) = app.keyed_cinema("signed").await;
     let (_, keys) = app.get(&format!("/cms/cinemas/{cinema}/api_keys")).await;
     assert_eq!(keys["totalCount"], 1);
     assert!(!keys.to_string().contains(&key.1), "a listing never shows the secret");

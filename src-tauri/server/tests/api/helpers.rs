@@ -36,10 +36,15 @@ pub struct TestApp {
 
 /// A server on port 0 over a fresh data dir, with a logged-in SYS_ADMIN.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|state| state).await
+}
+
+/// [`spawn_app`] over the state `configure` makes of the default one (another QR budget …).
+pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let cms = Arc::new(Cms::open(dir.path()).unwrap());
     cms.create_first_admin(&cinedesk_core::Actor::System, "管理员", "admin", ADMIN_PASSWORD).unwrap();
-    let state = AppState::new(Arc::clone(&cms));
+    let state = configure(AppState::new(Arc::clone(&cms)));
     let base = serve(cinedesk_server::router_with_state(state.clone(), None)).await;
     let mut app = TestApp { base, token: String::new(), http: reqwest::Client::new(), cms, state, _dir: dir };
     app.token = app.login("admin", ADMIN_PASSWORD).await;
@@ -247,6 +252,42 @@ impl TestApp {
         let text = body.to_string();
         let req = self.http.post(self.url(path)).header("content-type", "text/plain").body(text.clone());
         answer(who.on(req, &text)).await
+    }
+
+    /// A request as `who`, with `body` as JSON text (as the seed's clients send it): a signed
+    /// call signs the body as sent, or the query string when there is no body.
+    pub async fn send_as(&self, who: &Who<'_>, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let req = self.http.request(method.parse().unwrap(), self.url(path));
+        let (req, signed) = match body {
+            Some(b) => {
+                let text = b.to_string();
+                (req.header("content-type", "text/plain").body(text.clone()), text)
+            }
+            None => (req, path.split_once('?').map_or("", |(_, q)| q).to_string()),
+        };
+        answer(who.on(req, &signed)).await
+    }
+
+    /// A cinema of code `code` and an API key of it.
+    pub async fn keyed_cinema(&self, code: &str) -> (String, ApiKey) {
+        let cinema = self.cinema(code).await;
+        let key = self.api_key(&cinema).await;
+        (cinema, key)
+    }
+
+    /// The messages waiting for `cinema`'s COMS, oldest first, each acknowledged by the next
+    /// long-poll (so a test reads the queue as a COMS does).
+    pub async fn drain(&self, cinema: &str) -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        loop {
+            let ack = out.last().map(|m| format!("&ack={}", m["messageID"].as_str().unwrap())).unwrap_or_default();
+            let (status, message) = self.poll(cinema, &format!("timeout=0{ack}")).await;
+            match status {
+                200 => out.push(message),
+                204 => return out,
+                _ => panic!("a poll of {cinema} answered {status}: {message}"),
+            }
+        }
     }
 
     // ------------------------------------------------------------ files

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, TestApp, Who};
 
 #[tokio::test]
 async fn a_seat_created_over_http_shows_in_a_list_read_just_before() {
@@ -112,4 +112,28 @@ async fn a_kept_list_of_cinemas_shows_each_polls_last_seen() {
     assert_eq!(status, 200);
     let listed = &app.page(path).await["itemList"][0];
     assert_eq!((listed["name"].as_str(), listed["description"].as_str()), (Some("behind its back"), Some("edited")));
+}
+
+#[tokio::test]
+async fn a_heartbeat_keeps_the_cached_seat_page_yet_it_shows_the_seats_last_seen_and_online() {
+    let app = spawn_app().await;
+    let (cinema, key) = app.keyed_cinema("rc_hb").await;
+    let client = app.seat(&app.hall(&cinema, "rc_hb_h").await, "A1").await;
+    let (hb, beat) =
+        (format!("/cms/cinemas/{cinema}/heartbeat"), json!({"seats": [{"clientID": client, "status": "IDLE"}]}));
+    // The first heartbeat changes the seat's status: a change a page must show.
+    assert_eq!(app.send_as(&Who::Signed(&key), "POST", &hb, Some(beat.clone())).await.0, 200);
+    let path = format!("/cms/vr_clients?cinema_id={cinema}");
+    let before = app.page(&path).await["itemList"][0].clone();
+    assert_eq!((&before["status"], &before["online"]), (&json!("IDLE"), &json!(true)), "{before}");
+
+    // A stored last seen long past, so the next heartbeat writes it again: liveness alone.
+    app.behind_the_servers_back("UPDATE vr_clients SET description = 'behind its back', last_seen = 1");
+    assert_eq!(app.send_as(&Who::Signed(&key), "POST", &hb, Some(beat)).await.0, 200);
+    let listed = &app.page(&path).await["itemList"][0];
+    assert_eq!(listed["description"], Value::Null, "the heartbeat left the page kept: {listed}");
+    assert!(listed["lastSeen"].as_i64() >= before["lastSeen"].as_i64(), "it shows the last seen of now: {listed}");
+    assert_eq!(listed["online"], true, "{listed}");
+    let (_, stored) = app.get(&format!("/cms/vr_clients/{client}")).await;
+    assert_eq!(stored["description"], "behind its back", "a fresh read sees the file: {stored}");
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{keys, spawn_app, TestApp};
 
-const TEMPLATE: &str = "https://wx.example.cn/s/{sceneNumber}";
+const TEMPLATE: &str = "https://wx.example.cn/s/{sceneNumber}?t={qrToken}";
 
 #[tokio::test]
 async fn halls_are_listed_by_cinema_id_and_code_and_updated() {
@@ -78,7 +78,7 @@ async fn seats_are_created_one_by_one_or_in_a_batch() {
 }
 
 #[tokio::test]
-async fn a_seat_has_exactly_the_seeds_fields() {
+async fn a_seat_has_the_seeds_fields_and_its_liveness_qr_token_and_fault() {
     let app = spawn_app().await;
     let cinema = app.cinema("c1").await;
     let hall = app.hall(&cinema, "c1_h1").await;
@@ -98,11 +98,16 @@ async fn a_seat_has_exactly_the_seeds_fields() {
         "seatModel",
         "seatNumber",
         "status",
+        "lastSeen",
+        "online",
+        "qrToken",
+        "fault",
     ];
     expected.sort();
     let mut got = keys(seat);
     got.sort();
-    assert_eq!(got, expected, "a seat has exactly the seed's fields");
+    assert_eq!(got, expected, "a seat has the seed's fields, its liveness, QR token and latest fault");
+    assert_eq!((&seat["lastSeen"], &seat["online"], &seat["fault"]), (&Value::Null, &json!(false), &Value::Null));
     assert_eq!(seat["cinemaID"], cinema.as_str());
 }
 
@@ -117,14 +122,15 @@ async fn a_seats_status_is_set_and_filtered_on() {
 }
 
 #[tokio::test]
-async fn a_seats_scene_number_is_regenerated() {
+async fn a_seats_scene_number_and_qr_token_are_regenerated() {
     let app = spawn_app().await;
     let hall = app.hall(&app.cinema("c1").await, "c1_h1").await;
     let (client, _) = example_seat(&app, &hall).await;
-    let before = app.get(&format!("/cms/vr_clients/{client}")).await.1["sceneNumber"].clone();
-    let (_, scene) = app.post(&format!("/cms/vr_clients/{client}/_regenerate_scene"), json!({})).await;
-    assert!(scene["sceneNumber"].is_string());
-    assert_ne!(scene["sceneNumber"], before, "a new scene number");
+    let before = app.get(&format!("/cms/vr_clients/{client}")).await.1;
+    let (_, code) = app.post(&format!("/cms/vr_clients/{client}/_regenerate_scene"), json!({})).await;
+    assert!(code["sceneNumber"].is_string() && code["qrToken"].is_string(), "{code}");
+    assert_ne!(code["sceneNumber"], before["sceneNumber"], "a new scene number");
+    assert_ne!(code["qrToken"], before["qrToken"], "a new token");
 }
 
 #[tokio::test]
@@ -150,33 +156,35 @@ async fn deleting_a_hall_takes_its_seats() {
 
 // ---------------------------------------------------------------- a seat's QR code
 
-/// A seat A01 under the QR template; answers its client id and its scene number.
+/// A seat A01 under the QR template; answers its client id and what its code must say.
 async fn qr_seat(app: &TestApp) -> (String, String) {
     let hall = app.hall(&app.cinema("qr").await, "qr_h1").await;
     let client = app.seat(&hall, "A01").await;
     assert_eq!(app.put("/cms/settings", json!({ "qrUrlTemplate": TEMPLATE })).await.0, 200);
-    let scene = app.get(&format!("/cms/vr_clients?client_id={client}")).await.1["itemList"][0]["sceneNumber"].clone();
-    (client, scene.as_str().unwrap().to_string())
+    let payload = payload_of(app, &client).await;
+    (client, payload)
 }
 
 #[tokio::test]
-async fn the_qr_url_template_is_a_setting_that_must_hold_the_scene_number() {
+async fn the_qr_url_template_is_a_setting_that_must_hold_the_scene_number_and_token() {
     let app = spawn_app().await;
     let (status, _) = app.put("/cms/settings", json!({ "qrUrlTemplate": TEMPLATE })).await;
     assert_eq!(status, 200);
     assert_eq!(app.get("/cms/settings").await.1["qrUrlTemplate"], TEMPLATE);
-    let (status, body) = app.put("/cms/settings", json!({"qrUrlTemplate": "https://no-scene"})).await;
-    assert_eq!((status, body["field"].as_str()), (400, Some("qrUrlTemplate")));
+    for bad in ["https://no-scene", "https://x/{sceneNumber}"] {
+        let (status, body) = app.put("/cms/settings", json!({ "qrUrlTemplate": bad })).await;
+        assert_eq!((status, body["field"].as_str()), (400, Some("qrUrlTemplate")), "{bad}");
+    }
 }
 
 #[tokio::test]
-async fn a_seats_qr_png_decodes_to_the_template_filled_with_its_scene() {
+async fn a_seats_qr_png_decodes_to_the_template_filled_with_its_scene_and_token() {
     let app = spawn_app().await;
-    let (client, scene) = qr_seat(&app).await;
+    let (client, payload) = qr_seat(&app).await;
     let res = fetch(&app, &format!("/cms/vr_clients/{client}/qr_code")).await;
     assert_eq!(res.headers()["content-type"], "image/png");
     let png = res.bytes().await.unwrap();
-    assert_eq!(png_codes(&png), [format!("https://wx.example.cn/s/{scene}")]);
+    assert_eq!(png_codes(&png), [payload]);
 }
 
 #[tokio::test]
@@ -221,9 +229,11 @@ async fn fetch(app: &TestApp, path: &str) -> reqwest::Response {
     app.http.get(app.url(path)).bearer_auth(&app.token).send().await.unwrap()
 }
 
+/// What the seat's code says under [`TEMPLATE`], from the seat as the API answers it.
 async fn payload_of(app: &TestApp, client: &str) -> String {
-    let scene = app.get(&format!("/cms/vr_clients/{client}")).await.1["sceneNumber"].as_str().unwrap().to_string();
-    format!("https://wx.example.cn/s/{scene}")
+    let seat = app.get(&format!("/cms/vr_clients/{client}")).await.1;
+    let (scene, token) = (seat["sceneNumber"].as_str().unwrap(), seat["qrToken"].as_str().unwrap());
+    TEMPLATE.replace("{sceneNumber}", scene).replace("{qrToken}", token)
 }
 
 #[tokio::test]
@@ -294,8 +304,10 @@ async fn a_hall_qr_sheet_zip_has_one_decodable_svg_per_seat() {
     let want: Vec<String> = (1..=12).map(|i| format!("A{i}.svg")).collect();
     assert_eq!(names, want, "one SVG per seat, named by seat, in seat order");
     for ((name, svg), client) in entries.iter().zip(&seats) {
-        let scene = app.get(&format!("/cms/vr_clients/{client}")).await.1["sceneNumber"].as_str().unwrap().to_string();
-        assert_eq!(decode_svg(svg, 400), [format!("cinedesk:seat:{scene}")], "{name} decodes to its seat");
+        let seat = app.get(&format!("/cms/vr_clients/{client}")).await.1;
+        let payload =
+            format!("cinedesk:seat:{}:{}", seat["sceneNumber"].as_str().unwrap(), seat["qrToken"].as_str().unwrap());
+        assert_eq!(decode_svg(svg, 400), [payload], "{name} decodes to its seat");
     }
 }
 

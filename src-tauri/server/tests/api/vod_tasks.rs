@@ -59,3 +59,18 @@ async fn an_unfinished_vod_task_keeps_its_film() {
     assert_eq!(app.put(&format!("/cms/vod_tasks/{task}"), json!({"status": "COMPLETED"})).await.0, 200);
     assert_eq!(app.delete(&format!("/cms/movies?movie_id={movie}")).await.0, 200, "a finished task lets it go");
 }
+
+#[tokio::test]
+async fn a_vod_task_cancelled_in_the_console_is_sent_to_its_cinemas_coms() {
+    let app = spawn_app().await;
+    let (task, _, _, cinema) = pending_task(&app).await;
+    app.drain(&cinema).await;
+    let change = json!({"status": "CANCELLED", "reason": "顾客离场"});
+    assert_eq!(app.put(&format!("/cms/vod_tasks/{task}"), change).await.0, 200);
+    let told = app.drain(&cinema).await;
+    assert_eq!((told.len(), &told[0]["type"]), (1, &json!("VOD_TASK_UPDATED")));
+    assert_eq!((&told[0]["message"]["taskID"], &told[0]["message"]["status"]), (&json!(task), &json!("CANCELLED")));
+    let reasons: Vec<&serde_json::Value> =
+        told[0]["message"]["statusHistory"].as_array().unwrap().iter().map(|e| &e["reason"]).collect();
+    assert_eq!(reasons, [&serde_json::Value::Null, &json!("顾客离场")], "the whole task, its history included");
+}

@@ -163,6 +163,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cms/cinemas/{cinema_id}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cinema's commands, newest first. */
+        get: operations["list_commands"];
+        put?: never;
+        /**
+         * Sends a command to seats of the cinema: a COMMAND message in its COMS queue, PENDING until
+         *     the COMS acknowledges it (SENT), then DONE or FAILED as the site says.
+         */
+        post: operations["send_command"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/cinemas/{cinema_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A cinema's films and how far it got with each, newest distribution first. The cinema's own
+         *     COMS may read it (to pick up where it was after a restart).
+         */
+        get: operations["cinema_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/cinemas/{cinema_id}/deliveries/{movie_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A site's report of a film it was sent: DOWNLOADING with progress, READY or FAILED. A report
+         *     that changes nothing writes nothing.
+         */
+        put: operations["report_delivery"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/cinemas/{cinema_id}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The COMS is alive: its figures, and each listed seat seen now with its status (ERROR opens a
+         *     fault, anything else clears it). Seats not heard from for the offline window (3 minutes by
+         *     default) show as offline. Only what changed is written.
+         */
+        post: operations["heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/commands/{command_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A command and where it stands. */
+        get: operations["get_command"];
+        /**
+         * The site says how a command ended. Saying it again is harmless; saying otherwise after it
+         *     ended is a 409.
+         */
+        put: operations["report_command"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cms/files/users/icon": {
         parameters: {
             query?: never;
@@ -425,7 +528,12 @@ export interface paths {
         put?: never;
         /** Seed §4.6: to every named cinema or none, each told through its COMS queue. */
         post: operations["distribute_movie"];
-        delete?: never;
+        /**
+         * Takes the film back from the listed cinemas that have it: each gets MOVIE_WITHDRAWN and its
+         *     delivery becomes WITHDRAWN. All or none (an unknown cinema, or one where an unfinished VOD
+         *     task still needs the film, and nothing changes).
+         */
+        delete: operations["withdraw_movie"];
         options?: never;
         head?: never;
         patch?: never;
@@ -455,10 +563,50 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where a film already is (the distribute dialog shows it). */
+        /** Where a film is now (the distribute dialog shows it); cinemas it was withdrawn from are not. */
         get: operations["movie_cinemas"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/movies/{movie_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A film's delivery board: each cinema it was distributed to, by cinema code, with the state
+         *     of the film there and the counts per state.
+         */
+        get: operations["movie_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/movies/{movie_id}/deliveries/_retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends the film's NEW_MOVIE (the film and its file as they are now) to these cinemas again,
+         *     each delivery back to QUEUED: "retry" for a FAILED or stuck site. All or none.
+         */
+        post: operations["retry_deliveries"];
         delete?: never;
         options?: never;
         head?: never;
@@ -474,6 +622,27 @@ export interface paths {
         };
         /** `GET /cms/openapi.json`: this document (public, like the seed's own API description). */
         get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/qr/{qr_token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seat whose QR code carries this token (the code's `{qrToken}`). Public, for the side
+         *     that takes orders; each client address has a budget of lookups (120 at once, then 600 a
+         *     minute), past which it is told when to try again.
+         */
+        get: operations["scanned_seat"];
         put?: never;
         post?: never;
         delete?: never;
@@ -556,6 +725,7 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_settings"];
+        /** All or none. */
         put: operations["put_settings"];
         post?: never;
         delete?: never;
@@ -760,7 +930,10 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_vod_task"];
-        /** Moves a task along its lifecycle. */
+        /**
+         * Moves a task along its lifecycle; the task's cinema's COMS reports here, signed with its
+         *     key. A change made in the console (e.g. a cancel) is sent to the site as VOD_TASK_UPDATED.
+         */
         put: operations["update_vod_task"];
         post?: never;
         delete?: never;
@@ -813,7 +986,10 @@ export interface paths {
             cookie?: never;
         };
         get: operations["get_vr_client"];
-        /** Seed §3.3: absent fields keep their value; `hallID` cannot change. */
+        /**
+         * Seed §3.3: absent fields keep their value; `hallID` cannot change. The seat's cinema's COMS
+         *     reports here too, signed with its key: `status`, `IPAddr`, `MACAddr` and `hostModel` only.
+         */
         put: operations["update_vr_client"];
         post?: never;
         delete?: never;
@@ -831,7 +1007,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A new scene number for the seat (its old QR codes stop working). */
+        /** A new scene number and QR token for the seat (its old QR codes stop working). */
         post: operations["regenerate_scene_number"];
         delete?: never;
         options?: never;
@@ -1699,7 +1875,18 @@ export interface components {
              */
             comsLastSeen?: number | null;
             comsMACAddr?: string | null;
+            /**
+             * @description What its COMS said in its last heartbeat (`null` before the first): its version, the
+             *     site's free and total disk bytes, and when (kept to a minute).
+             */
+            comsVersion?: string | null;
             description?: string | null;
+            /** Format: int64 */
+            diskFreeBytes?: number | null;
+            /** Format: int64 */
+            diskTotalBytes?: number | null;
+            /** Format: int64 */
+            heartbeatAt?: number | null;
             name: string;
             /** Format: int64 */
             numberOfHalls: number;
@@ -1743,6 +1930,11 @@ export interface components {
             /** Format: int64 */
             numberOfHalls?: number | null;
             regionID?: string | null;
+        };
+        /** @description Cinemas a film is withdrawn from or re-sent to: `{"cinemaIDList"}`. */
+        CinemaList: {
+            /** @description At least one cinema; all of them must exist. */
+            cinemaIDList?: string[] | null;
         };
         ClassificationId: {
             classificationId: string;
@@ -1797,13 +1989,80 @@ export interface components {
         ClassificationRef: {
             classificationId: string;
         };
-        /** @description A message as the COMS receives it: `{"messageID", "type", "message"}`. */
-        ComsMessage: {
-            /** @description The full movie object for NEW_MOVIE, the full task for NEW_VOD_TASK, as they were when sent. */
-            message: unknown;
-            messageID: string;
-            type: components["schemas"]["MessageType"];
+        Command: {
+            action: components["schemas"]["CommandAction"];
+            cinemaID: string;
+            clientIDList: string[];
+            commandID: string;
+            /** Format: int64 */
+            createdAt: number;
+            /** @description What the site said when it finished (or failed); `null` before. */
+            detail?: string | null;
+            state: components["schemas"]["CommandState"];
+            /** Format: int64 */
+            updatedAt: number;
         };
+        /**
+         * @description What the seats are to do.
+         * @enum {string}
+         */
+        CommandAction: "REBOOT" | "SHUTDOWN" | "WAKE_ON_LAN" | "STOP_PLAYBACK";
+        /**
+         * @description A command for seats of the cinema.
+         * @example {
+         *       "action": "REBOOT",
+         *       "clientIDList": [
+         *         "fjefijsieuf93q849f8ejf"
+         *       ]
+         *     }
+         */
+        CommandBody: {
+            /**
+             * @description What the seats are to do.
+             * @enum {string}
+             */
+            action: "REBOOT" | "SHUTDOWN" | "WAKE_ON_LAN" | "STOP_PLAYBACK";
+            /** @description Seats of this cinema (at least one, at most 1000). */
+            clientIDList?: string[] | null;
+        };
+        /** @description The body of COMMAND: what the site acts on. */
+        CommandMessage: {
+            action: components["schemas"]["CommandAction"];
+            clientIDList: string[];
+            commandID: string;
+        };
+        /**
+         * @description How a command ended, as the site says.
+         * @example {
+         *       "detail": "3 seats rebooted",
+         *       "state": "DONE"
+         *     }
+         */
+        CommandOutcomeBody: {
+            /** @description What happened, for people (e.g. which seats did not answer). */
+            detail?: string | null;
+            /**
+             * @description The states a site reports of a command.
+             * @enum {string}
+             */
+            state: "DONE" | "FAILED";
+        };
+        /** @description COMMAND: seats of the cinema to act on; answer with `PUT /cms/commands/{commandID}`. */
+        CommandQueuedMessage: {
+            message: components["schemas"]["CommandMessage"];
+            /** @description Acknowledge it (and everything before it) with this id. */
+            messageID: string;
+            /** @enum {string} */
+            type: "COMMAND";
+        };
+        CommandSent: {
+            commandID: string;
+        };
+        /**
+         * @description PENDING (its message not yet acknowledged) → SENT (acknowledged) → DONE | FAILED (the site says).
+         * @enum {string}
+         */
+        CommandState: "PENDING" | "SENT" | "DONE" | "FAILED";
         /** @description createFid's form (urlencoded, or the same as a JSON object). */
         CreateFidForm: {
             domain?: null | components["schemas"]["Domain"];
@@ -1823,6 +2082,72 @@ export interface components {
             alias?: string | null;
             password?: string | null;
         };
+        /** @description One (film, cinema) pair. */
+        Delivery: {
+            /** Format: int64 */
+            bytes: number;
+            cinemaCode: string;
+            cinemaID: string;
+            cinemaName: string;
+            /** @description The site's words when FAILED; `null` otherwise. */
+            error?: string | null;
+            /** @description The file the pair is about (a replaced file restarts the delivery). */
+            fileID?: string | null;
+            movieID: string;
+            movieName: string;
+            state: components["schemas"]["DeliveryState"];
+            /** Format: int64 */
+            totalBytes: number;
+            /**
+             * Format: int64
+             * @description Epoch ms of the pair's last change of state or progress.
+             */
+            updatedAt: number;
+        };
+        /**
+         * @description A page of deliveries, with the counts per state of the whole board (every state, the
+         *     region filter applied) so tabs can show them.
+         */
+        DeliveryBoard: {
+            itemList: components["schemas"]["Delivery"][];
+            stateCounts: components["schemas"]["StateCounts"];
+            /** Format: int64 */
+            totalCount: number;
+        };
+        /**
+         * @description What a site says of a film it was sent.
+         * @example {
+         *       "bytes": 1048576,
+         *       "state": "DOWNLOADING",
+         *       "totalBytes": 4294967296
+         *     }
+         */
+        DeliveryReportBody: {
+            /**
+             * Format: int64
+             * @description Bytes the site has of the file.
+             */
+            bytes?: number | null;
+            /** @description Why it failed (FAILED only). */
+            error?: string | null;
+            /**
+             * @description The file the site is working on, from the message's `file.fileID`; another than the
+             *     film's current file is a 409.
+             */
+            fileID?: string | null;
+            /** @description DOWNLOADING (with progress), READY (all bytes, verified) or FAILED (with `error`). */
+            state: "DOWNLOADING" | "READY" | "FAILED";
+            /**
+             * Format: int64
+             * @description The file's size, as the message said: another size means another (older) file, a 409.
+             */
+            totalBytes?: number | null;
+        };
+        /**
+         * @description Where a film stands at a cinema.
+         * @enum {string}
+         */
+        DeliveryState: "QUEUED" | "SENT" | "DOWNLOADING" | "READY" | "FAILED" | "WITHDRAWN";
         DirId: {
             dirId: string;
         };
@@ -2167,6 +2492,23 @@ export interface components {
          * @enum {string}
          */
         FileState: "READY" | "REMOTE";
+        /** @description A film's file as a site downloads it (with `Range` to resume) and verifies it. */
+        FilmFile: {
+            fileID: string;
+            /** @description Lowercase hex MD5 of the whole file. */
+            md5: string;
+            /** Format: int64 */
+            size: number;
+            /** @description Where to download it: a path to join to the server's address (`/cms/files/{fileID}`). */
+            url: string;
+        };
+        /**
+         * @description The body of NEW_MOVIE and MOVIE_UPDATED: the full film, and its file (`null` while the film
+         *     has none).
+         */
+        FilmMessage: components["schemas"]["Movie"] & {
+            file?: null | components["schemas"]["FilmFile"];
+        };
         /** @description A folder as answered. */
         Folder: {
             createTime: string;
@@ -2248,6 +2590,35 @@ export interface components {
             /** @description Always `ok`. */
             status: string;
         };
+        /**
+         * @description A heartbeat of the cinema's COMS; an absent figure keeps its value.
+         * @example {
+         *       "comsVersion": "2.4.1",
+         *       "diskFreeBytes": 812000000000,
+         *       "diskTotalBytes": 1000000000000,
+         *       "seats": [
+         *         {
+         *           "clientID": "fjefijsieuf93q849f8ejf",
+         *           "status": "IDLE"
+         *         },
+         *         {
+         *           "clientID": "q3f98jq3f9j8q3f9j8q3f9",
+         *           "errorCode": "HMD_DISCONNECTED",
+         *           "errorMessage": "头盔未连接",
+         *           "status": "ERROR"
+         *         }
+         *       ]
+         *     }
+         */
+        HeartbeatBody: {
+            comsVersion?: string | null;
+            /** Format: int64 */
+            diskFreeBytes?: number | null;
+            /** Format: int64 */
+            diskTotalBytes?: number | null;
+            /** @description Seats of this cinema and their status (at most 1000); seats not listed keep theirs. */
+            seats?: components["schemas"]["SeatStatusBody"][];
+        };
         HmdModel: {
             description?: string | null;
             /** Format: int64 */
@@ -2328,11 +2699,6 @@ export interface components {
             tags?: string | null;
             title?: string | null;
         };
-        /**
-         * @description Message types of seed §6.
-         * @enum {string}
-         */
-        MessageType: "NEW_MOVIE" | "NEW_VOD_TASK";
         /** @description One module's settings as shown (secrets never) and as changed. */
         ModuleSettings: {
             /** @description Whether every field the module needs has a value. */
@@ -2432,10 +2798,48 @@ export interface components {
             id?: string | null;
         };
         /**
+         * @description MOVIE_UPDATED: a film the cinema has changed (fields, online state or file): the full film
+         *     and its file. A new `file.fileID` restarts the delivery: download it instead.
+         */
+        MovieUpdatedMessage: {
+            message: components["schemas"]["FilmMessage"];
+            /** @description Acknowledge it (and everything before it) with this id. */
+            messageID: string;
+            /** @enum {string} */
+            type: "MOVIE_UPDATED";
+        };
+        /**
          * @description What a resource can become for a film.
          * @enum {string}
          */
         MovieUsage: "poster" | "icon" | "film";
+        /** @description MOVIE_WITHDRAWN: the film is taken back from the cinema; stop offering it and delete it. */
+        MovieWithdrawnMessage: {
+            message: components["schemas"]["WithdrawnMessage"];
+            /** @description Acknowledge it (and everything before it) with this id. */
+            messageID: string;
+            /** @enum {string} */
+            type: "MOVIE_WITHDRAWN";
+        };
+        /**
+         * @description NEW_MOVIE: a film distributed to the cinema (or sent again by a retry): the full film and
+         *     its `file` to download, resume with `Range` and verify by MD5.
+         */
+        NewMovieMessage: {
+            message: components["schemas"]["FilmMessage"];
+            /** @description Acknowledge it (and everything before it) with this id. */
+            messageID: string;
+            /** @enum {string} */
+            type: "NEW_MOVIE";
+        };
+        /** @description NEW_VOD_TASK: a seat of the cinema ordered films: the full task. */
+        NewVodTaskMessage: {
+            message: components["schemas"]["VodTask"];
+            /** @description Acknowledge it (and everything before it) with this id. */
+            messageID: string;
+            /** @enum {string} */
+            type: "NEW_VOD_TASK";
+        };
         /** @description A classification node a resource is filed under. */
         NodeRef: {
             id: string;
@@ -2539,11 +2943,40 @@ export interface components {
                  */
                 comsLastSeen?: number | null;
                 comsMACAddr?: string | null;
+                /**
+                 * @description What its COMS said in its last heartbeat (`null` before the first): its version, the
+                 *     site's free and total disk bytes, and when (kept to a minute).
+                 */
+                comsVersion?: string | null;
                 description?: string | null;
+                /** Format: int64 */
+                diskFreeBytes?: number | null;
+                /** Format: int64 */
+                diskTotalBytes?: number | null;
+                /** Format: int64 */
+                heartbeatAt?: number | null;
                 name: string;
                 /** Format: int64 */
                 numberOfHalls: number;
                 regionID: string;
+            }[];
+            /** Format: int64 */
+            totalCount: number;
+        };
+        /** @description A page as the seed shapes it. */
+        Page_Command: {
+            itemList: {
+                action: components["schemas"]["CommandAction"];
+                cinemaID: string;
+                clientIDList: string[];
+                commandID: string;
+                /** Format: int64 */
+                createdAt: number;
+                /** @description What the site said when it finished (or failed); `null` before. */
+                detail?: string | null;
+                state: components["schemas"]["CommandState"];
+                /** Format: int64 */
+                updatedAt: number;
             }[];
             /** Format: int64 */
             totalCount: number;
@@ -2676,6 +3109,8 @@ export interface components {
                 openID?: string | null;
                 seatNumber: string;
                 status: components["schemas"]["VodStatus"];
+                /** @description Every status the task took, its creation first. */
+                statusHistory: components["schemas"]["VodTaskEvent"][];
                 taskID: string;
                 /** Format: int64 */
                 updateTime: number;
@@ -2692,8 +3127,18 @@ export interface components {
                 cinemaID: string;
                 clientID: string;
                 description?: string | null;
+                fault?: null | components["schemas"]["SeatFault"];
                 hallID: string;
                 hostModel?: string | null;
+                /**
+                 * Format: int64
+                 * @description Epoch ms of the last report of this seat by its COMS; `null` if never reported.
+                 */
+                lastSeen?: number | null;
+                /** @description Whether its COMS reported it within the offline window (3 minutes by default). */
+                online: boolean;
+                /** @description The unguessable part of the seat's QR payload (see `GET /cms/qr/{qrToken}`). */
+                qrToken: string;
                 sceneNumber: string;
                 seatModel?: string | null;
                 seatNumber: string;
@@ -2810,6 +3255,8 @@ export interface components {
             textbookId?: string | null;
             volumeId?: string | null;
         };
+        /** @description A message of a cinema's queue: `{"messageID", "type", "message"}`, the body by its type. */
+        QueuedMessage: components["schemas"]["NewMovieMessage"] | components["schemas"]["NewVodTaskMessage"] | components["schemas"]["MovieUpdatedMessage"] | components["schemas"]["MovieWithdrawnMessage"] | components["schemas"]["VodTaskUpdatedMessage"] | components["schemas"]["CommandQueuedMessage"];
         /** @description refreshVideoUploadAuth's answer: new credentials for the same upload. */
         RefreshedAuth: {
             uploadAddress: string;
@@ -2987,14 +3434,36 @@ export interface components {
             resId: string;
             usage: components["schemas"]["MovieUsage"];
         };
-        SceneNumber: {
+        /** @description What `GET /cms/qr/{qrToken}` tells the ordering side about a scanned seat. */
+        ScannedSeat: {
+            cinemaID: string;
+            clientID: string;
+            hallID: string;
             sceneNumber: string;
+            seatNumber: string;
         };
         /** @description A resource's average mark after this one. */
         Score: {
             resId: string;
             /** Format: double */
             score: number;
+        };
+        /** @description A seat's two QR identifiers, as `_regenerate_scene` hands out new ones. */
+        SeatCode: {
+            qrToken: string;
+            sceneNumber: string;
+        };
+        /** @description A fault a seat reported: raised when it went to ERROR, cleared when it left it. */
+        SeatFault: {
+            /**
+             * Format: int64
+             * @description `null` while the seat is still in this fault.
+             */
+            clearedAt?: number | null;
+            errorCode?: string | null;
+            errorMessage?: string | null;
+            /** Format: int64 */
+            raisedAt: number;
         };
         SeatModel: {
             /**
@@ -3044,6 +3513,19 @@ export interface components {
          * @enum {string}
          */
         SeatStatus: "SHUT_DOWN" | "IDLE" | "IN_VOD" | "PLAYING" | "ERROR";
+        /** @description One seat's status as its COMS sees it. */
+        SeatStatusBody: {
+            clientID?: string | null;
+            /** @description With ERROR: which fault (a new code is a new fault). */
+            errorCode?: string | null;
+            /** @description With ERROR: the fault in words. */
+            errorMessage?: string | null;
+            /**
+             * @description Seat states of the seed.
+             * @enum {string}
+             */
+            status: "SHUT_DOWN" | "IDLE" | "IN_VOD" | "PLAYING" | "ERROR";
+        };
         /** @description The answer to a login: `{"token","userID","name","role"}`. */
         Session: {
             name: string;
@@ -3076,15 +3558,20 @@ export interface components {
             userAgent: string;
             userID: string;
         };
-        /** @description Installation settings. */
+        /** @description The settings as they are. */
         Settings: {
             /**
              * Format: int32
-             * @description How many days the audit log keeps an entry (730 unless changed).
+             * @description How many days the audit log keeps an entry.
              */
             auditRetentionDays: number;
-            /** @description The URL template of seat QR codes; `{sceneNumber}` is replaced by the seat's. */
+            /** @description The URL template of seat QR codes: `{sceneNumber}` and `{qrToken}` become the seat's. */
             qrUrlTemplate: string;
+            /**
+             * Format: int32
+             * @description A seat its COMS has not reported for this long shows as offline (180 by default).
+             */
+            seatOfflineSeconds: number;
         };
         /** @description Settings to change; an absent one keeps its value. */
         SettingsInput: {
@@ -3093,8 +3580,13 @@ export interface components {
              * @description Days the audit log keeps an entry, 1 to 36500; older entries go at once.
              */
             auditRetentionDays?: number | null;
-            /** @description Must contain `{sceneNumber}`. */
+            /** @description Must contain `{sceneNumber}` and `{qrToken}` once each, with some text between them. */
             qrUrlTemplate?: string | null;
+            /**
+             * Format: int32
+             * @description Seconds without a report after which a seat shows as offline.
+             */
+            seatOfflineSeconds?: number | null;
         };
         /** @description A space the caller may use, for choosing where to file things. */
         SpaceInfo: {
@@ -3115,8 +3607,31 @@ export interface components {
             list: components["schemas"]["SpaceInfo"][];
             orgId: string;
         };
-        /** @description A task's next state. */
+        /** @description How many pairs are in each state. */
+        StateCounts: {
+            /** Format: int64 */
+            DOWNLOADING: number;
+            /** Format: int64 */
+            FAILED: number;
+            /** Format: int64 */
+            QUEUED: number;
+            /** Format: int64 */
+            READY: number;
+            /** Format: int64 */
+            SENT: number;
+            /** Format: int64 */
+            WITHDRAWN: number;
+        };
+        /**
+         * @description A task's next state.
+         * @example {
+         *       "reason": "顾客取消",
+         *       "status": "CANCELLED"
+         *     }
+         */
         StatusChange: {
+            /** @description Why (kept in the task's `statusHistory`). */
+            reason?: string | null;
             /** @description PENDING → ACCEPTED → PLAYING → COMPLETED; CANCELLED and FAILED end it early. */
             status?: null | ("PENDING" | "ACCEPTED" | "PLAYING" | "COMPLETED" | "CANCELLED" | "FAILED");
         };
@@ -3583,12 +4098,25 @@ export interface components {
             openID?: string | null;
             seatNumber: string;
             status: components["schemas"]["VodStatus"];
+            /** @description Every status the task took, its creation first. */
+            statusHistory: components["schemas"]["VodTaskEvent"][];
             taskID: string;
             /** Format: int64 */
             updateTime: number;
         };
         VodTaskCreated: {
             taskID: string;
+        };
+        /** @description A status a task took: who moved it (`user:<id>`, `cinema:<id>` or `system`), when, and why. */
+        VodTaskEvent: {
+            actor: string;
+            /**
+             * Format: int64
+             * @description Epoch ms.
+             */
+            at: number;
+            reason?: string | null;
+            status: components["schemas"]["VodStatus"];
         };
         /**
          * @description Body of `POST /cms/vod_tasks`: the seed's `movieList`, plus the seat that ordered (which
@@ -3607,6 +4135,19 @@ export interface components {
             id: string;
             movieCode: string;
             name: string;
+            /**
+             * Format: int64
+             * @description What the film cost (fen) when the task was ordered, whatever it costs now.
+             */
+            price?: number | null;
+        };
+        /** @description VOD_TASK_UPDATED: a task of the cinema changed in the console (e.g. cancelled): the full task. */
+        VodTaskUpdatedMessage: {
+            message: components["schemas"]["VodTask"];
+            /** @description Acknowledge it (and everything before it) with this id. */
+            messageID: string;
+            /** @enum {string} */
+            type: "VOD_TASK_UPDATED";
         };
         VrClient: {
             HMDModel?: string | null;
@@ -3615,8 +4156,18 @@ export interface components {
             cinemaID: string;
             clientID: string;
             description?: string | null;
+            fault?: null | components["schemas"]["SeatFault"];
             hallID: string;
             hostModel?: string | null;
+            /**
+             * Format: int64
+             * @description Epoch ms of the last report of this seat by its COMS; `null` if never reported.
+             */
+            lastSeen?: number | null;
+            /** @description Whether its COMS reported it within the offline window (3 minutes by default). */
+            online: boolean;
+            /** @description The unguessable part of the seat's QR payload (see `GET /cms/qr/{qrToken}`). */
+            qrToken: string;
             sceneNumber: string;
             seatModel?: string | null;
             seatNumber: string;
@@ -3643,6 +4194,17 @@ export interface components {
         };
         VrClientsCreated: {
             clientIDList: string[];
+        };
+        /** @description What a withdrawal did. */
+        WithdrawalOutcome: {
+            /** @description Cinemas that did not have it (never given, or withdrawn before): nothing was sent. */
+            notDistributedCinemaIDList: string[];
+            /** @description Cinemas that had the film and were told to drop it. */
+            withdrawnCinemaIDList: string[];
+        };
+        /** @description The body of MOVIE_WITHDRAWN: the film the site must no longer show (and may delete). */
+        WithdrawnMessage: {
+            movieID: string;
         };
     };
     responses: {
@@ -3848,7 +4410,7 @@ export interface operations {
                 /** @description Changes that touch this cinema. */
                 cinema_id?: string;
                 /**
-                 * @description What was changed: cinema, hall, vr_client, movie, distribution, vod_task, user, session,
+                 * @description What was changed: cinema, hall, vr_client, movie, delivery, command, vod_task, user, session,
                  *     api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
                  *     settings …
                  */
@@ -3897,7 +4459,7 @@ export interface operations {
                 /** @description Changes that touch this cinema. */
                 cinema_id?: string;
                 /**
-                 * @description What was changed: cinema, hall, vr_client, movie, distribution, vod_task, user, session,
+                 * @description What was changed: cinema, hall, vr_client, movie, delivery, command, vod_task, user, session,
                  *     api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
                  *     settings …
                  */
@@ -4298,6 +4860,365 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    list_commands: {
+        parameters: {
+            query?: {
+                /** @description Index of the first item to answer (0 by default). */
+                start?: number;
+                /** @description Page size (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                cinema_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of commands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The API key belongs to another cinema, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    send_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandBody"];
+            };
+        };
+        responses: {
+            /** @description Queued for the cinema's COMS */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandSent"];
+                };
+            };
+            /** @description No such action, no seats, or a seat that is not one of the cinema's */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    cinema_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Films in this state only (the counts per state stay those of all the cinema's films). */
+                state?: "QUEUED" | "SENT" | "DOWNLOADING" | "READY" | "FAILED" | "WITHDRAWN";
+                /** @description Index of the first item to answer (0 by default). */
+                start?: number;
+                /** @description Page size (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                cinema_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the cinema's films */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The API key belongs to another cinema, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    report_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: string;
+                movie_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryReportBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The API key belongs to another cinema, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cinema or film, or the film was never distributed to the cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Stale news: the film was withdrawn from the cinema, or its file was replaced */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    heartbeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cinema_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeartbeatBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The API key, or a listed seat, belongs to another cinema */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such cinema or seat */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    get_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                command_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The command */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Command"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The API key belongs to another cinema, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such command */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    report_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                command_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandOutcomeBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The API key belongs to another cinema, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such command */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The command already ended otherwise */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Busy"];
         };
@@ -5015,7 +5936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ComsMessage"];
+                    "application/json": components["schemas"]["QueuedMessage"];
                 };
             };
             /** @description Nothing came within the timeout */
@@ -5350,6 +6271,56 @@ export interface operations {
             503: components["responses"]["Busy"];
         };
     };
+    withdraw_movie: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                movie_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CinemaList"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalOutcome"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such film or cinema */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unfinished VOD task at one of the cinemas still needs the film */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
     praise_movie: {
         parameters: {
             query?: {
@@ -5425,6 +6396,101 @@ export interface operations {
             503: components["responses"]["Busy"];
         };
     };
+    movie_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Pairs in this state only (the counts per state stay those of the whole board). */
+                state?: "QUEUED" | "SENT" | "DOWNLOADING" | "READY" | "FAILED" | "WITHDRAWN";
+                /** @description Cinemas of this region only. */
+                region_id?: string;
+                /** @description Index of the first item to answer (0 by default). */
+                start?: number;
+                /** @description Page size (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                movie_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the film's cinemas */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryBoard"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such film */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    retry_deliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                movie_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CinemaList"];
+            };
+        };
+        responses: {
+            /** @description Sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such film or cinema, or the film was never distributed to one of them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The film was withdrawn from one of them: distribute it again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
     openapi: {
         parameters: {
             query?: never;
@@ -5441,6 +6507,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    scanned_seat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token a seat's QR code carries */
+                qr_token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The seat */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScannedSeat"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No seat holds this token now (an old code, or none) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many lookups from this address: `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             500: components["responses"]["ServerError"];
@@ -6516,7 +7628,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description A task of another cinema, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such task */
             404: {
                 headers: {
@@ -6777,7 +7897,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description A seat of another cinema, or a field a COMS may not set, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such seat */
             404: {
                 headers: {
@@ -6812,13 +7940,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The new scene number */
+            /** @description The new scene number and token */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SceneNumber"];
+                    "application/json": components["schemas"]["SeatCode"];
                 };
             };
             400: components["responses"]["BadRequest"];
