@@ -427,7 +427,12 @@ impl Cms {
                 }
                 None => String::new(),
             };
-            w.raw(&format!("m.id IN (SELECT movie_id FROM deliveries WHERE cinema_id = ? AND state <> 'WITHDRAWN'{scope})"), params);
+            w.raw(
+                &format!(
+                    "m.id IN (SELECT movie_id FROM deliveries WHERE cinema_id = ? AND state <> 'WITHDRAWN'{scope})"
+                ),
+                params,
+            );
         }
         if let Some(online) = q.online {
             w.raw("m.online = ?", vec![Value::Integer(online as i64)]);

@@ -140,7 +140,8 @@ fn the_offline_window_is_a_setting_of_one_minute_to_a_day() {
     for bad in [59, 86_401] {
         assert_eq!(set(bad).unwrap_err().field(), Some("seatOfflineSeconds"), "{bad} s");
     }
-    let template = SettingsChange { qr_url_template: Some("x".into()), seat_offline_seconds: Some(900), ..Default::default() };
+    let template =
+        SettingsChange { qr_url_template: Some("x".into()), seat_offline_seconds: Some(900), ..Default::default() };
     assert!(app.cms.update_settings(&admin, template).is_err());
     assert_eq!(app.cms.settings(&admin).unwrap().seat_offline_seconds, 600, "all or none");
 }

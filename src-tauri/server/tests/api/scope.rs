@@ -1,18 +1,19 @@
 //! Two MANAGERs of two cinemas over real HTTP: for each family of routes (lists, dashboard
-//! counts, single reads, writes, deletes, distribution, library, uploads, QR codes and sheets,
-//! API keys, the COMS channel) each sees and changes its own cinema only. Another cinema's
+//! counts, single reads, writes, deletes, distribution, deliveries, commands, library, uploads,
+//! QR codes and sheets, API keys, the COMS channel) each sees and changes its own cinema only. Another cinema's
 //! record is 404 on a read and 403 on a write, in both directions, and nothing changes.
 
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, ApiKey, TestApp, Who};
 
-/// One cinema with a hall, a seat, a VOD task and a COMS key.
+/// One cinema with a hall, a seat, a VOD task, a command to its seat and a COMS key.
 struct Site {
     cinema: String,
     hall: String,
     seat: String,
     task: String,
+    command: String,
     key: ApiKey,
 }
 
@@ -32,8 +33,10 @@ async fn site(app: &TestApp, code: &str, film: &str) -> Site {
     let seat = app.seat(&hall, "01").await;
     app.distribute(film, &[&cinema]).await;
     let task = app.create("/cms/vod_tasks", "taskID", json!({"movieList": [{"id": film}], "clientID": seat})).await;
+    let commands = format!("/cms/cinemas/{cinema}/commands");
+    let command = app.create(&commands, "commandID", json!({"action": "REBOOT", "clientIDList": [seat]})).await;
     let key = app.api_key(&cinema).await;
-    Site { cinema, hall, seat, task, key }
+    Site { cinema, hall, seat, task, command, key }
 }
 
 async fn two_sites() -> TwoSites {
@@ -283,4 +286,58 @@ async fn the_coms_channel_of_the_other_cinema_is_not_found() {
         assert_eq!((status, message["type"].as_str()), (200, Some("NEW_MOVIE")), "its own queue: {message}");
         assert_eq!(t.send(token, "GET", &poll(theirs), None).await.0, 404);
     }
+}
+
+#[tokio::test]
+async fn deliveries_and_commands_of_the_other_cinema_are_neither_listed_nor_found() {
+    let t = two_sites().await;
+    for (token, mine, theirs) in t.pairs() {
+        let board = format!("/cms/movies/{}/deliveries", t.film);
+        assert_eq!(t.ids(token, &board, "cinemaID").await, vec![mine.cinema.clone()], "a film's board, its own only");
+        let (_, counts) = t.send(token, "GET", &board, None).await;
+        assert_eq!(counts["stateCounts"]["QUEUED"], 1, "counts its own cinema only: {counts}");
+        let own = format!("/cms/cinemas/{}/commands", mine.cinema);
+        assert_eq!(t.ids(token, &own, "commandID").await, vec![mine.command.clone()]);
+        for path in [
+            format!("/cms/cinemas/{}/deliveries", theirs.cinema),
+            format!("/cms/cinemas/{}/commands", theirs.cinema),
+            format!("/cms/commands/{}", theirs.command),
+        ] {
+            let (status, answer) = t.send(token, "GET", &path, None).await;
+            assert_eq!((status, answer["code"].as_str()), (404, Some("not_found")), "GET {path}: {answer}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn delivery_and_command_writes_to_the_other_cinema_are_forbidden_and_change_nothing() {
+    let t = two_sites().await;
+    for (token, _, theirs) in t.pairs() {
+        let other = json!({"cinemaIDList": [theirs.cinema]});
+        let writes = [
+            ("POST", format!("/cms/movies/{}/deliveries/_retry", t.film), other.clone()),
+            ("DELETE", format!("/cms/movies/{}/_distribute", t.film), other),
+            (
+                "PUT",
+                format!("/cms/cinemas/{}/deliveries/{}", theirs.cinema, t.film),
+                json!({"state": "FAILED", "bytes": 0, "totalBytes": 10, "error": "taken"}),
+            ),
+            (
+                "POST",
+                format!("/cms/cinemas/{}/commands", theirs.cinema),
+                json!({"action": "SHUTDOWN", "clientIDList": [theirs.seat]}),
+            ),
+            ("PUT", format!("/cms/commands/{}", theirs.command), json!({"state": "FAILED", "detail": "taken"})),
+        ];
+        for (method, path, body) in writes {
+            let (status, answer) = t.send(token, method, &path, Some(body)).await;
+            assert_eq!((status, answer["code"].as_str()), (403, Some("forbidden")), "{method} {path}: {answer}");
+        }
+        let (_, command) = t.app.get(&format!("/cms/commands/{}", theirs.command)).await;
+        assert_eq!(command["state"], "PENDING", "unchanged: {command}");
+        let (_, commands) = t.app.get(&format!("/cms/cinemas/{}/commands", theirs.cinema)).await;
+        assert_eq!(commands["totalCount"], 1, "no command was sent: {commands}");
+    }
+    let (_, board) = t.app.get(&format!("/cms/movies/{}/deliveries", t.film)).await;
+    assert_eq!(board["stateCounts"]["QUEUED"], 2, "both deliveries as they were: {board}");
 }
