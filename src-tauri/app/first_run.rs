@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cinedesk_core::{Actor, LoginFrom, Origin, Session, Via};
+use cinedesk_core::{Actor, LoginFrom, Session, Via};
 use serde::Serialize;
 
 use crate::error::CommandError;

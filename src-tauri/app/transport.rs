@@ -204,7 +204,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cms = Cms::open(dir.path()).unwrap();
         cms.create_first_admin(&Actor::System, "管理员", "admin", "transport-pass").unwrap();
-        let token = cms.login(&cinedesk_core::Origin::local(), "admin", "transport-pass").unwrap().token;
+        let token = cms.login("admin", "transport-pass").unwrap().token;
         (dir, Upstream::Embedded(cinedesk_server::router(Arc::new(cms))), token)
     }
 

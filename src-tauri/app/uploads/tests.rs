@@ -35,7 +35,7 @@ fn md5sum(path: &Path) -> String {
 fn core(dir: &Path) -> (Arc<Cms>, String) {
     let cms = Cms::open(dir).unwrap();
     cms.create_first_admin(&Actor::System, "管理员", "admin", "uploads-pass").unwrap();
-    let token = cms.login(&cinedesk_core::Origin::local(), "admin", "uploads-pass").unwrap().token;
+    let token = cms.login("admin", "uploads-pass").unwrap().token;
     (Arc::new(cms), token)
 }
 
