@@ -77,7 +77,10 @@ async fn login(
     let alias = cinedesk_core::Error::invalid("alias", "is required");
     let alias = c.alias.filter(|a| !a.trim().is_empty()).ok_or(alias)?;
     let password = c.password.unwrap_or_default();
-    let from = LoginFrom { via: origin.via, ..from };
+    // Behind a trusted proxy the client is the address it forwarded for, not the proxy: the
+    // lockout counts per client, and the log names it. No peer (in process): no address.
+    let address = if from.address.is_empty() { from.address } else { origin.address };
+    let from = LoginFrom { via: origin.via, address, ..from };
     Ok(Json(s.run(move |cms| cms.login_from(&from, &alias, &password)).await?))
 }
 

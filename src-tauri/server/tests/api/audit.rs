@@ -341,3 +341,28 @@ async fn a_managers_audit_log_holds_its_own_cinemas_entries_only() {
     let csv = res.text().await.unwrap();
     assert!(csv.contains(&mine) && !csv.contains(&theirs), "the export holds what the page does: {csv}");
 }
+
+/// A failed login's entry, the request having come with `X-Forwarded-For: 203.0.113.7`.
+async fn failed_login_address(app: &TestApp) -> String {
+    let (status, _) = app
+        .http
+        .post(format!("{}/cms/login", app.base))
+        .header("x-forwarded-for", "203.0.113.7")
+        .json(&json!({"alias": "admin", "password": "not-the-password"}))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(status, 401);
+    let (_, entry) = newest(app).await;
+    assert_eq!(entry["action"], "login_failed", "{entry}");
+    entry["address"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_trusted_proxys_forwarded_client_is_recorded_and_an_untrusted_ones_claim_is_not() {
+    let loopback: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let trusting = crate::helpers::spawn_app_with(|s| s.with_trusted_proxies(vec![loopback])).await;
+    assert_eq!(failed_login_address(&trusting).await, "203.0.113.7");
+    assert_eq!(failed_login_address(&spawn_app().await).await, "127.0.0.1", "a client's own claim is ignored");
+}
