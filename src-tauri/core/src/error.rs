@@ -82,31 +82,13 @@ impl Entity {
     }
 }
 
+/// The human name, in messages: the machine name in words ("vr client", "api key" …).
 impl fmt::Display for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Entity::Cinema => "cinema",
-            Entity::Hall => "hall",
-            Entity::VrClient => "vr client",
-            Entity::Movie => "movie",
-            Entity::VodTask => "vod task",
-            Entity::User => "user",
-            Entity::HmdModel => "hmd model",
-            Entity::SeatModel => "seat model",
-            Entity::Enum => "enumeration value",
-            Entity::Message => "message",
-            Entity::Session => "session",
-            Entity::ApiKey => "api key",
-            Entity::File => "file",
-            Entity::Upload => "upload",
-            Entity::Folder => "folder",
-            Entity::Resource => "resource",
-            Entity::Classification => "classification",
-            Entity::Video => "video",
-            Entity::Delivery => "delivery",
-            Entity::Command => "command",
-            Entity::Settings => "settings",
-        })
+        match self {
+            Entity::Enum => f.write_str("enumeration value"),
+            e => f.write_str(&e.wire().replace('_', " ")),
+        }
     }
 }
 

@@ -61,6 +61,7 @@ pub(crate) struct CommandSent {
     responses(
         (status = 200, description = "Queued for the cinema's COMS", body = CommandSent),
         (status = 400, description = "No such action, no seats, or a seat that is not one of the cinema's", body = ErrorBody),
+        (status = 403, description = "The cinema is not the caller's, or the role may not", body = ErrorBody),
         (status = 404, description = "No such cinema", body = ErrorBody),
     ))]
 async fn send(
@@ -80,7 +81,7 @@ async fn send(
     responses(
         (status = 200, description = "A page of commands", body = Page<Command>),
         (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
-        (status = 404, description = "No such cinema", body = ErrorBody),
+        (status = 404, description = "No such cinema, or not one of the caller's", body = ErrorBody),
     ))]
 async fn list(
     State(s): State<AppState>,
@@ -98,7 +99,7 @@ async fn list(
     responses(
         (status = 200, description = "The command", body = Command),
         (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
-        (status = 404, description = "No such command", body = ErrorBody),
+        (status = 404, description = "No such command, or one of a cinema not the caller's", body = ErrorBody),
     ))]
 async fn one(State(s): State<AppState>, caller: Caller, PathParam(id): PathParam<String>) -> ApiResult<Json<Command>> {
     Ok(Json(s.read(move |cms| cms.get_command(&caller.actor, &id)).await?))
@@ -131,7 +132,7 @@ enum FinishedState {
     request_body = CommandOutcomeBody,
     responses(
         (status = 200, description = "Recorded", body = Done),
-        (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
+        (status = 403, description = "The API key belongs to another cinema, the cinema is not the caller's, or the role may not", body = ErrorBody),
         (status = 404, description = "No such command", body = ErrorBody),
         (status = 409, description = "The command already ended otherwise", body = ErrorBody),
     ))]

@@ -70,7 +70,7 @@ struct CinemaBoardFilter {
     responses(
         (status = 200, description = "A page of the cinema's films", body = DeliveryBoard),
         (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
-        (status = 404, description = "No such cinema", body = ErrorBody),
+        (status = 404, description = "No such cinema, or not one of the caller's", body = ErrorBody),
     ))]
 async fn of_cinema(
     State(s): State<AppState>,
@@ -137,7 +137,7 @@ impl TryFrom<DeliveryReportBody> for DeliveryReport {
     request_body = DeliveryReportBody,
     responses(
         (status = 200, description = "Recorded", body = Done),
-        (status = 403, description = "The API key belongs to another cinema, or the role may not", body = ErrorBody),
+        (status = 403, description = "The API key belongs to another cinema, the cinema is not the caller's, or the role may not", body = ErrorBody),
         (status = 404, description = "No such cinema or film, or the film was never distributed to the cinema", body = ErrorBody),
         (status = 409, description = "Stale news: the film was withdrawn from the cinema, or its file was replaced", body = ErrorBody),
     ))]
@@ -159,6 +159,7 @@ async fn report(
     request_body = CinemaList,
     responses(
         (status = 200, description = "Sent again", body = Done),
+        (status = 403, description = "One of the cinemas named is not the caller's (nothing changed)", body = ErrorBody),
         (status = 404, description = "No such film or cinema, or the film was never distributed to one of them", body = ErrorBody),
         (status = 409, description = "The film was withdrawn from one of them: distribute it again", body = ErrorBody),
     ))]

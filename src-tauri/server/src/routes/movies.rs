@@ -209,6 +209,7 @@ async fn praise(
     request_body = DistributeInput,
     responses(
         (status = 200, description = "Distributed", body = DistributionOutcome),
+        (status = 403, description = "One of the cinemas named is not the caller's (nothing changed)", body = ErrorBody),
         (status = 404, description = "No such film or cinema", body = ErrorBody),
     ))]
 async fn distribute(
@@ -228,6 +229,7 @@ async fn distribute(
     request_body = CinemaList,
     responses(
         (status = 200, description = "Withdrawn", body = WithdrawalOutcome),
+        (status = 403, description = "One of the cinemas named is not the caller's (nothing changed)", body = ErrorBody),
         (status = 404, description = "No such film or cinema", body = ErrorBody),
         (status = 409, description = "An unfinished VOD task at one of the cinemas still needs the film", body = ErrorBody),
     ))]

@@ -4900,7 +4900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such cinema */
+            /** @description No such cinema, or not one of the caller's */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4947,7 +4947,15 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description The cinema is not the caller's, or the role may not */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such cinema */
             404: {
                 headers: {
@@ -5000,7 +5008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such cinema */
+            /** @description No such cinema, or not one of the caller's */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5040,7 +5048,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The API key belongs to another cinema, or the role may not */
+            /** @description The API key belongs to another cinema, the cinema is not the caller's, or the role may not */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5152,7 +5160,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such command */
+            /** @description No such command, or one of a cinema not the caller's */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5191,7 +5199,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The API key belongs to another cinema, or the role may not */
+            /** @description The API key belongs to another cinema, the cinema is not the caller's, or the role may not */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6256,7 +6264,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description One of the cinemas named is not the caller's (nothing changed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such film or cinema */
             404: {
                 headers: {
@@ -6297,7 +6313,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description One of the cinemas named is not the caller's (nothing changed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such film or cinema */
             404: {
                 headers: {
@@ -6467,7 +6491,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description One of the cinemas named is not the caller's (nothing changed) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such film or cinema, or the film was never distributed to one of them */
             404: {
                 headers: {
