@@ -9,23 +9,14 @@
 
 use std::time::{Duration, Instant};
 
+use chain_data::ChainData;
 use cinedesk_core::*;
 
-const CINEMAS: usize = 1_000;
-const HALLS_PER_CINEMA: usize = 10;
-const SEATS_PER_HALL: usize = 30;
-const MOVIES: usize = 20_000;
-const CINEMAS_PER_MOVIE: usize = 5;
-const ITERATIONS: usize = 2_000;
+#[path = "support/chain_data.rs"]
+mod chain_data;
+use chain_data::{Lcg, CATEGORIES, CINEMAS, CINEMAS_PER_MOVIE, COUNTRIES, HALLS_PER_CINEMA, MOVIES, TYPES};
 
-/// Deterministic pseudo-random numbers so runs are comparable.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
+const ITERATIONS: usize = 2_000;
 
 struct Stats {
     p50: Duration,
@@ -67,105 +58,12 @@ fn main() {
         scope: Scope::All,
         origin: Origin::local(),
     });
-    let regions: Vec<String> = cms.sys_enums(&who).unwrap().cinema_region_list.into_iter().map(|r| r.id).collect();
-    let categories = ["ACTION", "SCIENCE", "ADVENTURE", "ANIMATION", "COMEDY", "HORROR", "FANTASY", "FAMILY"];
-    let countries = ["CHN", "USA", "JPN", "KOR", "GBR", "FRA"];
-    let types = ["MOVIE", "GUIDE", "AD"];
-    let mut rng = Lcg(42);
-
-    let t = Instant::now();
-    let cinemas: Vec<String> = (0..CINEMAS)
-        .map(|i| {
-            cms.create_cinema(
-                &who,
-                CinemaInput {
-                    cinema_code: Some(format!("cinema_{i:05}")),
-                    name: Some(format!("X立方影城 {i}")),
-                    region_id: Some(regions[i % regions.len()].clone()),
-                    coms_ip_addr: Some("192.168.8.21".into()),
-                    ..Default::default()
-                },
-            )
-            .unwrap()
-        })
-        .collect();
-    let cinema_time = t.elapsed();
-
-    let t = Instant::now();
-    let mut halls = Vec::with_capacity(CINEMAS * HALLS_PER_CINEMA);
-    for (ci, cinema) in cinemas.iter().enumerate() {
-        for h in 0..HALLS_PER_CINEMA {
-            halls.push(
-                cms.create_hall(
-                    &who,
-                    HallInput {
-                        hall_code: Some(format!("cinema_{ci:05}_hall_{h:02}")),
-                        name: Some(format!("放映厅{h:02}")),
-                        cinema_id: Some(cinema.clone()),
-                        number_of_seats: Some(SEATS_PER_HALL as i64),
-                    },
-                )
-                .unwrap(),
-            );
-        }
-    }
-    let hall_time = t.elapsed();
-
-    // Bulk seat creation: one batch per cinema (10 halls x 30 seats), as a seat import would.
-    let t = Instant::now();
-    let mut seats = Vec::with_capacity(halls.len() * SEATS_PER_HALL);
-    for chunk in halls.chunks(HALLS_PER_CINEMA) {
-        let inputs: Vec<VrClientInput> = chunk
-            .iter()
-            .flat_map(|hall| {
-                (1..=SEATS_PER_HALL).map(move |s| VrClientInput {
-                    hall_id: Some(hall.clone()),
-                    seat_number: Some(format!("A{s:02}")),
-                    ip_addr: Some(format!("192.168.8.{}", s + 10)),
-                    mac_addr: Some(format!("99:ed:9d:3b:e8:{s:02x}")),
-                    ..Default::default()
-                })
-            })
-            .collect();
-        seats.extend(cms.create_vr_clients(&who, inputs).unwrap());
-    }
-    let seat_time = t.elapsed();
-
-    let t = Instant::now();
-    let mut movies = Vec::with_capacity(MOVIES);
-    for i in 0..MOVIES {
-        let id = cms
-            .create_movie(
-                &who,
-                MovieInput {
-                    name: Some(format!("VR影片 {} 第{i}部", ["星际", "深海", "恐龙", "过山车", "太空"][i % 5])),
-                    movie_code: Some(format!("movie_{i:06}")),
-                    duration: Some(5 + (i % 40) as i64),
-                    description: Some("沉浸式VR体验".into()),
-                    movie_type: Some(types[i % 3].into()),
-                    category: Some(format!("{},{}", categories[i % 8], categories[(i / 8) % 8])),
-                    country: Some(countries[(i / 3) % 6].into()),
-                    price: Some(1000 + (i % 50) as i64 * 100),
-                    online: Some(true),
-                    schedule_start: Some(1_500_000_000_000 + i as i64 * 60_000),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let targets: Vec<String> = (0..CINEMAS_PER_MOVIE).map(|_| cinemas[rng.next(CINEMAS)].clone()).collect();
-        cms.distribute_movie(&who, &id, DistributeInput { cinema_id_list: Some(targets) }).unwrap();
-        movies.push(id);
-    }
-    let movie_time = t.elapsed();
+    let ChainData { regions, cinemas, halls, seats, movies, steps } = chain_data::build(&cms, &who);
+    let (categories, countries, types) = (CATEGORIES, COUNTRIES, TYPES);
 
     println!("Data set: {CINEMAS} cinemas, {} halls, {} seats, {MOVIES} films distributed to {CINEMAS_PER_MOVIE} cinemas each.\n", halls.len(), seats.len());
     println!("| load step | rows | seconds | rows/s |\n|---|---:|---:|---:|");
-    for (name, n, d) in [
-        ("create_cinema (one transaction each)", CINEMAS, cinema_time),
-        ("create_hall (one transaction each)", halls.len(), hall_time),
-        ("create_vr_clients (bulk, 300 per call)", seats.len(), seat_time),
-        ("create_movie + distribute (two transactions each)", MOVIES, movie_time),
-    ] {
+    for (name, n, d) in steps {
         println!("| {name} | {n} | {:.2} | {:.0} |", d.as_secs_f64(), n as f64 / d.as_secs_f64());
     }
 
@@ -370,6 +268,8 @@ fn main() {
         }),
     );
 
+    scoped_pages(&cms, &who, &regions, &cinemas, &halls, &movies);
+
     println!(
         "\n| write ({} runs, one durable transaction each) | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|",
         ITERATIONS / 4
@@ -399,4 +299,144 @@ fn main() {
     );
     let size = std::fs::metadata(path.join(DB_FILE)).map(|m| m.len()).unwrap_or(0);
     println!("\nDatabase file: {:.1} MiB", size as f64 / 1048576.0);
+}
+
+/// What a caller's page picks from: its cinemas, by index into the data set's.
+struct Caller<'a> {
+    name: String,
+    actor: &'a Actor,
+    cinemas: Vec<usize>,
+}
+
+/// Issue 14's target: list pages for a MANAGER scoped to a few cinemas or a region, p99 ≤ 2 ms
+/// at chain scale as for one who sees every cinema. Each operation for three callers side by
+/// side: the MANAGER of every cinema above, one given three cinemas, one given a region.
+fn scoped_pages(cms: &Cms, all: &Actor, regions: &[String], cinemas: &[String], halls: &[String], movies: &[String]) {
+    let admin = Actor::User(Principal {
+        user_id: "bench-admin".into(),
+        name: "管理员".into(),
+        roles: vec![ROLE_SYS_ADMIN.into()],
+        scope: Scope::All,
+        origin: Origin::local(),
+    });
+    let manager = |alias: &str, input: UserInput| {
+        let input = UserInput {
+            name: Some(alias.into()),
+            alias: Some(alias.into()),
+            role: Some(ROLE_MANAGER.into()),
+            password: Some("bench-password".into()),
+            ..input
+        };
+        let user_id = cms.create_user(&admin, input).unwrap();
+        Actor::User(Principal {
+            user_id,
+            name: alias.into(),
+            roles: vec![ROLE_MANAGER.into()],
+            scope: Scope::Assigned,
+            origin: Origin::local(),
+        })
+    };
+    let three: Vec<usize> = vec![17, 348, 679];
+    let three_actor = manager(
+        "three",
+        UserInput { cinema_id_list: Some(three.iter().map(|&i| cinemas[i].clone()).collect()), ..Default::default() },
+    );
+    let region = 5;
+    let in_region: Vec<usize> = (0..CINEMAS).filter(|i| i % regions.len() == region).collect();
+    let region_actor =
+        manager("region", UserInput { region_id_list: Some(vec![regions[region].clone()]), ..Default::default() });
+    let callers = [
+        Caller { name: "every cinema".into(), actor: all, cinemas: (0..CINEMAS).collect() },
+        Caller { name: "3 cinemas".into(), actor: &three_actor, cinemas: three },
+        Caller {
+            name: format!("region {} ({} cinemas)", regions[region], in_region.len()),
+            actor: &region_actor,
+            cinemas: in_region,
+        },
+    ];
+    let mut header = String::from("| MANAGER scope →, page of 20 ({ITERATIONS} runs) |");
+    header = header.replace("{ITERATIONS}", &ITERATIONS.to_string());
+    for c in &callers {
+        header.push_str(&format!(" {}: p50 / p99 / max ms | rows |", c.name));
+    }
+    println!("\n{header}\n|---|{}", "---:|---:|".repeat(callers.len()));
+    type Op<'a> = Box<dyn Fn(&Caller, &mut Lcg) -> u64 + 'a>;
+    let hall_of = |c: &Caller, r: &mut Lcg| {
+        halls[c.cinemas[r.next(c.cinemas.len())] * HALLS_PER_CINEMA + r.next(HALLS_PER_CINEMA)].clone()
+    };
+    let cinema_of = |c: &Caller, r: &mut Lcg| cinemas[c.cinemas[r.next(c.cinemas.len())]].clone();
+    let ops: Vec<(&str, Op)> = vec![
+        (
+            "cinemas: no filter",
+            Box::new(|c, _| cms.list_cinemas(c.actor, &CinemaQuery::default()).unwrap().total_count),
+        ),
+        ("halls: no filter", Box::new(|c, _| cms.list_halls(c.actor, &HallQuery::default()).unwrap().total_count)),
+        (
+            "halls: cinema_id (one of theirs)",
+            Box::new(|c, r| {
+                cms.list_halls(c.actor, &HallQuery { cinema_id: Some(cinema_of(c, r)), ..Default::default() })
+                    .unwrap()
+                    .total_count
+            }),
+        ),
+        (
+            "vr_clients: no filter",
+            Box::new(|c, _| cms.list_vr_clients(c.actor, &VrClientQuery::default()).unwrap().total_count),
+        ),
+        (
+            "vr_clients: cinema_id (one of theirs)",
+            Box::new(|c, r| {
+                cms.list_vr_clients(c.actor, &VrClientQuery { cinema_id: Some(cinema_of(c, r)), ..Default::default() })
+                    .unwrap()
+                    .total_count
+            }),
+        ),
+        (
+            "vr_clients: hall_id (one of theirs)",
+            Box::new(|c, r| {
+                cms.list_vr_clients(c.actor, &VrClientQuery { hall_id: Some(hall_of(c, r)), ..Default::default() })
+                    .unwrap()
+                    .total_count
+            }),
+        ),
+        (
+            "movies: default order (chain-wide)",
+            Box::new(|c, _| cms.list_movies(c.actor, &MovieQuery::default()).unwrap().total_count),
+        ),
+        (
+            "movies: cinema_id (one of theirs)",
+            Box::new(|c, r| {
+                cms.list_movies(c.actor, &MovieQuery { cinema_id: Some(cinema_of(c, r)), ..Default::default() })
+                    .unwrap()
+                    .total_count
+            }),
+        ),
+        (
+            "deliveries of a film (5 cinemas, theirs only)",
+            Box::new(|c, r| {
+                cms.movie_deliveries(c.actor, &movies[r.next(movies.len())], &DeliveryQuery::default())
+                    .unwrap()
+                    .total_count
+            }),
+        ),
+        (
+            "deliveries of a cinema (one of theirs)",
+            Box::new(|c, r| {
+                cms.cinema_deliveries(c.actor, &cinema_of(c, r), &DeliveryQuery::default()).unwrap().total_count
+            }),
+        ),
+    ];
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    for (name, op) in &ops {
+        let mut line = format!("| {name} |");
+        for c in &callers {
+            let mut r = Lcg(11);
+            let rows = op(c, &mut Lcg(3));
+            let s = measure(ITERATIONS, |_| {
+                std::hint::black_box(op(c, &mut r));
+            });
+            line.push_str(&format!(" {:.3} / {:.3} / {:.3} | {rows} |", ms(s.p50), ms(s.p99), ms(s.max)));
+        }
+        println!("{line}");
+    }
 }
