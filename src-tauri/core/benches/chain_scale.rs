@@ -51,13 +51,7 @@ fn main() {
     let cms = Cms::open(&path).unwrap();
     // Every call is made as a MANAGER with a session, as the console's operators make them: the
     // core's check of the caller is part of what is measured.
-    let who = Actor::User(Principal {
-        user_id: "bench".into(),
-        name: "经理".into(),
-        roles: vec![ROLE_MANAGER.into()],
-        scope: Scope::All,
-        origin: Origin::local(),
-    });
+    let who = chain_data::manager_of_all();
     let ChainData { regions, cinemas, halls, seats, movies, steps } = chain_data::build(&cms, &who);
     let (categories, countries, types) = (CATEGORIES, COUNTRIES, TYPES);
 

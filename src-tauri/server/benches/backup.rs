@@ -50,13 +50,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// The chain-scale data set and `store_mib` of films in `data`.
 fn build(data: &Path, store_mib: u64) {
     let cms = Cms::open(data).unwrap();
-    let who = Actor::User(Principal {
-        user_id: "bench".into(),
-        name: "经理".into(),
-        roles: vec![ROLE_MANAGER.into()],
-        scope: Scope::All,
-        origin: Origin::local(),
-    });
+    let who = chain_data::manager_of_all();
     let t = Instant::now();
     let set = chain_data::build(&cms, &who);
     let built = t.elapsed().as_secs_f64();

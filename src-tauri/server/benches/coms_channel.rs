@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+mod support;
+
+use support::WrkRun;
+
 const CINEMAS: usize = 1_000;
 const HALLS_PER_CINEMA: usize = 10;
 const SEATS_PER_HALL: usize = 30;
@@ -86,13 +90,6 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1e3
 }
 
-/// What wrk measured for one URL set: requests/s and p50/p99 in ms.
-struct WrkRun {
-    rps: f64,
-    p50: f64,
-    p99: f64,
-}
-
 /// Loads the server with `wrk` (one thread, so the server keeps the other core), cycling through
 /// `paths` with the bearer token. wrk is the reference load generator: light enough that the
 /// figures are the server's, not the client's.
@@ -102,52 +99,7 @@ fn wrk(base: &str, token: &str, paths: &[String]) -> WrkRun {
 
 /// [`wrk`] for `seconds`.
 fn wrk_for(seconds: u32, base: &str, token: &str, paths: &[String]) -> WrkRun {
-    let dir = tempfile::tempdir().unwrap();
-    let list = dir.path().join("paths.txt");
-    std::fs::write(&list, paths.join("\n")).unwrap();
-    let script = dir.path().join("paths.lua");
-    std::fs::write(
-        &script,
-        r#"local paths = {}
-for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
-local auth = "Bearer " .. os.getenv("WRK_TOKEN")
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Authorization"] = auth })
-end
-"#,
-    )
-    .unwrap();
-    let out = Command::new("wrk")
-        .args(["-t1", &format!("-c{CONCURRENCY}"), &format!("-d{seconds}s"), "--latency", "-s"])
-        .arg(&script)
-        .arg(base)
-        .env("WRK_PATHS", &list)
-        .env("WRK_TOKEN", token)
-        .output()
-        .expect("wrk is installed (apt-get install wrk)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!text.contains("Non-2xx"), "every request must succeed:\n{text}");
-    let field = |prefix: &str| {
-        text.lines()
-            .map(str::trim)
-            .find(|l| l.starts_with(prefix))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or_else(|| panic!("wrk printed no {prefix}:\n{text}"))
-            .to_string()
-    };
-    let ms = |v: String| {
-        let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap());
-        let n: f64 = num.parse().unwrap();
-        match unit {
-            "us" => n / 1e3,
-            "ms" => n,
-            "s" => n * 1e3,
-            other => panic!("unknown wrk unit {other}"),
-        }
-    };
-    WrkRun { rps: field("Requests/sec:").parse().unwrap(), p50: ms(field("50%")), p99: ms(field("99%")) }
+    support::wrk(base, token, paths, CONCURRENCY, seconds)
 }
 
 /// `/healthz` and the seat pages in turn, [`ROUNDS`] times for [`ROUND_SECONDS`] each: on a

@@ -250,36 +250,6 @@ async fn heartbeats(chain: &Chain, pid: u32) {
     );
 }
 
-/// A tus upload (POST, then one PATCH of the whole file) of `src`; answers the file's id.
-async fn upload(chain: &Chain, src: &Path, size: u64) -> String {
-    let res = chain
-        .http
-        .post(format!("{}/files/", chain.base))
-        .bearer_auth(&chain.token)
-        .header("tus-resumable", "1.0.0")
-        .header("upload-length", size.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let location = res.headers()["location"].to_str().unwrap().to_string();
-    let file = tokio::fs::File::open(src).await.unwrap();
-    let res = chain
-        .http
-        .patch(&location)
-        .bearer_auth(&chain.token)
-        .header("tus-resumable", "1.0.0")
-        .header("upload-offset", "0")
-        .header("content-type", "application/offset+octet-stream")
-        .header("content-length", size.to_string())
-        .body(reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file)))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    location.rsplit('/').next().unwrap().to_string()
-}
-
 /// Part 2: the film's board at 1,000 cinemas in every state, read by wrk beside /healthz.
 async fn deliveries(chain: &Chain, movie: &str, size: u64) {
     use reqwest::Method;
@@ -486,7 +456,7 @@ async fn main() {
 
     let src = dir.path().join("film.bin");
     cinedesk_testkit::noise_file(&src, size, 7);
-    let file = upload(&chain, &src, size).await;
+    let file = support::tus(&chain.http, &chain.base, &chain.token, &src, size).await;
     std::fs::remove_file(&src).unwrap();
     let blob = data.join("files/objects").join(&file[22..]).join(&file);
     assert_eq!(std::fs::metadata(&blob).unwrap().len(), size, "the stored blob is where nginx will serve it");

@@ -13,7 +13,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,24 +22,15 @@ use cinedesk_core::files::Md5;
 use cinedesk_testkit::md5::Digest as _;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
+mod support;
+
+use support::{file_range, tus, Server};
 
 const MIB: u64 = 1 << 20;
 
 fn env_mib(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default) * MIB
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -50,29 +41,6 @@ fn rss_kib(pid: u32) -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
-}
-
-fn start(dir: &Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_cinedesk"))
-        .args(["--data", dir.to_str().unwrap(), "serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("CINEDESK_ADMIN_PASSWORD", "bench-password")
-        .env("RUST_LOG", "warn")
-        // The film would be probed after the upload; this measures the upload.
-        .env("CINEDESK_FFPROBE", "/nonexistent")
-        .env("CINEDESK_FFMPEG", "/nonexistent")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Dropping the Server kills and reaps the process, on every path.
-    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
-    for _ in 0..400 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    panic!("cinedesk serve did not start");
 }
 
 /// CPU seconds used by a process (`/proc/<pid>/stat` utime + stime), and by its waited-for
@@ -127,13 +95,6 @@ fn sh(cmd: &str) -> String {
     let out = Command::new("sh").args(["-c", cmd]).output().unwrap();
     assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// The bytes `[start, start + len)` of a file as a streamed request body.
-async fn file_range(path: &Path, start: u64, len: u64) -> reqwest::Body {
-    let mut f = tokio::fs::File::open(path).await.unwrap();
-    f.seek(std::io::SeekFrom::Start(start)).await.unwrap();
-    reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(f.take(len), 1 << 20))
 }
 
 async fn login(http: &reqwest::Client, base: &str) -> String {
@@ -192,33 +153,6 @@ async fn resumable(
 }
 
 /// POST then one PATCH of the whole file; answers the file id.
-async fn tus(http: &reqwest::Client, base: &str, token: &str, src: &Path, size: u64) -> String {
-    let res = http
-        .post(format!("{base}/files/"))
-        .bearer_auth(token)
-        .header("tus-resumable", "1.0.0")
-        .header("upload-length", size.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let location = res.headers()["location"].to_str().unwrap().to_string();
-    let res = http
-        .patch(&location)
-        .bearer_auth(token)
-        .header("tus-resumable", "1.0.0")
-        .header("upload-offset", "0")
-        .header("content-type", "application/offset+octet-stream")
-        .header("content-length", size.to_string())
-        .body(file_range(src, 0, size).await)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    assert_eq!(res.headers()["upload-offset"].to_str().unwrap(), size.to_string());
-    location.rsplit('/').next().unwrap().to_string()
-}
-
 struct Run {
     secs: f64,
     rss_growth_mib: f64,
@@ -235,7 +169,7 @@ fn run_protocol(
     upload: impl AsyncFnOnce(&reqwest::Client, &str, &str) -> String,
 ) -> (Run, String) {
     let data = root.join(format!("data-{name}"));
-    let server = start(&data);
+    let server = Server::start(&data, &[]);
     let http = reqwest::Client::new();
     let token = rt.block_on(login(&http, &server.base));
     std::thread::sleep(Duration::from_millis(300));

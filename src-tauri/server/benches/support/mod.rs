@@ -8,6 +8,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+
 /// `cinedesk serve` on a random loopback port; killed and reaped when dropped.
 pub struct Server {
     pub child: Child,
@@ -140,4 +142,40 @@ end
         }
     };
     WrkRun { rps: field("Requests/sec:").parse().unwrap(), p50: ms(field("50%")), p99: ms(field("99%")) }
+}
+
+/// The bytes `[start, start + len)` of a file as a streamed request body.
+pub async fn file_range(path: &Path, start: u64, len: u64) -> reqwest::Body {
+    let mut f = tokio::fs::File::open(path).await.unwrap();
+    f.seek(std::io::SeekFrom::Start(start)).await.unwrap();
+    reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(f.take(len), 1 << 20))
+}
+
+/// A tus upload of `src` (POST, then one PATCH of the whole file, tus-js-client's default);
+/// answers the stored file's id.
+pub async fn tus(http: &reqwest::Client, base: &str, token: &str, src: &Path, size: u64) -> String {
+    let res = http
+        .post(format!("{base}/files/"))
+        .bearer_auth(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", size.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let res = http
+        .patch(&location)
+        .bearer_auth(token)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-offset", "0")
+        .header("content-type", "application/offset+octet-stream")
+        .header("content-length", size.to_string())
+        .body(file_range(src, 0, size).await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(res.headers()["upload-offset"].to_str().unwrap(), size.to_string());
+    location.rsplit('/').next().unwrap().to_string()
 }
