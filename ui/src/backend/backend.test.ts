@@ -54,6 +54,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['appInfo', (a) => a.appInfo(), 'GET', '/cms/app_info'],
     ['login', (a) => a.login({ alias: 'admin', password: 'pw' }), 'POST', '/cms/login', { alias: 'admin', password: 'pw' }],
     ['logout', (a) => a.logout(), 'POST', '/cms/logout'],
+    ['me', (a) => a.me(), 'GET', '/cms/me'],
     ['sysEnums', (a) => a.sysEnums(), 'GET', '/cms/sys_params/enum'],
     ['putEnumValue', (a) => a.putEnumValue('CINEMA_REGION', { id: 'BJ', name: '北京' }), 'PUT', '/cms/sys_params/enum/CINEMA_REGION/BJ', { name: '北京', isDefault: false }],
     ['deleteEnumValue', (a) => a.deleteEnumValue('MOVIE_CATEGORY', 'A B'), 'DELETE', '/cms/sys_params/enum/MOVIE_CATEGORY/A%20B'],

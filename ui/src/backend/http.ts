@@ -173,6 +173,11 @@ export class HttpBackend {
     return this.call('POST', '/cms/login', { alias: input.alias, password: input.password })
   }
 
+  /** The user the session belongs to, with the cinemas and regions it may work on. */
+  me(): Promise<Answer<'me'>> {
+    return this.call('GET', '/cms/me')
+  }
+
   /**
    * Ends the session on the server. The token is given up before asking: a logout answered 401
    * (the session had expired already) is not a session ending under the user's feet.

@@ -96,6 +96,8 @@ const en: MessageSchema = {
     loggedOut: 'Signed out',
     collapse: 'Collapse menu',
     expand: 'Expand menu',
+    noCinemas: 'You have no cinemas to manage yet',
+    noCinemasHint: 'A system administrator has not assigned any cinema or region to your account, so the pages show nothing. Ask one to assign them.',
   },
   cinemas: {
     title: 'Cinemas',

@@ -94,6 +94,8 @@ const zhCN = {
     loggedOut: '已退出登录',
     collapse: '收起菜单',
     expand: '展开菜单',
+    noCinemas: '您还没有可管理的影院',
+    noCinemasHint: '系统管理员尚未为您的账号分配影院或区域，因此各页面暂无数据。请联系系统管理员分配。',
   },
   cinemas: {
     title: '影院管理',
