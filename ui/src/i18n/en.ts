@@ -838,6 +838,8 @@ const en: MessageSchema = {
     endConfirm: 'End the session of {device} ({address})? That device will have to sign in again.',
     endOthersConfirm: 'End the {n} other sessions? Those devices will have to sign in again.',
     ended: 'Sessions ended: {n}',
+    endAll: 'End all sessions',
+    endAllConfirm: 'End these {n} sessions? Those devices will have to sign in again.',
   },
   validation: {
     required: 'Required',

@@ -836,6 +836,8 @@ const zhCN = {
     endConfirm: '结束来自 {device}（{address}）的会话？该设备需要重新登录。',
     endOthersConfirm: '结束其他 {n} 个会话？这些设备需要重新登录。',
     ended: '已结束 {n} 个会话',
+    endAll: '结束全部会话',
+    endAllConfirm: '结束这 {n} 个会话？这些设备需要重新登录。',
   },
   validation: {
     required: '此项为必填项',
