@@ -107,7 +107,19 @@ pub fn pdf_page_zbar(pdf: &Path, page: usize) -> Vec<String> {
     let n = page.to_string();
     run(
         "pdftoppm",
-        &["-r", "300", "-gray", "-f", &n, "-l", &n, "-singlefile", "-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
+        &[
+            "-r",
+            "300",
+            "-gray",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            "-png",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
     );
     let png = dir.path().join("p.png");
     let mut codes: Vec<String> =
