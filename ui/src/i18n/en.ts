@@ -692,7 +692,7 @@ const en: MessageSchema = {
   },
   settings: {
     title: 'Settings',
-    description: 'Language, what seat QR codes hold, and how the desktop app runs',
+    description: 'Language, what seat QR codes hold, how long the audit log keeps entries, your sessions, and how the desktop app runs',
     saved: 'Settings saved',
     adminOnly: 'Only system administrators can change this',
     version: 'Version',

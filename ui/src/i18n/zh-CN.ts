@@ -690,7 +690,7 @@ const zhCN = {
   },
   settings: {
     title: '设置',
-    description: '界面语言、座椅二维码内容，以及桌面端的运行方式',
+    description: '界面语言、座椅二维码内容、审计日志的保留期、我的登录会话，以及桌面端的运行方式',
     saved: '设置已保存',
     adminOnly: '仅系统管理员可以修改',
     version: '版本',
