@@ -23,3 +23,14 @@ export const VOD_STATUS_TAG: Record<VodStatus, 'info' | 'success' | 'primary' | 
   CANCELLED: 'info',
   FAILED: 'danger',
 }
+
+/** What a task's films cost when it was ordered (fen); null when no price was recorded for any. */
+export function orderTotal(movies: Array<{ price?: number | null }>): number | null {
+  const priced = movies.filter((m) => m.price != null)
+  return priced.length === 0 ? null : priced.reduce((sum, m) => sum + m.price!, 0)
+}
+
+/** Whether the console may cancel a task in `status` (the lifecycle allows it from there). */
+export function canCancel(status: VodStatus): boolean {
+  return NEXT[status].includes('CANCELLED')
+}

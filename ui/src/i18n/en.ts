@@ -177,7 +177,7 @@ const en: MessageSchema = {
   },
   dashboard: {
     title: 'Dashboard',
-    description: 'How the chain is doing; refreshes every 30 seconds',
+    description: 'How the chain is doing; refreshes every 15 seconds',
     count: {
       cinemas: 'Cinemas',
       halls: 'Halls',

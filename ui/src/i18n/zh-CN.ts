@@ -175,7 +175,7 @@ const zhCN = {
   },
   dashboard: {
     title: '概览',
-    description: '连锁影院的整体运行情况，每 30 秒自动刷新',
+    description: '连锁影院的整体运行情况，每 15 秒自动刷新',
     count: {
       cinemas: '影院',
       halls: '影厅',
