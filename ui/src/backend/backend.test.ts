@@ -151,7 +151,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
   it('covers every public method of the backend', () => {
     const skip = new Set(['constructor', 'setToken', 'onSessionEnd', 'exchange', 'raw', 'call', 'disk', 'url', 'authorization'])
     const methods = Object.getOwnPropertyNames(HttpBackend.prototype).filter((m) => !skip.has(m))
-    expect(methods.sort()).toEqual(cases.map((c) => c[0]).sort())
+    expect(methods.sort()).toEqual([...new Set(cases.map((c) => c[0]))].sort())
   })
 })
 
