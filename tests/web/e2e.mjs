@@ -403,6 +403,18 @@ async function main() {
       await page.waitForTimeout(300)
     })
 
+    await check("the cinema's page shows its films' deliveries the same way", async () => {
+      await goto('/cinemas')
+      await page.locator('[data-test="cinema-table"] tr', { hasText: 'web_cinema_01' }).first().locator('[data-test="cinema-deliveries"]').click()
+      const board = page.locator('[data-test="delivery-board"]')
+      await board.locator('[data-test="delivery-table"] tr', { hasText: '深海漫游 VR' }).locator('.el-tag[data-state="READY"]').waitFor({ timeout: 10000 })
+      await board.locator('[data-test="delivery-count-QUEUED"][data-count="1"]').waitFor() // WEB_M01, not yet taken by the site
+      await page.waitForTimeout(300)
+      await shot(page, 'cinema-deliveries')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
     await check('a seat the site reports in ERROR by a signed heartbeat shows on the seat map with its fault', async () => {
       const seats = (await api('GET', `/cms/vr_clients?hall_id=${ids.hall}&limit=100`)).json.itemList
       ids.broken = seats.find((s) => s.seatNumber === 'A12').clientID
@@ -435,6 +447,7 @@ async function main() {
       await page.locator('[data-test="command-REBOOT"]:visible').click()
       const confirm = page.locator('.el-message-box')
       await confirm.waitFor()
+      await page.waitForTimeout(400) // the box's opening animation
       await shot(page, 'command-confirm')
       await confirm.locator('.el-button--danger').click()
       await page.waitForSelector('[data-test="command-table"] .el-tag[data-state="PENDING"]', { timeout: 10000 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canCancel, orderTotal } from './vodStatus'
+import { canCancel, orderTotal, parseActor } from './vodStatus'
 
 describe('a VOD task', () => {
   it('costs the sum of its films\' prices when ordered, leaving out films without one', () => {
@@ -15,5 +15,14 @@ describe('a VOD task', () => {
     expect(canCancel('ACCEPTED')).toBe(true)
     expect(canCancel('PLAYING')).toBe(false)
     expect(canCancel('CANCELLED')).toBe(false)
+  })
+})
+
+describe('who moved a task', () => {
+  it('is read from the history\'s actor', () => {
+    expect(parseActor('user:u1')).toEqual({ kind: 'user', id: 'u1' })
+    expect(parseActor('cinema:c:1')).toEqual({ kind: 'cinema', id: 'c:1' })
+    expect(parseActor('system')).toEqual({ kind: 'system' })
+    expect(parseActor('robot')).toEqual({ kind: 'other', text: 'robot' })
   })
 })

@@ -34,3 +34,14 @@ export function orderTotal(movies: Array<{ price?: number | null }>): number | n
 export function canCancel(status: VodStatus): boolean {
   return NEXT[status].includes('CANCELLED')
 }
+
+/** Who moved a task, as its history records it: a user, a cinema's COMS, or the server itself. */
+export type TaskActor = { kind: 'user'; id: string } | { kind: 'cinema'; id: string } | { kind: 'system' } | { kind: 'other'; text: string }
+
+/** Reads a history entry's `actor` (`user:<id>`, `cinema:<id>` or `system`). */
+export function parseActor(actor: string): TaskActor {
+  if (actor === 'system') return { kind: 'system' }
+  const m = /^(user|cinema):(.+)$/.exec(actor)
+  if (!m) return { kind: 'other', text: actor }
+  return m[1] === 'user' ? { kind: 'user', id: m[2] } : { kind: 'cinema', id: m[2] }
+}

@@ -843,6 +843,9 @@ const en: MessageSchema = {
     actor: 'By',
     reason: 'Reason',
     noPrice: 'not recorded',
+    system: 'the server',
+    bySite: 'the COMS of {name}',
+    byUser: 'user …{id}',
   },
 }
 

@@ -787,7 +787,7 @@ const zhCN = {
     never: '从未上报',
     lastSeen: '最近上报',
     fault: '最近故障',
-    faultSince: '{time}起',
+    faultSince: '自 {time} 起',
     faultCleared: '已于 {time} 恢复',
     noFault: '无',
     pick: '多选',
@@ -841,6 +841,9 @@ const zhCN = {
     actor: '操作者',
     reason: '原因',
     noPrice: '未记录',
+    system: '系统',
+    bySite: '{name} 的 COMS',
+    byUser: '用户 …{id}',
   },
 }
 
