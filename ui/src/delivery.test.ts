@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { boardSegments, boardTotal, canRetry, deliveryPercent } from './delivery'
+import { boardSegments, boardTotal, deliveryPercent, isActive } from './delivery'
 
 const counts = (c: Partial<Record<'QUEUED' | 'SENT' | 'DOWNLOADING' | 'READY' | 'FAILED' | 'WITHDRAWN', number>>) => ({
   QUEUED: 0,
@@ -26,9 +26,9 @@ describe('the delivery board', () => {
     expect(boardSegments(counts({}))).toEqual([])
   })
 
-  it('does not offer a retry for a withdrawn film', () => {
-    expect(canRetry('WITHDRAWN')).toBe(false)
-    expect(canRetry('FAILED')).toBe(true)
+  it('offers neither retry nor withdraw for a withdrawn film', () => {
+    expect(isActive('WITHDRAWN')).toBe(false)
+    expect(isActive('FAILED')).toBe(true)
   })
 })
 

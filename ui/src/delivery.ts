@@ -55,12 +55,10 @@ export function deliveryPercent(d: { state: DeliveryState; bytes: number; totalB
   return Math.min(100, Math.floor((d.bytes / d.totalBytes) * 100))
 }
 
-/** The pairs a retry can re-send (a withdrawn film must be distributed again instead). */
-export function canRetry(state: DeliveryState): boolean {
-  return state !== 'WITHDRAWN'
-}
-
-/** The pairs that can be withdrawn (the film is there or on its way). */
-export function canWithdraw(state: DeliveryState): boolean {
+/**
+ * Whether the film is there or on its way: such a pair can be re-sent or withdrawn; a withdrawn
+ * one must be distributed again instead.
+ */
+export function isActive(state: DeliveryState): boolean {
   return state !== 'WITHDRAWN'
 }
