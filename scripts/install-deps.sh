@@ -2,6 +2,8 @@
 # Installs what Cinedesk needs to build, run and test, and only what is missing: Debian
 # packages for Tauri (WebKitGTK), the window tests (Xvfb, WebKitWebDriver, CJK fonts), the
 # QR sheet tests (poppler's pdftoppm/pdftotext/pdffonts, zbarimg) and film processing (FFmpeg),
+# the benchmarks' references (wrk, sqlite3; the download bench's nginx is left to you: Debian's
+# package starts a site on port 80),
 # tauri-driver, and the npm packages of the UI and the end-to-end tests. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +15,7 @@ packages=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver fonts-noto-cjk chromium dbus-daemon
-  zbar-tools poppler-utils ffmpeg wrk
+  zbar-tools poppler-utils ffmpeg wrk sqlite3
 )
 missing=()
 for p in "${packages[@]}"; do
