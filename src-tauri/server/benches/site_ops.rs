@@ -127,16 +127,7 @@ fn row(what: &str, requests: usize, cpu_ms_each: f64, latencies: &[Duration], wr
 
 async fn setup(server: &Server) -> Chain {
     let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
-    let login: Value = http
-        .post(format!("{}/cms/login", server.base))
-        .json(&json!({"alias": "admin", "password": "bench-password"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = support::login(&http, &server.base).await;
     let mut chain = Chain { http, base: server.base.clone(), token, cinemas: vec![], seats: vec![], keys: vec![] };
     let regions = ["BEIJING", "SHANGHAI", "JIANGSU", "ZHEJIANG", "ANHUI"];
     let post = reqwest::Method::POST;

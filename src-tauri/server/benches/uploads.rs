@@ -21,11 +21,11 @@ use std::time::{Duration, Instant};
 use cinedesk_core::files::Md5;
 use cinedesk_testkit::md5::Digest as _;
 use reqwest::multipart::{Form, Part};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 mod support;
 
-use support::{file_range, tus, Server};
+use support::{file_range, login, tus, Server};
 
 const MIB: u64 = 1 << 20;
 
@@ -95,19 +95,6 @@ fn sh(cmd: &str) -> String {
     let out = Command::new("sh").args(["-c", cmd]).output().unwrap();
     assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-async fn login(http: &reqwest::Client, base: &str) -> String {
-    let v: Value = http
-        .post(format!("{base}/cms/login"))
-        .body(json!({"alias": "admin", "password": "bench-password"}).to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["token"].as_str().unwrap().to_string()
 }
 
 /// createFid, then every part by fileResume; answers the final data object.

@@ -144,6 +144,20 @@ end
     WrkRun { rps: field("Requests/sec:").parse().unwrap(), p50: ms(field("50%")), p99: ms(field("99%")) }
 }
 
+/// Logs in as the admin the server was started with; answers the session's token.
+pub async fn login(http: &reqwest::Client, base: &str) -> String {
+    let v: serde_json::Value = http
+        .post(format!("{base}/cms/login"))
+        .body(serde_json::json!({"alias": "admin", "password": "bench-password"}).to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
 /// The bytes `[start, start + len)` of a file as a streamed request body.
 pub async fn file_range(path: &Path, start: u64, len: u64) -> reqwest::Body {
     let mut f = tokio::fs::File::open(path).await.unwrap();
