@@ -104,6 +104,13 @@ struct Phase {
     latencies: Vec<Duration>,
 }
 
+impl Phase {
+    /// Its row: server CPU and bytes written per request, and the latencies.
+    fn show(&self, what: &str) {
+        row(what, self.requests, self.cpu * 1e3 / self.requests as f64, &self.latencies, Some(self.written));
+    }
+}
+
 /// Runs `f` and answers the server's CPU and bytes written meanwhile, beside `f`'s latencies.
 async fn phase(pid: u32, f: impl std::future::Future<Output = Vec<Duration>>) -> Phase {
     let (cpu, written) = (cpu_secs(pid), write_bytes(pid));
@@ -162,13 +169,7 @@ async fn heartbeats(chain: &Chain, pid: u32) {
     // The seats start SHUT_DOWN, so every seat of the first heartbeats changes: the most a
     // heartbeat writes (30 statuses, 30 last seens, the site's figures).
     let first = phase(pid, paced(CINEMAS, rate * 10.0, |i| chain.heartbeat(i, "IDLE"))).await;
-    row(
-        "first heartbeat of each cinema, all 30 seats change (10× rate)",
-        first.requests,
-        first.cpu * 1e3 / first.requests as f64,
-        &first.latencies,
-        Some(first.written),
-    );
+    first.show("first heartbeat of each cinema, all 30 seats change (10× rate)");
 
     // /healthz alone and unchanged heartbeats alone at 10× the rate, in turns: CPU per request
     // of each, and the reference latency.
@@ -217,13 +218,7 @@ async fn heartbeats(chain: &Chain, pid: u32) {
         Some(real.written),
     );
     let changed = phase(pid, paced(CINEMAS, rate * 10.0, |i| chain.heartbeat(i, "PLAYING"))).await;
-    row(
-        "every seat of every cinema changes again (10× rate)",
-        changed.requests,
-        changed.cpu * 1e3 / changed.requests as f64,
-        &changed.latencies,
-        Some(changed.written),
-    );
+    changed.show("every seat of every cinema changes again (10× rate)");
     let (_, hz99, _) = spread(&hz_lat);
     let (_, hb99, _) = spread(&hb_lat);
     let (_, hzr99, _) = spread(&hz_real);
