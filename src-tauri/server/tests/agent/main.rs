@@ -36,7 +36,8 @@ async fn three_sites_get_a_200_mib_film_through_an_agent_kill_and_a_server_kill_
         let proxy = Proxy::start(Arc::clone(&target), budget).await;
         let dir = tmp.path().join(format!("site{i}"));
         sites.push(Site::start(&format!("http://{}", proxy.addr), &cinema, &key, &dir, None));
-        (proxies.push(proxy), cinemas.push(cinema));
+        proxies.push(proxy);
+        cinemas.push(cinema);
     }
     let (status, body) =
         console.send("POST", &format!("/cms/movies/{film}/_distribute"), json!({"cinemaIDList": cinemas})).await;
