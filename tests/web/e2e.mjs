@@ -1,17 +1,23 @@
 // End-to-end test of the web UI served by a real `cinedesk serve`, in Debian's Chromium driven by
 // playwright-core: log in; create a cinema, a hall, generate 12 seats; the seat map and one seat's
 // QR code; the hall's print sheet; a film whose poster goes up through the file chooser; its
-// distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a
+// distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a film's
+// delivery board filling as the site reports (signed with the cinema's key, as a COMS does); a
+// seat the site reports in ERROR on the live seat map; a command sent from the seat map read off
+// the cinema's queue with its signature; a VOD task cancelled with its reason in its history; a
 // 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
 // search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
-// in Chinese and English; a session ended on the server; a backup made and restored from the
-// settings page, and the storage page. Screenshots go
-// to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
+// in Chinese and English; a session ended on the server; a MANAGER of one cinema (its scope set
+// on the users page) who sees only that cinema, renames a hall and finds it in the audit log
+// (before/after, CSV export), and ends another of its sessions; a login locked after five wrong
+// passwords; a backup made and restored from the settings page, and the storage page.
+// Screenshots go to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
+import { createHmac } from 'node:crypto'
 import { chromium } from 'playwright-core'
 
 const BASE = process.env.CINEDESK_URL
@@ -51,6 +57,55 @@ async function api(method, path, body) {
   })
   const text = await res.text()
   return { status: res.status, json: text ? JSON.parse(text) : null }
+}
+
+// ---- the API as a cinema's COMS calls it: signed with the cinema's key (dc2, docs/coms-integration.md) ----
+let lastDate = 0
+/** `user-date` in China time, a millisecond of its own per request (a signature is accepted once). */
+function userDate() {
+  const ms = Math.max(Date.now(), lastDate + 1)
+  lastDate = ms
+  return new Date(ms + 8 * 3600_000).toISOString().replace(/[-:TZ.]/g, '').slice(0, 17)
+}
+/** URL-encoding as a form value (space as '+'), as Java's URLEncoder writes it. */
+const formEncode = (text) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')
+/** A request signed with `key` ({apikey, secretkey}): it signs its JSON body, or else its query. */
+async function signed(key, method, pathAndQuery, body) {
+  const [path, query = ''] = pathAndQuery.split('?')
+  const params = formEncode(body ? JSON.stringify(body) : query)
+  const date = userDate()
+  const signature = createHmac('sha256', key.secretkey).update(`${method}\n${path}\n${params}\n${date}\n`).digest('base64')
+  const res = await fetch(BASE + pathAndQuery, {
+    method,
+    headers: {
+      'user-date': date,
+      'user-params': params,
+      authorization: `dc2:${key.apikey}:${signature}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, json: text ? JSON.parse(text) : null }
+}
+
+/** `api` with another user's token. */
+async function apiAs(bearer, method, path, body) {
+  const saved = token
+  token = bearer
+  try {
+    return await api(method, path, body)
+  } finally {
+    token = saved
+  }
+}
+
+/** Signs in on the login page open in `p` and waits for the dashboard. */
+async function signIn(p, alias, password) {
+  await p.fill('input[autocomplete="username"]', alias)
+  await p.fill('input[autocomplete="current-password"]', password)
+  await p.click('[data-test="login-submit"]')
+  await p.waitForSelector('[data-test="dashboard-counts"]', { timeout: 15000 })
 }
 
 /** A library call (seed 004's envelope): the `data` of a success, or throws with the failure. */
@@ -336,6 +391,108 @@ async function main() {
       await page.waitForTimeout(300)
     })
 
+    await check("the film's delivery board fills as the site reports", async () => {
+      const key = await api('POST', `/cms/cinemas/${ids.cinema}/api_keys`)
+      assert(key.status === 200, `a key for the site (status ${key.status})`)
+      ids.key = key.json
+      const film = await api('POST', '/cms/movies', {
+        name: '深海漫游 VR', movieCode: 'WEB_M02', duration: 40, description: '海底的一小时', type: 'MOVIE',
+        category: 'SCIENCE', country: 'CHN', price: 1990, online: true,
+      })
+      ids.film = film.json.movieID
+      const sent = await api('POST', `/cms/movies/${ids.film}/_distribute`, { cinemaIDList: [ids.cinema] })
+      assert(sent.status === 200, `the film is distributed (status ${sent.status})`)
+      await goto('/movies')
+      await page.locator('[data-test="movie-table"] tr', { hasText: 'WEB_M02' }).first().locator('[data-test="movie-deliveries"]').click()
+      const board = page.locator('[data-test="delivery-board"]')
+      await board.locator('[data-test="delivery-table"] .el-tag[data-state="QUEUED"]').waitFor({ timeout: 10000 })
+      const report = (state, bytes) =>
+        signed(ids.key, 'PUT', `/cms/cinemas/${ids.cinema}/deliveries/${ids.film}`, { state, bytes, totalBytes: 200 * 2 ** 20 })
+      const downloading = await report('DOWNLOADING', 84 * 2 ** 20)
+      assert(downloading.status === 200, `the site's DOWNLOADING report is taken (${downloading.status} ${JSON.stringify(downloading.json)})`)
+      // The board polls: it shows the report without a reload.
+      await board.locator('[data-test="delivery-table"] .el-tag[data-state="DOWNLOADING"]').waitFor({ timeout: 15000 })
+      const progress = await board.locator('[data-test="delivery-progress"] .el-progress__text').textContent()
+      assert(progress.trim() === '42%', `the progress bar shows 42% (got ${progress})`)
+      await shot(page, 'delivery-downloading')
+      const ready = await report('READY', 200 * 2 ** 20)
+      assert(ready.status === 200, `the site's READY report is taken (${ready.status})`)
+      await board.locator('[data-test="delivery-count-READY"][data-count="1"]').waitFor({ timeout: 15000 })
+      assert(await board.locator('[data-test="delivery-count-DOWNLOADING"]').getAttribute('data-count') === '0', 'nothing is downloading any more')
+      await board.locator('[data-test="delivery-bar"] [data-state="READY"]').waitFor()
+      await shot(page, 'delivery-ready')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
+    await check("the cinema's page shows its films' deliveries the same way", async () => {
+      await goto('/cinemas')
+      await page.locator('[data-test="cinema-table"] tr', { hasText: 'web_cinema_01' }).first().locator('[data-test="cinema-deliveries"]').click()
+      const board = page.locator('[data-test="delivery-board"]')
+      await board.locator('[data-test="delivery-table"] tr', { hasText: '深海漫游 VR' }).locator('.el-tag[data-state="READY"]').waitFor({ timeout: 10000 })
+      await board.locator('[data-test="delivery-count-QUEUED"][data-count="1"]').waitFor() // WEB_M01, not yet taken by the site
+      await page.waitForTimeout(300)
+      await shot(page, 'cinema-deliveries')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
+    await check('a seat the site reports in ERROR by a signed heartbeat shows on the seat map with its fault', async () => {
+      const seats = (await api('GET', `/cms/vr_clients?hall_id=${ids.hall}&limit=100`)).json.itemList
+      ids.broken = seats.find((s) => s.seatNumber === 'A12').clientID
+      const beat = await signed(ids.key, 'POST', `/cms/cinemas/${ids.cinema}/heartbeat`, {
+        comsVersion: 'web-e2e 1.0', diskFreeBytes: 400 * 2 ** 30, diskTotalBytes: 1024 * 2 ** 30,
+        seats: seats.map((s) => (s.clientID === ids.broken
+          ? { clientID: s.clientID, status: 'ERROR', errorCode: 'E_HMD_LOST', errorMessage: '头盔未连接' }
+          : { clientID: s.clientID, status: 'IDLE' })),
+      })
+      assert(beat.status === 200, `the heartbeat is taken (${beat.status} ${JSON.stringify(beat.json)})`)
+      await goto(`/halls?cinema=${ids.cinema}&hall=${ids.hall}`)
+      const broken = page.locator('[data-test="seat-map"] button.seat[data-status="ERROR"][data-fault="E_HMD_LOST"][data-online="true"]', { hasText: 'A12' })
+      await broken.waitFor({ timeout: 15000 })
+      assert(await page.locator('[data-test="seat-map"] button.seat[data-online="true"]').count() === 12, 'every seat heard from shows online')
+      await broken.click()
+      await page.waitForSelector('[data-test="seat-details"] [data-test="seat-fault"]:has-text("头盔未连接")')
+      await shot(page, 'seat-map-fault')
+      await goto('/dashboard')
+      await page.waitForSelector('[data-test="fault-table"] td:has-text("E_HMD_LOST")', { timeout: 15000 })
+      await shot(page, 'dashboard-faults')
+    })
+
+    await check('a command sent from the seat map reaches the site, which finds it in its signed long poll', async () => {
+      await goto(`/halls?cinema=${ids.cinema}&hall=${ids.hall}`)
+      await page.waitForSelector('[data-test="seat-map"] button.seat >> nth=11', { timeout: 15000 })
+      await page.click('[data-test="seat-pick"]')
+      for (const seat of ['A02', 'A03']) await page.locator('[data-test="seat-map"] button.seat', { hasText: seat }).click()
+      await page.waitForSelector('[data-test="seat-map"] button.seat.picked >> nth=1')
+      await page.click('[data-test="seat-command"]')
+      await page.locator('[data-test="command-REBOOT"]:visible').click()
+      const confirm = page.locator('.el-message-box')
+      await confirm.waitFor()
+      await page.waitForTimeout(400) // the box's opening animation
+      await shot(page, 'command-confirm')
+      await confirm.locator('.el-button--danger').click()
+      await page.waitForSelector('[data-test="command-table"] .el-tag[data-state="PENDING"]', { timeout: 10000 })
+      const picked = (await api('GET', `/cms/vr_clients?hall_id=${ids.hall}&limit=100`)).json.itemList
+        .filter((s) => ['A02', 'A03'].includes(s.seatNumber)).map((s) => s.clientID).sort()
+      // The site reads its queue as a COMS does, acknowledging what comes before the command.
+      let message = null
+      let ack = ''
+      for (let i = 0; i < 10 && !message; i++) {
+        const poll = await signed(ids.key, 'GET', `/cms/long_poll/${ids.cinema}?timeout=5${ack ? `&ack=${encodeURIComponent(ack)}` : ''}`)
+        assert(poll.status === 200, `the signed long poll answers a message (status ${poll.status})`)
+        if (poll.json.type === 'COMMAND') message = poll.json
+        ack = poll.json.messageID
+      }
+      assert(message, 'a COMMAND is in the queue')
+      assert(message.message.action === 'REBOOT', `the action is REBOOT (got ${message.message.action})`)
+      assert(JSON.stringify([...message.message.clientIDList].sort()) === JSON.stringify(picked), 'it names the two seats picked')
+      const done = await signed(ids.key, 'PUT', `/cms/commands/${message.message.commandID}`, { state: 'DONE', detail: '已重启 2 台' })
+      assert(done.status === 200, `the site's answer is taken (${done.status})`)
+      await page.waitForSelector('[data-test="command-table"] .el-tag[data-state="DONE"]', { timeout: 15000 })
+      await shot(page, 'command-done')
+    })
+
     // Needs tus at /files/ (branch files).
     await check('a film file goes up over tus in chunks, pauses and resumes from where it stopped', async () => {
       const film = resolve(tmpdir(), `cinedesk-film-${process.pid}.mp4`)
@@ -548,11 +705,145 @@ async function main() {
       assert(gone.status === 404 && gone.json.result === '100000', `the resource inside went with it (status ${gone.status})`)
     })
 
+    await check('a VOD task is cancelled with a reason, which its history keeps beside the price paid', async () => {
+      const made = await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
+      assert(made.status === 200, `a task is ordered (${made.status} ${JSON.stringify(made.json)})`)
+      await goto('/vod-tasks')
+      const row = page.locator('[data-test="vod-table"] .el-table__body tr', { hasText: made.json.taskID.slice(-10) }).first()
+      await row.locator('[data-test="vod-cancel"]').click()
+      const box = page.locator('.el-message-box')
+      await box.locator('input').fill('座椅维修')
+      await box.locator('.el-button--danger').click()
+      await row.locator('.el-tag', { hasText: '已取消' }).waitFor({ timeout: 10000 })
+      await row.locator('.el-table__expand-icon').click()
+      const details = page.locator('[data-test="vod-details"]').first()
+      await details.locator('[data-test="vod-history"]:has-text("座椅维修")').waitFor({ timeout: 10000 })
+      assert(await details.locator('[data-test="vod-price"]').first().textContent() === '¥29.90', 'the price when ordered is shown')
+      const task = await api('GET', `/cms/vod_tasks/${made.json.taskID}`)
+      assert(task.json.status === 'CANCELLED' && task.json.statusHistory.at(-1).reason === '座椅维修', 'the server keeps the reason')
+      await page.waitForTimeout(300)
+      await shot(page, 'vod-cancelled')
+    })
+
+    const manager = { alias: 'web_manager', password: 'manager-password-1', name: '王经理' }
+    let admin = null // the administrator's page while the MANAGER's is in front
+    await check("a MANAGER's cinema is assigned on the users page, and the list shows it", async () => {
+      // A second cinema, which the MANAGER must never see.
+      await api('POST', '/cms/cinemas', { cinemaCode: 'web_cinema_02', name: '别家影城', regionID: 'BEIJING', numberOfHalls: 1 })
+      await goto('/users')
+      await page.click('[data-test="user-add"]')
+      await page.fill(field('u-name'), manager.name)
+      await page.fill(field('u-alias'), manager.alias)
+      await page.fill(field('u-password'), manager.password)
+      await page.waitForSelector('[data-test="u-no-cinemas"]') // a new MANAGER has none until given some
+      await chooseOption('u-cinemas', '浏览器影城')
+      await page.keyboard.press('Escape') // closes the multi-select's list, not the dialog
+      await page.waitForSelector('[data-test="u-no-cinemas"]', { state: 'detached' })
+      await page.waitForTimeout(300)
+      await shot(page, 'user-scope-dialog')
+      await page.click('[data-test="user-submit"]')
+      const row = page.locator('[data-test="user-table"] tr', { hasText: manager.alias })
+      await row.locator('[data-test="user-scope"]', { hasText: '1 家影院' }).waitFor({ timeout: 10000 })
+      const made = (await api('GET', `/cms/users?alias=${manager.alias}`)).json.itemList[0]
+      assert(made && !made.allCinemas && made.cinemaIDList.join() === ids.cinema && made.regionIDList.length === 0,
+        `the user has exactly the one cinema (${JSON.stringify(made)})`)
+      ids.manager = made.userID
+      await page.waitForTimeout(300)
+      await shot(page, 'users-scope')
+    })
+
+    await check('the MANAGER signs in and sees only its cinema, in the list and the dashboard counts', async () => {
+      admin = page
+      page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage()
+      page.on('pageerror', (e) => console.log(`     (page error, manager) ${e.message}`))
+      await page.goto(`${BASE}/`)
+      await page.waitForSelector('[data-test="login-submit"]')
+      await signIn(page, manager.alias, manager.password)
+      await page.waitForFunction(() => document.querySelector('[data-test="count-cinemas"]')?.textContent.trim() === '1', null, { timeout: 10000 })
+      assert((await page.locator('[data-test="no-cinemas"]').count()) === 0, 'no "you have no cinemas" banner')
+      assert((await page.locator('[data-test="menu-users"]').count()) === 0, 'no users page in the menu')
+      assert((await page.locator('[data-test="menu-audit"]').count()) === 1, 'the audit page is in the menu')
+      await page.waitForTimeout(400)
+      await shot(page, 'manager-dashboard')
+      await goto('/cinemas')
+      await page.waitForSelector('[data-test="cinema-table"] td:has-text("web_cinema_01")', { timeout: 10000 })
+      const rows = await page.locator('[data-test="cinema-table"] .el-table__body tr').count()
+      assert(rows === 1, `one cinema listed (got ${rows})`)
+      assert((await page.locator('[data-test="cinema-table"]:has-text("web_cinema_02")').count()) === 0, 'the other cinema is not listed')
+      assert((await page.locator('[data-test="cinema-add"]').count()) === 0, 'no "new cinema" for a MANAGER of cinemas, not regions')
+      await shot(page, 'manager-cinemas')
+    })
+
+    await check('the audit page shows the hall the MANAGER renamed, with the name before and after', async () => {
+      await goto(`/halls?cinema=${ids.cinema}`)
+      await page.locator('[data-test="hall-table"] tr', { hasText: 'WEB_H01' }).locator('[data-test="hall-edit"]').click()
+      await page.fill(field('h-name'), 'IMAX 巨幕厅')
+      await page.click('[data-test="hall-submit"]')
+      await page.waitForSelector('[data-test="hall-table"] td:has-text("IMAX 巨幕厅")', { timeout: 10000 })
+      await goto('/audit')
+      await pickOption('audit-entity', '影厅')
+      const entry = page.locator('[data-test="audit-table"] .el-table__body tr', { hasText: '修改' }).filter({ hasText: manager.name }).first()
+      await entry.waitFor({ timeout: 10000 })
+      const text = await entry.textContent()
+      assert(text.includes('浏览器影城') && text.includes('127.0.0.1') && text.includes('网页'), `who, where and which cinema are shown (${text})`)
+      await entry.locator('.el-table__expand-icon').click()
+      const name = page.locator('[data-test="audit-diff"] [data-test="diff-name"]')
+      await name.waitFor({ timeout: 5000 })
+      assert((await name.getAttribute('data-kind')) === 'changed', 'the name is marked as changed')
+      const diff = await name.textContent()
+      assert(diff.includes('一号厅') && diff.includes('IMAX 巨幕厅'), `the name before and after (${diff})`)
+      await page.waitForTimeout(300)
+      await shot(page, 'audit-manager')
+    })
+
+    await check('the audit log of the filter is exported as CSV', async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="audit-export"]')])
+      const csv = (await readFile(await download.path())).toString('utf8')
+      assert(csv.charCodeAt(0) === 0xfeff, 'a spreadsheet-friendly BOM first')
+      const lines = csv.trim().split('\r\n')
+      assert(lines.length >= 2 && lines.slice(1).every((l) => l.includes('hall')), `only hall entries (${lines.length - 1})`)
+      assert(csv.includes('IMAX 巨幕厅'), 'the new name is in the export')
+    })
+
+    await check('my sessions show this window, and ending another session signs that one out', async () => {
+      const other = await api('POST', '/cms/login', { alias: manager.alias, password: manager.password })
+      assert(other.status === 200, `a second session (${other.status})`)
+      await page.click('[data-test="current-user"]')
+      await page.locator('[data-test="menu-my-sessions"]:visible').click()
+      const rows = page.locator('[data-test="my-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr')
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="my-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr').length === 2, null, { timeout: 10000 })
+      assert((await page.locator('[data-test="my-sessions-dialog"] [data-test="session-current"]').count()) === 1, 'one is marked as this window')
+      await page.waitForTimeout(400)
+      await shot(page, 'my-sessions')
+      await page.locator('[data-test="my-sessions-dialog"] [data-test="session-end"]').click()
+      await page.locator('.el-message-box:visible .el-button--danger').click()
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="my-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr').length === 1, null, { timeout: 10000 })
+      assert((await rows.first().locator('[data-test="session-current"]').count()) === 1, 'the one left is this window')
+      const refused = await apiAs(other.json.token, 'GET', '/cms/me')
+      assert(refused.status === 401, `the ended session is refused (${refused.status})`)
+      const still = await apiAs(await page.evaluate(() => JSON.parse(sessionStorage.getItem('cinedesk.session')).token), 'GET', '/cms/me')
+      assert(still.status === 200, `this window's session still works (${still.status})`)
+      await page.keyboard.press('Escape')
+    })
+
+    await check("the administrator sees the MANAGER's sessions from the users page", async () => {
+      await page.context().close()
+      page = admin
+      await goto('/users')
+      await page.locator('[data-test="user-table"] tr', { hasText: manager.alias }).locator('[data-test="user-sessions"]').click()
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="user-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr').length === 1, null, { timeout: 10000 })
+      assert((await page.locator('[data-test="user-sessions-dialog"] [data-test="session-current"]').count()) === 0, "none of them is the administrator's window")
+      await page.waitForTimeout(400)
+      await shot(page, 'user-sessions')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
     await check('every page opens in Chinese', async () => {
       await api('POST', '/cms/hmd_models', { modelCode: 'PICO4', name: 'Pico 4 Enterprise', vendor: 'Pico', resolution: '2160x2160', refreshRateHz: 90, fieldOfViewDeg: 105, weightG: 586 })
       await api('POST', '/cms/seat_models', { modelCode: 'DOF6', name: '六自由度动感座椅', vendor: '幻影', degreesOfFreedom: 6, maxLoadKg: 120, effects: ['WIND', 'VIBRATION', 'WATER'] })
       await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
-      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'enums', 'models', 'storage', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'audit', 'enums', 'models', 'storage', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
@@ -566,7 +857,7 @@ async function main() {
       await page.locator('.el-dropdown-menu__item:visible', { hasText: 'English' }).first().click()
       await page.waitForSelector('[data-test="menu-movies"]:has-text("Films")', { timeout: 10000 })
       await page.waitForSelector('h1:has-text("Dashboard")')
-      for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'library', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'library', 'audit', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
@@ -628,6 +919,33 @@ async function main() {
       await page.waitForSelector('[data-test="storage-kinds"]', { timeout: 10000 })
       await page.waitForTimeout(600)
       await shot(page, 'storage')
+    })
+
+    await check('after five wrong passwords the login is locked, and the page says for how long', async () => {
+      const made = await api('POST', '/cms/users', { name: '锁定测试', alias: 'web_lockme', password: 'right-password-1', role: 'MANAGER' })
+      assert(made.status === 200, `a user to lock out (${made.status})`)
+      page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+      await page.goto(`${BASE}/`)
+      await page.waitForSelector('[data-test="login-submit"]')
+      await page.fill('input[autocomplete="username"]', 'web_lockme')
+      await page.fill('input[autocomplete="current-password"]', 'wrong-password')
+      const statuses = []
+      for (let i = 0; i < 6; i++) {
+        const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/cms/login')), page.click('[data-test="login-submit"]')])
+        statuses.push(res.status())
+        await page.waitForSelector('[data-test="login-submit"]:not(.is-loading)')
+      }
+      assert(statuses.join() === '401,401,401,401,401,429', `five refusals, then the lock (${statuses})`)
+      const locked = page.locator('[data-test="login-locked"]')
+      await locked.waitFor({ timeout: 5000 })
+      const text = await locked.textContent()
+      assert(/请在 1[45] 分钟后/.test(text), `the message names the wait in minutes (${text})`)
+      await shot(page, 'login-locked')
+      // The right password is refused too until then: the lock is on the account, not the password.
+      await page.fill('input[autocomplete="current-password"]', 'right-password-1')
+      const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/cms/login')), page.click('[data-test="login-submit"]')])
+      assert(res.status() === 429, `the right password waits as well (${res.status()})`)
+      await page.context().close()
     })
   } finally {
     await browser.close()

@@ -4,8 +4,13 @@ import type {
   Answer,
   ApiKeyInfo,
   AppInfo,
+  AuditEntry,
+  AuditFilter,
+  AuditQuery,
   Body,
+  CinemaDeliveryQuery,
   CinemaQuery,
+  CommandAction,
   DiskEnvelope,
   EnumKind,
   FileDomain,
@@ -16,6 +21,7 @@ import type {
   LibrarySpaces,
   LoginInput,
   ModelQuery,
+  MovieDeliveryQuery,
   Query,
   MovieQuery,
   MovieUsage,
@@ -25,6 +31,7 @@ import type {
   ResourcePatch,
   ResourceQuery,
   SeatQrOptions,
+  SessionInfo,
   SpaceRef,
   UsedForMovie,
   UserQuery,
@@ -79,6 +86,7 @@ const STATUS_CODES: Partial<Record<number, ApiErrorCode>> = {
   404: 'not_found',
   409: 'conflict',
   413: 'too_large',
+  429: 'too_many_requests',
   502: NO_BACKEND,
 }
 
@@ -143,6 +151,7 @@ export class HttpBackend {
     }
     const code = STATUS_CODES[res.status] ?? 'internal'
     const error = toApiError(json && typeof json === 'object' && 'info' in json ? { code, ...json } : { code, info: text || `HTTP ${res.status}` })
+    if (res.retryAfter !== undefined) error.retryAfter = res.retryAfter
     if (res.status === 401 && token !== '' && token === this.token) {
       this.token = ''
       this.sessionEnded?.(error)
@@ -166,6 +175,11 @@ export class HttpBackend {
 
   login(input: LoginInput): Promise<Answer<'login'>> {
     return this.call('POST', '/cms/login', { alias: input.alias, password: input.password })
+  }
+
+  /** The user the session belongs to, with the cinemas and regions it may work on. */
+  me(): Promise<Answer<'me'>> {
+    return this.call('GET', '/cms/me')
   }
 
   /**
@@ -383,6 +397,43 @@ export class HttpBackend {
     return (await this.call<Answer<'movie_cinemas'>>('GET', `/cms/movies/${enc(id)}/cinemas`)).cinemaIDList
   }
 
+  /** Withdraws a film from cinemas (all or nothing): each gets MOVIE_WITHDRAWN. */
+  withdrawMovie(id: string, cinemaIDList: string[]): Promise<Answer<'withdraw_movie'>> {
+    return this.call('DELETE', `/cms/movies/${enc(id)}/_distribute`, { cinemaIDList })
+  }
+
+  // ---- deliveries and commands (what the sites were sent and what they said) ---------------
+
+  /** A film's delivery board: a page of its cinemas and the counts per state of all of them. */
+  movieDeliveries(id: string, q: MovieDeliveryQuery = {}): Promise<Answer<'movie_deliveries'>> {
+    return this.call('GET', `/cms/movies/${enc(id)}/deliveries` + queryString(q))
+  }
+
+  /** A cinema's films as its delivery board. */
+  cinemaDeliveries(cinemaID: string, q: CinemaDeliveryQuery = {}): Promise<Answer<'cinema_deliveries'>> {
+    return this.call('GET', `/cms/cinemas/${enc(cinemaID)}/deliveries` + queryString(q))
+  }
+
+  /** Sends a film's message to these cinemas again (their deliveries start over). */
+  async retryDeliveries(movieID: string, cinemaIDList: string[]): Promise<void> {
+    await this.call('POST', `/cms/movies/${enc(movieID)}/deliveries/_retry`, { cinemaIDList })
+  }
+
+  /** Answers the new command's id. */
+  async sendCommand(cinemaID: string, action: CommandAction, clientIDList: string[]): Promise<string> {
+    const path = `/cms/cinemas/${enc(cinemaID)}/commands`
+    return (await this.call<Answer<'send_command'>>('POST', path, { action, clientIDList })).commandID
+  }
+
+  getCommand(commandID: string): Promise<Answer<'get_command'>> {
+    return this.call('GET', `/cms/commands/${enc(commandID)}`)
+  }
+
+  /** A cinema's commands, newest first. */
+  listCommands(cinemaID: string, q: { start?: number; limit?: number } = {}): Promise<Answer<'list_commands'>> {
+    return this.call('GET', `/cms/cinemas/${enc(cinemaID)}/commands` + queryString(q))
+  }
+
   // ---- VOD tasks ----------------------------------------------------------------------------
 
   listVodTasks(q: VodTaskQuery = {}): Promise<Answer<'list_vod_tasks'>> {
@@ -397,8 +448,9 @@ export class HttpBackend {
     return this.call('POST', '/cms/vod_tasks', input)
   }
 
-  async setVodTaskStatus(id: string, status: VodStatus): Promise<void> {
-    await this.call('PUT', `/cms/vod_tasks/${enc(id)}`, { status })
+  /** Moves a task along its lifecycle; `reason` is kept in its history (a cancel tells the seat). */
+  async setVodTaskStatus(id: string, status: VodStatus, reason?: string): Promise<void> {
+    await this.call('PUT', `/cms/vod_tasks/${enc(id)}`, reason ? { status, reason } : { status })
   }
 
   // ---- users --------------------------------------------------------------------------------
@@ -425,6 +477,28 @@ export class HttpBackend {
 
   async deleteUsers(ids: string[]): Promise<void> {
     await this.call('DELETE', '/cms/users' + queryString({ user_id: ids }))
+  }
+
+  // ---- sessions -----------------------------------------------------------------------------
+
+  /** The live sessions of the caller, or of `userID` (a SYS_ADMIN's question). */
+  listSessions(userID?: string): Promise<SessionInfo[]> {
+    return this.call('GET', '/cms/sessions' + queryString({ user_id: userID }))
+  }
+
+  async endSession(sessionID: string): Promise<void> {
+    await this.call('DELETE', `/cms/sessions/${enc(sessionID)}`)
+  }
+
+  // ---- audit log ----------------------------------------------------------------------------
+
+  async listAudit(q: AuditQuery = {}): Promise<{ totalCount: number; itemList: AuditEntry[] }> {
+    return this.call('GET', '/cms/audit' + queryString(q))
+  }
+
+  /** Every entry the filters select, as the server's CSV file. */
+  async exportAudit(q: AuditFilter = {}): Promise<Blob> {
+    return (await this.raw('GET', '/cms/audit/_export' + queryString(q))) ?? new Blob()
   }
 
   // ---- catalogues ---------------------------------------------------------------------------
