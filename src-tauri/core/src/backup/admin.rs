@@ -55,7 +55,7 @@ impl Cms {
         let given = given.map(str::trim).filter(|f| !f.is_empty());
         let folder = match given {
             Some(f) => f.to_string(),
-            None => self.db.read(|tx| schedule::settings(tx))?.folder,
+            None => self.db.read(schedule::settings)?.folder,
         };
         if folder.is_empty() {
             return Err(Error::invalid("folder", "no backup folder: name one, or set one in the backup settings"));
@@ -108,7 +108,7 @@ impl Cms {
 
     fn backup_into(&self, actor: &Actor, folder: &Path, scheduled: bool) -> Result<BackupReport> {
         let _one_at_a_time = self.backup_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let keep = self.db.read(|tx| schedule::settings(tx))?.keep as usize;
+        let keep = self.db.read(schedule::settings)?.keep as usize;
         let made = std::fs::create_dir_all(folder)
             .map_err(|_| Error::invalid("folder", format!("cannot create or write the folder {}", folder.display())))
             .and_then(|()| create(self.data_dir(), folder, keep));

@@ -46,7 +46,8 @@ fn a_damaged_snapshot_is_refused_and_the_running_data_is_untouched() {
 #[test]
 fn the_backup_settings_and_history_are_the_machines_and_survive_a_restore() {
     let (app, admin, folder, name) = backed_up_live();
-    let change = BackupSettingsChange { keep: Some(4), folder: folder.path().to_str().map(String::from), ..Default::default() };
+    let change =
+        BackupSettingsChange { keep: Some(4), folder: folder.path().to_str().map(String::from), ..Default::default() };
     app.cms.update_backup_settings(&admin, change).unwrap();
     app.cms.backup_now(&admin, None).unwrap();
     let before = app.cms.backup_status(&admin).unwrap();
