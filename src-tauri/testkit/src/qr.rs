@@ -109,9 +109,9 @@ pub fn pdf_cells_decoded(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> 
     pdf_cells(pdf, per_page, 150).into_iter().map(cells).collect()
 }
 
-/// The same cells read by `zbarimg`, a second, independent decoder, at 300 dpi. Cell by cell, as
-/// a phone reads one sticker: zbar over a whole page of twelve random-token codes missed one code
-/// in about one sheet of ten at 150 dpi and one of thirty at 300 dpi, while rqrr read every cell.
+/// The same cells read by `zbarimg`, a second, independent decoder. Cell by cell, as a phone
+/// reads one sticker: zbar over a whole page of twelve random-token codes missed one code in
+/// about one sheet of ten at 150 dpi and one of thirty at 300 dpi, while rqrr read every cell.
 pub fn pdf_cells_zbar(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> {
     let dir = tempfile::tempdir().unwrap();
     let cells = |(p, page): (usize, Vec<image::GrayImage>)| {
@@ -137,7 +137,7 @@ pub fn pdf_cells_zbar(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> {
             })
             .collect()
     };
-    pdf_cells(pdf, per_page, 300).into_iter().enumerate().map(cells).collect()
+    pdf_cells(pdf, per_page, 150).into_iter().enumerate().map(cells).collect()
 }
 
 /// The text of one page (1-based), as `pdftotext` extracts it.
