@@ -93,7 +93,18 @@ impl Shell {
         let cms = Arc::new(cms);
         let router = cinedesk_server::router(Arc::clone(&cms));
         // Two callers racing here both opened the file; the loser's copy is dropped unused.
-        Ok(self.embedded.get_or_init(|| Embedded { cms, router }))
+        let mut first = false;
+        let embedded = self.embedded.get_or_init(|| {
+            first = true;
+            Embedded { cms, router }
+        });
+        if first {
+            // The daily backups of this data dir, as `cinedesk serve` runs them.
+            let (cms, (runs, _)) = (Arc::clone(&embedded.cms), tokio::sync::watch::channel(0));
+            let timer = cinedesk_server::backup_runner::SystemTimer;
+            tauri::async_runtime::spawn(cinedesk_server::backup_runner::run(cms, timer, runs));
+        }
+        Ok(embedded)
     }
 
     fn set_upstream(&self, settings: &Settings) {

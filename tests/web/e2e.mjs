@@ -10,7 +10,8 @@
 // in Chinese and English; a session ended on the server; a MANAGER of one cinema (its scope set
 // on the users page) who sees only that cinema, renames a hall and finds it in the audit log
 // (before/after, CSV export), and ends another of its sessions; a login locked after five wrong
-// passwords. Screenshots go to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
+// passwords; a backup made and restored from the settings page, and the storage page.
+// Screenshots go to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -842,7 +843,7 @@ async function main() {
       await api('POST', '/cms/hmd_models', { modelCode: 'PICO4', name: 'Pico 4 Enterprise', vendor: 'Pico', resolution: '2160x2160', refreshRateHz: 90, fieldOfViewDeg: 105, weightG: 586 })
       await api('POST', '/cms/seat_models', { modelCode: 'DOF6', name: '六自由度动感座椅', vendor: '幻影', degreesOfFreedom: 6, maxLoadKg: 120, effects: ['WIND', 'VIBRATION', 'WATER'] })
       await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
-      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'audit', 'enums', 'models', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'audit', 'enums', 'models', 'storage', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
@@ -883,6 +884,41 @@ async function main() {
       await page.waitForSelector('[data-test="movie-table"]', { timeout: 15000 })
       assert(new URL(page.url()).hash.startsWith('#/movies'), `back on the films page (${page.url()})`)
       token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('cinedesk.session')).token)
+    })
+
+    await check('a backup made on the settings page and restored from it gives back a deleted cinema', async () => {
+      const folder = resolve(tmpdir(), `cinedesk-backups-${process.pid}`)
+      await goto('/settings')
+      await page.waitForSelector('[data-test="settings-backup"]', { timeout: 10000 })
+      await page.fill(field('backup-folder'), folder)
+      await page.click('[data-test="backup-now"]')
+      await page.waitForSelector('[data-test="backup-snapshots"] [data-test="backup-restore"]', { timeout: 30000 })
+      await page.waitForSelector('[data-test="backup-last"]', { timeout: 10000 })
+      await page.waitForTimeout(400) // the success message settles
+      await shot(page, 'settings-backup')
+      const gone = await api('DELETE', `/cms/cinemas?cinema_id=${ids.cinema}`)
+      assert(gone.status === 200, `the cinema is deleted (${gone.status})`)
+      await page.click('[data-test="backup-snapshots"] [data-test="backup-restore"]')
+      await page.waitForSelector('.el-message-box', { timeout: 5000 })
+      await page.waitForTimeout(300) // the confirmation's opening animation
+      await shot(page, 'settings-restore-confirm')
+      await page.click('.el-message-box__btns .el-button--primary')
+      await page.waitForSelector('[data-test="login-submit"]', { timeout: 30000 })
+      await page.fill('input[autocomplete="username"]', 'admin')
+      await page.fill('input[autocomplete="current-password"]', PASSWORD)
+      await page.click('[data-test="login-submit"]')
+      await page.waitForSelector('[data-test="dashboard-backup"]', { timeout: 15000 })
+      token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('cinedesk.session')).token)
+      const back = await api('GET', `/cms/cinemas/${ids.cinema}`)
+      assert(back.status === 200 && back.json.cinemaCode === 'web_cinema_01', `the cinema is back (${back.status})`)
+      const audit = await api('GET', '/cms/audit?action=restore')
+      assert(audit.json.totalCount === 1, 'the restore is audited')
+      await page.waitForTimeout(600)
+      await shot(page, 'dashboard-after-restore')
+      await goto('/storage')
+      await page.waitForSelector('[data-test="storage-kinds"]', { timeout: 10000 })
+      await page.waitForTimeout(600)
+      await shot(page, 'storage')
     })
 
     await check('after five wrong passwords the login is locked, and the page says for how long', async () => {

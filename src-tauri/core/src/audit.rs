@@ -36,10 +36,12 @@ pub enum Action {
     Revoke,
     /// The data restored from a backup.
     Restore,
+    /// A backup made.
+    Backup,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Create,
         Action::Update,
         Action::Delete,
@@ -52,6 +54,7 @@ impl Action {
         Action::Issue,
         Action::Revoke,
         Action::Restore,
+        Action::Backup,
     ];
 
     /// The stable machine name (`login_failed` …).
@@ -69,6 +72,7 @@ impl Action {
             Action::Issue => "issue",
             Action::Revoke => "revoke",
             Action::Restore => "restore",
+            Action::Backup => "backup",
         }
     }
 

@@ -61,6 +61,11 @@ impl SessionCache {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(hash);
     }
 
+    /// Drops every session (the database was restored: none of them holds any more).
+    pub(crate) fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     /// Drops every session of these users (their roles, name or password changed, or they went).
     pub(crate) fn forget_users(&self, user_ids: &[String]) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());

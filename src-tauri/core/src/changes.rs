@@ -75,6 +75,13 @@ impl Changes {
         }
     }
 
+    /// Every table changed at once (the database was replaced by a restore): no kept answer holds.
+    pub(crate) fn bump_all(&self) {
+        for c in &self.counters {
+            c.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
     /// A number that grows whenever a write that changed one of `tables` commits. Counters
     /// only grow, so an equal sum means no counter moved.
     pub(crate) fn stamp(&self, tables: &[Table]) -> u64 {

@@ -162,6 +162,35 @@ impl Db {
         out
     }
 
+    /// Replaces the whole database with the one at `source` (a verified backup), under the writer
+    /// lock, through SQLite's backup API into this open file: readers see the old data or the
+    /// new, never a mix, and no connection has to be reopened. Then migrates it to this program's
+    /// schema and runs `then` in one transaction (what must hold of the new data at once: no
+    /// old sessions, the restore's own audit entry). Every table counts as changed.
+    pub(crate) fn replace_from(&self, source: &Path, then: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<()> {
+        let src =
+            Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let out = (|| {
+            {
+                let backup = rusqlite::backup::Backup::new(&src, &mut conn)?;
+                // All pages in one step: the copy is one transaction on this file.
+                if backup.step(-1)? != rusqlite::backup::StepResult::Done {
+                    return Err(Error::Internal("the database could not be replaced; nothing changed".into()));
+                }
+            }
+            // The copied file says journal_mode DELETE; this one stays WAL.
+            configure(&conn)?;
+            migrate(&mut conn)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            then(&tx)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        self.changes.bump_all();
+        out
+    }
+
     /// A number that grows whenever a write changing one of `tables` commits.
     pub(crate) fn stamp(&self, tables: &[Table]) -> u64 {
         self.changes.stamp(tables)

@@ -26,11 +26,13 @@ pub enum Entity {
     Delivery,
     Command,
     Settings,
+    /// A snapshot in a backup folder.
+    Backup,
 }
 
 impl Entity {
     /// Every kind, for looking one up by its wire name.
-    pub const ALL: [Entity; 21] = [
+    pub const ALL: [Entity; 22] = [
         Entity::Cinema,
         Entity::Hall,
         Entity::VrClient,
@@ -52,6 +54,7 @@ impl Entity {
         Entity::Delivery,
         Entity::Command,
         Entity::Settings,
+        Entity::Backup,
     ];
 
     /// The stable machine name (the audit log's `entity`): `vr_client`, `api_key` …
@@ -78,6 +81,7 @@ impl Entity {
             Entity::Delivery => "delivery",
             Entity::Command => "command",
             Entity::Settings => "settings",
+            Entity::Backup => "backup",
         }
     }
 }

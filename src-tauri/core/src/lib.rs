@@ -30,7 +30,9 @@
 //! - `library`, `upload_tokens`, `vod_flow`: the resource library (seed 004), upload tokens
 //!   (seed 003), VOD flows (seed 001).
 //! - `qr`, `qr_sheet`: a seat's QR code; a hall's A4 print sheet (PDF) or ZIP of SVGs.
-//! - `settings`: the installation's settings (QR template, audit retention).
+//! - `settings`: the installation's settings (QR template, audit retention, low-disk warning).
+//! - `space`: storage you can see: the store's use by kind and cinema, free disk, files nothing
+//!   refers to, reclaimed.
 //!
 //! How the pieces fit, and how to add a use case: `docs/architecture.md`.
 
@@ -66,6 +68,7 @@ mod sessions;
 mod settings;
 mod signing;
 mod site_events;
+mod space;
 pub mod upload_tokens;
 mod user;
 mod validate;
@@ -112,6 +115,10 @@ pub use signing::{
     is_signature, parse_user_date, sign, sign_dc2, user_date, ApiKey, ApiKeyInfo, SignedRequest, MAX_CLOCK_SKEW_MS,
 };
 pub use site_events::{SiteChange, SiteChanged};
+pub use space::{
+    CinemaUse, KindUse, OrphanFile, Reclaimed, StorageUse, DEFAULT_GRACE_DAYS, DEFAULT_WARN_FREE_GIB, MAX_GRACE_DAYS,
+    MAX_RECLAIM, MAX_WARN_FREE_GIB,
+};
 pub use user::{AppInfo, User, UserInput, UserQuery, MIN_PASSWORD};
 pub use validate::{whole as parse_whole, MAX_REPORT_TEXT, MAX_SCENE, MAX_SEAT_DESCRIPTION, MAX_TEXT};
 pub use vod::{MovieRef, VodStatus, VodTask, VodTaskEvent, VodTaskInput, VodTaskMovie, VodTaskQuery, MAX_TASK_MOVIES};
@@ -135,6 +142,10 @@ pub struct Cms {
     liveness: liveness::Liveness,
     presence: presence::Presence,
     clock: clock::Clock,
+    /// Told when the backup settings change (the daily backups' runner).
+    backup_listeners: Mutex<Vec<Box<dyn Fn() + Send + Sync>>>,
+    /// One backup or restore at a time: two into one folder would prune each other's blobs.
+    backup_lock: Mutex<()>,
 }
 
 impl Cms {
@@ -156,6 +167,8 @@ impl Cms {
             liveness,
             presence: presence::Presence::default(),
             clock: clock::Clock::default(),
+            backup_listeners: Mutex::new(Vec::new()),
+            backup_lock: Mutex::new(()),
         })
     }
 

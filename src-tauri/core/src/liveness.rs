@@ -63,6 +63,13 @@ impl Liveness {
         }
     }
 
+    /// Takes what `fresh` holds (the database was restored).
+    pub(crate) fn replace_with(&self, fresh: Liveness) {
+        self.set_offline_after_ms(fresh.offline_after_ms());
+        *self.seats.lock().unwrap_or_else(|p| p.into_inner()) =
+            fresh.seats.into_inner().unwrap_or_else(|p| p.into_inner());
+    }
+
     pub(crate) fn offline_after_ms(&self) -> i64 {
         self.offline_after_ms.load(Ordering::Relaxed)
     }

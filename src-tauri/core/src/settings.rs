@@ -1,5 +1,6 @@
 //! The installation's settings that live with its data (`GET/PUT /cms/settings`): the seat QR
-//! template, the seats' offline window and how long the audit log keeps its entries.
+//! template, the seats' offline window, how long the audit log keeps its entries and the free
+//! disk space under which the dashboard warns.
 
 use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
@@ -8,7 +9,7 @@ use crate::actor::{Actor, Capability};
 use crate::audit::{self, Action, Change};
 use crate::error::{Entity, Error, Result};
 use crate::liveness::OFFLINE_KEY;
-use crate::{qr, Cms};
+use crate::{qr, space, Cms};
 
 /// The shortest and longest offline window a chain may set, in seconds: a COMS reports every 30 s
 /// or so, and a day is as long as "offline" can usefully wait.
@@ -27,6 +28,9 @@ pub struct Settings {
     pub seat_offline_seconds: u32,
     /// How many days the audit log keeps an entry.
     pub audit_retention_days: u32,
+    /// The dashboard warns when the data dir's disk has less free space than this (GiB; 0: never).
+    #[cfg_attr(feature = "openapi", schema(maximum = 1000000))]
+    pub storage_warn_free_gib: u32,
 }
 
 /// Settings to change; an absent one keeps its value.
@@ -35,6 +39,7 @@ pub struct SettingsChange {
     pub qr_url_template: Option<String>,
     pub seat_offline_seconds: Option<u32>,
     pub audit_retention_days: Option<u32>,
+    pub storage_warn_free_gib: Option<u32>,
 }
 
 /// The stored settings, the offline window being `offline_ms` (the one in force, kept in memory).
@@ -43,6 +48,7 @@ fn load(tx: &Transaction<'_>, offline_ms: i64) -> Result<Settings> {
         qr_url_template: qr::template_in(tx)?,
         seat_offline_seconds: (offline_ms / 1000) as u32,
         audit_retention_days: audit::retention(tx)?,
+        storage_warn_free_gib: space::warn_free_gib(tx)?,
     })
 }
 
@@ -80,6 +86,9 @@ impl Cms {
             }
             if let Some(days) = change.audit_retention_days {
                 audit::set_retention(tx, days)?;
+            }
+            if let Some(gib) = change.storage_warn_free_gib {
+                space::set_warn_free_gib(tx, gib)?;
             }
             let change = Change::new(Action::Update, Entity::Settings, "installation").before(&before);
             audit::record(tx, actor, change.after(&load(tx, offline_ms.unwrap_or(offline_now))?))

@@ -256,8 +256,9 @@ async fn serve(
     if let Some(dir) = &ui {
         tracing::info!(dir = %dir.display(), "serving the web UI at /");
     }
-    let state =
-        crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes).with_trusted_proxies(trusted_proxies);
+    let cms = Arc::new(cms);
+    crate::backup_runner::start(Arc::clone(&cms), crate::backup_runner::SystemTimer);
+    let state = crate::AppState::new(cms).with_read_cache(read_cache_bytes).with_trusted_proxies(trusted_proxies);
     let app = crate::router_with_state(state, ui.as_deref());
     let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;

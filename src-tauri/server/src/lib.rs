@@ -20,11 +20,13 @@
 //! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
 //!   the values filled in at each answer instead (a COMS's last seen).
 //! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
+//! - `backup_runner`: the daily backups' one timer (`cinedesk serve` and the desktop start it).
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
 
 pub mod auth;
+pub mod backup_runner;
 mod base_url;
 pub mod cli;
 pub mod error;

@@ -22,6 +22,7 @@ import type {
   LoginInput,
   ModelQuery,
   MovieDeliveryQuery,
+  Query,
   MovieQuery,
   MovieUsage,
   QrSheetOptions,
@@ -214,6 +215,42 @@ export class HttpBackend {
 
   async putSettings(settings: Body<'put_settings'>): Promise<void> {
     await this.call('PUT', '/cms/settings', settings)
+  }
+
+  // ---- backups and storage (SYS_ADMIN) -------------------------------------------------------
+
+  backupStatus(): Promise<Answer<'get_backup_status'>> {
+    return this.call('GET', '/cms/backups/status')
+  }
+
+  putBackupSettings(settings: Body<'put_backup_settings'>): Promise<Answer<'put_backup_settings'>> {
+    return this.call('PUT', '/cms/backups/settings', settings)
+  }
+
+  /** The snapshots of `folder` (else the configured backup folder), newest first. */
+  listBackups(folder?: string): Promise<Answer<'list_backups'>> {
+    return this.call('GET', '/cms/backups' + queryString({ folder }))
+  }
+
+  createBackup(folder?: string): Promise<Answer<'create_backup'>> {
+    return this.call('POST', '/cms/backups', folder ? { folder } : {})
+  }
+
+  /** Every session ends with a restore: the caller logs in again. */
+  restoreBackup(snapshot: string, folder?: string): Promise<Answer<'restore_backup'>> {
+    return this.call('POST', '/cms/backups/_restore', folder ? { folder, snapshot } : { snapshot })
+  }
+
+  storage(): Promise<Answer<'get_storage'>> {
+    return this.call('GET', '/cms/storage')
+  }
+
+  orphanFiles(q: Query<'list_orphan_files'> = {}): Promise<Answer<'list_orphan_files'>> {
+    return this.call('GET', '/cms/storage/orphans' + queryString(q))
+  }
+
+  reclaimFiles(fileIDList: string[]): Promise<Answer<'reclaim_files'>> {
+    return this.call('POST', '/cms/storage/_reclaim', { fileIDList })
   }
 
   // ---- cinemas ------------------------------------------------------------------------------

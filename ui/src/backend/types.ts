@@ -70,6 +70,12 @@ export type EnumKind = 'MOVIE_COUNTRY' | 'MOVIE_CATEGORY' | 'CINEMA_REGION' | 'U
 /** `GET/PUT /cms/settings`: installation settings kept in the database. */
 export type ServerSettings = Schema<'Settings'>
 
+/** Backups (`/cms/backups*`) and storage (`/cms/storage*`), SYS_ADMIN. */
+export type BackupStatus = Schema<'BackupStatus'>
+export type SnapshotInfo = Schema<'SnapshotInfo'>
+export type StorageUse = Schema<'StorageUse'>
+export type OrphanFile = Schema<'OrphanFile'>
+
 /** A page of results, as every list route answers. */
 export type Page<T> = { totalCount: number; itemList: T[] }
 

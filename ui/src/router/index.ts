@@ -46,6 +46,7 @@ export const router = createRouter({
         page('audit', 'audit', 'menu.audit', () => import('@/views/AuditView.vue')),
         page('enums', 'enums', 'menu.enums', () => import('@/views/EnumsView.vue')),
         page('models', 'models', 'menu.models', () => import('@/views/ModelsView.vue')),
+        page('storage', 'storage', 'menu.storage', () => import('@/views/StorageView.vue'), true),
         page('settings', 'settings', 'menu.settings', () => import('@/views/SettingsView.vue')),
       ],
     },

@@ -13,10 +13,17 @@
 //!   goes; removing what no kept snapshot names.
 //! - `restore`: verifying a snapshot whole, then swapping it into a data dir (written aside,
 //!   fsynced, renamed), so a bad backup changes nothing.
+//! - `catalog`: a folder's snapshots with their time, size and counts, to choose one.
+//! - `schedule`: the daily backups' settings, their last runs, when the next is due.
+//! - `admin`: the same as use cases of a running CMS (SYS_ADMIN), restore into the live data
+//!   dir included.
 
+mod admin;
 mod blobs;
+mod catalog;
 mod manifest;
 mod restore;
+mod schedule;
 mod snapshot;
 
 use std::fs;
@@ -27,8 +34,11 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::DB_FILE;
 
+pub use admin::BackupStatus;
+pub use catalog::SnapshotInfo;
 pub use manifest::{BlobEntry, Manifest};
 pub use restore::{restore, verify, RestoreReport};
+pub use schedule::{BackupSettings, BackupSettingsChange, FailedBackup, LastBackup, MAX_KEEP};
 
 /// Snapshots kept in a backup folder unless told otherwise: a week of daily backups.
 pub const DEFAULT_KEEP: usize = 7;
@@ -47,6 +57,8 @@ pub struct BackupReport {
     /// Blobs the snapshot names, and how many of them were copied now (the rest were there).
     pub blobs: usize,
     pub blobs_copied: usize,
+    /// Bytes of file content the snapshot names.
+    pub blob_bytes: u64,
     /// Bytes of file content written by this backup: zero when the store did not change.
     pub blob_bytes_written: u64,
     /// Older snapshots removed to keep the last N.
@@ -82,6 +94,7 @@ pub fn create(data_dir: &Path, to: &Path, keep: usize) -> Result<BackupReport> {
         database_bytes: manifest.database.size,
         blobs: manifest.blobs.len(),
         blobs_copied: copied.count,
+        blob_bytes: manifest.blobs.iter().map(|b| b.size).sum(),
         blob_bytes_written: copied.bytes,
         snapshots_removed: removed,
     })

@@ -3,8 +3,9 @@
 //! size and MD5), then the content written aside, fsynced and renamed into place. A backup
 //! that fails a check changes nothing.
 //!
-//! The data dir must not be in use (stop the server or close the desktop first): the database
-//! file is replaced under whoever has it open.
+//! [`restore`] is for a data dir not in use (stop the server or close the desktop first): the
+//! database file is replaced under whoever has it open. A running CMS restores through
+//! `Cms::restore_backup` instead (`admin`), which swaps the database in under its own writer.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -56,7 +57,7 @@ pub fn verify(from: &Path) -> Result<(PathBuf, Manifest)> {
     {
         return Err(corrupt("its database holds other data than its manifest says"));
     }
-    let blobs_dir = snapshot.parent().map(|p| p.join(BLOBS_DIR)).ok_or_else(|| corrupt("it has no blobs folder"))?;
+    let blobs_dir = blobs_of(&snapshot)?;
     blobs::verify(&blobs_dir, &manifest.blobs)?;
     Ok((snapshot, manifest))
 }
@@ -65,24 +66,9 @@ pub fn verify(from: &Path) -> Result<(PathBuf, Manifest)> {
 /// passed. Files already in the store stay; the database is replaced whole.
 pub fn restore(from: &Path, data_dir: &Path) -> Result<RestoreReport> {
     let (snapshot, manifest) = verify(from)?;
-    let blobs_dir = snapshot.parent().map(|p| p.join(BLOBS_DIR)).ok_or_else(|| corrupt("it has no blobs folder"))?;
+    let blobs_dir = blobs_of(&snapshot)?;
     fs::create_dir_all(data_dir)?;
-    let store = data_dir.join("files");
-    for e in &manifest.blobs {
-        let target = blobs::store_path(&store, &e.blob)?;
-        if fs::metadata(&target).is_ok_and(|m| m.len() == e.size) {
-            continue;
-        }
-        let dir = target.parent().ok_or_else(|| Error::Internal("a blob path has no folder".into()))?;
-        fs::create_dir_all(dir)?;
-        let (md5, _) = blobs::copy_hashed(&blobs_dir.join(e.file_name()), &target)?;
-        fsync_dir(dir)?;
-        if md5 != e.md5 {
-            // Changed since it was verified; the database is not swapped in, so nothing names it.
-            let _ = fs::remove_file(&target);
-            return Err(corrupt(&format!("the file content {} changed during the restore", e.file_name())));
-        }
-    }
+    put_blobs(&blobs_dir, &manifest, &data_dir.join("files"))?;
     // The database last: until it is renamed in, the data dir is the old one plus unused blobs.
     let aside = data_dir.join(format!("{DB_FILE}.restoring"));
     fs::copy(snapshot.join(DB_FILE), &aside)?;
@@ -106,4 +92,30 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<RestoreReport> {
         counts: manifest.counts,
         blobs: manifest.blobs.len(),
     })
+}
+
+/// Writes into the file store under `store` every blob of `manifest` it lacks, from the backup's
+/// `blobs_dir`, each through a temp file, fsynced and renamed; checks each MD5 on the way.
+pub(crate) fn put_blobs(blobs_dir: &Path, manifest: &Manifest, store: &Path) -> Result<()> {
+    for e in &manifest.blobs {
+        let target = blobs::store_path(store, &e.blob)?;
+        if fs::metadata(&target).is_ok_and(|m| m.len() == e.size) {
+            continue;
+        }
+        let dir = target.parent().ok_or_else(|| Error::Internal("a blob path has no folder".into()))?;
+        fs::create_dir_all(dir)?;
+        let (md5, _) = blobs::copy_hashed(&blobs_dir.join(e.file_name()), &target)?;
+        fsync_dir(dir)?;
+        if md5 != e.md5 {
+            // Changed since it was verified; the database is not swapped in, so nothing names it.
+            let _ = fs::remove_file(&target);
+            return Err(corrupt(&format!("the file content {} changed during the restore", e.file_name())));
+        }
+    }
+    Ok(())
+}
+
+/// The `blobs/` folder beside a snapshot.
+pub(crate) fn blobs_of(snapshot: &Path) -> Result<PathBuf> {
+    snapshot.parent().map(|p| p.join(BLOBS_DIR)).ok_or_else(|| corrupt("it has no blobs folder"))
 }

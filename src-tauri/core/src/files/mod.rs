@@ -296,6 +296,14 @@ fn read_head(path: &Path) -> Result<Vec<u8>> {
 }
 
 impl Files {
+    /// Removes a blob's content from the store (no file row names it any more).
+    pub(crate) fn remove_blob(&self, blob: &str) {
+        match self.store.blob_path(blob) {
+            Ok(path) => store::Store::remove(&path),
+            Err(e) => tracing::warn!(blob, error = %e, "not a blob of this store"),
+        }
+    }
+
     pub(crate) fn open(db: Arc<Db>, data_dir: &Path) -> Result<Arc<Files>> {
         let files = Arc::new(Files {
             db,

@@ -11,6 +11,7 @@ use tempfile::TempDir;
 
 mod audit;
 mod backup;
+mod backup_admin;
 mod catalogues;
 mod cinemas;
 mod commands;

@@ -31,10 +31,10 @@ struct AuditFilter {
     cinema_id: Option<String>,
     /// What was changed: cinema, hall, vr_client, movie, delivery, command, vod_task, user, session,
     /// api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
-    /// settings …
+    /// settings, backup …
     entity: Option<String>,
     /// create, update, delete, distribute, withdraw, login, login_failed, logout,
-    /// password_change, issue, revoke, restore.
+    /// password_change, issue, revoke, restore, backup.
     action: Option<String>,
     /// From this time on (epoch ms, inclusive).
     from: Option<i64>,

@@ -40,6 +40,9 @@ pub(crate) struct SettingsInput {
     /// Seconds without a report after which a seat shows as offline.
     #[schema(minimum = 60, maximum = 86400)]
     seat_offline_seconds: Option<u32>,
+    /// GiB of free disk under which the dashboard warns (0: never).
+    #[schema(maximum = 1000000)]
+    storage_warn_free_gib: Option<u32>,
 }
 
 /// All or none.
@@ -56,6 +59,7 @@ async fn put_settings(
         qr_url_template: body.qr_url_template,
         seat_offline_seconds: body.seat_offline_seconds,
         audit_retention_days: body.audit_retention_days,
+        storage_warn_free_gib: body.storage_warn_free_gib,
     };
     s.run(move |cms| cms.update_settings(&session.actor, change)).await?;
     Ok(done())

@@ -11,6 +11,7 @@
 
 mod api_keys;
 mod audit;
+mod backups;
 mod call;
 mod cinemas;
 mod commands;
@@ -31,6 +32,7 @@ mod qr_sheet;
 mod request;
 mod session;
 mod sessions;
+mod storage;
 mod upload_tokens;
 mod uploads;
 mod users;
@@ -101,6 +103,8 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(users::routes())
         .merge(api_keys::routes())
         .merge(audit::routes())
+        .merge(backups::routes())
+        .merge(storage::routes())
         .merge(uploads::settings_routes())
         .merge(upload_tokens::settings_routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -68,6 +68,12 @@ const NOT_WALKED: &[&str] = &[
     "use_for_movie",
     "post_delete_video_by_id",
     "post_video_publish",
+    // Ends every session (the walk's too) and swaps the log for the restored one: its one
+    // entry is checked in `backup::a_backup_then_a_restore_from_the_routes_gives_back_a_deleted_cinema`.
+    "restore_backup",
+    // Deletes only files older than a grace period of days, one entry each: checked in
+    // `storage::orphans_past_the_grace_period_are_listed_and_reclaimed_and_used_or_young_ones_are_not`.
+    "reclaim_files",
     // A COMS's telemetry (seat statuses, disk figures): written for the site, not a person's
     // change, even when an operator posts one by hand.
     "heartbeat",
@@ -75,7 +81,7 @@ const NOT_WALKED: &[&str] = &[
 
 /// The REST family's writes, in an order where each finds what it needs: the records are made
 /// by the walk itself (`create_*` first, `delete_*` last).
-async fn cases(app: &TestApp) -> Vec<Case> {
+async fn cases(app: &TestApp, backups: &std::path::Path) -> Vec<Case> {
     let cinema = app.cinema("audited").await;
     let hall = app.hall(&cinema, "h1").await;
     let second = app.cinema("second").await;
@@ -238,6 +244,8 @@ async fn cases(app: &TestApp) -> Vec<Case> {
             "update",
         ),
         case("set_settings", "PUT", "/cms/upload_tokens/config".into(), Some(json!({"maxSize": 1048576})), "update"),
+        case("create_backup", "POST", "/cms/backups".into(), Some(json!({"folder": backups})), "backup"),
+        case("put_backup_settings", "PUT", "/cms/backups/settings".into(), Some(json!({"keep": 3})), "update"),
         case("create_api_key", "POST", format!("/cms/cinemas/{cinema}/api_keys"), Some(json!({})), "issue"),
         case("revoke_api_key", "DELETE", format!("/cms/cinemas/{cinema}/api_keys/{key}"), None, "revoke"),
         case("create_user", "POST", "/cms/users".into(), Some(user_body), "create"),
@@ -286,8 +294,8 @@ async fn newest(app: &TestApp) -> (u64, Value) {
 
 #[tokio::test]
 async fn every_write_operation_of_the_document_records_exactly_one_entry_with_before_and_after() {
-    let app = spawn_app().await;
-    let cases = cases(&app).await;
+    let (app, backups) = (spawn_app().await, tempfile::tempdir().unwrap());
+    let cases = cases(&app, backups.path()).await;
     for (op, method) in write_operations(&app).await {
         let walked = cases.iter().any(|c| c.op == op) || op == "logout";
         assert!(walked || NOT_WALKED.contains(&op.as_str()), "{method} {op}: a write the audit walk does not make");

@@ -1,15 +1,17 @@
 //! `cinedesk backup` and `cinedesk restore` as processes, beside a real `cinedesk serve` that
-//! keeps answering writes.
+//! keeps answering writes; the same from the routes (SYS_ADMIN), into the running server; the
+//! daily runner on a clock the test drives.
 
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use cinedesk_core::Actor;
 use cinedesk_testkit::{md5_hex, noise};
 use serde_json::json;
 use tokio::sync::watch;
 
-use crate::helpers::{answer, cinedesk, Served, ADMIN_PASSWORD};
+use crate::helpers::{answer, cinedesk, spawn_app, Served, TestApp, ADMIN_PASSWORD};
 
 /// A cinema made over HTTP: its code once the server acknowledged it.
 async fn create_cinema(server: &Served, token: &str, code: &str) -> String {
@@ -113,4 +115,116 @@ fn restoring_a_damaged_backup_fails_and_leaves_the_data_dir_as_it_was() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("damaged"), "says why");
     assert_eq!(std::fs::read_dir(target.path()).unwrap().count(), 0, "nothing was written");
+}
+
+/// Backs `app` up into `folder` from the route: the snapshot's name.
+async fn backup_into(app: &TestApp, folder: &Path) -> String {
+    let (status, made) = app.post("/cms/backups", json!({"folder": folder})).await;
+    assert_eq!(status, 200, "{made}");
+    made["snapshot"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_backup_then_a_restore_from_the_routes_gives_back_a_deleted_cinema() {
+    let (app, folder) = (spawn_app().await, tempfile::tempdir().unwrap());
+    let cinema = app.cinema("keep01").await;
+    let snapshot = backup_into(&app, folder.path()).await;
+    let (status, list) = app.get(&format!("/cms/backups?folder={}", folder.path().display())).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!((list[0]["name"].as_str(), list[0]["counts"]["cinemas"].as_u64()), (Some(snapshot.as_str()), Some(1)));
+    assert_eq!(app.delete(&format!("/cms/cinemas?cinema_id={cinema}")).await.0, 200);
+
+    let body = json!({"folder": folder.path(), "snapshot": snapshot});
+    let (status, restored) = app.post("/cms/backups/_restore", body).await;
+    assert_eq!(status, 200, "{restored}");
+    assert_eq!(app.get("/cms/cinemas").await.0, 401, "every session ended, the restorer's too");
+    let token = app.login("admin", ADMIN_PASSWORD).await;
+    let (status, back) = app.send("GET", &format!("/cms/cinemas/{cinema}"), Some(&token), None).await;
+    assert_eq!((status, back["cinemaCode"].as_str()), (200, Some("keep01")), "{back}");
+    let (_, audit) = app.send("GET", "/cms/audit?action=restore", Some(&token), None).await;
+    assert_eq!(audit["totalCount"], 1, "the restore is in the restored log: {audit}");
+}
+
+#[tokio::test]
+async fn a_corrupted_snapshot_is_refused_from_the_route_and_changes_nothing() {
+    let (app, folder) = (spawn_app().await, tempfile::tempdir().unwrap());
+    let snapshot = backup_into(&app, folder.path()).await;
+    let later = app.cinema("later01").await;
+    std::fs::write(folder.path().join(&snapshot).join("cinedesk.db"), b"not a database").unwrap();
+    let (status, refused) =
+        app.post("/cms/backups/_restore", json!({"folder": folder.path(), "snapshot": snapshot})).await;
+    assert_eq!((status, refused["code"].as_str()), (400, Some("invalid")), "{refused}");
+    assert!(refused["info"].as_str().unwrap().contains("damaged"), "says why: {refused}");
+    let (status, still) = app.get(&format!("/cms/cinemas/{later}")).await;
+    assert_eq!(status, 200, "the session and the data are as they were: {still}");
+}
+
+#[tokio::test]
+async fn a_manager_may_not_back_up_restore_or_see_the_backups() {
+    let (app, folder) = (spawn_app().await, tempfile::tempdir().unwrap());
+    let snapshot = backup_into(&app, folder.path()).await;
+    let (_, manager) = app.manager("mgr01").await;
+    let restore = json!({"folder": folder.path(), "snapshot": snapshot});
+    for (method, path, body) in [
+        ("POST", "/cms/backups", Some(json!({"folder": folder.path()}))),
+        ("POST", "/cms/backups/_restore", Some(restore)),
+        ("GET", "/cms/backups/status", None),
+        ("PUT", "/cms/backups/settings", Some(json!({"keep": 2}))),
+    ] {
+        let (status, refused) = app.send(method, path, Some(&manager), body).await;
+        assert_eq!(status, 403, "{method} {path}: {refused}");
+    }
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 2, "still one snapshot beside blobs/");
+}
+
+#[tokio::test]
+async fn the_status_shows_the_last_good_backup_and_a_failure_until_the_next_good_one() {
+    let (app, folder) = (spawn_app().await, tempfile::tempdir().unwrap());
+    let not_a_folder = folder.path().join("a-file");
+    std::fs::write(&not_a_folder, b"x").unwrap();
+    let (status, failed) = app.post("/cms/backups", json!({"folder": not_a_folder})).await;
+    assert_eq!((status, failed["code"].as_str()), (400, Some("invalid")), "{failed}");
+    let (_, state) = app.get("/cms/backups/status").await;
+    assert!(state["lastFailure"]["message"].as_str().unwrap().contains("folder"), "{state}");
+    let snapshot = backup_into(&app, &folder.path().join("good")).await;
+    let (_, state) = app.get("/cms/backups/status").await;
+    assert_eq!(state["lastOk"]["snapshot"], snapshot.as_str(), "{state}");
+    assert!(state["lastOk"]["bytes"].as_u64().unwrap() > 0 && state["lastFailure"].is_null(), "{state}");
+}
+
+/// A clock the test moves, and the timer of the runner waiting on it.
+#[derive(Clone)]
+struct DrivenClock(watch::Sender<i64>);
+
+impl cinedesk_server::backup_runner::Timer for DrivenClock {
+    fn until(&self, at_ms: i64) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        let mut now = self.0.subscribe();
+        Box::pin(async move {
+            let _ = now.wait_for(|t| *t >= at_ms).await;
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_daily_runner_backs_up_when_the_hour_comes_and_keeps_the_last_n() {
+    const DAY: i64 = 24 * 3600 * 1000;
+    let start = 20_000 * DAY + 3600 * 1000; // 01:00 UTC
+    let clock = DrivenClock(watch::channel(start).0);
+    let reading = clock.0.clone();
+    let app = crate::helpers::spawn_app_on_clock(move || *reading.borrow()).await;
+    let folder = tempfile::tempdir().unwrap();
+    let settings = json!({"folder": folder.path(), "enabled": true, "hourUtc": 3, "keep": 2});
+    assert_eq!(app.put("/cms/backups/settings", settings).await.0, 200);
+    let (_, state) = app.get("/cms/backups/status").await;
+    assert_eq!(state["nextDueAt"], start + 2 * 3600 * 1000, "{state}");
+    let mut runs = cinedesk_server::backup_runner::start(Arc::clone(&app.cms), clock.clone());
+    for day in 0..3 {
+        clock.0.send_replace(start + day * DAY + 2 * 3600 * 1000);
+        runs.wait_for(|n| *n == day as u64 + 1).await.unwrap();
+        // Through the core: the session of the test's admin lasts a day of this clock.
+        let state = app.cms.backup_status(&Actor::System).unwrap();
+        assert_eq!(state.last_ok.map(|b| b.at), Some(start + day * DAY + 2 * 3600 * 1000), "day {day}");
+    }
+    let kept = app.cms.backup_snapshots(&Actor::System, folder.path().to_str()).unwrap();
+    assert_eq!(kept.len(), 2, "the last two kept: {kept:?}");
 }

@@ -21,6 +21,7 @@ mod reports;
 mod scope;
 mod seats;
 mod sessions;
+mod storage;
 mod upload_tokens;
 mod uploads;
 mod users;

@@ -76,6 +76,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cms/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The snapshots of a backup folder, newest first: when, how big, what each holds. */
+        get: operations["list_backups"];
+        put?: never;
+        /**
+         * Backs everything up now, while the server keeps working: a snapshot of the database and the
+         *     files the folder does not hold yet; the folder keeps the configured number of snapshots.
+         */
+        post: operations["create_backup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/backups/_restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restores a snapshot into this running server after checking all of it (a damaged backup, or
+         *     one from a newer Cinedesk, is refused and changes nothing). Every session ends: everyone,
+         *     the caller too, logs in again as the restored data knows them.
+         */
+        post: operations["restore_backup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/backups/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes the automatic backups' settings (all or none); the daily runner follows at once. */
+        put: operations["put_backup_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/backups/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The automatic backups' settings, the last good backup (time and size), the last failure and
+         *     when the next daily backup is due.
+         */
+        get: operations["get_backup_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cms/cinemas": {
         parameters: {
             query?: never;
@@ -727,6 +806,63 @@ export interface paths {
         get: operations["get_settings"];
         /** All or none. */
         put: operations["put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Space used by films, images and the library, by each of the caller's cinemas' library
+         *     spaces, and the free disk of the data dir (with whether it is under the warning threshold).
+         */
+        get: operations["get_storage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/storage/_reclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deletes files nothing refers to, each audited; their content goes once no file shares it. */
+        post: operations["reclaim_files"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/storage/orphans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Files nothing refers to (no film, user, library resource, video or delivery), older than the
+         *     grace period, largest first.
+         */
+        get: operations["list_orphan_files"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1797,8 +1933,81 @@ export interface components {
             entityID: string;
             /** @description The user who made the change, if a user did. */
             userID?: string | null;
+            /**
+             * @description That user's name as it is now (null for no user, or one deleted since): a MANAGER may
+             *     not list users, yet reads who changed its cinemas.
+             */
+            userName?: string | null;
             /** @description DESKTOP, WEB, API or CLI. */
             via: string;
+        };
+        /** @description What a backup made. */
+        BackupMade: {
+            /** Format: int64 */
+            databaseBytes: number;
+            /** Format: int64 */
+            fileBytes: number;
+            /** @description File contents the snapshot names, their bytes, and how many of them this backup copied. */
+            files: number;
+            filesCopied: number;
+            /** Format: int32 */
+            schemaVersion: number;
+            /** @description The new snapshot's name in the folder. */
+            snapshot: string;
+            /** @description Older snapshots removed to keep the last N. */
+            snapshotsRemoved: number;
+            /**
+             * Format: int64
+             * @description File bytes written now: near zero when the store did not change since the last backup.
+             */
+            writtenBytes: number;
+        };
+        /** @description The automatic backups' settings. */
+        BackupSettings: {
+            /** @description Whether a backup is made every day at `hourUtc`. */
+            enabled: boolean;
+            /**
+             * Format: int64
+             * @description When the daily backups were last switched on (epoch ms): the first is due at the hour after.
+             */
+            enabledAt?: number;
+            /**
+             * @description The backup folder (on the machine that holds the data): where "back up now" writes unless
+             *     told another, and where the daily backups go. Empty: none set.
+             */
+            folder: string;
+            /**
+             * Format: int32
+             * @description The hour (0-23, UTC) of the daily backup.
+             */
+            hourUtc: number;
+            /**
+             * Format: int32
+             * @description Snapshots kept in the folder (1-365); older ones, and content only they named, go.
+             */
+            keep: number;
+        };
+        /** @description Backup settings to change; an absent one keeps its value. */
+        BackupSettingsInput: {
+            /** @description A backup every day at `hourUtc` (needs a folder). */
+            enabled?: boolean | null;
+            /** @description An absolute folder path, or "" for none. */
+            folder?: string | null;
+            /** Format: int32 */
+            hourUtc?: number | null;
+            /** Format: int32 */
+            keep?: number | null;
+        };
+        /** @description The automatic backups' settings and what the backups did lately. */
+        BackupStatus: {
+            lastFailure?: null | components["schemas"]["FailedBackup"];
+            lastOk?: null | components["schemas"]["LastBackup"];
+            /**
+             * Format: int64
+             * @description When the next daily backup is due (epoch ms); null while they are off.
+             */
+            nextDueAt?: number | null;
+            settings: components["schemas"]["BackupSettings"];
         };
         /**
          * @description Seed 004 §3.8's body.
@@ -1935,6 +2144,15 @@ export interface components {
         CinemaList: {
             /** @description At least one cinema; all of them must exist. */
             cinemaIDList?: string[] | null;
+        };
+        /** @description Space taken by a cinema's library space. */
+        CinemaUse: {
+            /** Format: int64 */
+            bytes: number;
+            cinemaID: string;
+            /** Format: int64 */
+            files: number;
+            name: string;
         };
         ClassificationId: {
             classificationId: string;
@@ -2451,6 +2669,15 @@ export interface components {
          * @enum {string}
          */
         ErrorCode: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "in_use" | "method_not_allowed" | "too_large" | "checksum_mismatch" | "offset_mismatch" | "unsupported_media_type" | "precondition_failed" | "range_not_satisfiable" | "too_many_requests" | "busy" | "internal" | "no_backend" | "source_changed";
+        /** @description The last backup that failed. */
+        FailedBackup: {
+            /**
+             * Format: int64
+             * @description Epoch ms.
+             */
+            at: number;
+            message: string;
+        };
         /** @description uploadify's answer: the new file's id. */
         Fid: {
             fid: string;
@@ -2552,6 +2779,14 @@ export interface components {
             dirId: string;
             /** @description The new parent in the same space, "0" (or absent) for its root. */
             parentId?: string | null;
+        };
+        /** @description Which backup folder: the one named, else the configured one. */
+        FolderParam: {
+            /**
+             * @description An absolute folder path on the machine that holds the data (a USB drive, a NAS mount);
+             *     absent: the backup folder of the settings.
+             */
+            folder?: string | null;
         };
         /** @description queryFolders' body: a space (`ownerType` with `userId`, `groupId` or `orgId`) and a folder. */
         FolderQuery: components["schemas"]["SpaceRef"] & {
@@ -2698,6 +2933,34 @@ export interface components {
             imageType?: string | null;
             tags?: string | null;
             title?: string | null;
+        };
+        /** @description Space taken by one kind of file. */
+        KindUse: {
+            /** Format: int64 */
+            bytes: number;
+            /** Format: int64 */
+            files: number;
+            /** @description `films`, `images`, `library` or `other`. */
+            kind: string;
+        };
+        /** @description The last good backup. */
+        LastBackup: {
+            /**
+             * Format: int64
+             * @description Epoch ms.
+             */
+            at: number;
+            /**
+             * Format: int64
+             * @description What a restore of it brings back: the database and every file content it names.
+             */
+            bytes: number;
+            snapshot: string;
+            /**
+             * Format: int64
+             * @description File content this backup had to write (the rest was in the folder already).
+             */
+            writtenBytes: number;
         };
         /** @description One module's settings as shown (secrets never) and as changed. */
         ModuleSettings: {
@@ -2846,6 +3109,22 @@ export interface components {
             kind: string;
             title: string;
         };
+        /** @description A file nothing refers to. */
+        OrphanFile: {
+            /** Format: int64 */
+            createTime: number;
+            domain: string;
+            fileID: string;
+            /** @description `films`, `images`, `library` or `other`. */
+            kind: string;
+            md5: string;
+            mimeType: string;
+            name: string;
+            /** @description `user:<id>` or `cinema:<id>`. */
+            owner: string;
+            /** Format: int64 */
+            size: number;
+        };
         /** @description Seed §11.2's answer (also what the local PostObject answers, as OSS relays the callback's). */
         OssCallback: {
             Info: string;
@@ -2925,6 +3204,11 @@ export interface components {
                 entityID: string;
                 /** @description The user who made the change, if a user did. */
                 userID?: string | null;
+                /**
+                 * @description That user's name as it is now (null for no user, or one deleted since): a MANAGER may
+                 *     not list users, yet reads who changed its cinemas.
+                 */
+                userName?: string | null;
                 /** @description DESKTOP, WEB, API or CLI. */
                 via: string;
             }[];
@@ -3050,6 +3334,26 @@ export interface components {
                 scheduleStart?: string | null;
                 type: string;
                 weixinURL?: string | null;
+            }[];
+            /** Format: int64 */
+            totalCount: number;
+        };
+        /** @description A page as the seed shapes it. */
+        Page_OrphanFile: {
+            itemList: {
+                /** Format: int64 */
+                createTime: number;
+                domain: string;
+                fileID: string;
+                /** @description `films`, `images`, `library` or `other`. */
+                kind: string;
+                md5: string;
+                mimeType: string;
+                name: string;
+                /** @description `user:<id>` or `cinema:<id>`. */
+                owner: string;
+                /** Format: int64 */
+                size: number;
             }[];
             /** Format: int64 */
             totalCount: number;
@@ -3257,6 +3561,28 @@ export interface components {
         };
         /** @description A message of a cinema's queue: `{"messageID", "type", "message"}`, the body by its type. */
         QueuedMessage: components["schemas"]["NewMovieMessage"] | components["schemas"]["NewVodTaskMessage"] | components["schemas"]["MovieUpdatedMessage"] | components["schemas"]["MovieWithdrawnMessage"] | components["schemas"]["VodTaskUpdatedMessage"] | components["schemas"]["CommandQueuedMessage"];
+        /** @description Files to reclaim. */
+        ReclaimInput: {
+            /** @description 1 to 1000 file ids; those in use, unknown or younger than the grace period are skipped. */
+            fileIDList: string[];
+            /**
+             * Format: int32
+             * @description As in `GET /cms/storage/orphans` (7 by default).
+             */
+            graceDays?: number | null;
+        };
+        /** @description What a reclaim did. */
+        Reclaimed: {
+            /**
+             * Format: int64
+             * @description Disk space given back (content no remaining file shares).
+             */
+            bytes: number;
+            /** @description The files deleted. */
+            fileIDList: string[];
+            /** @description Files asked for that were not deleted: unknown, in use, or younger than the grace period. */
+            skippedIDList: string[];
+        };
         /** @description refreshVideoUploadAuth's answer: new credentials for the same upload. */
         RefreshedAuth: {
             uploadAddress: string;
@@ -3434,6 +3760,24 @@ export interface components {
             resId: string;
             usage: components["schemas"]["MovieUsage"];
         };
+        /** @description A snapshot to restore. */
+        RestoreInput: {
+            /** @description As in `GET /cms/backups`. */
+            folder?: string | null;
+            /** @description The snapshot's name (`name` of `GET /cms/backups`). */
+            snapshot: string;
+        };
+        /** @description What a restore brought back. */
+        Restored: {
+            /** @description Rows per table. */
+            counts: {
+                [key: string]: number;
+            };
+            files: number;
+            /** Format: int32 */
+            schemaVersion: number;
+            snapshot: string;
+        };
         /** @description What `GET /cms/qr/{qrToken}` tells the ordering side about a scanned seat. */
         ScannedSeat: {
             cinemaID: string;
@@ -3572,6 +3916,11 @@ export interface components {
              * @description A seat its COMS has not reported for this long shows as offline (180 by default).
              */
             seatOfflineSeconds: number;
+            /**
+             * Format: int32
+             * @description The dashboard warns when the data dir's disk has less free space than this (GiB; 0: never).
+             */
+            storageWarnFreeGib: number;
         };
         /** @description Settings to change; an absent one keeps its value. */
         SettingsInput: {
@@ -3587,6 +3936,40 @@ export interface components {
              * @description Seconds without a report after which a seat shows as offline.
              */
             seatOfflineSeconds?: number | null;
+            /**
+             * Format: int32
+             * @description GiB of free disk under which the dashboard warns (0: never).
+             */
+            storageWarnFreeGib?: number | null;
+        };
+        /** @description One snapshot of a backup folder. */
+        SnapshotInfo: {
+            /** @description Rows per table (cinemas, halls, vr_clients, movies, users …). */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description When it was made (epoch ms); 0 when its manifest cannot be read.
+             */
+            createdAt: number;
+            /** @description Why its manifest is unusable, when it is (such a snapshot cannot be restored). */
+            damaged?: string | null;
+            /** Format: int64 */
+            databaseBytes: number;
+            /**
+             * Format: int64
+             * @description The file content it names, and how many contents.
+             */
+            fileBytes: number;
+            /** Format: int64 */
+            files: number;
+            /** @description The snapshot's folder name in the backup folder (its id when restoring). */
+            name: string;
+            /** Format: int32 */
+            schemaVersion: number;
+            /** @description The Cinedesk that made it. */
+            version: string;
         };
         /** @description A space the caller may use, for choosing where to file things. */
         SpaceInfo: {
@@ -3634,6 +4017,32 @@ export interface components {
             reason?: string | null;
             /** @description PENDING → ACCEPTED → PLAYING → COMPLETED; CANCELLED and FAILED end it early. */
             status?: null | ("PENDING" | "ACCEPTED" | "PLAYING" | "COMPLETED" | "CANCELLED" | "FAILED");
+        };
+        /** @description How the file store uses the disk (`GET /cms/storage`). */
+        StorageUse: {
+            /** @description The library spaces of the caller's cinemas, largest first. */
+            cinemas: components["schemas"]["CinemaUse"][];
+            /** Format: int64 */
+            diskBytes?: number | null;
+            /** Format: int64 */
+            files: number;
+            /**
+             * Format: int64
+             * @description Free and total bytes of the disk holding the data dir; null where the system does not tell.
+             */
+            freeBytes?: number | null;
+            kinds: components["schemas"]["KindUse"][];
+            lowOnSpace: boolean;
+            /**
+             * Format: int64
+             * @description Bytes of stored content (each content once).
+             */
+            totalBytes: number;
+            /**
+             * Format: int64
+             * @description Free space under this (the `storageWarnFreeGib` setting) is low.
+             */
+            warnFreeBytes: number;
         };
         /** @description A stored file's metadata. */
         StoredFile: {
@@ -4412,12 +4821,12 @@ export interface operations {
                 /**
                  * @description What was changed: cinema, hall, vr_client, movie, delivery, command, vod_task, user, session,
                  *     api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
-                 *     settings …
+                 *     settings, backup …
                  */
                 entity?: string;
                 /**
                  * @description create, update, delete, distribute, withdraw, login, login_failed, logout,
-                 *     password_change, issue, revoke, restore.
+                 *     password_change, issue, revoke, restore, backup.
                  */
                 action?: string;
                 /** @description From this time on (epoch ms, inclusive). */
@@ -4461,12 +4870,12 @@ export interface operations {
                 /**
                  * @description What was changed: cinema, hall, vr_client, movie, delivery, command, vod_task, user, session,
                  *     api_key, file, folder, resource, classification, video, hmd_model, seat_model, enum,
-                 *     settings …
+                 *     settings, backup …
                  */
                 entity?: string;
                 /**
                  * @description create, update, delete, distribute, withdraw, login, login_failed, logout,
-                 *     password_change, issue, revoke, restore.
+                 *     password_change, issue, revoke, restore, backup.
                  */
                 action?: string;
                 /** @description From this time on (epoch ms, inclusive). */
@@ -4490,6 +4899,184 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    list_backups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description An absolute folder path on the machine that holds the data (a USB drive, a NAS mount);
+                 *     absent: the backup folder of the settings.
+                 */
+                folder?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshots, newest first (none when the folder holds none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotInfo"][];
+                };
+            };
+            /** @description No folder named or configured, or not an absolute path */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    create_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolderParam"];
+            };
+        };
+        responses: {
+            /** @description The snapshot made */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupMade"];
+                };
+            };
+            /** @description No folder named or configured, or one that cannot be written */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    restore_backup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreInput"];
+            };
+        };
+        responses: {
+            /** @description Restored; every session has ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Restored"];
+                };
+            };
+            /** @description The backup is damaged or newer, or the folder is not usable: nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such snapshot in the folder */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    put_backup_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackupSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description The settings now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    get_backup_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backups' state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupStatus"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
@@ -6900,6 +7487,108 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    get_storage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The store's use and the free disk */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageUse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    reclaim_files: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReclaimInput"];
+            };
+        };
+        responses: {
+            /** @description What was deleted and what was skipped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reclaimed"];
+                };
+            };
+            /** @description No files, or too many, named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    list_orphan_files: {
+        parameters: {
+            query?: {
+                /** @description Only files made more than this many days ago (7 by default, 0 to 3650). */
+                grace_days?: number;
+                /** @description Index of the first item to answer (0 by default). */
+                start?: number;
+                /** @description Page size (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of unreferenced files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrphanFile"];
+                };
+            };
+            /** @description A bad grace period or page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Busy"];
         };
