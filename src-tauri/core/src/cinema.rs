@@ -294,7 +294,9 @@ impl Cms {
                 self.db.write_overlaid(&[Table::Cinemas], |tx| {
                     tx.prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
                         .execute(params![now, cinema_id])?;
-                    Ok(())
+                    // Only a COMS silent for longer than the resolution gets here, as one
+                    // flagged offline (silent for minutes) does: the hot path stays one read.
+                    crate::alerts::coms_heard(tx, cinema_id, now)
                 })?;
                 self.presence.coms_seen(cinema_id, now);
                 Ok(())

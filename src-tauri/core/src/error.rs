@@ -26,11 +26,14 @@ pub enum Entity {
     Delivery,
     Command,
     Settings,
+    AlertRules,
+    Notification,
+    Webhook,
 }
 
 impl Entity {
     /// Every kind, for looking one up by its wire name.
-    pub const ALL: [Entity; 21] = [
+    pub const ALL: [Entity; 24] = [
         Entity::Cinema,
         Entity::Hall,
         Entity::VrClient,
@@ -52,6 +55,9 @@ impl Entity {
         Entity::Delivery,
         Entity::Command,
         Entity::Settings,
+        Entity::AlertRules,
+        Entity::Notification,
+        Entity::Webhook,
     ];
 
     /// The stable machine name (the audit log's `entity`): `vr_client`, `api_key` …
@@ -78,6 +84,9 @@ impl Entity {
             Entity::Delivery => "delivery",
             Entity::Command => "command",
             Entity::Settings => "settings",
+            Entity::AlertRules => "alert_rules",
+            Entity::Notification => "notification",
+            Entity::Webhook => "webhook",
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::actor::{Access, Actor};
+use crate::alerts;
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
 use crate::liveness::SEAT_SEEN_RESOLUTION_MS;
@@ -113,6 +114,9 @@ pub(crate) fn apply_status(
             "UPDATE vr_clients SET fault_code = ?, fault_message = ?, fault_at = ?, fault_cleared_at = NULL WHERE id = ?",
         )?
         .execute(params![code, message, at, seat.id])?;
+    }
+    if m.clear || m.open {
+        alerts::seat_moved(tx, &seat.cinema_id, &seat.id, m.clear, m.open.then_some((code, message)), at)?;
     }
     Ok(m != Move::default())
 }
@@ -258,6 +262,7 @@ impl Cms {
                          WHERE id = ?",
                     )?
                     .execute(params![v.coms_version, v.disk_free, v.disk_total, cinema_id])?;
+                    alerts::disk_reported(tx, cinema_id, now)?;
                 }
                 let mut told = Vec::with_capacity(p.seats.len());
                 for i in p.seats {
