@@ -276,7 +276,8 @@ impl Cms {
     /// noted in memory as well, for [`Cms::recent_coms_last_seen`].
     pub fn mark_coms_seen(&self, actor: &Actor, cinema_id: &str) -> Result<()> {
         actor.require_channel(cinema_id)?;
-        let now = now_ms();
+        // The core's clock: the COMS-offline rule compares this time with it.
+        let now = self.clock.now_ms();
         let fresh: Option<Option<i64>> = self.db.read(|tx| {
             let seen = tx
                 .prepare_cached("SELECT coms_last_seen FROM cinemas WHERE id = ?")?

@@ -524,7 +524,7 @@ impl Cms {
             if same {
                 return Ok(false);
             }
-            let now = now_ms();
+            let now = self.clock.now_ms();
             tx.prepare_cached(
                 "UPDATE deliveries SET state = ?, bytes = ?, total_bytes = ?, error = ?, updated_at = ?
                  WHERE movie_id = ? AND cinema_id = ?",

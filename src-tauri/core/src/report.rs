@@ -7,7 +7,6 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use crate::actor::{Access, Actor};
 use crate::alerts;
 use crate::error::{Error, Result};
-use crate::ids::now_ms;
 use crate::liveness::SEAT_SEEN_RESOLUTION_MS;
 use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_CODE, MAX_REPORT_TEXT};
@@ -248,7 +247,7 @@ impl Cms {
         actor.require_channel(cinema_id)?;
         let v = validated(hb.try_into().map_err(Into::into)?)?;
         self.mark_coms_seen(actor, cinema_id)?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let (planned, _) = self.db.read(|tx| plan(tx, actor, cinema_id, &v, now))?;
         let mut told = Vec::new();
         if planned.figures || !planned.seats.is_empty() {

@@ -244,8 +244,11 @@ async fn serve(
     if let Some(dir) = &ui {
         tracing::info!(dir = %dir.display(), "serving the web UI at /");
     }
+    let cms = Arc::new(cms);
+    // Alerts: the time-based rules' timer and the webhook sender, beside the routes.
+    crate::alert_runner::start(Arc::clone(&cms));
     let state =
-        crate::AppState::new(Arc::new(cms)).with_read_cache(read_cache_bytes).with_trusted_proxies(trusted_proxies);
+        crate::AppState::new(cms).with_read_cache(read_cache_bytes).with_trusted_proxies(trusted_proxies);
     let app = crate::router_with_state(state, ui.as_deref());
     let stop = shutdown();
     let listener = tokio::net::TcpListener::bind(listen).await?;

@@ -20,10 +20,13 @@
 //! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
 //!   the values filled in at each answer instead (a COMS's last seen).
 //! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
+//! - `alert_runner`, `webhook`: the alerts' one timer and webhook sender, and the webhooks'
+//!   bodies (JSON, WeCom, DingTalk) on the wire.
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
 
+pub mod alert_runner;
 pub mod auth;
 mod base_url;
 pub mod cli;
@@ -41,6 +44,7 @@ pub mod serve;
 pub mod signed;
 pub mod state;
 pub mod waker;
+pub mod webhook;
 
 use std::sync::Arc;
 
