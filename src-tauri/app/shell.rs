@@ -93,7 +93,19 @@ impl Shell {
         let cms = Arc::new(cms);
         let router = cinedesk_server::router(Arc::clone(&cms));
         // Two callers racing here both opened the file; the loser's copy is dropped unused.
-        Ok(self.embedded.get_or_init(|| Embedded { cms, router }))
+        let mut won = false;
+        let embedded = self.embedded.get_or_init(|| {
+            won = true;
+            Embedded { cms, router }
+        });
+        if won {
+            // Alerts in embedded mode: the same timer and webhook sender as `cinedesk serve`.
+            let cms = Arc::clone(&embedded.cms);
+            tauri::async_runtime::spawn(async move {
+                cinedesk_server::alert_runner::start(cms);
+            });
+        }
+        Ok(embedded)
     }
 
     fn set_upstream(&self, settings: &Settings) {

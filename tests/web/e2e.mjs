@@ -4,12 +4,13 @@
 // distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a
 // 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
 // search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
-// in Chinese and English; a session ended on the server. Screenshots go
+// in Chinese and English; a seat's fault in the notification centre; a session ended on the server. Screenshots go
 // to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
+import { createHmac } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { chromium } from 'playwright-core'
 
@@ -114,6 +115,18 @@ async function chooseOption(selectTest, text) {
   await page.click(`[data-test="${selectTest}"]`)
   await page.keyboard.type(text)
   await page.locator('li.el-select-dropdown__item:visible', { hasText: text }).first().click()
+}
+
+/** A request signed the `dc2` way with `key` ({apikey, secretkey}), as a COMS sends it (docs/coms-integration.md §2). */
+async function signed(method, path, body, key) {
+  const params = encodeURIComponent(body).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')
+  const date = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/[-:TZ.]/g, '').slice(0, 17)
+  const signature = createHmac('sha256', key.secretkey).update(`${method}\n${path}\n${params}\n${date}\n`).digest('base64')
+  return fetch(BASE + path, {
+    method,
+    headers: { 'content-type': 'text/plain', 'user-date': date, 'user-params': params, authorization: `dc2:${key.apikey}:${signature}` },
+    body,
+  })
 }
 
 async function goto(hash) {
@@ -545,6 +558,22 @@ async function main() {
       assert(!left.includes(target) && left.includes(library.folder), 'only the deleted folder is gone')
       const gone = await api('POST', '/onlineDisk/resourceInfo', { resId: library.resources[library.notes].resId })
       assert(gone.status === 404 && gone.json.result === '100000', `the resource inside went with it (status ${gone.status})`)
+    })
+
+    await check('a seat reported ERROR by a signed heartbeat appears in the notification centre', async () => {
+      const key = await api('POST', `/cms/cinemas/${ids.cinema}/api_keys`, {})
+      assert(key.status === 200, `an API key for the COMS: ${JSON.stringify(key.json)}`)
+      const body = JSON.stringify({ seats: [{ clientID: ids.seat, status: 'ERROR', errorCode: 'HMD_LOST', errorMessage: '头盔未连接' }] })
+      const res = await signed('POST', `/cms/cinemas/${ids.cinema}/heartbeat`, body, key.json)
+      assert(res.status === 200, `the heartbeat is taken: ${res.status} ${await res.text()}`)
+      await goto('/dashboard')
+      await page.waitForSelector('[data-test="notification-count"] sup:not([style*="display: none"])', { timeout: 15000 })
+      await page.click('[data-test="notification-bell"]')
+      const item = page.locator('[data-test="notification-item"]', { hasText: 'HMD_LOST' })
+      await item.first().waitFor({ timeout: 15000 })
+      assert((await item.first().textContent()).includes('座椅故障'), 'the kind is named in Chinese')
+      await shot(page, 'notifications')
+      await page.keyboard.press('Escape')
     })
 
     await check('every page opens in Chinese', async () => {
