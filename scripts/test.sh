@@ -24,6 +24,9 @@ npm --prefix ui run build
 step "rustfmt"
 cargo fmt --all -- --check
 
+step "no import circles between the server's modules"
+python3 scripts/import-cycles.py src-tauri/server/src
+
 step "clippy (every crate, the desktop one included; warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -1,7 +1,10 @@
 // End-to-end test of the web UI served by a real `cinedesk serve`, in Debian's Chromium driven by
 // playwright-core: log in; create a cinema, a hall, generate 12 seats; the seat map and one seat's
 // QR code; the hall's print sheet; a film whose poster goes up through the file chooser; its
-// distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a
+// distribution, checked through the API as the cinema's COMS would see it (NEW_MOVIE); a film's
+// delivery board filling as the site reports (signed with the cinema's key, as a COMS does); a
+// seat the site reports in ERROR on the live seat map; a command sent from the seat map read off
+// the cinema's queue with its signature; a VOD task cancelled with its reason in its history; a
 // 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
 // search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
 // in Chinese and English; a seat's fault in the notification centre; a session ended on the server. Screenshots go
@@ -10,8 +13,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
-import { createHmac } from 'node:crypto'
 import { tmpdir } from 'node:os'
+import { createHmac } from 'node:crypto'
 import { chromium } from 'playwright-core'
 
 const BASE = process.env.CINEDESK_URL
@@ -47,6 +50,36 @@ async function api(method, path, body) {
   const res = await fetch(BASE + path, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, json: text ? JSON.parse(text) : null }
+}
+
+// ---- the API as a cinema's COMS calls it: signed with the cinema's key (dc2, docs/coms-integration.md) ----
+let lastDate = 0
+/** `user-date` in China time, a millisecond of its own per request (a signature is accepted once). */
+function userDate() {
+  const ms = Math.max(Date.now(), lastDate + 1)
+  lastDate = ms
+  return new Date(ms + 8 * 3600_000).toISOString().replace(/[-:TZ.]/g, '').slice(0, 17)
+}
+/** URL-encoding as a form value (space as '+'), as Java's URLEncoder writes it. */
+const formEncode = (text) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')
+/** A request signed with `key` ({apikey, secretkey}): it signs its JSON body, or else its query. */
+async function signed(key, method, pathAndQuery, body) {
+  const [path, query = ''] = pathAndQuery.split('?')
+  const params = formEncode(body ? JSON.stringify(body) : query)
+  const date = userDate()
+  const signature = createHmac('sha256', key.secretkey).update(`${method}\n${path}\n${params}\n${date}\n`).digest('base64')
+  const res = await fetch(BASE + pathAndQuery, {
+    method,
+    headers: {
+      'user-date': date,
+      'user-params': params,
+      authorization: `dc2:${key.apikey}:${signature}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   })
   const text = await res.text()
@@ -115,18 +148,6 @@ async function chooseOption(selectTest, text) {
   await page.click(`[data-test="${selectTest}"]`)
   await page.keyboard.type(text)
   await page.locator('li.el-select-dropdown__item:visible', { hasText: text }).first().click()
-}
-
-/** A request signed the `dc2` way with `key` ({apikey, secretkey}), as a COMS sends it (docs/coms-integration.md §2). */
-async function signed(method, path, body, key) {
-  const params = encodeURIComponent(body).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')
-  const date = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/[-:TZ.]/g, '').slice(0, 17)
-  const signature = createHmac('sha256', key.secretkey).update(`${method}\n${path}\n${params}\n${date}\n`).digest('base64')
-  return fetch(BASE + path, {
-    method,
-    headers: { 'content-type': 'text/plain', 'user-date': date, 'user-params': params, authorization: `dc2:${key.apikey}:${signature}` },
-    body,
-  })
 }
 
 async function goto(hash) {
@@ -348,6 +369,108 @@ async function main() {
       await page.waitForTimeout(300)
     })
 
+    await check("the film's delivery board fills as the site reports", async () => {
+      const key = await api('POST', `/cms/cinemas/${ids.cinema}/api_keys`)
+      assert(key.status === 200, `a key for the site (status ${key.status})`)
+      ids.key = key.json
+      const film = await api('POST', '/cms/movies', {
+        name: '深海漫游 VR', movieCode: 'WEB_M02', duration: 40, description: '海底的一小时', type: 'MOVIE',
+        category: 'SCIENCE', country: 'CHN', price: 1990, online: true,
+      })
+      ids.film = film.json.movieID
+      const sent = await api('POST', `/cms/movies/${ids.film}/_distribute`, { cinemaIDList: [ids.cinema] })
+      assert(sent.status === 200, `the film is distributed (status ${sent.status})`)
+      await goto('/movies')
+      await page.locator('[data-test="movie-table"] tr', { hasText: 'WEB_M02' }).first().locator('[data-test="movie-deliveries"]').click()
+      const board = page.locator('[data-test="delivery-board"]')
+      await board.locator('[data-test="delivery-table"] .el-tag[data-state="QUEUED"]').waitFor({ timeout: 10000 })
+      const report = (state, bytes) =>
+        signed(ids.key, 'PUT', `/cms/cinemas/${ids.cinema}/deliveries/${ids.film}`, { state, bytes, totalBytes: 200 * 2 ** 20 })
+      const downloading = await report('DOWNLOADING', 84 * 2 ** 20)
+      assert(downloading.status === 200, `the site's DOWNLOADING report is taken (${downloading.status} ${JSON.stringify(downloading.json)})`)
+      // The board polls: it shows the report without a reload.
+      await board.locator('[data-test="delivery-table"] .el-tag[data-state="DOWNLOADING"]').waitFor({ timeout: 15000 })
+      const progress = await board.locator('[data-test="delivery-progress"] .el-progress__text').textContent()
+      assert(progress.trim() === '42%', `the progress bar shows 42% (got ${progress})`)
+      await shot(page, 'delivery-downloading')
+      const ready = await report('READY', 200 * 2 ** 20)
+      assert(ready.status === 200, `the site's READY report is taken (${ready.status})`)
+      await board.locator('[data-test="delivery-count-READY"][data-count="1"]').waitFor({ timeout: 15000 })
+      assert(await board.locator('[data-test="delivery-count-DOWNLOADING"]').getAttribute('data-count') === '0', 'nothing is downloading any more')
+      await board.locator('[data-test="delivery-bar"] [data-state="READY"]').waitFor()
+      await shot(page, 'delivery-ready')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
+    await check("the cinema's page shows its films' deliveries the same way", async () => {
+      await goto('/cinemas')
+      await page.locator('[data-test="cinema-table"] tr', { hasText: 'web_cinema_01' }).first().locator('[data-test="cinema-deliveries"]').click()
+      const board = page.locator('[data-test="delivery-board"]')
+      await board.locator('[data-test="delivery-table"] tr', { hasText: '深海漫游 VR' }).locator('.el-tag[data-state="READY"]').waitFor({ timeout: 10000 })
+      await board.locator('[data-test="delivery-count-QUEUED"][data-count="1"]').waitFor() // WEB_M01, not yet taken by the site
+      await page.waitForTimeout(300)
+      await shot(page, 'cinema-deliveries')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
+    await check('a seat the site reports in ERROR by a signed heartbeat shows on the seat map with its fault', async () => {
+      const seats = (await api('GET', `/cms/vr_clients?hall_id=${ids.hall}&limit=100`)).json.itemList
+      ids.broken = seats.find((s) => s.seatNumber === 'A12').clientID
+      const beat = await signed(ids.key, 'POST', `/cms/cinemas/${ids.cinema}/heartbeat`, {
+        comsVersion: 'web-e2e 1.0', diskFreeBytes: 400 * 2 ** 30, diskTotalBytes: 1024 * 2 ** 30,
+        seats: seats.map((s) => (s.clientID === ids.broken
+          ? { clientID: s.clientID, status: 'ERROR', errorCode: 'E_HMD_LOST', errorMessage: '头盔未连接' }
+          : { clientID: s.clientID, status: 'IDLE' })),
+      })
+      assert(beat.status === 200, `the heartbeat is taken (${beat.status} ${JSON.stringify(beat.json)})`)
+      await goto(`/halls?cinema=${ids.cinema}&hall=${ids.hall}`)
+      const broken = page.locator('[data-test="seat-map"] button.seat[data-status="ERROR"][data-fault="E_HMD_LOST"][data-online="true"]', { hasText: 'A12' })
+      await broken.waitFor({ timeout: 15000 })
+      assert(await page.locator('[data-test="seat-map"] button.seat[data-online="true"]').count() === 12, 'every seat heard from shows online')
+      await broken.click()
+      await page.waitForSelector('[data-test="seat-details"] [data-test="seat-fault"]:has-text("头盔未连接")')
+      await shot(page, 'seat-map-fault')
+      await goto('/dashboard')
+      await page.waitForSelector('[data-test="fault-table"] td:has-text("E_HMD_LOST")', { timeout: 15000 })
+      await shot(page, 'dashboard-faults')
+    })
+
+    await check('a command sent from the seat map reaches the site, which finds it in its signed long poll', async () => {
+      await goto(`/halls?cinema=${ids.cinema}&hall=${ids.hall}`)
+      await page.waitForSelector('[data-test="seat-map"] button.seat >> nth=11', { timeout: 15000 })
+      await page.click('[data-test="seat-pick"]')
+      for (const seat of ['A02', 'A03']) await page.locator('[data-test="seat-map"] button.seat', { hasText: seat }).click()
+      await page.waitForSelector('[data-test="seat-map"] button.seat.picked >> nth=1')
+      await page.click('[data-test="seat-command"]')
+      await page.locator('[data-test="command-REBOOT"]:visible').click()
+      const confirm = page.locator('.el-message-box')
+      await confirm.waitFor()
+      await page.waitForTimeout(400) // the box's opening animation
+      await shot(page, 'command-confirm')
+      await confirm.locator('.el-button--danger').click()
+      await page.waitForSelector('[data-test="command-table"] .el-tag[data-state="PENDING"]', { timeout: 10000 })
+      const picked = (await api('GET', `/cms/vr_clients?hall_id=${ids.hall}&limit=100`)).json.itemList
+        .filter((s) => ['A02', 'A03'].includes(s.seatNumber)).map((s) => s.clientID).sort()
+      // The site reads its queue as a COMS does, acknowledging what comes before the command.
+      let message = null
+      let ack = ''
+      for (let i = 0; i < 10 && !message; i++) {
+        const poll = await signed(ids.key, 'GET', `/cms/long_poll/${ids.cinema}?timeout=5${ack ? `&ack=${encodeURIComponent(ack)}` : ''}`)
+        assert(poll.status === 200, `the signed long poll answers a message (status ${poll.status})`)
+        if (poll.json.type === 'COMMAND') message = poll.json
+        ack = poll.json.messageID
+      }
+      assert(message, 'a COMMAND is in the queue')
+      assert(message.message.action === 'REBOOT', `the action is REBOOT (got ${message.message.action})`)
+      assert(JSON.stringify([...message.message.clientIDList].sort()) === JSON.stringify(picked), 'it names the two seats picked')
+      const done = await signed(ids.key, 'PUT', `/cms/commands/${message.message.commandID}`, { state: 'DONE', detail: '已重启 2 台' })
+      assert(done.status === 200, `the site's answer is taken (${done.status})`)
+      await page.waitForSelector('[data-test="command-table"] .el-tag[data-state="DONE"]', { timeout: 15000 })
+      await shot(page, 'command-done')
+    })
+
     // Needs tus at /files/ (branch files).
     await check('a film file goes up over tus in chunks, pauses and resumes from where it stopped', async () => {
       const film = resolve(tmpdir(), `cinedesk-film-${process.pid}.mp4`)
@@ -560,18 +683,37 @@ async function main() {
       assert(gone.status === 404 && gone.json.result === '100000', `the resource inside went with it (status ${gone.status})`)
     })
 
+    await check('a VOD task is cancelled with a reason, which its history keeps beside the price paid', async () => {
+      const made = await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
+      assert(made.status === 200, `a task is ordered (${made.status} ${JSON.stringify(made.json)})`)
+      await goto('/vod-tasks')
+      const row = page.locator('[data-test="vod-table"] .el-table__body tr', { hasText: made.json.taskID.slice(-10) }).first()
+      await row.locator('[data-test="vod-cancel"]').click()
+      const box = page.locator('.el-message-box')
+      await box.locator('input').fill('座椅维修')
+      await box.locator('.el-button--danger').click()
+      await row.locator('.el-tag', { hasText: '已取消' }).waitFor({ timeout: 10000 })
+      await row.locator('.el-table__expand-icon').click()
+      const details = page.locator('[data-test="vod-details"]').first()
+      await details.locator('[data-test="vod-history"]:has-text("座椅维修")').waitFor({ timeout: 10000 })
+      assert(await details.locator('[data-test="vod-price"]').first().textContent() === '¥29.90', 'the price when ordered is shown')
+      const task = await api('GET', `/cms/vod_tasks/${made.json.taskID}`)
+      assert(task.json.status === 'CANCELLED' && task.json.statusHistory.at(-1).reason === '座椅维修', 'the server keeps the reason')
+      await page.waitForTimeout(300)
+      await shot(page, 'vod-cancelled')
+    })
+
     await check('a seat reported ERROR by a signed heartbeat appears in the notification centre', async () => {
-      const key = await api('POST', `/cms/cinemas/${ids.cinema}/api_keys`, {})
-      assert(key.status === 200, `an API key for the COMS: ${JSON.stringify(key.json)}`)
-      const body = JSON.stringify({ seats: [{ clientID: ids.seat, status: 'ERROR', errorCode: 'HMD_LOST', errorMessage: '头盔未连接' }] })
-      const res = await signed('POST', `/cms/cinemas/${ids.cinema}/heartbeat`, body, key.json)
-      assert(res.status === 200, `the heartbeat is taken: ${res.status} ${await res.text()}`)
+      const body = { seats: [{ clientID: ids.seat, status: 'ERROR', errorCode: 'E_NOTIFY', errorMessage: '头盔未连接' }] }
+      const res = await signed(ids.key, 'POST', `/cms/cinemas/${ids.cinema}/heartbeat`, body)
+      assert(res.status === 200, `the heartbeat is taken: ${res.status} ${JSON.stringify(res.json)}`)
       await goto('/dashboard')
       await page.waitForSelector('[data-test="notification-count"] sup:not([style*="display: none"])', { timeout: 15000 })
       await page.click('[data-test="notification-bell"]')
-      const item = page.locator('[data-test="notification-item"]', { hasText: 'HMD_LOST' })
+      const item = page.locator('[data-test="notification-item"]', { hasText: 'E_NOTIFY' })
       await item.first().waitFor({ timeout: 15000 })
       assert((await item.first().textContent()).includes('座椅故障'), 'the kind is named in Chinese')
+      await page.waitForTimeout(300) // the popover's opening animation
       await shot(page, 'notifications')
       await page.keyboard.press('Escape')
     })

@@ -23,3 +23,25 @@ export const VOD_STATUS_TAG: Record<VodStatus, 'info' | 'success' | 'primary' | 
   CANCELLED: 'info',
   FAILED: 'danger',
 }
+
+/** What a task's films cost when it was ordered (fen); null when no price was recorded for any. */
+export function orderTotal(movies: Array<{ price?: number | null }>): number | null {
+  const priced = movies.filter((m) => m.price != null)
+  return priced.length === 0 ? null : priced.reduce((sum, m) => sum + m.price!, 0)
+}
+
+/** Whether the console may cancel a task in `status` (the lifecycle allows it from there). */
+export function canCancel(status: VodStatus): boolean {
+  return NEXT[status].includes('CANCELLED')
+}
+
+/** Who moved a task, as its history records it: a user, a cinema's COMS, or the server itself. */
+export type TaskActor = { kind: 'user'; id: string } | { kind: 'cinema'; id: string } | { kind: 'system' } | { kind: 'other'; text: string }
+
+/** Reads a history entry's `actor` (`user:<id>`, `cinema:<id>` or `system`). */
+export function parseActor(actor: string): TaskActor {
+  if (actor === 'system') return { kind: 'system' }
+  const m = /^(user|cinema):(.+)$/.exec(actor)
+  if (!m) return { kind: 'other', text: actor }
+  return m[1] === 'user' ? { kind: 'user', id: m[2] } : { kind: 'cinema', id: m[2] }
+}

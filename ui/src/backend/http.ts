@@ -5,7 +5,9 @@ import type {
   ApiKeyInfo,
   AppInfo,
   Body,
+  CinemaDeliveryQuery,
   CinemaQuery,
+  CommandAction,
   DiskEnvelope,
   EnumKind,
   FileDomain,
@@ -16,6 +18,7 @@ import type {
   LibrarySpaces,
   LoginInput,
   ModelQuery,
+  MovieDeliveryQuery,
   MovieQuery,
   MovieUsage,
   QrSheetOptions,
@@ -389,6 +392,43 @@ export class HttpBackend {
     return (await this.call<Answer<'movie_cinemas'>>('GET', `/cms/movies/${enc(id)}/cinemas`)).cinemaIDList
   }
 
+  /** Withdraws a film from cinemas (all or nothing): each gets MOVIE_WITHDRAWN. */
+  withdrawMovie(id: string, cinemaIDList: string[]): Promise<Answer<'withdraw_movie'>> {
+    return this.call('DELETE', `/cms/movies/${enc(id)}/_distribute`, { cinemaIDList })
+  }
+
+  // ---- deliveries and commands (what the sites were sent and what they said) ---------------
+
+  /** A film's delivery board: a page of its cinemas and the counts per state of all of them. */
+  movieDeliveries(id: string, q: MovieDeliveryQuery = {}): Promise<Answer<'movie_deliveries'>> {
+    return this.call('GET', `/cms/movies/${enc(id)}/deliveries` + queryString(q))
+  }
+
+  /** A cinema's films as its delivery board. */
+  cinemaDeliveries(cinemaID: string, q: CinemaDeliveryQuery = {}): Promise<Answer<'cinema_deliveries'>> {
+    return this.call('GET', `/cms/cinemas/${enc(cinemaID)}/deliveries` + queryString(q))
+  }
+
+  /** Sends a film's message to these cinemas again (their deliveries start over). */
+  async retryDeliveries(movieID: string, cinemaIDList: string[]): Promise<void> {
+    await this.call('POST', `/cms/movies/${enc(movieID)}/deliveries/_retry`, { cinemaIDList })
+  }
+
+  /** Answers the new command's id. */
+  async sendCommand(cinemaID: string, action: CommandAction, clientIDList: string[]): Promise<string> {
+    const path = `/cms/cinemas/${enc(cinemaID)}/commands`
+    return (await this.call<Answer<'send_command'>>('POST', path, { action, clientIDList })).commandID
+  }
+
+  getCommand(commandID: string): Promise<Answer<'get_command'>> {
+    return this.call('GET', `/cms/commands/${enc(commandID)}`)
+  }
+
+  /** A cinema's commands, newest first. */
+  listCommands(cinemaID: string, q: { start?: number; limit?: number } = {}): Promise<Answer<'list_commands'>> {
+    return this.call('GET', `/cms/cinemas/${enc(cinemaID)}/commands` + queryString(q))
+  }
+
   // ---- VOD tasks ----------------------------------------------------------------------------
 
   listVodTasks(q: VodTaskQuery = {}): Promise<Answer<'list_vod_tasks'>> {
@@ -403,8 +443,9 @@ export class HttpBackend {
     return this.call('POST', '/cms/vod_tasks', input)
   }
 
-  async setVodTaskStatus(id: string, status: VodStatus): Promise<void> {
-    await this.call('PUT', `/cms/vod_tasks/${enc(id)}`, { status })
+  /** Moves a task along its lifecycle; `reason` is kept in its history (a cancel tells the seat). */
+  async setVodTaskStatus(id: string, status: VodStatus, reason?: string): Promise<void> {
+    await this.call('PUT', `/cms/vod_tasks/${enc(id)}`, reason ? { status, reason } : { status })
   }
 
   // ---- users --------------------------------------------------------------------------------

@@ -105,6 +105,15 @@ export const SEAT_STATUSES = everyOf<SeatStatus>()(['SHUT_DOWN', 'IDLE', 'IN_VOD
 export type VrClient = Schema<'VrClient'>
 export type VrClientQuery = Query<'list_vr_clients'>
 export type VrClientInput = Schema<'VrClientInput'>
+/** A fault a seat reported (raised on ERROR, cleared when it left it). */
+export type SeatFault = Schema<'SeatFault'>
+
+/** A command to a cinema's seats, sent to its COMS as COMMAND and answered by the site. */
+export type Command = Schema<'Command'>
+export type CommandAction = Schema<'CommandAction'>
+export const COMMAND_ACTIONS = everyOf<CommandAction>()(['REBOOT', 'SHUTDOWN', 'WAKE_ON_LAN', 'STOP_PLAYBACK'])
+export type CommandState = Schema<'CommandState'>
+export const COMMAND_STATES = everyOf<CommandState>()(['PENDING', 'SENT', 'DONE', 'FAILED'])
 export type SeatQrOptions = Query<'seat_qr_code'>
 
 // ---- films and VOD tasks ----------------------------------------------------------------------
@@ -129,12 +138,24 @@ export const MOVIE_ORDER_PARAMS = everyOf<MovieOrderParam>()([
 ])
 export type MovieInput = Schema<'MovieInput'>
 export type DistributionOutcome = Schema<'DistributionOutcome'>
+export type WithdrawalOutcome = Schema<'WithdrawalOutcome'>
+
+/** One (film, cinema) pair's delivery, and a board of them with the counts per state. */
+export type Delivery = Schema<'Delivery'>
+export type DeliveryState = Schema<'DeliveryState'>
+export const DELIVERY_STATES = everyOf<DeliveryState>()(['QUEUED', 'SENT', 'DOWNLOADING', 'READY', 'FAILED', 'WITHDRAWN'])
+export type DeliveryBoard = Schema<'DeliveryBoard'>
+export type DeliveryCounts = Schema<'StateCounts'>
+export type MovieDeliveryQuery = Query<'movie_deliveries'>
+export type CinemaDeliveryQuery = Query<'cinema_deliveries'>
 
 export type VodStatus = Schema<'VodStatus'>
 export const VOD_STATUSES = everyOf<VodStatus>()(['PENDING', 'ACCEPTED', 'PLAYING', 'COMPLETED', 'CANCELLED', 'FAILED'])
 export type VodTask = Schema<'VodTask'>
 export type VodTaskQuery = Query<'list_vod_tasks'>
 export type VodTaskInput = Schema<'VodTaskInput'>
+/** One status a task took: when, by whom, why. */
+export type VodTaskEvent = Schema<'VodTaskEvent'>
 
 /** One message of a cinema's COMS queue (seed §6), its body by its type (issue 13). */
 export type ComsMessage = Schema<'QueuedMessage'>

@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::done::{done, Done};
-use super::CinemaList;
+use super::request::cinema_list::CinemaList;
 use crate::auth::{Caller, LoggedIn, SignedJson};
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};

@@ -40,7 +40,7 @@ mod vod_flow;
 mod vr_clients;
 
 use axum::{middleware, Extension, Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -49,14 +49,6 @@ use crate::error::ApiError;
 use crate::openapi::{self, ApiDoc, Document};
 use crate::signed::{self, Kind};
 use crate::state::AppState;
-
-/// Cinemas a film is withdrawn from or re-sent to: `{"cinemaIDList"}`.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct CinemaList {
-    /// At least one cinema; all of them must exist.
-    #[serde(rename = "cinemaIDList")]
-    pub(crate) cinema_id_list: Option<Vec<String>>,
-}
 
 /// Routes for users (their handlers take a [`crate::auth::LoggedIn`]): documented with the bearer
 /// security, its 401 (no session) and 403 (the core refused the role).

@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::done::{done, Done};
-use super::CinemaList;
+use super::request::cinema_list::CinemaList;
 use crate::auth::LoggedIn;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, PageParams, PathParam, Query};

@@ -1,8 +1,9 @@
-//! The seed's request shapes, one module per seed, each parsed into the core's typed input with `TryFrom` (a failure is the core's `invalid` error, naming the wire field); here, the loose way the seed's clients write values.
+//! The request shapes of the wire, one module per seed (and `cinema_list` for the sites' contract), each parsed into the core's typed input with `TryFrom` (a failure is the core's `invalid` error, naming the wire field); here, the loose way the seed's clients write values.
 //!
 //! The seed writes ids and codes as strings ("0", "12345") or numbers (`"fid": 12345`), and
 //! leaves a value out as an empty string: [`flex`] reads all of them as trimmed text or absent.
 
+pub(crate) mod cinema_list;
 pub(crate) mod seed001;
 pub(crate) mod seed004;
 
