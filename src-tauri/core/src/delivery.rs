@@ -529,7 +529,15 @@ impl Cms {
                 "UPDATE deliveries SET state = ?, bytes = ?, total_bytes = ?, error = ?, updated_at = ?
                  WHERE movie_id = ? AND cinema_id = ?",
             )?
-            .execute(params![v.state.as_str(), v.bytes, v.total_bytes, v.error, now, movie_id, cinema_id])?;
+            .execute(params![
+                v.state.as_str(),
+                v.bytes,
+                v.total_bytes,
+                v.error,
+                now,
+                movie_id,
+                cinema_id
+            ])?;
             alerts::delivery_moved(tx, movie_id, cinema_id, now)?;
             if !actor.is_site() {
                 let after = get(tx, movie_id, cinema_id)?;

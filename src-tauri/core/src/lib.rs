@@ -79,11 +79,11 @@ mod vr_client;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use alerts::{
-    backoff_ms as webhook_backoff_ms, AlertKind, AlertRules, AlertRulesChange, AlertState, Notification, NotificationQuery, Webhook,
-    WebhookCall, WebhookFormat, MAX_WEBHOOK_URL,
-};
 pub use actor::{Actor, Capability, Origin, Principal, Scope, Via};
+pub use alerts::{
+    backoff_ms as webhook_backoff_ms, AlertKind, AlertRules, AlertRulesChange, AlertState, Notification,
+    NotificationQuery, Webhook, WebhookCall, WebhookFormat, MAX_WEBHOOK_URL,
+};
 pub use audit::{Action, AuditEntry, AuditQuery, DEFAULT_RETENTION_DAYS, RETENTION_DAYS};
 pub use auth::{LoginFrom, Session, MAX_USER_AGENT, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};

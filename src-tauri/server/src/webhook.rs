@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn the_json_body_names_the_kind_state_and_subject_and_leaves_out_what_it_is_not_about() {
         let v = body(WebhookFormat::Json, AlertState::Raised, &seat_error());
-        assert_eq!((v["kind"].as_str(), v["state"].as_str(), v["clientID"].as_str()), (Some("SEAT_ERROR"), Some("RAISED"), Some("s1")));
+        assert_eq!(
+            (v["kind"].as_str(), v["state"].as_str(), v["clientID"].as_str()),
+            (Some("SEAT_ERROR"), Some("RAISED"), Some("s1"))
+        );
         assert!(v.get("movieID").is_none() && v["clearedAt"].is_null(), "{v}");
     }
 

@@ -35,7 +35,9 @@ pub(crate) fn seat_moved(
         return Ok(());
     }
     let (seat, hall): (String, String) = tx
-        .prepare_cached("SELECT v.seat_number, h.name FROM vr_clients v JOIN halls h ON h.id = v.hall_id WHERE v.id = ?")?
+        .prepare_cached(
+            "SELECT v.seat_number, h.name FROM vr_clients v JOIN halls h ON h.id = v.hall_id WHERE v.id = ?",
+        )?
         .query_row([client_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut text = format!("{} {hall} {seat} 号座位故障", cinema_name(tx, cinema_id)?);
     for part in [code, message].into_iter().flatten() {

@@ -91,8 +91,9 @@ fn filter(actor: &Actor, reader: &str, unread: bool) -> (String, Vec<Value>) {
 }
 
 fn count(tx: &Transaction<'_>, sql: &str, params: &[Value]) -> Result<u64> {
-    let n: i64 =
-        tx.prepare_cached(&format!("SELECT count(*) FROM notifications n WHERE {sql}"))?.query_row(params_from_iter(params), |r| r.get(0))?;
+    let n: i64 = tx
+        .prepare_cached(&format!("SELECT count(*) FROM notifications n WHERE {sql}"))?
+        .query_row(params_from_iter(params), |r| r.get(0))?;
     Ok(n as u64)
 }
 

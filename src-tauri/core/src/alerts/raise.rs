@@ -21,7 +21,13 @@ impl<'a> Subject<'a> {
     }
 
     pub(crate) fn seat(cinema_id: &'a str, client_id: &'a str) -> Subject<'a> {
-        Subject { kind: AlertKind::SeatError, key: client_id.to_string(), cinema_id, client_id: Some(client_id), movie_id: None }
+        Subject {
+            kind: AlertKind::SeatError,
+            key: client_id.to_string(),
+            cinema_id,
+            client_id: Some(client_id),
+            movie_id: None,
+        }
     }
 
     pub(crate) fn delivery(kind: AlertKind, movie_id: &'a str, cinema_id: &'a str) -> Subject<'a> {

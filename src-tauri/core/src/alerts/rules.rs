@@ -69,8 +69,10 @@ impl AlertRules {
             Some(n) => Ok(n),
             None => Ok(kept),
         };
-        self.coms_offline_minutes = within("comsOfflineMinutes", c.coms_offline_minutes, 1440, self.coms_offline_minutes)?;
-        self.delivery_stuck_hours = within("deliveryStuckHours", c.delivery_stuck_hours, 720, self.delivery_stuck_hours)?;
+        self.coms_offline_minutes =
+            within("comsOfflineMinutes", c.coms_offline_minutes, 1440, self.coms_offline_minutes)?;
+        self.delivery_stuck_hours =
+            within("deliveryStuckHours", c.delivery_stuck_hours, 720, self.delivery_stuck_hours)?;
         self.disk_low_free_gib = within("diskLowFreeGib", c.disk_low_free_gib, 1 << 20, self.disk_low_free_gib)?;
         let flag = |v: Option<bool>, kept: bool| v.unwrap_or(kept);
         self.coms_offline_enabled = flag(c.coms_offline_enabled, self.coms_offline_enabled);
@@ -113,7 +115,9 @@ pub(crate) fn load(tx: &Transaction<'_>) -> Result<AlertRules> {
             AlertKind::ComsOffline => (r.coms_offline_enabled, r.coms_offline_minutes) = (on, threshold.unwrap_or(5)),
             AlertKind::SeatError => r.seat_error_enabled = on,
             AlertKind::DeliveryFailed => r.delivery_failed_enabled = on,
-            AlertKind::DeliveryStuck => (r.delivery_stuck_enabled, r.delivery_stuck_hours) = (on, threshold.unwrap_or(6)),
+            AlertKind::DeliveryStuck => {
+                (r.delivery_stuck_enabled, r.delivery_stuck_hours) = (on, threshold.unwrap_or(6))
+            }
             AlertKind::DiskLow => (r.disk_low_enabled, r.disk_low_free_gib) = (on, threshold.unwrap_or(10)),
         }
     }
@@ -152,7 +156,8 @@ impl Cms {
             for (kind, on, threshold) in after.rows() {
                 stmt.execute(params![on, threshold, kind.as_str()])?;
             }
-            if (before.disk_low_enabled, before.disk_low_free_gib) != (after.disk_low_enabled, after.disk_low_free_gib) {
+            if (before.disk_low_enabled, before.disk_low_free_gib) != (after.disk_low_enabled, after.disk_low_free_gib)
+            {
                 super::evaluate::disk_everywhere(tx, &after, now)?;
             }
             let entry = Change::new(Action::Update, Entity::AlertRules, "alert_rules").before(&before).after(&after);

@@ -138,7 +138,9 @@ const HEADS: &str = "o.sent_at IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_out
 
 /// When the next call falls due, if any is waiting.
 pub(crate) fn next_due(tx: &Transaction<'_>) -> Result<Option<i64>> {
-    Ok(tx.prepare_cached(&format!("SELECT min(o.next_at) FROM webhook_outbox o WHERE {HEADS}"))?.query_row([], |r| r.get(0))?)
+    Ok(tx
+        .prepare_cached(&format!("SELECT min(o.next_at) FROM webhook_outbox o WHERE {HEADS}"))?
+        .query_row([], |r| r.get(0))?)
 }
 
 impl Cms {
@@ -220,8 +222,10 @@ impl Cms {
     pub fn webhook_call_sent(&self, call_id: i64) -> Result<()> {
         let now = self.clock.now_ms();
         self.db.write(|tx| {
-            tx.prepare_cached("UPDATE webhook_outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")?
-                .execute(params![now, call_id])?;
+            tx.prepare_cached(
+                "UPDATE webhook_outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+            )?
+            .execute(params![now, call_id])?;
             Ok(())
         })
     }
@@ -232,7 +236,9 @@ impl Cms {
         let error: String = error.chars().take(500).collect();
         self.db.write(|tx| {
             let attempts: Option<u32> = tx
-                .prepare_cached("UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? RETURNING attempts")?
+                .prepare_cached(
+                    "UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? RETURNING attempts",
+                )?
                 .query_row(params![error, call_id], |r| r.get(0))
                 .optional()?;
             if let Some(n) = attempts {
@@ -267,6 +273,9 @@ mod tests {
 
     #[test]
     fn the_audit_log_keeps_a_robots_url_without_its_key() {
-        assert_eq!(redacted("https://oapi.dingtalk.com/robot/send?access_token=s"), "https://oapi.dingtalk.com/robot/send?…");
+        assert_eq!(
+            redacted("https://oapi.dingtalk.com/robot/send?access_token=s"),
+            "https://oapi.dingtalk.com/robot/send?…"
+        );
     }
 }

@@ -119,7 +119,13 @@ fn a_download_without_progress_is_stuck_after_the_rules_hours_and_progress_clear
     let file = app.cms.store_bytes(&admin, NewFile::new("film.mp4", Domain::Movie), &noise(100, 1)).unwrap();
     let film = app.cms.create_movie(&admin, MovieInput { file_id: Some(file.file_id), ..movie_input("stk") }).unwrap();
     distribute(&app.cms, &admin, &film, &[&cinema]).unwrap();
-    let report = |bytes| DeliveryReport { state: DeliveryState::Downloading, bytes, total_bytes: 100, error: None, file_id: None };
+    let report = |bytes| DeliveryReport {
+        state: DeliveryState::Downloading,
+        bytes,
+        total_bytes: 100,
+        error: None,
+        file_id: None,
+    };
     app.cms.report_delivery(&site_client(&cinema), &cinema, &film, report(10)).unwrap();
     let deadline = app.cms.alert_deadline().unwrap().expect("a deadline: the download's");
     clock.store(deadline, Ordering::SeqCst);
@@ -137,12 +143,19 @@ fn a_failed_delivery_raises_and_a_new_attempt_clears_it() {
     let (cinema, _, _) = site(&app.cms, &admin, "fl", 0);
     let film = app.cms.create_movie(&admin, movie_input("fl")).unwrap();
     distribute(&app.cms, &admin, &film, &[&cinema]).unwrap();
-    let failed = DeliveryReport { state: DeliveryState::Failed, bytes: 0, total_bytes: 0, error: Some("磁盘已满".into()), file_id: None };
+    let failed = DeliveryReport {
+        state: DeliveryState::Failed,
+        bytes: 0,
+        total_bytes: 0,
+        error: Some("磁盘已满".into()),
+        file_id: None,
+    };
     app.cms.report_delivery(&site_client(&cinema), &cinema, &film, failed).unwrap();
     let n = all(&app, &admin);
     assert_eq!((n.len(), n[0].kind), (1, AlertKind::DeliveryFailed));
     assert!(n[0].message.contains("磁盘已满"), "the site's words: {}", n[0].message);
-    let again = DeliveryReport { state: DeliveryState::Downloading, bytes: 0, total_bytes: 0, error: None, file_id: None };
+    let again =
+        DeliveryReport { state: DeliveryState::Downloading, bytes: 0, total_bytes: 0, error: None, file_id: None };
     app.cms.report_delivery(&site_client(&cinema), &cinema, &film, again).unwrap();
     assert!(all(&app, &admin)[0].cleared_at.is_some());
 }

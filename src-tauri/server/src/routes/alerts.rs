@@ -70,7 +70,11 @@ async fn count(State(s): State<AppState>, session: LoggedIn) -> ApiResult<Json<U
         (status = 200, description = "Read", body = Done),
         (status = 404, description = "No such notification, or one of a cinema not the caller's", body = ErrorBody),
     ))]
-async fn read_one(State(s): State<AppState>, session: LoggedIn, PathParam(id): PathParam<String>) -> ApiResult<Json<Done>> {
+async fn read_one(
+    State(s): State<AppState>,
+    session: LoggedIn,
+    PathParam(id): PathParam<String>,
+) -> ApiResult<Json<Done>> {
     s.run(move |cms| cms.mark_notification_read(&session.actor, &id)).await?;
     Ok(done())
 }

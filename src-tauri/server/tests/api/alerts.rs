@@ -26,7 +26,11 @@ async fn receive(State(r): State<Receiver>, body: String) -> StatusCode {
         r.bodies.lock().unwrap().push(serde_json::from_str(&body).unwrap());
     }
     r.calls.send_replace(n);
-    if ok { StatusCode::OK } else { StatusCode::INTERNAL_SERVER_ERROR }
+    if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
 }
 
 impl Receiver {
@@ -162,7 +166,10 @@ async fn rules_are_read_and_changed_with_their_ranges_checked() {
     assert_eq!((status, err["code"].as_str()), (400, Some("invalid")), "{err}");
     assert!(err["info"].as_str().unwrap().contains("comsOfflineMinutes"), "{err}");
     let (status, now) = app.put("/cms/alert_rules", json!({"comsOfflineMinutes": 15, "seatErrorEnabled": false})).await;
-    assert_eq!((status, now["comsOfflineMinutes"].as_u64(), now["seatErrorEnabled"].as_bool()), (200, Some(15), Some(false)));
+    assert_eq!(
+        (status, now["comsOfflineMinutes"].as_u64(), now["seatErrorEnabled"].as_bool()),
+        (200, Some(15), Some(false))
+    );
 }
 
 #[tokio::test]
