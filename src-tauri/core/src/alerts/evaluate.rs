@@ -66,7 +66,7 @@ pub(crate) fn delivery_moved(tx: &Transaction<'_>, movie_id: &str, cinema_id: &s
             if rules::load(tx)?.delivery_failed_enabled {
                 let mut text = format!("影片《{movie}》在{}下载失败", cinema_name(tx, cinema_id)?);
                 if let Some(e) = error {
-                    text.push_str("：");
+                    text.push('：');
                     text.push_str(&e);
                 }
                 raise::raise(tx, &Subject::delivery(AlertKind::DeliveryFailed, movie_id, cinema_id), &text, at)?;
