@@ -7,8 +7,10 @@
 // the cinema's queue with its signature; a VOD task cancelled with its reason in its history; a
 // 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
 // search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
-// in Chinese and English; a seat's fault in the notification centre; a session ended on the server. Screenshots go
-// to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
+// in Chinese and English; a seat's fault in the notification centre; a session ended on the server; a MANAGER of one cinema (its scope set
+// on the users page) who sees only that cinema, renames a hall and finds it in the audit log
+// (before/after, CSV export), and ends another of its sessions; a login locked after five wrong
+// passwords. Screenshots go to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -84,6 +86,25 @@ async function signed(key, method, pathAndQuery, body) {
   })
   const text = await res.text()
   return { status: res.status, json: text ? JSON.parse(text) : null }
+}
+
+/** `api` with another user's token. */
+async function apiAs(bearer, method, path, body) {
+  const saved = token
+  token = bearer
+  try {
+    return await api(method, path, body)
+  } finally {
+    token = saved
+  }
+}
+
+/** Signs in on the login page open in `p` and waits for the dashboard. */
+async function signIn(p, alias, password) {
+  await p.fill('input[autocomplete="username"]', alias)
+  await p.fill('input[autocomplete="current-password"]', password)
+  await p.click('[data-test="login-submit"]')
+  await p.waitForSelector('[data-test="dashboard-counts"]', { timeout: 15000 })
 }
 
 /** A library call (seed 004's envelope): the `data` of a success, or throws with the failure. */
@@ -718,11 +739,125 @@ async function main() {
       await page.keyboard.press('Escape')
     })
 
+    const manager = { alias: 'web_manager', password: 'manager-password-1', name: '王经理' }
+    let admin = null // the administrator's page while the MANAGER's is in front
+    await check("a MANAGER's cinema is assigned on the users page, and the list shows it", async () => {
+      // A second cinema, which the MANAGER must never see.
+      await api('POST', '/cms/cinemas', { cinemaCode: 'web_cinema_02', name: '别家影城', regionID: 'BEIJING', numberOfHalls: 1 })
+      await goto('/users')
+      await page.click('[data-test="user-add"]')
+      await page.fill(field('u-name'), manager.name)
+      await page.fill(field('u-alias'), manager.alias)
+      await page.fill(field('u-password'), manager.password)
+      await page.waitForSelector('[data-test="u-no-cinemas"]') // a new MANAGER has none until given some
+      await chooseOption('u-cinemas', '浏览器影城')
+      await page.keyboard.press('Escape') // closes the multi-select's list, not the dialog
+      await page.waitForSelector('[data-test="u-no-cinemas"]', { state: 'detached' })
+      await page.waitForTimeout(300)
+      await shot(page, 'user-scope-dialog')
+      await page.click('[data-test="user-submit"]')
+      const row = page.locator('[data-test="user-table"] tr', { hasText: manager.alias })
+      await row.locator('[data-test="user-scope"]', { hasText: '1 家影院' }).waitFor({ timeout: 10000 })
+      const made = (await api('GET', `/cms/users?alias=${manager.alias}`)).json.itemList[0]
+      assert(made && !made.allCinemas && made.cinemaIDList.join() === ids.cinema && made.regionIDList.length === 0,
+        `the user has exactly the one cinema (${JSON.stringify(made)})`)
+      ids.manager = made.userID
+      await page.waitForTimeout(300)
+      await shot(page, 'users-scope')
+    })
+
+    await check('the MANAGER signs in and sees only its cinema, in the list and the dashboard counts', async () => {
+      admin = page
+      page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage()
+      page.on('pageerror', (e) => console.log(`     (page error, manager) ${e.message}`))
+      await page.goto(`${BASE}/`)
+      await page.waitForSelector('[data-test="login-submit"]')
+      await signIn(page, manager.alias, manager.password)
+      await page.waitForFunction(() => document.querySelector('[data-test="count-cinemas"]')?.textContent.trim() === '1', null, { timeout: 10000 })
+      assert((await page.locator('[data-test="no-cinemas"]').count()) === 0, 'no "you have no cinemas" banner')
+      assert((await page.locator('[data-test="menu-users"]').count()) === 0, 'no users page in the menu')
+      assert((await page.locator('[data-test="menu-audit"]').count()) === 1, 'the audit page is in the menu')
+      await page.waitForTimeout(400)
+      await shot(page, 'manager-dashboard')
+      await goto('/cinemas')
+      await page.waitForSelector('[data-test="cinema-table"] td:has-text("web_cinema_01")', { timeout: 10000 })
+      const rows = await page.locator('[data-test="cinema-table"] .el-table__body tr').count()
+      assert(rows === 1, `one cinema listed (got ${rows})`)
+      assert((await page.locator('[data-test="cinema-table"]:has-text("web_cinema_02")').count()) === 0, 'the other cinema is not listed')
+      assert((await page.locator('[data-test="cinema-add"]').count()) === 0, 'no "new cinema" for a MANAGER of cinemas, not regions')
+      await shot(page, 'manager-cinemas')
+    })
+
+    await check('the audit page shows the hall the MANAGER renamed, with the name before and after', async () => {
+      await goto(`/halls?cinema=${ids.cinema}`)
+      await page.locator('[data-test="hall-table"] tr', { hasText: 'WEB_H01' }).locator('[data-test="hall-edit"]').click()
+      await page.fill(field('h-name'), 'IMAX 巨幕厅')
+      await page.click('[data-test="hall-submit"]')
+      await page.waitForSelector('[data-test="hall-table"] td:has-text("IMAX 巨幕厅")', { timeout: 10000 })
+      await goto('/audit')
+      await pickOption('audit-entity', '影厅')
+      const entry = page.locator('[data-test="audit-table"] .el-table__body tr', { hasText: '修改' }).filter({ hasText: manager.name }).first()
+      await entry.waitFor({ timeout: 10000 })
+      const text = await entry.textContent()
+      assert(text.includes('浏览器影城') && text.includes('127.0.0.1') && text.includes('网页'), `who, where and which cinema are shown (${text})`)
+      await entry.locator('.el-table__expand-icon').click()
+      const name = page.locator('[data-test="audit-diff"] [data-test="diff-name"]')
+      await name.waitFor({ timeout: 5000 })
+      assert((await name.getAttribute('data-kind')) === 'changed', 'the name is marked as changed')
+      const diff = await name.textContent()
+      assert(diff.includes('一号厅') && diff.includes('IMAX 巨幕厅'), `the name before and after (${diff})`)
+      await page.waitForTimeout(300)
+      await shot(page, 'audit-manager')
+    })
+
+    await check('the audit log of the filter is exported as CSV', async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="audit-export"]')])
+      const csv = (await readFile(await download.path())).toString('utf8')
+      assert(csv.charCodeAt(0) === 0xfeff, 'a spreadsheet-friendly BOM first')
+      const lines = csv.trim().split('\r\n')
+      assert(lines.length >= 2 && lines.slice(1).every((l) => l.includes('hall')), `only hall entries (${lines.length - 1})`)
+      assert(csv.includes('IMAX 巨幕厅'), 'the new name is in the export')
+    })
+
+    await check('my sessions show this window, and ending another session signs that one out', async () => {
+      const other = await api('POST', '/cms/login', { alias: manager.alias, password: manager.password })
+      assert(other.status === 200, `a second session (${other.status})`)
+      await page.click('[data-test="current-user"]')
+      await page.locator('[data-test="menu-my-sessions"]:visible').click()
+      const rows = page.locator('[data-test="my-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr')
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="my-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr').length === 2, null, { timeout: 10000 })
+      assert((await page.locator('[data-test="my-sessions-dialog"] [data-test="session-current"]').count()) === 1, 'one is marked as this window')
+      await page.waitForTimeout(400)
+      await shot(page, 'my-sessions')
+      await page.locator('[data-test="my-sessions-dialog"] [data-test="session-end"]').click()
+      await page.locator('.el-message-box:visible .el-button--danger').click()
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="my-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr').length === 1, null, { timeout: 10000 })
+      assert((await rows.first().locator('[data-test="session-current"]').count()) === 1, 'the one left is this window')
+      const refused = await apiAs(other.json.token, 'GET', '/cms/me')
+      assert(refused.status === 401, `the ended session is refused (${refused.status})`)
+      const still = await apiAs(await page.evaluate(() => JSON.parse(sessionStorage.getItem('cinedesk.session')).token), 'GET', '/cms/me')
+      assert(still.status === 200, `this window's session still works (${still.status})`)
+      await page.keyboard.press('Escape')
+    })
+
+    await check("the administrator sees the MANAGER's sessions from the users page", async () => {
+      await page.context().close()
+      page = admin
+      await goto('/users')
+      await page.locator('[data-test="user-table"] tr', { hasText: manager.alias }).locator('[data-test="user-sessions"]').click()
+      await page.waitForFunction(() => document.querySelectorAll('[data-test="user-sessions-dialog"] [data-test="sessions-table"] .el-table__body tr').length === 1, null, { timeout: 10000 })
+      assert((await page.locator('[data-test="user-sessions-dialog"] [data-test="session-current"]').count()) === 0, "none of them is the administrator's window")
+      await page.waitForTimeout(400)
+      await shot(page, 'user-sessions')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
     await check('every page opens in Chinese', async () => {
       await api('POST', '/cms/hmd_models', { modelCode: 'PICO4', name: 'Pico 4 Enterprise', vendor: 'Pico', resolution: '2160x2160', refreshRateHz: 90, fieldOfViewDeg: 105, weightG: 586 })
       await api('POST', '/cms/seat_models', { modelCode: 'DOF6', name: '六自由度动感座椅', vendor: '幻影', degreesOfFreedom: 6, maxLoadKg: 120, effects: ['WIND', 'VIBRATION', 'WATER'] })
       await api('POST', '/cms/vod_tasks', { clientID: ids.seat, movieList: [{ id: ids.movie }] })
-      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'enums', 'models', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'halls', 'seats', 'movies', 'library', 'vod-tasks', 'uploads', 'users', 'audit', 'enums', 'models', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
@@ -736,7 +871,7 @@ async function main() {
       await page.locator('.el-dropdown-menu__item:visible', { hasText: 'English' }).first().click()
       await page.waitForSelector('[data-test="menu-movies"]:has-text("Films")', { timeout: 10000 })
       await page.waitForSelector('h1:has-text("Dashboard")')
-      for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'library', 'settings']) {
+      for (const p of ['dashboard', 'cinemas', 'seats', 'movies', 'library', 'audit', 'settings']) {
         await goto(`/${p}`)
         if (p === 'dashboard') await page.waitForSelector('[data-test="hall-states"]', { timeout: 15000 })
         await page.waitForTimeout(600)
@@ -763,6 +898,33 @@ async function main() {
       await page.waitForSelector('[data-test="movie-table"]', { timeout: 15000 })
       assert(new URL(page.url()).hash.startsWith('#/movies'), `back on the films page (${page.url()})`)
       token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('cinedesk.session')).token)
+    })
+
+    await check('after five wrong passwords the login is locked, and the page says for how long', async () => {
+      const made = await api('POST', '/cms/users', { name: '锁定测试', alias: 'web_lockme', password: 'right-password-1', role: 'MANAGER' })
+      assert(made.status === 200, `a user to lock out (${made.status})`)
+      page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+      await page.goto(`${BASE}/`)
+      await page.waitForSelector('[data-test="login-submit"]')
+      await page.fill('input[autocomplete="username"]', 'web_lockme')
+      await page.fill('input[autocomplete="current-password"]', 'wrong-password')
+      const statuses = []
+      for (let i = 0; i < 6; i++) {
+        const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/cms/login')), page.click('[data-test="login-submit"]')])
+        statuses.push(res.status())
+        await page.waitForSelector('[data-test="login-submit"]:not(.is-loading)')
+      }
+      assert(statuses.join() === '401,401,401,401,401,429', `five refusals, then the lock (${statuses})`)
+      const locked = page.locator('[data-test="login-locked"]')
+      await locked.waitFor({ timeout: 5000 })
+      const text = await locked.textContent()
+      assert(/请在 1[45] 分钟后/.test(text), `the message names the wait in minutes (${text})`)
+      await shot(page, 'login-locked')
+      // The right password is refused too until then: the lock is on the account, not the password.
+      await page.fill('input[autocomplete="current-password"]', 'right-password-1')
+      const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/cms/login')), page.click('[data-test="login-submit"]')])
+      assert(res.status() === 429, `the right password waits as well (${res.status()})`)
+      await page.context().close()
     })
   } finally {
     await browser.close()

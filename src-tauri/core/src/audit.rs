@@ -249,6 +249,10 @@ pub struct AuditEntry {
     /// The user who made the change, if a user did.
     #[serde(rename = "userID")]
     pub user_id: Option<String>,
+    /// That user's name as it is now (null for no user, or one deleted since): a MANAGER may
+    /// not list users, yet reads who changed its cinemas.
+    #[serde(rename = "userName")]
+    pub user_name: Option<String>,
     /// The API key that signed the change, if a cinema's client made it.
     pub apikey: Option<String>,
     /// The caller's address (`local` on this machine without a network).
@@ -283,7 +287,8 @@ pub struct AuditQuery {
     pub paging: Paging,
 }
 
-const COLUMNS: &str = "id, at, user_id, apikey, address, via, action, entity, entity_id, cinema_id, before, after";
+const COLUMNS: &str = "id, at, user_id, apikey, address, via, action, entity, entity_id, cinema_id, before, after, \
+     (SELECT u.name FROM users u WHERE u.id = audit.user_id)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
     let value = |i: usize| -> rusqlite::Result<Option<serde_json::Value>> {
@@ -302,6 +307,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AuditEntry> {
         cinema_id: r.get(9)?,
         before: value(10)?,
         after: value(11)?,
+        user_name: r.get(12)?,
     })
 }
 

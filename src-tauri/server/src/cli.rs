@@ -74,6 +74,10 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         from: PathBuf,
     },
+    /// Run the reference site agent of a cinema: hold its channel, download the films it is
+    /// sent into DIR, report them, run commands through a hook, send heartbeats (no data dir:
+    /// everything goes through the server). See docs/coms-integration.md, "The reference agent"
+    Site(cinedesk_site::Args),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +113,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("no user has alias {0:?}")]
     NoSuchUser(String),
+    #[error(transparent)]
+    Site(#[from] cinedesk_site::Error),
 }
 
 fn open(data: Option<PathBuf>) -> Result<Cms, CliError> {
@@ -143,6 +149,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Restore { from } = &cli.command {
         let report = cinedesk_core::backup::restore(from, &data_dir(cli.data)?)?;
         return print_json(&report);
+    }
+    // The agent is a cinema's, talking to a server: it has no data dir of the CMS.
+    if let Command::Site(args) = cli.command {
+        return Ok(cinedesk_site::run(args).await?);
     }
     let cms = open(cli.data)?;
     match cli.command {
@@ -204,7 +214,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         Command::Openapi => openapi().await,
-        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the data dir is opened"),
+        Command::Backup { .. } | Command::Restore { .. } | Command::Site(_) => {
+            unreachable!("handled before the data dir is opened")
+        }
     }
 }
 

@@ -66,15 +66,14 @@ pub fn sheet_grid(per_page: u32) -> (u32, u32) {
     }
 }
 
-/// Rasterizes every page at 150 dpi with `pdftoppm` and decodes each cell of the sheet's grid
-/// inside its 10 mm margin on its own, with `rqrr` (which mixes up finder patterns of
-/// neighbouring codes on a whole page): per page, each cell's payload in reading order, `None`
-/// for an empty cell.
-pub fn pdf_cells_decoded(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> {
+/// Every page rasterized at `dpi` by `pdftoppm` and cut into the cells of the sheet's grid inside
+/// its 10 mm margin: per page, each cell's grey image in reading order.
+fn pdf_cells(pdf: &Path, per_page: u32, dpi: u32) -> Vec<Vec<image::GrayImage>> {
     let (cols, rows) = sheet_grid(per_page);
     let dir = tempfile::tempdir().unwrap();
     let prefix = dir.path().join("page");
-    run("pdftoppm", &["-r", "150", "-gray", "-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let dpi_arg = dpi.to_string();
+    run("pdftoppm", &["-r", &dpi_arg, "-gray", "-png", pdf.to_str().unwrap(), prefix.to_str().unwrap()]);
     let mut pages: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).collect();
     // pdftoppm pads page numbers to the same width, so names sort in page order.
     pages.sort();
@@ -82,53 +81,63 @@ pub fn pdf_cells_decoded(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> 
         .iter()
         .map(|p| {
             let page = image::open(p).unwrap().to_luma8();
-            let margin = (10.0 / 25.4 * 150.0) as u32;
+            let margin = (10.0 / 25.4 * dpi as f64) as u32;
             let (cw, ch) = ((page.width() - 2 * margin) / cols, (page.height() - 2 * margin) / rows);
             (0..cols * rows)
                 .map(|i| {
-                    let cell =
-                        image::imageops::crop_imm(&page, margin + (i % cols) * cw, margin + (i / cols) * ch, cw, ch)
-                            .to_image();
-                    let mut codes = decode_image(cell);
-                    assert!(codes.len() <= 1, "one code per cell: {codes:?}");
-                    codes.pop()
+                    image::imageops::crop_imm(&page, margin + (i % cols) * cw, margin + (i / cols) * ch, cw, ch)
+                        .to_image()
                 })
                 .collect()
         })
         .collect()
 }
 
-/// Every code `zbarimg` finds on a page at 300 dpi (unordered), as a second, independent decoder.
-/// Whole-page zbar missed about one random-token code in a hundred at 150 dpi (about 6 px per
-/// module, blurred by anti-aliasing); 300 dpi is what a print shop's proof scan gives.
-pub fn pdf_page_zbar(pdf: &Path, page: usize) -> Vec<String> {
+/// Each cell of the sheet decoded on its own at 150 dpi with `rqrr` (which mixes up finder
+/// patterns of neighbouring codes on a whole page): per page, each cell's payload in reading
+/// order, `None` for an empty cell.
+pub fn pdf_cells_decoded(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> {
+    let cells = |page: Vec<image::GrayImage>| {
+        page.into_iter()
+            .map(|cell| {
+                let mut codes = decode_image(cell);
+                assert!(codes.len() <= 1, "one code per cell: {codes:?}");
+                codes.pop()
+            })
+            .collect()
+    };
+    pdf_cells(pdf, per_page, 150).into_iter().map(cells).collect()
+}
+
+/// The same cells read by `zbarimg`, a second, independent decoder. Cell by cell, as a phone
+/// reads one sticker: zbar over a whole page of twelve random-token codes missed one code in
+/// about one sheet of ten at 150 dpi and one of thirty at 300 dpi, while rqrr read every cell.
+pub fn pdf_cells_zbar(pdf: &Path, per_page: u32) -> Vec<Vec<Option<String>>> {
     let dir = tempfile::tempdir().unwrap();
-    let prefix = dir.path().join("p");
-    let n = page.to_string();
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            "300",
-            "-gray",
-            "-f",
-            &n,
-            "-l",
-            &n,
-            "-singlefile",
-            "-png",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let png = dir.path().join("p.png");
-    let mut codes: Vec<String> =
-        run("zbarimg", &["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png.to_str().unwrap()])
-            .lines()
-            .map(str::to_string)
-            .collect();
-    codes.sort();
-    codes
+    let cells = |(p, page): (usize, Vec<image::GrayImage>)| {
+        page.into_iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                let png = dir.path().join(format!("{p}-{i}.png"));
+                cell.save(&png).unwrap();
+                // zbarimg exits 4 when it finds no code: an empty cell, not a failure.
+                let out = Command::new("zbarimg")
+                    .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png.to_str().unwrap()])
+                    .output()
+                    .unwrap_or_else(|e| panic!("zbarimg must be installed (scripts/install-deps.sh installs it): {e}"));
+                assert!(
+                    matches!(out.status.code(), Some(0 | 4)),
+                    "zbarimg failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let mut codes: Vec<String> =
+                    String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+                assert!(codes.len() <= 1, "one code per cell: {codes:?}");
+                codes.pop()
+            })
+            .collect()
+    };
+    pdf_cells(pdf, per_page, 150).into_iter().enumerate().map(cells).collect()
 }
 
 /// The text of one page (1-based), as `pdftotext` extracts it.

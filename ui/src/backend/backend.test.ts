@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError, NO_BACKEND, toApiError } from './errors'
 import { HttpBackend, queryString, unwrapDisk } from './http'
-import type { Transport, TransportRequest, TransportResponse } from './transport'
+import { retryAfterSeconds, type Transport, type TransportRequest, type TransportResponse } from './transport'
 
 /** A transport that records what the backend sends and answers `reply` (the request shape is what is under test). */
 class Recorder implements Transport {
@@ -54,6 +54,7 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['appInfo', (a) => a.appInfo(), 'GET', '/cms/app_info'],
     ['login', (a) => a.login({ alias: 'admin', password: 'pw' }), 'POST', '/cms/login', { alias: 'admin', password: 'pw' }],
     ['logout', (a) => a.logout(), 'POST', '/cms/logout'],
+    ['me', (a) => a.me(), 'GET', '/cms/me'],
     ['sysEnums', (a) => a.sysEnums(), 'GET', '/cms/sys_params/enum'],
     ['putEnumValue', (a) => a.putEnumValue('CINEMA_REGION', { id: 'BJ', name: '北京' }), 'PUT', '/cms/sys_params/enum/CINEMA_REGION/BJ', { name: '北京', isDefault: false }],
     ['deleteEnumValue', (a) => a.deleteEnumValue('MOVIE_CATEGORY', 'A B'), 'DELETE', '/cms/sys_params/enum/MOVIE_CATEGORY/A%20B'],
@@ -109,6 +110,10 @@ describe('HttpBackend request shapes (every route of the server)', () => {
     ['updateUser', (a) => a.updateUser('u1', { role: 'SYS_ADMIN,MANAGER' }), 'PUT', '/cms/users/u1', { role: 'SYS_ADMIN,MANAGER' }],
     ['deleteUser', (a) => a.deleteUser('u1'), 'DELETE', '/cms/users/u1'],
     ['deleteUsers', (a) => a.deleteUsers(['u1', 'u2']), 'DELETE', '/cms/users?user_id=u1&user_id=u2'],
+    ['listSessions', (a) => a.listSessions('u1'), 'GET', '/cms/sessions?user_id=u1'],
+    ['endSession', (a) => a.endSession('s 1'), 'DELETE', '/cms/sessions/s%201'],
+    ['listAudit', (a) => a.listAudit({ user_id: 'u1', entity: 'hall', action: 'update', from: 10, to: 20, start: 0, limit: 20 }), 'GET', '/cms/audit?user_id=u1&entity=hall&action=update&from=10&to=20&start=0&limit=20'],
+    ['exportAudit', (a) => a.exportAudit({ cinema_id: 'c1' }), 'GET', '/cms/audit/_export?cinema_id=c1'],
     ['listHmdModels', (a) => a.listHmdModels({ id: ['x'], model_code: 'C', name: 'n', vendor: 'v' }), 'GET', '/cms/hmd_models?id=x&model_code=C&name=n&vendor=v'],
     ['createHmdModel', (a) => a.createHmdModel({ modelCode: 'C', name: 'n', refreshRateHz: 90 }), 'POST', '/cms/hmd_models', { modelCode: 'C', name: 'n', refreshRateHz: 90 }],
     ['updateHmdModel', (a) => a.updateHmdModel('x', { weightG: 500 }), 'PUT', '/cms/hmd_models/x', { weightG: 500 }],
@@ -193,6 +198,14 @@ describe('HttpBackend answers', () => {
     await expect(api.sysEnums()).rejects.toMatchObject({ code: 'unauthorized', info: 'nope' })
     rec.reply = () => ({ status: 413, body: '' })
     await expect(api.createVrClients([])).rejects.toMatchObject({ code: 'too_large' })
+  })
+
+  it('passes on how long a refusal says to wait (Retry-After)', async () => {
+    const { api, rec } = setup()
+    const send = rec.send.bind(rec)
+    rec.send = async (req) => ({ ...(await send(req)), retryAfter: 840 })
+    rec.reply = () => ({ status: 429, body: { info: 'too many failed logins for this account', code: 'too_many_requests' } })
+    await expect(api.login({ alias: 'a', password: 'p' })).rejects.toMatchObject({ code: 'too_many_requests', retryAfter: 840 })
   })
 
   it('rejects with no_backend when the transport cannot reach the server', async () => {
@@ -345,5 +358,15 @@ describe('the end of a session', () => {
     await expect(logout.api.logout()).rejects.toMatchObject({ code: 'unauthorized' })
     expect(logout.rec.sent[0].headers.authorization, 'the logout still names the session').toBe('Bearer tok')
     expect([login.handler, role.handler, logout.handler].map((h) => h.mock.calls.length)).toEqual([0, 0, 0])
+  })
+})
+
+describe('retryAfterSeconds', () => {
+  it('reads the delay form and the date form of Retry-After, and nothing else', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z')
+    expect(retryAfterSeconds('120', now)).toBe(120)
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:01:30 GMT', now)).toBe(90)
+    expect(retryAfterSeconds(null, now)).toBeUndefined()
+    expect(retryAfterSeconds('soon', now)).toBeUndefined()
   })
 })

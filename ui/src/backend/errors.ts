@@ -15,6 +15,8 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode
   readonly info: string
   readonly field?: string
+  /** Seconds until a retry may succeed (the answer's Retry-After), when it said. */
+  retryAfter?: number
 
   constructor(code: ApiErrorCode, info: string, field?: string) {
     super(info)

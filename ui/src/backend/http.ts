@@ -4,6 +4,9 @@ import type {
   Answer,
   ApiKeyInfo,
   AppInfo,
+  AuditEntry,
+  AuditFilter,
+  AuditQuery,
   Body,
   CinemaDeliveryQuery,
   CinemaQuery,
@@ -27,6 +30,7 @@ import type {
   ResourcePatch,
   ResourceQuery,
   SeatQrOptions,
+  SessionInfo,
   SpaceRef,
   UsedForMovie,
   UserQuery,
@@ -81,6 +85,7 @@ const STATUS_CODES: Partial<Record<number, ApiErrorCode>> = {
   404: 'not_found',
   409: 'conflict',
   413: 'too_large',
+  429: 'too_many_requests',
   502: NO_BACKEND,
 }
 
@@ -145,6 +150,7 @@ export class HttpBackend {
     }
     const code = STATUS_CODES[res.status] ?? 'internal'
     const error = toApiError(json && typeof json === 'object' && 'info' in json ? { code, ...json } : { code, info: text || `HTTP ${res.status}` })
+    if (res.retryAfter !== undefined) error.retryAfter = res.retryAfter
     if (res.status === 401 && token !== '' && token === this.token) {
       this.token = ''
       this.sessionEnded?.(error)
@@ -168,6 +174,11 @@ export class HttpBackend {
 
   login(input: LoginInput): Promise<Answer<'login'>> {
     return this.call('POST', '/cms/login', { alias: input.alias, password: input.password })
+  }
+
+  /** The user the session belongs to, with the cinemas and regions it may work on. */
+  me(): Promise<Answer<'me'>> {
+    return this.call('GET', '/cms/me')
   }
 
   /**
@@ -472,6 +483,28 @@ export class HttpBackend {
 
   async deleteUsers(ids: string[]): Promise<void> {
     await this.call('DELETE', '/cms/users' + queryString({ user_id: ids }))
+  }
+
+  // ---- sessions -----------------------------------------------------------------------------
+
+  /** The live sessions of the caller, or of `userID` (a SYS_ADMIN's question). */
+  listSessions(userID?: string): Promise<SessionInfo[]> {
+    return this.call('GET', '/cms/sessions' + queryString({ user_id: userID }))
+  }
+
+  async endSession(sessionID: string): Promise<void> {
+    await this.call('DELETE', `/cms/sessions/${enc(sessionID)}`)
+  }
+
+  // ---- audit log ----------------------------------------------------------------------------
+
+  async listAudit(q: AuditQuery = {}): Promise<{ totalCount: number; itemList: AuditEntry[] }> {
+    return this.call('GET', '/cms/audit' + queryString(q))
+  }
+
+  /** Every entry the filters select, as the server's CSV file. */
+  async exportAudit(q: AuditFilter = {}): Promise<Blob> {
+    return (await this.raw('GET', '/cms/audit/_export' + queryString(q))) ?? new Blob()
   }
 
   // ---- catalogues ---------------------------------------------------------------------------

@@ -20,6 +20,8 @@ export interface TransportResponse {
   status: number
   /** The Content-Type header ('' when absent). */
   contentType: string
+  /** The Retry-After header in seconds, when the answer has one (a 429 or a 503). */
+  retryAfter?: number
   body: Blob
 }
 
@@ -42,11 +44,29 @@ export class FetchTransport implements Transport {
       headers: request.headers,
       body: request.body,
     })
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.blob() }
+    const retryAfter = retryAfterSeconds(res.headers.get('retry-after'))
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      body: await res.blob(),
+    }
   }
 
   url(path: string): string {
     const origin = typeof location !== 'undefined' ? location.origin : ''
     return new URL(this.base + path, this.base.startsWith('http') ? undefined : origin).toString()
   }
+}
+
+/**
+ * A Retry-After header as seconds: the delay form ("120"), or the date form (an HTTP date) as the
+ * seconds from now; undefined when absent or unreadable.
+ */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (header == null || header.trim() === '') return undefined
+  const text = header.trim()
+  if (/^\d+$/.test(text)) return Number(text)
+  const at = Date.parse(text)
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000))
 }

@@ -166,6 +166,20 @@ export type User = Schema<'User'>
 export type UserQuery = Query<'list_users'>
 export type UserInput = Schema<'UserInput'>
 
+/** A live session as its user (or a SYS_ADMIN) sees it. */
+export type SessionInfo = Schema<'SessionInfo'>
+
+// ---- audit log --------------------------------------------------------------------------------
+
+/** One entry of the audit log; `before`/`after` are the record as the API shows it. */
+export type AuditEntry = Omit<Schema<'AuditEntry'>, 'before' | 'after'> & {
+  before?: Record<string, unknown> | null
+  after?: Record<string, unknown> | null
+}
+export type AuditQuery = Query<'list_audit'>
+/** The filters of the audit log without paging (the CSV export takes these). */
+export type AuditFilter = Query<'export_audit'>
+
 export type HmdModel = Schema<'HmdModel'>
 export type HmdModelInput = Schema<'HmdModelInput'>
 export type SeatModel = Schema<'SeatModel'>

@@ -43,6 +43,7 @@ export const router = createRouter({
         page('vod', 'vod-tasks', 'menu.vod', () => import('@/views/VodTasksView.vue')),
         page('uploads', 'uploads', 'menu.uploads', () => import('@/views/UploadsView.vue')),
         page('users', 'users', 'menu.users', () => import('@/views/UsersView.vue'), true),
+        page('audit', 'audit', 'menu.audit', () => import('@/views/AuditView.vue')),
         page('enums', 'enums', 'menu.enums', () => import('@/views/EnumsView.vue')),
         page('models', 'models', 'menu.models', () => import('@/views/ModelsView.vue')),
         page('settings', 'settings', 'menu.settings', () => import('@/views/SettingsView.vue')),

@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
-import { useBackend, useDesktop, type LoginInput, type Session, type SetupAdminInput } from '@/backend'
+import { useBackend, useDesktop, type LoginInput, type Session, type SetupAdminInput, type User } from '@/backend'
 
 const STORAGE_KEY = 'cinedesk.session'
 
@@ -43,7 +43,22 @@ export const useSessionStore = defineStore('session', () => {
       .filter(Boolean),
   )
 
+  /**
+   * The logged-in user's record (`GET /cms/me`): which cinemas it works on. Loaded by the main
+   * layout; null until then. The server decides what each call may see; this only lets pages
+   * say so (a MANAGER given no cinema yet) and leave out what would be refused.
+   */
+  const me = ref<User | null>(null)
+
+  async function loadMe(): Promise<User | null> {
+    if (!token.value) return null
+    const user = await useBackend().me()
+    if (session.value?.userID === user.userID) me.value = user
+    return me.value
+  }
+
   function set(s: Session | null): void {
+    if (s?.userID !== session.value?.userID) me.value = null
     session.value = s
     useBackend().setToken(s?.token ?? '')
     save(s)
@@ -77,6 +92,12 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   const isAdmin = computed(() => roles.value.includes('SYS_ADMIN'))
+  /** Sees every cinema: a SYS_ADMIN, or a MANAGER given all of them. */
+  const seesAllCinemas = computed(() => isAdmin.value || me.value?.allCinemas === true)
+  /** A MANAGER given no cinema and no region yet: every list is empty until an administrator does. */
+  const hasNoCinemas = computed(
+    () => !!me.value && !seesAllCinemas.value && me.value.cinemaIDList.length === 0 && me.value.regionIDList.length === 0,
+  )
 
-  return { session, isLoggedIn, token, roles, isAdmin, login, setupAdmin, logout, clear }
+  return { session, isLoggedIn, token, roles, isAdmin, me, seesAllCinemas, hasNoCinemas, loadMe, login, setupAdmin, logout, clear }
 })

@@ -10,11 +10,12 @@ import { vi, type Mock } from 'vitest'
 import type { Component } from 'vue'
 import { i18n } from '@/i18n'
 
-/** A request the page sent: method, path and the query as a plain object (last value per key). */
+/** A request the page sent: method, path, the query as a plain object (last value per key) and a JSON body. */
 export interface Asked {
   method: string
   path: string
   query: Record<string, string>
+  body?: unknown
 }
 
 /** What the fake server answers: a JSON body with a status (200 unless given). */
@@ -39,6 +40,7 @@ export function fakeServer(serve: (asked: Asked) => Answer | Promise<Answer>): F
   const fetch: Mock = vi.fn(async (input: string, init?: RequestInit) => {
     const url = new URL(input, 'http://cms.test')
     const request: Asked = { method: init?.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) }
+    if (typeof init?.body === 'string') request.body = JSON.parse(init.body)
     server.asked.push(request)
     const answer = await serve(request)
     const text = answer.body === undefined ? '' : JSON.stringify(answer.body)

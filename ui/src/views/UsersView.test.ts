@@ -73,3 +73,42 @@ describe('UsersView', () => {
     ])
   })
 })
+
+describe('UsersView: the cinemas a user manages', () => {
+  const scoped = (i: number, over: Partial<User>): User => ({ ...user(i), ...over })
+
+  it("shows each user's cinemas: every one, how many with their regions, or none yet", async () => {
+    serverOf([
+      scoped(1, { allCinemas: true }),
+      scoped(2, { cinemaIDList: ['c1', 'c2'], regionIDList: ['BJ'] }),
+      scoped(3, {}),
+      scoped(4, { role: 'SYS_ADMIN' }),
+    ])
+    const w = mountView(UsersView)
+    await until(() => shown(w).length === 4, 'the users shown')
+    const scopes = w.findAll('[data-test="user-scope"]').map((s) => s.text())
+    expect(scopes).toEqual([en.users.allCinemas, 'Cinemas: 2Region: BJ', en.users.noCinemas, en.users.allCinemas])
+  })
+
+  it('saves an edited MANAGER with the cinemas and regions it had, replacing the lists', async () => {
+    const server = fakeServer((asked) =>
+      asked.path === '/cms/users'
+        ? { body: pageOf([scoped(7, { cinemaIDList: ['c1'], regionIDList: ['SH'] })], asked.query) }
+        : asked.path === '/cms/cinemas'
+          ? { body: { totalCount: 0, itemList: [] } }
+          : asked.method === 'PUT'
+            ? { body: { done: true } }
+            : { body: enums },
+    )
+    const w = mountView(UsersView)
+    await until(() => shown(w).length === 1, 'the user shown')
+    await w.find('[data-test="user-table"] .el-table__body button').trigger('click')
+    await until(() => document.querySelector('[data-test="u-cinemas"]') !== null, 'the scope fields shown for a MANAGER')
+    ;(document.querySelector('[data-test="user-submit"]') as HTMLButtonElement).click()
+    await until(() => server.asked.some((a) => a.method === 'PUT'), 'the user saved')
+    expect(server.asked.find((a) => a.method === 'PUT')).toMatchObject({
+      path: '/cms/users/u7',
+      body: { name: 'User 7', alias: 'user7', role: 'MANAGER', allCinemas: false, cinemaIDList: ['c1'], regionIDList: ['SH'] },
+    })
+  })
+})

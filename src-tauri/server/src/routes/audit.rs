@@ -122,17 +122,18 @@ async fn export(State(s): State<AppState>, session: LoggedIn, Query(f): Query<Au
         .into_response())
 }
 
-const HEADER: [&str; 12] = [
-    "auditID", "at", "userID", "apikey", "address", "via", "action", "entity", "entityID", "cinemaID", "before",
-    "after",
+const HEADER: [&str; 13] = [
+    "auditID", "at", "userID", "userName", "apikey", "address", "via", "action", "entity", "entityID", "cinemaID",
+    "before", "after",
 ];
 
-fn row(e: &AuditEntry) -> [String; 12] {
+fn row(e: &AuditEntry) -> [String; 13] {
     let json = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
     [
         e.audit_id.to_string(),
         e.at.to_string(),
         e.user_id.clone().unwrap_or_default(),
+        e.user_name.clone().unwrap_or_default(),
         e.apikey.clone().unwrap_or_default(),
         e.address.clone(),
         e.via.clone(),

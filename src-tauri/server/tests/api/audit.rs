@@ -351,6 +351,19 @@ async fn a_managers_audit_log_holds_its_own_cinemas_entries_only() {
     assert!(csv.contains(&mine) && !csv.contains(&theirs), "the export holds what the page does: {csv}");
 }
 
+#[tokio::test]
+async fn a_manager_reads_who_changed_its_cinema_by_name_without_listing_users() {
+    let app = spawn_app().await;
+    let mine = app.cinema("named").await;
+    let (_, token) = app.manager_of("reader", &[&mine]).await;
+    app.put(&format!("/cms/cinemas/{mine}"), json!({"name": "改名影城"})).await;
+    assert_eq!(app.send("GET", "/cms/users", Some(&token), None).await.0, 403, "a MANAGER lists no users");
+    let path = format!("/cms/audit?cinema_id={mine}&action=update");
+    let (status, page) = app.send("GET", &path, Some(&token), None).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["itemList"][0]["userName"], "管理员", "{page}");
+}
+
 /// A failed login's entry, the request having come with `X-Forwarded-For: 203.0.113.7`.
 async fn failed_login_address(app: &TestApp) -> String {
     let (status, _) = app
