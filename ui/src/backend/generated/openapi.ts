@@ -1986,6 +1986,11 @@ export interface components {
             entityID: string;
             /** @description The user who made the change, if a user did. */
             userID?: string | null;
+            /**
+             * @description That user's name as it is now (null for no user, or one deleted since): a MANAGER may
+             *     not list users, yet reads who changed its cinemas.
+             */
+            userName?: string | null;
             /** @description DESKTOP, WEB, API or CLI. */
             via: string;
         };
@@ -3145,6 +3150,11 @@ export interface components {
                 entityID: string;
                 /** @description The user who made the change, if a user did. */
                 userID?: string | null;
+                /**
+                 * @description That user's name as it is now (null for no user, or one deleted since): a MANAGER may
+                 *     not list users, yet reads who changed its cinemas.
+                 */
+                userName?: string | null;
                 /** @description DESKTOP, WEB, API or CLI. */
                 via: string;
             }[];
