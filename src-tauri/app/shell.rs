@@ -103,6 +103,11 @@ impl Shell {
             let (cms, (runs, _)) = (Arc::clone(&embedded.cms), tokio::sync::watch::channel(0));
             let timer = cinedesk_server::backup_runner::SystemTimer;
             tauri::async_runtime::spawn(cinedesk_server::backup_runner::run(cms, timer, runs));
+            // Alerts in embedded mode: the same timer and webhook sender as `cinedesk serve`.
+            let cms = Arc::clone(&embedded.cms);
+            tauri::async_runtime::spawn(async move {
+                cinedesk_server::alert_runner::start(cms);
+            });
         }
         Ok(embedded)
     }

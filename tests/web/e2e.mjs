@@ -7,7 +7,7 @@
 // the cinema's queue with its signature; a VOD task cancelled with its reason in its history; a
 // 1,000-row seat table that stays virtualized; the resource library (a folder, two files dropped in,
 // search, sort, preview, a picture made a film's poster, a folder deleted recursively); every page
-// in Chinese and English; a session ended on the server; a MANAGER of one cinema (its scope set
+// in Chinese and English; a seat's fault in the notification centre; a session ended on the server; a MANAGER of one cinema (its scope set
 // on the users page) who sees only that cinema, renames a hall and finds it in the audit log
 // (before/after, CSV export), and ends another of its sessions; a login locked after five wrong
 // passwords; a backup made and restored from the settings page, and the storage page.
@@ -723,6 +723,21 @@ async function main() {
       assert(task.json.status === 'CANCELLED' && task.json.statusHistory.at(-1).reason === '座椅维修', 'the server keeps the reason')
       await page.waitForTimeout(300)
       await shot(page, 'vod-cancelled')
+    })
+
+    await check('a seat reported ERROR by a signed heartbeat appears in the notification centre', async () => {
+      const body = { seats: [{ clientID: ids.seat, status: 'ERROR', errorCode: 'E_NOTIFY', errorMessage: '头盔未连接' }] }
+      const res = await signed(ids.key, 'POST', `/cms/cinemas/${ids.cinema}/heartbeat`, body)
+      assert(res.status === 200, `the heartbeat is taken: ${res.status} ${JSON.stringify(res.json)}`)
+      await goto('/dashboard')
+      await page.waitForSelector('[data-test="notification-count"] sup:not([style*="display: none"])', { timeout: 15000 })
+      await page.click('[data-test="notification-bell"]')
+      const item = page.locator('[data-test="notification-item"]', { hasText: 'E_NOTIFY' })
+      await item.first().waitFor({ timeout: 15000 })
+      assert((await item.first().textContent()).includes('座椅故障'), 'the kind is named in Chinese')
+      await page.waitForTimeout(300) // the popover's opening animation
+      await shot(page, 'notifications')
+      await page.keyboard.press('Escape')
     })
 
     const manager = { alias: 'web_manager', password: 'manager-password-1', name: '王经理' }

@@ -7,7 +7,7 @@
 //! key or trigger involves (SQLite then truncates it whole): a [`Table`] is therefore only ever a
 //! rowid table that takes part in foreign keys, which the tests check.
 
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rusqlite::hooks::Action;
@@ -42,11 +42,18 @@ impl Table {
     }
 }
 
+/// Tables whose changes the alert runner must hear of at once: new webhook calls to send, and
+/// rules whose new thresholds may bring a deadline nearer. (Other deadline moves are later than
+/// the runner's longest sleep, see `alerts::timer`.)
+const ALERT_TABLES: [&str; 2] = ["webhook_outbox", "alert_rules"];
+
 /// The counters, and the tables the write under way has changed so far.
 #[derive(Default)]
 pub(crate) struct Changes {
     // Shared with the hook, which SQLite calls on the writer's thread while it holds the writer.
     touched: Arc<AtomicU32>,
+    /// The write under way wrote webhook calls or alert rules (see [`ALERT_TABLES`]).
+    alert_work: Arc<AtomicBool>,
     counters: [AtomicU64; Table::ALL.len()],
 }
 
@@ -54,9 +61,12 @@ impl Changes {
     /// The update hook to install on the writer connection.
     pub(crate) fn hook(&self) -> impl FnMut(Action, &str, &str, i64) + Send + 'static {
         let touched = Arc::clone(&self.touched);
+        let alert_work = Arc::clone(&self.alert_work);
         move |_, _, table, _| {
             if let Some(t) = Table::named(table) {
                 touched.fetch_or(t.bit(), Ordering::Relaxed);
+            } else if ALERT_TABLES.contains(&table) {
+                alert_work.store(true, Ordering::Relaxed);
             }
         }
     }
@@ -64,6 +74,12 @@ impl Changes {
     /// A write transaction begins: what a rolled-back one noted is forgotten.
     pub(crate) fn begin(&self) {
         self.touched.store(0, Ordering::Relaxed);
+        self.alert_work.store(false, Ordering::Relaxed);
+    }
+
+    /// Whether the write that just committed brought the alert runner work (taken once).
+    pub(crate) fn took_alert_work(&self) -> bool {
+        self.alert_work.swap(false, Ordering::Relaxed)
     }
 
     /// The write transaction committed: the counters of the tables it changed move, except those

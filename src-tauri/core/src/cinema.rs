@@ -276,7 +276,8 @@ impl Cms {
     /// noted in memory as well, for [`Cms::recent_coms_last_seen`].
     pub fn mark_coms_seen(&self, actor: &Actor, cinema_id: &str) -> Result<()> {
         actor.require_channel(cinema_id)?;
-        let now = now_ms();
+        // The core's clock: the COMS-offline rule compares this time with it.
+        let now = self.clock.now_ms();
         let fresh: Option<Option<i64>> = self.db.read(|tx| {
             let seen = tx
                 .prepare_cached("SELECT coms_last_seen FROM cinemas WHERE id = ?")?
@@ -294,7 +295,9 @@ impl Cms {
                 self.db.write_overlaid(&[Table::Cinemas], |tx| {
                     tx.prepare_cached("UPDATE cinemas SET coms_last_seen = ? WHERE id = ?")?
                         .execute(params![now, cinema_id])?;
-                    Ok(())
+                    // Only a COMS silent for longer than the resolution gets here, as one
+                    // flagged offline (silent for minutes) does: the hot path stays one read.
+                    crate::alerts::coms_heard(tx, cinema_id, now)
                 })?;
                 self.presence.coms_seen(cinema_id, now);
                 Ok(())

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0008_sites.sql"),
     include_str!("../migrations/0009_scope_and_audit.sql"),
     include_str!("../migrations/0010_sessions_and_lockout.sql"),
+    include_str!("../migrations/0011_alerts.sql"),
 ];
 
 /// The schema version this program writes: a data dir or backup above it is from a newer one.
@@ -55,6 +56,8 @@ pub(crate) struct Db {
     changes: Changes,
     /// The last write found the file locked by someone else (see [`BUSY_TIMEOUT_WHILE_LOCKED`]).
     found_locked: AtomicBool,
+    /// Told after a commit that wrote webhook calls or alert rules.
+    pub(crate) alert_signal: crate::alerts::AlertSignal,
 }
 
 #[derive(Default)]
@@ -117,6 +120,7 @@ impl Db {
             reader_returned: Condvar::new(),
             changes,
             found_locked: AtomicBool::new(false),
+            alert_signal: crate::alerts::AlertSignal::default(),
         })
     }
 
@@ -154,10 +158,15 @@ impl Db {
             // write and then reads can no longer be given a kept answer from before it.
             self.changes.committed(overlaid);
         }
+        let alert_work = self.changes.took_alert_work();
         let locked_now = matches!(&out, Err(e) if e.code() == crate::Code::Busy);
         if locked_now != locked_before {
             self.found_locked.store(locked_now, Ordering::Relaxed);
             conn.busy_timeout(if locked_now { BUSY_TIMEOUT_WHILE_LOCKED } else { BUSY_TIMEOUT })?;
+        }
+        drop(conn);
+        if alert_work && out.is_ok() {
+            self.alert_signal.tell();
         }
         out
     }

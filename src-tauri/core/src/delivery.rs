@@ -5,6 +5,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::{Access, Actor, Capability};
+use crate::alerts;
 use crate::audit::{self, Action, Change};
 use crate::error::{Error, Result};
 use crate::ids::now_ms;
@@ -279,7 +280,7 @@ pub(crate) fn queue(
              distributed_at = CASE WHEN state = 'WITHDRAWN' THEN ?6 ELSE distributed_at END",
     )?
     .execute(params![movie_id, cinema_id, film.total_bytes(), film.file_id, seq, now])?;
-    Ok(())
+    alerts::delivery_moved(tx, movie_id, cinema_id, now)
 }
 
 /// The state of the pair, if the film was ever distributed to the cinema.
@@ -350,7 +351,7 @@ pub(crate) fn withdraw(tx: &Transaction<'_>, movie_id: &str, cinema_id: &str, no
          WHERE movie_id = ? AND cinema_id = ?",
     )?
     .execute(params![seq, now, movie_id, cinema_id])?;
-    Ok(())
+    alerts::delivery_moved(tx, movie_id, cinema_id, now)
 }
 
 /// Fails with `in_use` when an unfinished VOD task at `cinema_id` still has to play the film.
@@ -523,6 +524,7 @@ impl Cms {
             if same {
                 return Ok(false);
             }
+            let now = self.clock.now_ms();
             tx.prepare_cached(
                 "UPDATE deliveries SET state = ?, bytes = ?, total_bytes = ?, error = ?, updated_at = ?
                  WHERE movie_id = ? AND cinema_id = ?",
@@ -532,10 +534,11 @@ impl Cms {
                 v.bytes,
                 v.total_bytes,
                 v.error,
-                now_ms(),
+                now,
                 movie_id,
                 cinema_id
             ])?;
+            alerts::delivery_moved(tx, movie_id, cinema_id, now)?;
             if !actor.is_site() {
                 let after = get(tx, movie_id, cinema_id)?;
                 let change = Change::new(Action::Update, Entity::Delivery, movie_id).cinema(cinema_id).before(&d);

@@ -28,11 +28,14 @@ pub enum Entity {
     Settings,
     /// A snapshot in a backup folder.
     Backup,
+    AlertRules,
+    Notification,
+    Webhook,
 }
 
 impl Entity {
     /// Every kind, for looking one up by its wire name.
-    pub const ALL: [Entity; 22] = [
+    pub const ALL: [Entity; 25] = [
         Entity::Cinema,
         Entity::Hall,
         Entity::VrClient,
@@ -55,6 +58,9 @@ impl Entity {
         Entity::Command,
         Entity::Settings,
         Entity::Backup,
+        Entity::AlertRules,
+        Entity::Notification,
+        Entity::Webhook,
     ];
 
     /// The stable machine name (the audit log's `entity`): `vr_client`, `api_key` …
@@ -82,6 +88,9 @@ impl Entity {
             Entity::Command => "command",
             Entity::Settings => "settings",
             Entity::Backup => "backup",
+            Entity::AlertRules => "alert_rules",
+            Entity::Notification => "notification",
+            Entity::Webhook => "webhook",
         }
     }
 }

@@ -9,6 +9,8 @@
 //! - `actor`: who is calling ([`Actor`]), from where, which cinemas it sees, and the one rule of
 //!   what each caller may do.
 //! - `audit`: the audit log, written in each change's own transaction.
+//! - `alerts`: alert rules, notifications raised and cleared by the sites' events and one timer,
+//!   and the webhook calls they owe (an outbox written in the same transaction).
 //! - `db`: SQLite: pragmas, plain-SQL migrations (`migrations/`), one writer, pooled readers.
 //! - `changes`, `presence`: per-table change stamps for adapters that keep answers, and the
 //!   COMS last-seen times they overlay instead of keeping.
@@ -37,6 +39,7 @@
 //! How the pieces fit, and how to add a use case: `docs/architecture.md`.
 
 mod actor;
+mod alerts;
 mod audit;
 mod auth;
 pub mod backup;
@@ -80,6 +83,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use actor::{Actor, Capability, Origin, Principal, Scope, Via};
+pub use alerts::{
+    backoff_ms as webhook_backoff_ms, AlertKind, AlertRules, AlertRulesChange, AlertState, Notification,
+    NotificationQuery, Webhook, WebhookCall, WebhookFormat, MAX_WEBHOOK_URL,
+};
 pub use audit::{Action, AuditEntry, AuditQuery, DEFAULT_RETENTION_DAYS, RETENTION_DAYS};
 pub use auth::{LoginFrom, Session, MAX_USER_AGENT, SESSION_TTL_MS};
 pub use catalogue::{HmdModel, HmdModelInput, ModelQuery, SeatModel, SeatModelInput, SEAT_EFFECTS};

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::actor::{Access, Actor};
+use crate::alerts;
 use crate::error::{Error, Result};
-use crate::ids::now_ms;
 use crate::liveness::SEAT_SEEN_RESOLUTION_MS;
 use crate::site_events::{SiteChange, SiteChanged};
 use crate::validate::{self, MAX_CODE, MAX_REPORT_TEXT};
@@ -113,6 +113,9 @@ pub(crate) fn apply_status(
             "UPDATE vr_clients SET fault_code = ?, fault_message = ?, fault_at = ?, fault_cleared_at = NULL WHERE id = ?",
         )?
         .execute(params![code, message, at, seat.id])?;
+    }
+    if m.clear || m.open {
+        alerts::seat_moved(tx, &seat.cinema_id, &seat.id, m.clear, m.open.then_some((code, message)), at)?;
     }
     Ok(m != Move::default())
 }
@@ -244,7 +247,7 @@ impl Cms {
         actor.require_channel(cinema_id)?;
         let v = validated(hb.try_into().map_err(Into::into)?)?;
         self.mark_coms_seen(actor, cinema_id)?;
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let (planned, _) = self.db.read(|tx| plan(tx, actor, cinema_id, &v, now))?;
         let mut told = Vec::new();
         if planned.figures || !planned.seats.is_empty() {
@@ -258,6 +261,7 @@ impl Cms {
                          WHERE id = ?",
                     )?
                     .execute(params![v.coms_version, v.disk_free, v.disk_total, cinema_id])?;
+                    alerts::disk_reported(tx, cinema_id, now)?;
                 }
                 let mut told = Vec::with_capacity(p.seats.len());
                 for i in p.seats {

@@ -423,7 +423,7 @@ impl Cms {
         if actor.is_site() {
             site_may_set(&patch)?;
         }
-        let now = now_ms();
+        let now = self.clock.now_ms();
         let (cinema, moved) = self.db.write(|tx| {
             let b = get(tx, id)?;
             actor.require_channel(&b.cinema_id)?;

@@ -258,6 +258,8 @@ async fn serve(
     }
     let cms = Arc::new(cms);
     crate::backup_runner::start(Arc::clone(&cms), crate::backup_runner::SystemTimer);
+    // Alerts: the time-based rules' timer and the webhook sender, beside the routes.
+    crate::alert_runner::start(Arc::clone(&cms));
     let state = crate::AppState::new(cms).with_read_cache(read_cache_bytes).with_trusted_proxies(trusted_proxies);
     let app = crate::router_with_state(state, ui.as_deref());
     let stop = shutdown();

@@ -21,10 +21,13 @@
 //!   the values filled in at each answer instead (a COMS's last seen).
 //! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
 //! - `backup_runner`: the daily backups' one timer (`cinedesk serve` and the desktop start it).
+//! - `alert_runner`, `webhook`: the alerts' one timer and webhook sender, and the webhooks'
+//!   bodies (JSON, WeCom, DingTalk) on the wire.
 //! - `cli`: the `cinedesk` command (`serve`, `user`, `openapi`).
 //!
 //! How the pieces fit: `docs/architecture.md`.
 
+pub mod alert_runner;
 pub mod auth;
 pub mod backup_runner;
 mod base_url;
@@ -43,6 +46,7 @@ pub mod serve;
 pub mod signed;
 pub mod state;
 pub mod waker;
+pub mod webhook;
 
 use std::sync::Arc;
 

@@ -209,6 +209,49 @@ export class HttpBackend {
     await this.call('DELETE', `/cms/sys_params/enum/${kind}/${enc(id)}`)
   }
 
+  // ---- alerts -------------------------------------------------------------------------------
+
+  /** The caller's notifications (its cinemas only), newest first. */
+  notifications(q: { start?: number; limit?: number; unread?: boolean } = {}): Promise<Answer<'list_notifications'>> {
+    return this.call('GET', `/cms/notifications${queryString({ start: q.start, limit: q.limit, unread: q.unread || undefined })}`)
+  }
+
+  async unreadNotifications(): Promise<number> {
+    return (await this.call<Answer<'count_unread_notifications'>>('GET', '/cms/notifications/_count')).unreadCount
+  }
+
+  async readNotification(id: string): Promise<void> {
+    await this.call('POST', `/cms/notifications/${enc(id)}/_read`, {})
+  }
+
+  async readAllNotifications(): Promise<void> {
+    await this.call('POST', '/cms/notifications/_read', {})
+  }
+
+  alertRules(): Promise<Answer<'get_alert_rules'>> {
+    return this.call('GET', '/cms/alert_rules')
+  }
+
+  putAlertRules(rules: Body<'put_alert_rules'>): Promise<Answer<'put_alert_rules'>> {
+    return this.call('PUT', '/cms/alert_rules', rules)
+  }
+
+  webhooks(): Promise<Answer<'list_webhooks'>> {
+    return this.call('GET', '/cms/webhooks')
+  }
+
+  async createWebhook(body: Body<'create_webhook'>): Promise<string> {
+    return (await this.call<Answer<'create_webhook'>>('POST', '/cms/webhooks', body)).webhookID
+  }
+
+  async deleteWebhook(id: string): Promise<void> {
+    await this.call('DELETE', `/cms/webhooks/${enc(id)}`)
+  }
+
+  testWebhook(id: string): Promise<Answer<'test_webhook'>> {
+    return this.call('POST', `/cms/webhooks/${enc(id)}/_test`, {})
+  }
+
   settings(): Promise<Answer<'get_settings'>> {
     return this.call('GET', '/cms/settings')
   }

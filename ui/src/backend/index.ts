@@ -7,7 +7,7 @@ import { FetchTransport } from './transport'
 import { desktop, isDesktop, type Desktop } from './tauri'
 
 export type * from './types'
-export { SEAT_STATUSES, VOD_STATUSES, DELIVERY_STATES, COMMAND_ACTIONS, COMMAND_STATES, MOVIE_TYPES, MOVIE_ORDER_PARAMS, SEAT_EFFECTS, RES_TYPES, RESOURCE_ORDERS, MOVIE_USAGES } from './types'
+export { WEBHOOK_FORMATS, SEAT_STATUSES, VOD_STATUSES, DELIVERY_STATES, COMMAND_ACTIONS, COMMAND_STATES, MOVIE_TYPES, MOVIE_ORDER_PARAMS, SEAT_EFFECTS, RES_TYPES, RESOURCE_ORDERS, MOVIE_USAGES } from './types'
 export type { DesktopAppInfo, DesktopSettings, DesktopState, FileDropEvent } from './tauri'
 export { ApiError, NO_BACKEND, isApiError, toApiError } from './errors'
 export { HttpBackend, queryString, type SessionEndHandler } from './http'

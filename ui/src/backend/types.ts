@@ -67,6 +67,14 @@ export type SysEnums = Schema<'SysEnums'>
 /** The editable enumeration kinds (`PUT /cms/sys_params/enum/{kind}/{id}`). */
 export type EnumKind = 'MOVIE_COUNTRY' | 'MOVIE_CATEGORY' | 'CINEMA_REGION' | 'USER_ROLE'
 
+/** The notification centre's items, the alert rules and the chain's webhooks (issue 13). */
+export type AppNotification = Schema<'Notification'>
+export type AlertKind = Schema<'AlertKind'>
+export type AlertRules = Schema<'AlertRules'>
+export type Webhook = Schema<'Webhook'>
+export type WebhookFormat = Schema<'WebhookFormat'>
+export const WEBHOOK_FORMATS = everyOf<WebhookFormat>()(['JSON', 'WECOM', 'DINGTALK'])
+
 /** `GET/PUT /cms/settings`: installation settings kept in the database. */
 export type ServerSettings = Schema<'Settings'>
 

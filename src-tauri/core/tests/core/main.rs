@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use cinedesk_core::*;
 use tempfile::TempDir;
 
+mod alerts;
 mod audit;
 mod backup;
 mod backup_admin;

@@ -9,6 +9,7 @@
 //! The seeds' wire shapes beside the handlers: `request` (each seed's requests, parsed into the
 //! core's typed inputs with `TryFrom`) and `envelope` (each seed's answers and failures).
 
+mod alerts;
 mod api_keys;
 mod audit;
 mod backups;
@@ -105,6 +106,7 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
         .merge(audit::routes())
         .merge(backups::routes())
         .merge(storage::routes())
+        .merge(alerts::routes())
         .merge(uploads::settings_routes())
         .merge(upload_tokens::settings_routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

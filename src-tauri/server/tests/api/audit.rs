@@ -77,6 +77,10 @@ const NOT_WALKED: &[&str] = &[
     // A COMS's telemetry (seat statuses, disk figures): written for the site, not a person's
     // change, even when an operator posts one by hand.
     "heartbeat",
+    // A reader's own marks, not a change to the chain; a test message changes nothing.
+    "read_notification",
+    "read_all_notifications",
+    "test_webhook",
 ];
 
 /// The REST family's writes, in an order where each finds what it needs: the records are made
@@ -100,7 +104,12 @@ async fn cases(app: &TestApp, backups: &std::path::Path) -> Vec<Case> {
     let (_, sessions) = app.send("GET", "/cms/sessions", Some(&leaving), None).await;
     let session = sessions[0]["sessionID"].as_str().expect("its session is listed").to_string();
     let user_body = json!({"name": "新经理", "alias": "fresh", "role": "MANAGER", "password": USER_PASSWORD});
+    let hook_body = json!({"url": "http://127.0.0.1:9/hook", "format": "JSON"});
+    let hook = app.create("/cms/webhooks", "webhookID", hook_body.clone()).await;
     vec![
+        case("create_webhook", "POST", "/cms/webhooks".into(), Some(hook_body), "create"),
+        case("put_alert_rules", "PUT", "/cms/alert_rules".into(), Some(json!({"comsOfflineMinutes": 7})), "update"),
+        case("delete_webhook", "DELETE", format!("/cms/webhooks/{hook}"), None, "delete"),
         case(
             "create_cinema",
             "POST",

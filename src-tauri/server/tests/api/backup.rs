@@ -211,7 +211,7 @@ async fn the_daily_runner_backs_up_when_the_hour_comes_and_keeps_the_last_n() {
     let start = 20_000 * DAY + 3600 * 1000; // 01:00 UTC
     let clock = DrivenClock(watch::channel(start).0);
     let reading = clock.0.clone();
-    let app = crate::helpers::spawn_app_on_clock(move || *reading.borrow()).await;
+    let app = crate::helpers::spawn_app_clocked(move || *reading.borrow()).await;
     let folder = tempfile::tempdir().unwrap();
     let settings = json!({"folder": folder.path(), "enabled": true, "hourUtc": 3, "keep": 2});
     assert_eq!(app.put("/cms/backups/settings", settings).await.0, 200);

@@ -41,20 +41,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// [`spawn_app`] over the state `configure` makes of the default one (another QR budget …).
 pub async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let cms = Cms::open(dir.path()).unwrap();
-    spawn_over(dir, cms, configure).await
+    spawn_app_on(|cms| cms, configure).await
 }
 
-/// [`spawn_app`] whose core tells time by `clock` (ms since the epoch): tests move it on.
-pub async fn spawn_app_on_clock(clock: impl Fn() -> i64 + Send + Sync + 'static) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let cms = Cms::open(dir.path()).unwrap().with_clock(clock);
-    spawn_over(dir, cms, |state| state).await
+/// [`spawn_app`] over a core whose clock is `now_ms` (the tests of time-based rules move it).
+pub async fn spawn_app_clocked(now_ms: impl Fn() -> i64 + Send + Sync + 'static) -> TestApp {
+    spawn_app_on(|cms| cms.with_clock(now_ms), |state| state).await
 }
 
-async fn spawn_over(dir: TempDir, cms: Cms, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
-    let cms = Arc::new(cms);
+/// [`spawn_app_with`] over the core `core` makes of the default one.
+async fn spawn_app_on(core: impl FnOnce(Cms) -> Cms, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let cms = Arc::new(core(Cms::open(dir.path()).unwrap()));
     cms.create_first_admin(&cinedesk_core::Actor::System, "管理员", "admin", ADMIN_PASSWORD).unwrap();
     let state = configure(AppState::new(Arc::clone(&cms)));
     let base = serve(cinedesk_server::router_with_state(state.clone(), None)).await;

@@ -1,5 +1,6 @@
 //! The REST API over real HTTP on 127.0.0.1, one module per feature; `helpers` is what they share.
 
+mod alerts;
 mod audit;
 mod auth;
 mod backup;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::helpers::{png, spawn_app, spawn_app_on_clock, TestApp, ADMIN_PASSWORD};
+use crate::helpers::{png, spawn_app, spawn_app_clocked, TestApp, ADMIN_PASSWORD};
 
 const DAY: i64 = 24 * 3600 * 1000;
 
@@ -14,7 +14,7 @@ const DAY: i64 = 24 * 3600 * 1000;
 async fn app_with_offset() -> (TestApp, Arc<AtomicI64>) {
     let offset = Arc::new(AtomicI64::new(0));
     let by = Arc::clone(&offset);
-    (spawn_app_on_clock(move || cinedesk_core::now_ms() + by.load(Ordering::SeqCst)).await, offset)
+    (spawn_app_clocked(move || cinedesk_core::now_ms() + by.load(Ordering::SeqCst)).await, offset)
 }
 
 /// The ids of the orphans listed with the default grace period.

@@ -22,6 +22,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cms/alert_rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules (every user of the console reads them). */
+        get: operations["get_alert_rules"];
+        /**
+         * Changes the rules, all or none (a manager of all cinemas, or a SYS_ADMIN: they are the
+         *     chain's); answers them as they now are.
+         */
+        put: operations["put_alert_rules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cms/app_info": {
         parameters: {
             query?: never;
@@ -692,6 +713,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cms/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's notifications (those of its cinemas), newest first. A notification is unread
+         *     again when it clears.
+         */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/notifications/_count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's notifications it has not read (the bell's number). */
+        get: operations["count_unread_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/notifications/_read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks every notification the caller sees read. */
+        post: operations["read_all_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/notifications/{notification_id}/_read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks one notification read for the caller. */
+        post: operations["read_notification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cms/openapi.json": {
         parameters: {
             query?: never;
@@ -1162,6 +1254,61 @@ export interface paths {
         get: operations["seat_qr_code"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chain's webhooks, oldest first, with the calls each still owes. */
+        get: operations["list_webhooks"];
+        put?: never;
+        /**
+         * Adds a webhook, told of every raise and clear from now on (JSON: Cinedesk's own body;
+         *     WECOM, DINGTALK: the group robots' text message).
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a webhook and the calls it still owed. */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cms/webhooks/{webhook_id}/_test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a test message to the webhook now, once (not queued, not retried), and says how it went. */
+        post: operations["test_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1889,6 +2036,48 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description What a notification is about.
+         * @enum {string}
+         */
+        AlertKind: "COMS_OFFLINE" | "SEAT_ERROR" | "DELIVERY_FAILED" | "DELIVERY_STUCK" | "DISK_LOW";
+        /** @description The rules as they are (defaults: every rule on; 5 minutes, 6 hours, 10 GiB). */
+        AlertRules: {
+            comsOfflineEnabled: boolean;
+            /**
+             * Format: int32
+             * @description A COMS not heard from for this many minutes is offline.
+             */
+            comsOfflineMinutes: number;
+            deliveryFailedEnabled: boolean;
+            deliveryStuckEnabled: boolean;
+            /**
+             * Format: int32
+             * @description A delivery in DOWNLOADING without progress for this many hours is stuck.
+             */
+            deliveryStuckHours: number;
+            diskLowEnabled: boolean;
+            /**
+             * Format: int32
+             * @description A site whose free disk is below this many GiB (2^30 bytes) is low on disk.
+             */
+            diskLowFreeGib: number;
+            seatErrorEnabled: boolean;
+        };
+        /** @description Rules to change; an absent field keeps its value. */
+        AlertRulesInput: {
+            comsOfflineEnabled?: boolean | null;
+            /** Format: int32 */
+            comsOfflineMinutes?: number | null;
+            deliveryFailedEnabled?: boolean | null;
+            deliveryStuckEnabled?: boolean | null;
+            /** Format: int32 */
+            deliveryStuckHours?: number | null;
+            diskLowEnabled?: boolean | null;
+            /** Format: int32 */
+            diskLowFreeGib?: number | null;
+            seatErrorEnabled?: boolean | null;
+        };
         /** @description A new key pair, shown once: `{"apikey","secretkey"}`. */
         ApiKey: {
             apikey: string;
@@ -2962,6 +3151,13 @@ export interface components {
              */
             writtenBytes: number;
         };
+        MarkedRead: {
+            /**
+             * Format: int64
+             * @description How many were unread.
+             */
+            marked: number;
+        };
         /** @description One module's settings as shown (secrets never) and as changed. */
         ModuleSettings: {
             /** @description Whether every field the module needs has a value. */
@@ -3108,6 +3304,30 @@ export interface components {
             id: string;
             kind: string;
             title: string;
+        };
+        /** @description A notification as the centre shows it. */
+        Notification: {
+            cinemaID: string;
+            /**
+             * Format: int64
+             * @description Epoch ms when the condition ended; `null` while it holds.
+             */
+            clearedAt?: number | null;
+            /** @description The seat, for SEAT_ERROR. */
+            clientID?: string | null;
+            kind: components["schemas"]["AlertKind"];
+            /** @description What happened, in Chinese. */
+            message: string;
+            /** @description The film, for DELIVERY_FAILED and DELIVERY_STUCK. */
+            movieID?: string | null;
+            notificationID: string;
+            /**
+             * Format: int64
+             * @description Epoch ms.
+             */
+            raisedAt: number;
+            /** @description Whether the caller has read it since it was raised or cleared. */
+            read: boolean;
         };
         /** @description A file nothing refers to. */
         OrphanFile: {
@@ -3334,6 +3554,34 @@ export interface components {
                 scheduleStart?: string | null;
                 type: string;
                 weixinURL?: string | null;
+            }[];
+            /** Format: int64 */
+            totalCount: number;
+        };
+        /** @description A page as the seed shapes it. */
+        Page_Notification: {
+            itemList: {
+                cinemaID: string;
+                /**
+                 * Format: int64
+                 * @description Epoch ms when the condition ended; `null` while it holds.
+                 */
+                clearedAt?: number | null;
+                /** @description The seat, for SEAT_ERROR. */
+                clientID?: string | null;
+                kind: components["schemas"]["AlertKind"];
+                /** @description What happened, in Chinese. */
+                message: string;
+                /** @description The film, for DELIVERY_FAILED and DELIVERY_STUCK. */
+                movieID?: string | null;
+                notificationID: string;
+                /**
+                 * Format: int64
+                 * @description Epoch ms.
+                 */
+                raisedAt: number;
+                /** @description Whether the caller has read it since it was raised or cleared. */
+                read: boolean;
             }[];
             /** Format: int64 */
             totalCount: number;
@@ -4077,6 +4325,12 @@ export interface components {
             movieTypeList: components["schemas"]["EnumValue"][];
             userRoleList: components["schemas"]["EnumValue"][];
         };
+        TestSent: {
+            /** @description Whether the receiver took it (a 2xx; for a robot, errcode 0). */
+            delivered: boolean;
+            /** @description Why not, when it did not. */
+            error?: string | null;
+        };
         /** @description Seed 003's answer. */
         TokenAnswer: {
             data: components["schemas"]["UploadToken"];
@@ -4115,6 +4369,10 @@ export interface components {
         /** @description uncompletedFiles' form. */
         UncompletedForm: {
             userId: string;
+        };
+        UnreadCount: {
+            /** Format: int64 */
+            unreadCount: number;
         };
         UploadAuth: {
             /** @description base64 JSON: Endpoint, Bucket, FileName, UploadUrl (the tus session), Protocol. */
@@ -4604,6 +4862,45 @@ export interface components {
         VrClientsCreated: {
             clientIDList: string[];
         };
+        /** @description A webhook as listed. */
+        Webhook: {
+            /** Format: int64 */
+            createdAt: number;
+            format: components["schemas"]["WebhookFormat"];
+            /** @description Why the oldest undelivered call last failed; `null` when none is failing. */
+            lastError?: string | null;
+            /**
+             * Format: int64
+             * @description Calls not yet delivered.
+             */
+            pendingCalls: number;
+            url: string;
+            webhookID: string;
+        };
+        WebhookAdded: {
+            webhookID: string;
+        };
+        /**
+         * @description A webhook to add.
+         * @example {
+         *       "format": "WECOM",
+         *       "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
+         *     }
+         */
+        WebhookBody: {
+            /**
+             * @description How a webhook's body is shaped.
+             * @enum {string}
+             */
+            format: "JSON" | "WECOM" | "DINGTALK";
+            /** @description http:// or https://, at most 2000 characters. */
+            url?: string | null;
+        };
+        /**
+         * @description How a webhook's body is shaped.
+         * @enum {string}
+         */
+        WebhookFormat: "JSON" | "WECOM" | "DINGTALK";
         /** @description What a withdrawal did. */
         WithdrawalOutcome: {
             /** @description Cinemas that did not have it (never given, or withdrawn before): nothing was sent. */
@@ -4786,6 +5083,76 @@ export interface operations {
                     "application/json": components["schemas"]["TokenFailure"];
                 };
             };
+            503: components["responses"]["Busy"];
+        };
+    };
+    get_alert_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRules"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    put_alert_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRulesInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRules"];
+                };
+            };
+            /** @description A threshold out of its range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A manager of some cinemas only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
             503: components["responses"]["Busy"];
         };
     };
@@ -7110,6 +7477,122 @@ export interface operations {
             503: components["responses"]["Busy"];
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description `true`: only the notifications the caller has not read. */
+                unread?: boolean;
+                /** @description Index of the first item to answer (0 by default). */
+                start?: number;
+                /** @description Page size (20 by default). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    count_unread_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unread count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    read_all_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    read_notification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such notification, or one of a cinema not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
     openapi: {
         parameters: {
             query?: never;
@@ -8716,6 +9199,172 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description No such seat */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A manager of some cinemas only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Added */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAdded"];
+                };
+            };
+            /** @description Not an http(s) URL, or no such format */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description A manager of some cinemas only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Done"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A manager of some cinemas only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Busy"];
+        };
+    };
+    test_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent or not: see `delivered` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A manager of some cinemas only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such webhook */
             404: {
                 headers: {
                     [name: string]: unknown;
