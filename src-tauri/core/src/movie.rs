@@ -286,6 +286,48 @@ fn write_categories(tx: &Transaction<'_>, id: &str, categories: &[String]) -> Re
     Ok(())
 }
 
+/// Deletes films with their deliveries (withdrawn from every cinema holding one), unaudited: the
+/// caller records the change as it names it. Refused for a film an unfinished VOD task still has
+/// to play, or one held by a cinema out of the caller's scope. Answers the films as they were and
+/// the cinemas to tell.
+pub(crate) fn drop_films(tx: &Transaction<'_>, actor: &Actor, ids: &[String]) -> Result<(Vec<Movie>, Vec<SiteChange>)> {
+    let films = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
+    if let Some((clause, params)) = actor.scope_clause("cinema_id") {
+        let sql =
+            format!("SELECT 1 FROM deliveries WHERE movie_id = ? AND state <> 'WITHDRAWN' AND NOT ({clause}) LIMIT 1");
+        let mut elsewhere = tx.prepare_cached(&sql)?;
+        for id in ids {
+            let params = std::iter::once(Value::Text(id.clone())).chain(params.iter().cloned());
+            if elsewhere.exists(rusqlite::params_from_iter(params))? {
+                return Err(Error::Denied(format!(
+                    "movie {id} is distributed to cinemas you do not manage: it stays while they have it"
+                )));
+            }
+        }
+    }
+    let mut busy = tx.prepare_cached(
+        "SELECT t.id FROM vod_task_movies tm JOIN vod_tasks t ON t.id = tm.task_id
+         WHERE tm.movie_id = ? AND t.status IN ('PENDING', 'ACCEPTED', 'PLAYING') LIMIT 1",
+    )?;
+    for id in ids {
+        if let Some(task) = busy.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+            return Err(Error::InUse(format!("movie {id} is still needed by unfinished VOD task {task}")));
+        }
+    }
+    let now = now_ms();
+    let mut told = Vec::new();
+    let mut stmt = tx.prepare_cached("DELETE FROM movies WHERE id = ?")?;
+    for film in &films {
+        let id = &film.movie_id;
+        for cinema in delivery::holders(tx, id)? {
+            delivery::withdraw(tx, id, &cinema, now)?;
+            told.push(SiteChange::new(&cinema, SiteChanged::Delivery { movie_id: id.clone() }));
+        }
+        stmt.execute([id])?;
+    }
+    Ok((films, told))
+}
+
 impl MovieInput {
     fn over(self, b: Movie) -> MovieInput {
         MovieInput {
@@ -492,49 +534,11 @@ impl Cms {
     /// is one held by a cinema the caller does not manage (deleting it would withdraw it there).
     pub fn delete_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         actor.require(Capability::Operate)?;
-        self.remove_movies(actor, ids)
-    }
-
-    /// [`Cms::delete_movies`] for a use case that decided who may already (a video's owner
-    /// deleting it with its film).
-    pub(crate) fn remove_movies(&self, actor: &Actor, ids: &[String]) -> Result<()> {
         let ids = validate::id_list("movie_id", ids)?;
         let told = self.db.write(|tx| {
-            let films = ids.iter().map(|id| get(tx, id)).collect::<Result<Vec<_>>>()?;
-            if let Some((clause, params)) = actor.scope_clause("cinema_id") {
-                let sql = format!(
-                    "SELECT 1 FROM deliveries WHERE movie_id = ? AND state <> 'WITHDRAWN' AND NOT ({clause}) LIMIT 1"
-                );
-                let mut elsewhere = tx.prepare_cached(&sql)?;
-                for id in &ids {
-                    let params = std::iter::once(Value::Text(id.clone())).chain(params.iter().cloned());
-                    if elsewhere.exists(rusqlite::params_from_iter(params))? {
-                        return Err(Error::Denied(format!(
-                            "movie {id} is distributed to cinemas you do not manage: it stays while they have it"
-                        )));
-                    }
-                }
-            }
-            let mut busy = tx.prepare_cached(
-                "SELECT t.id FROM vod_task_movies tm JOIN vod_tasks t ON t.id = tm.task_id
-                 WHERE tm.movie_id = ? AND t.status IN ('PENDING', 'ACCEPTED', 'PLAYING') LIMIT 1",
-            )?;
-            for id in &ids {
-                if let Some(task) = busy.query_row([id], |r| r.get::<_, String>(0)).optional()? {
-                    return Err(Error::InUse(format!("movie {id} is still needed by unfinished VOD task {task}")));
-                }
-            }
-            let now = now_ms();
-            let mut told = Vec::new();
-            let mut stmt = tx.prepare_cached("DELETE FROM movies WHERE id = ?")?;
+            let (films, told) = drop_films(tx, actor, &ids)?;
             for film in &films {
-                let id = &film.movie_id;
-                for cinema in delivery::holders(tx, id)? {
-                    delivery::withdraw(tx, id, &cinema, now)?;
-                    told.push(SiteChange::new(&cinema, SiteChanged::Delivery { movie_id: id.clone() }));
-                }
-                stmt.execute([id])?;
-                audit::record(tx, actor, Change::new(Action::Delete, Entity::Movie, id).before(film))?;
+                audit::record(tx, actor, Change::new(Action::Delete, Entity::Movie, &film.movie_id).before(film))?;
             }
             Ok(told)
         })?;

@@ -541,8 +541,7 @@ impl Cms {
                 now_ms(),
                 video_id
             ])?;
-            let film = crate::movie::get(tx, &movie)?;
-            audit::record(tx, actor, Change::new(Action::Create, Entity::Movie, &movie).after(&film))?;
+            // One change, one entry: the video's, whose movieID names the film it made.
             let change = video_change(Action::Update, &video_id, &owner).before(&video);
             audit::record(tx, actor, change.after(&load(tx, &video_id)?.0))?;
             Ok(movie)
@@ -592,17 +591,20 @@ impl Cms {
         if let Some(u) = user_id.filter(|u| *u != video.user.user_id) {
             return Err(Error::Denied(format!("video {video_id} is not user {u}'s")));
         }
-        if let Some(movie) = &video.movie_id {
-            self.remove_movies(actor, std::slice::from_ref(movie))?;
-        }
+        // The video and its film go together, recorded as one entry: the video's, whose
+        // movieID names the film.
+        let told = self.db.write(|tx| {
+            let (_, told) = crate::movie::drop_films(tx, actor, video.movie_id.as_slice())?;
+            tx.prepare_cached("DELETE FROM vod_videos WHERE id = ?")?.execute([video_id])?;
+            audit::record(tx, actor, video_change(Action::Delete, video_id, &owner).before(&video))?;
+            Ok(told)
+        })?;
+        self.announced(&told);
         if video.status == "UPLOADING" {
             // Gone already when it expired; either way nothing of it is left.
             let _ = self.files.cancel_upload(video_id, &owner, Protocol::Tus);
         }
-        self.db.write(|tx| {
-            tx.prepare_cached("DELETE FROM vod_videos WHERE id = ?")?.execute([video_id])?;
-            audit::record(tx, actor, video_change(Action::Delete, video_id, &owner).before(&video))
-        })
+        Ok(())
     }
 
     /// A processing callback (StreamTranscodeComplete, SnapshotComplete, AIVideoCensorComplete):

@@ -31,7 +31,7 @@ impl TestApp {
     }
 
     /// Sends a video's bytes through its upload session, as the tus route would.
-    fn upload_bytes(&self, id: &str, bytes: &[u8]) -> String {
+    pub(crate) fn upload_bytes(&self, id: &str, bytes: &[u8]) -> String {
         let owner = Actor::User(self.cms.authenticate(&self.token).unwrap());
         let mut part = self.cms.begin_part(&owner, id, Protocol::Tus, 0, PartOptions::default()).unwrap();
         part.write(bytes).unwrap();
