@@ -267,7 +267,7 @@ impl Agent {
     /// Runs a command's hook, once: a command the journal already has is only reported.
     async fn command(self: &Arc<Self>, id: &str, action: &str, client_ids: &[String]) -> std::io::Result<()> {
         if self.journal.read(|s| !s.commands.contains_key(id)) {
-            let run = CommandRun { started_at: cinedesk_core::now_ms(), outcome: None, reported: false };
+            let run = CommandRun { started_at: crate::now_ms(), outcome: None, reported: false };
             self.journal.update(|s| s.commands.insert(id.to_string(), run))?;
             let (hook, timeout) = (self.config.hook.as_deref(), self.config.hook_timeout);
             let outcome = hook::run(hook, timeout, &self.config.cinema, id, action, client_ids).await;

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cinedesk_core::files::Md5;
+use md5::{Digest, Md5};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 

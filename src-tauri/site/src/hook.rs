@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::journal::Outcome;
 
-/// The longest detail the server keeps (`MAX_REPORT_TEXT`).
-const MAX_DETAIL: usize = cinedesk_core::MAX_REPORT_TEXT;
+/// The longest detail the server keeps (its `MAX_REPORT_TEXT`, in characters).
+const MAX_DETAIL: usize = 1000;
 
 /// What running the hook for one command came to.
 pub(crate) async fn run(

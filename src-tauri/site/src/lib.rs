@@ -8,7 +8,8 @@
 //! it be killed at any moment and started again without losing or repeating work.
 //!
 //! Everything it does goes through the documented, signed HTTP contract
-//! (`docs/coms-integration.md`); it uses the core only for its MD5 and request signing.
+//! (`docs/coms-integration.md`); it shares no code with the CMS (no database in an HTTP
+//! client): it signs and hashes with RustCrypto's crates.
 //!
 //! # Modules
 //!
@@ -36,6 +37,11 @@ mod reports;
 mod signer;
 
 pub use config::{Args, Transport};
+
+/// Now, in ms since the epoch.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
 
 /// What stops the agent: only what it cannot get past by waiting and trying again.
 #[derive(Debug, thiserror::Error)]

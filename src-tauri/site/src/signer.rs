@@ -6,6 +6,10 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
 /// The three headers of one signed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Signed {
@@ -33,17 +37,29 @@ impl Signer {
 
     fn sign_at(&self, method: &str, path: &str, text: &str, at_ms: i64) -> Signed {
         let user_params: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
-        let user_date = cinedesk_core::user_date(at_ms);
-        let signature = cinedesk_core::sign_dc2(&self.secret, method, path, &user_params, &user_date);
+        let user_date = user_date(at_ms);
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.as_bytes()).expect("HMAC takes keys of any length");
+        for line in [method, path, &user_params, &user_date] {
+            mac.update(line.as_bytes());
+            mac.update(b"\n");
+        }
+        let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
         Signed { authorization: format!("dc2:{}:{signature}", self.apikey), user_params, user_date }
     }
 
     /// Now in epoch ms, but later than any date this signer gave before.
     fn fresh_ms(&self) -> i64 {
-        let now = cinedesk_core::now_ms();
+        let now = crate::now_ms();
         let prev = self.last_ms.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1)));
         now.max(prev.unwrap_or(0) + 1)
     }
+}
+
+/// `user-date`: the time in China (UTC+8, as the seed writes it), `yyyyMMddHHmmssSSS`.
+fn user_date(epoch_ms: i64) -> String {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let at = chrono::DateTime::from_timestamp_millis(epoch_ms).expect("a time after 1970").with_timezone(&china);
+    at.format("%Y%m%d%H%M%S%3f").to_string()
 }
 
 #[cfg(test)]
@@ -57,7 +73,8 @@ mod tests {
             "GET",
             "/cms/long_poll/c1",
             "timeout=30",
-            cinedesk_core::parse_user_date("20160101160758675").unwrap(),
+            // 2016-01-01 16:07:58.675 in China.
+            1_451_635_678_675,
         );
         assert_eq!(s.user_params, "timeout%3D30");
         assert_eq!(s.user_date, "20160101160758675");
