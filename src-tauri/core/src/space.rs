@@ -280,15 +280,9 @@ impl Cms {
     }
 }
 
-/// Free and total bytes of the disk holding `dir` (what an unprivileged user may still use).
-#[cfg(unix)]
+/// Free and total bytes of the disk holding `dir` (what an unprivileged user may still use):
+/// `statvfs` on Unix, `GetDiskFreeSpaceExW` on Windows (through `fs4`).
 fn disk_space(dir: &std::path::Path) -> Option<(u64, u64)> {
-    let st = rustix::fs::statvfs(dir).ok()?;
-    Some((st.f_bavail.saturating_mul(st.f_frsize), st.f_blocks.saturating_mul(st.f_frsize)))
-}
-
-/// Free and total bytes of the disk holding `dir`: not asked of systems other than Unix yet.
-#[cfg(not(unix))]
-fn disk_space(_dir: &std::path::Path) -> Option<(u64, u64)> {
-    None
+    let st = fs4::statvfs(dir).ok()?;
+    Some((st.available_space(), st.total_space()))
 }

@@ -34,12 +34,10 @@ async fn body(dir: &Path, seats: &Seats) -> Value {
 
 /// Free (for this user) and total bytes of the file system holding `dir`; null if unknown.
 fn disk(dir: &Path) -> (Option<u64>, Option<u64>) {
-    #[cfg(unix)]
-    if let Ok(v) = rustix::fs::statvfs(dir) {
-        return (Some(v.f_bavail * v.f_frsize), Some(v.f_blocks * v.f_frsize));
+    match fs4::statvfs(dir) {
+        Ok(v) => (Some(v.available_space()), Some(v.total_space())),
+        Err(_) => (None, None),
     }
-    let _ = dir;
-    (None, None)
 }
 
 /// The seats' statuses: a JSON array of `{"clientID", "status", "errorCode"?, "errorMessage"?}`.

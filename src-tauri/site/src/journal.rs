@@ -146,8 +146,8 @@ pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
 
 fn lock(dir: &Path) -> Result<File, Error> {
     let f = OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(".lock"))?;
-    #[cfg(unix)]
-    rustix::fs::flock(&f, rustix::fs::FlockOperation::NonBlockingLockExclusive)
+    // An advisory lock the OS drops with the process (a kill -9 leaves no stale lock behind).
+    f.try_lock()
         .map_err(|_| Error::Config(format!("{} is in use by another agent (its .lock is held)", dir.display())))?;
     Ok(f)
 }
