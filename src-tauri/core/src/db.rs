@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_scope_and_audit.sql"),
     include_str!("../migrations/0010_sessions_and_lockout.sql"),
     include_str!("../migrations/0011_alerts.sql"),
+    include_str!("../migrations/0012_served_bytes.sql"),
 ];
 
 /// The schema version this program writes: a data dir or backup above it is from a newer one.

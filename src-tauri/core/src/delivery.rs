@@ -112,6 +112,10 @@ pub struct Delivery {
     pub state: DeliveryState,
     pub bytes: u64,
     pub total_bytes: u64,
+    /// Bytes of the pair's file this server sent the site's signed downloads so far (resumed
+    /// pieces and repeats included; unsigned downloads are nobody's). Beside `bytes`, what the
+    /// site says it has: a site far above its file's size keeps starting over.
+    pub served_bytes: u64,
     /// The site's words when FAILED; `null` otherwise.
     pub error: Option<String>,
     /// Epoch ms of the pair's last change of state or progress.
@@ -196,7 +200,7 @@ pub struct WithdrawalOutcome {
 }
 
 const COLUMNS: &str = "d.cinema_id, d.movie_id, d.state, d.bytes, d.total_bytes, d.error, d.updated_at, d.file_id, \
-                       c.code, c.name, m.name";
+                       c.code, c.name, m.name, d.served_bytes";
 const FROM: &str = "deliveries d JOIN cinemas c ON c.id = d.cinema_id JOIN movies m ON m.id = d.movie_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
@@ -213,6 +217,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Delivery> {
         cinema_code: r.get(8)?,
         cinema_name: r.get(9)?,
         movie_name: r.get(10)?,
+        served_bytes: r.get::<_, i64>(11)?.max(0) as u64,
     })
 }
 
@@ -276,7 +281,7 @@ pub(crate) fn queue(
                                 distributed_at, updated_at)
          VALUES (?1, ?2, 'QUEUED', 0, ?3, NULL, ?4, ?5, ?6, ?6)
          ON CONFLICT(movie_id, cinema_id) DO UPDATE SET state = 'QUEUED', bytes = 0, total_bytes = ?3, error = NULL,
-             file_id = ?4, message_seq = ?5, updated_at = ?6,
+             served_bytes = CASE WHEN file_id IS ?4 THEN served_bytes ELSE 0 END, file_id = ?4, message_seq = ?5, updated_at = ?6,
              distributed_at = CASE WHEN state = 'WITHDRAWN' THEN ?6 ELSE distributed_at END",
     )?
     .execute(params![movie_id, cinema_id, film.total_bytes(), film.file_id, seq, now])?;
@@ -553,5 +558,24 @@ impl Cms {
             )]);
         }
         Ok(())
+    }
+
+    /// Counts `bytes` of the stored file `file_id` as sent to the site that signed the download
+    /// (its cinema's key): added to each of that cinema's live deliveries of that file. A
+    /// download by anyone else (a browser, a player, an operator) is nobody's delivery and counts
+    /// nowhere; so does a file no delivery of the cinema names.
+    pub fn record_download(&self, actor: &Actor, file_id: &str, bytes: u64) -> Result<()> {
+        let Actor::Cinema { cinema_id, .. } = actor else { return Ok(()) };
+        if bytes == 0 {
+            return Ok(());
+        }
+        self.db.write(|tx| {
+            tx.prepare_cached(
+                "UPDATE deliveries SET served_bytes = served_bytes + ?
+                 WHERE cinema_id = ? AND file_id = ? AND state <> 'WITHDRAWN'",
+            )?
+            .execute(params![bytes as i64, cinema_id, file_id])?;
+            Ok(())
+        })
     }
 }

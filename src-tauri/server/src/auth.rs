@@ -98,6 +98,22 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The cinema behind a signed request on a route anyone may call (a download): `None` for an
+/// unsigned request, or one with a bearer token, which is no site. A signature that is refused
+/// refuses the request (401): it is not quietly taken as anonymous.
+pub struct SignedIfAny(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for SignedIfAny {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        if !is_signed(&parts.headers) {
+            return Ok(SignedIfAny(None));
+        }
+        Ok(SignedIfAny(Some(Caller::identify(s, parts).await?.actor)))
+    }
+}
+
 /// A JSON body and who sent it ([`Caller`]). On a route behind `crate::signed`'s layer
 /// ([`crate::signed::Kind::Params`]), a signature covers exactly this body as sent, so a signed
 /// report cannot be replayed with another body. A missing credential is a 401 before the body

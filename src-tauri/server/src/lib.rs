@@ -19,6 +19,8 @@
 //!   when the outbox has a message for their cinema.
 //! - `read_cache`: list answers kept as ready JSON until what they read changes; `live_json`:
 //!   the values filled in at each answer instead (a COMS's last seen).
+//! - `file_body`: a stored file's bytes as a download's body (pieces of a memory map), counted
+//!   for the site that signed the download.
 //! - `rate_limit`: a request budget per client address for public lookups (scanned QR codes).
 //! - `backup_runner`: the daily backups' one timer (`cinedesk serve` and the desktop start it).
 //! - `alert_runner`, `webhook`: the alerts' one timer and webhook sender, and the webhooks'
@@ -35,6 +37,7 @@ pub mod cli;
 pub mod error;
 pub mod extract;
 pub mod failure;
+mod file_body;
 pub mod live_json;
 pub mod openapi;
 pub mod origin;

@@ -78,9 +78,13 @@ impl Api {
         answer(req.send().await.map_err(|e| Failure::Transient(e.to_string()))?).await
     }
 
-    /// A plain GET of a file from `from` on (downloads need no signature).
+    /// A GET of a file from `from` on, signed (over its empty query) so that the server counts
+    /// what it sends on this cinema's deliveries; downloads need no signature otherwise.
     pub async fn get_from(&self, path: &str, from: u64) -> Result<reqwest::Response, Failure> {
         let mut req = self.http.get(self.url(path));
+        for (name, value) in self.signed_headers("GET", path, "") {
+            req = req.header(name, value);
+        }
         if from > 0 {
             req = req.header("range", format!("bytes={from}-"));
         }

@@ -14,13 +14,14 @@ const delivery = (cinemaID: string, state: DeliveryState, extra: Partial<Deliver
   state,
   bytes: 0,
   totalBytes: 0,
+  servedBytes: 0,
   error: null,
   updatedAt: 0,
   ...extra,
 })
 const counts = { QUEUED: 1, SENT: 0, DOWNLOADING: 1, READY: 5, FAILED: 1, WITHDRAWN: 0 }
 const rows = [
-  delivery('c1', 'DOWNLOADING', { bytes: 30, totalBytes: 120 }),
+  delivery('c1', 'DOWNLOADING', { bytes: 30, totalBytes: 120, servedBytes: 60 }),
   delivery('c2', 'FAILED', { error: 'disk full' }),
   delivery('c3', 'QUEUED'),
 ]
@@ -53,6 +54,14 @@ describe('DeliveryBoard', () => {
     await until(() => w.find('[data-test="delivery-error"]').exists(), 'the rows shown')
     expect(w.find('[data-test="delivery-progress"] .el-progress__text').text()).toBe('25%')
     expect(w.find('[data-test="delivery-error"]').text()).toBe('disk full')
+  })
+
+  it('shows what the server sent a site beside what the site says it has, only where it sent something', async () => {
+    const { w } = mountBoard()
+    await until(() => w.find('[data-test="delivery-error"]').exists(), 'the rows shown')
+    const served = w.findAll('[data-test="delivery-served"]')
+    expect(served.length).toBe(1)
+    expect(served[0].text()).toContain('60')
   })
 
   it('asks the server for the state a count is clicked for, from the first page, keeping the counts of all', async () => {

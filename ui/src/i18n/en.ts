@@ -1005,6 +1005,8 @@ const en: MessageSchema = {
       WITHDRAWN: 'Withdrawn from the cinema',
     },
     noReason: 'The site gave no reason',
+    served: 'Sent by the server: {size}',
+    servedHint: "Bytes this server actually sent the cinema's COMS for this film's file in its signed downloads (resumed and repeated downloads included)",
     retry: 'Re-send',
     withdraw: 'Withdraw',
     retrySelected: 'Re-send ({n})',

@@ -1003,6 +1003,8 @@ const zhCN = {
       WITHDRAWN: '已从该影院撤回',
     },
     noReason: '影院没有说明原因',
+    served: '服务器已发送 {size}',
+    servedHint: '影院 COMS 签名下载这部影片的文件时，服务器实际发出的字节数（断点续传和重新下载都计入）',
     retry: '重发',
     withdraw: '撤回',
     retrySelected: '重发（{n}）',

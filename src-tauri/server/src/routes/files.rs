@@ -3,8 +3,11 @@
 //! Downloads are public, like OSS public-read objects: `<img src>` and the cinemas' players
 //! fetch them without a token, and file ids are unguessable (77 random bits). Content never
 //! changes under an id, so the MD5 is a strong ETag and answers may be cached for good.
+//!
+//! A site's agent signs its downloads with its cinema's key (`dc`/`dc2` over the query string,
+//! as any signed GET): the bytes sent are then counted on that cinema's deliveries of the file
+//! (`servedBytes`) when the download ends, however it ends.
 
-use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,12 +16,11 @@ use cinedesk_core::files::is_id;
 use cinedesk_core::{Entity, Error, StoredFile};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::LoggedIn;
+use crate::auth::{LoggedIn, SignedIfAny};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathParam, Query};
 use crate::openapi::{Binary, ErrorBody};
@@ -32,8 +34,6 @@ pub fn info_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(info))
 }
 
-/// Read size for streaming a file out.
-const READ_CHUNK: usize = 256 << 10;
 /// RFC 5987 attr-char: what may stay unescaped in `filename*`.
 const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'!')
@@ -141,8 +141,11 @@ struct DownloadHeaders {
 
 /// The file's content (public, like OSS public-read: `<img src>` and players fetch it without a
 /// token). The ETag is the MD5; answers may be cached for good, since content never changes under
-/// an id. Files uploaded to Aliyun OSS directly redirect there.
+/// an id. Files uploaded to Aliyun OSS directly redirect there. A site signs its downloads
+/// (optional; a refused signature is 401): what it was sent is counted on its deliveries of the
+/// file (`servedBytes`).
 #[utoipa::path(get, path = "/cms/files/{file_id}", tag = "files", operation_id = "download_file",
+    security((), ("comsUserDate" = [], "comsUserParams" = [], "comsSignature" = [])),
     params(("file_id" = String, Path, description = "The file's id"), DownloadParams, DownloadHeaders),
     responses(
         (status = 200, description = "The whole file, with its MIME type, `ETag`, `Content-Disposition` (UTF-8 name)",
@@ -151,11 +154,13 @@ struct DownloadHeaders {
         (status = 302, description = "Stored in Aliyun OSS: `Location` is the object's URL"),
         (status = 304, description = "`If-None-Match` named this file's ETag"),
         (status = 400, description = "`download` is not a boolean", body = ErrorBody),
+        (status = 401, description = "A signature that is refused (bad, stale or spent)", body = ErrorBody),
         (status = 404, description = "No such file", body = ErrorBody),
         (status = 416, description = "The range starts past the end (`Content-Range: bytes */size`)", body = ErrorBody),
     ))]
 async fn download(
     State(s): State<AppState>,
+    SignedIfAny(site): SignedIfAny,
     PathParam(id): PathParam<String>,
     headers: HeaderMap,
     Query(q): Query<DownloadParams>,
@@ -221,11 +226,20 @@ async fn download(
         None => (StatusCode::OK, 0, size),
     };
     set(&mut h, header::CONTENT_LENGTH, &len.to_string());
-    let mut f = tokio::fs::File::open(&path).await.map_err(|e| ApiError::Core(Error::Io(e)))?;
-    if start > 0 {
-        f.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| ApiError::Core(Error::Io(e)))?;
-    }
-    let body = Body::from_stream(tokio_util::io::ReaderStream::with_capacity(f.take(len), READ_CHUNK));
+    // A site's download is counted on its deliveries as it goes and when it ends, however it ends.
+    let count = site.map(|actor| {
+        let (s, file_id) = (s.clone(), file.file_id.clone());
+        Box::new(move |sent| {
+            let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+            let (s, actor, file_id) = (s.clone(), actor.clone(), file_id.clone());
+            rt.spawn(async move {
+                if let Err(e) = s.run(move |cms| cms.record_download(&actor, &file_id, sent)).await {
+                    tracing::warn!(error = %e, "a site's download could not be counted");
+                }
+            });
+        }) as crate::file_body::Count
+    });
+    let body = crate::file_body::body(path, start, len, count).await.map_err(|e| ApiError::Core(Error::Io(e)))?;
     Ok((status, h, body).into_response())
 }
 

@@ -127,8 +127,9 @@ fn documented(app: &AppState) -> OpenApiRouter<AppState> {
                 .merge(commands::caller_routes())
                 .merge(heartbeats::caller_routes()),
         ))
-        // Downloads are public (like OSS public-read), and so is a scanned seat code.
-        .merge(files::public_routes())
+        // Downloads are public (like OSS public-read; a site signs its own, to be counted), and
+        // so is a scanned seat code.
+        .merge(signed::layer(app, Kind::Params, files::public_routes()))
         .merge(qr::public_routes())
         .merge(uploads::routes(app))
         .merge(signed::layer(app, Kind::Params, onlinedisk_library::routes()))

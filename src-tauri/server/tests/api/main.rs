@@ -10,6 +10,7 @@ mod commands;
 mod coms;
 mod deliveries;
 mod distribution;
+mod downloads;
 mod enums;
 mod films;
 mod helpers;

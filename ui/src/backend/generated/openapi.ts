@@ -393,7 +393,9 @@ export interface paths {
         /**
          * The file's content (public, like OSS public-read: `<img src>` and players fetch it without a
          *     token). The ETag is the MD5; answers may be cached for good, since content never changes under
-         *     an id. Files uploaded to Aliyun OSS directly redirect there.
+         *     an id. Files uploaded to Aliyun OSS directly redirect there. A site signs its downloads
+         *     (optional; a refused signature is 401): what it was sent is counted on its deliveries of the
+         *     file (`servedBytes`).
          */
         get: operations["download_file"];
         put?: never;
@@ -2502,6 +2504,13 @@ export interface components {
             fileID?: string | null;
             movieID: string;
             movieName: string;
+            /**
+             * Format: int64
+             * @description Bytes of the pair's file this server sent the site's signed downloads so far (resumed
+             *     pieces and repeats included; unsigned downloads are nobody's). Beside `bytes`, what the
+             *     site says it has: a site far above its file's size keeps starting over.
+             */
+            servedBytes: number;
             state: components["schemas"]["DeliveryState"];
             /** Format: int64 */
             totalBytes: number;
@@ -6296,6 +6305,15 @@ export interface operations {
             };
             /** @description `download` is not a boolean */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A signature that is refused (bad, stale or spent) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
