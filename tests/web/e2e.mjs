@@ -10,14 +10,18 @@
 // in Chinese and English; a seat's fault in the notification centre; a session ended on the server; a MANAGER of one cinema (its scope set
 // on the users page) who sees only that cinema, renames a hall and finds it in the audit log
 // (before/after, CSV export), and ends another of its sessions; a login locked after five wrong
-// passwords; a backup made and restored from the settings page, and the storage page.
+// passwords; a backup made and restored from the settings page, and the storage page. Then the
+// same site side run by the real site agent (`cinedesk site`) for three cinemas: the film's board
+// filling as each agent downloads and checks the film, a seat an agent reports in ERROR on the
+// seat map and in the notification centre, and a command from the seat map run by an agent's hook.
 // Screenshots go to tests/artifacts/. Run through tests/web/run.sh, which builds and starts the server.
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
-import { createHmac } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
+import { spawn } from 'node:child_process'
 import { chromium } from 'playwright-core'
 
 const BASE = process.env.CINEDESK_URL
@@ -740,6 +744,8 @@ async function main() {
       await page.keyboard.press('Escape')
     })
 
+    await agentChecks()
+
     const manager = { alias: 'web_manager', password: 'manager-password-1', name: '王经理' }
     let admin = null // the administrator's page while the MANAGER's is in front
     await check("a MANAGER's cinema is assigned on the users page, and the list shows it", async () => {
@@ -964,6 +970,154 @@ async function main() {
     })
   } finally {
     await browser.close()
+  }
+}
+
+// ---- the site side run by the reference site agent: `cinedesk site`, the binary under test ----
+const agents = []
+/** Starts `cinedesk site` for `site` ({cinema, key}) in `dir`; the secret goes by the environment, as the docs ask. */
+function startAgent(site, dir, extra = []) {
+  const args = ['site', '--server', BASE, '--cinema', site.cinema, '--key', site.key.apikey, '--dir', dir, '--heartbeat-seconds', '1', ...extra]
+  const child = spawn(process.env.CINEDESK_BIN, args, {
+    env: { ...process.env, CINEDESK_SITE_SECRET: site.key.secretkey, RUST_LOG: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const agent = { child, log: '' }
+  child.stderr.on('data', (d) => (agent.log = (agent.log + d).slice(-3000)))
+  agents.push(agent)
+}
+
+/** A tus upload of `bytes` as the console's admin (POST, one PATCH): the stored file's id. */
+async function tusUpload(name, bytes) {
+  const created = await fetch(`${BASE}/files/`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length),
+      'upload-metadata': `filename ${Buffer.from(name).toString('base64')}`,
+    },
+  })
+  assert(created.status === 201, `the upload is created (${created.status})`)
+  const location = new URL(created.headers.get('location'), BASE)
+  const sent = await fetch(location, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+    body: bytes,
+  })
+  assert(sent.status === 204, `the bytes are taken (${sent.status})`)
+  return location.pathname.split('/').pop()
+}
+
+async function agentChecks() {
+  const sites = []
+  const root = await mkdtemp(resolve(tmpdir(), 'cinedesk-sites-'))
+  const seatsFile = resolve(root, 'seats.json')
+  const said = resolve(root, 'hook-said.txt')
+  const hook = resolve(root, 'hook.sh')
+  try {
+    await check("three site agents fill a film's delivery board as each downloads and checks the film", async () => {
+      for (const n of [1, 2, 3]) {
+        const made = await api('POST', '/cms/cinemas', { cinemaCode: `web_site_0${n}`, name: `站点影城${n}号`, regionID: 'BEIJING', numberOfHalls: 1 })
+        assert(made.status === 200, `cinema ${n} is made (${made.status} ${JSON.stringify(made.json)})`)
+        const cinema = made.json.cinemaID ?? (await api('GET', `/cms/cinemas?cinema_code=web_site_0${n}`)).json.itemList[0].cinemaID
+        const key = await api('POST', `/cms/cinemas/${cinema}/api_keys`)
+        sites.push({ cinema, key: key.json, dir: resolve(root, `site${n}`) })
+      }
+      const bytes = Buffer.alloc(24 * 2 ** 20)
+      for (let i = 0; i < bytes.length; i += 4) bytes.writeUInt32LE((i * 2246822519) >>> 0, i)
+      const fileID = await tusUpload('极地飞行.mp4', bytes)
+      const film = await api('POST', '/cms/movies', {
+        name: '极地飞行 VR', movieCode: 'WEB_M03', duration: 30, description: '飞越冰原', type: 'MOVIE',
+        category: 'SCIENCE', country: 'CHN', price: 2590, online: true, fileID,
+      })
+      const movie = film.json.movieID
+      assert(movie, `the film is made (${film.status} ${JSON.stringify(film.json)})`)
+      const sent = await api('POST', `/cms/movies/${movie}/_distribute`, { cinemaIDList: sites.map((s) => s.cinema) })
+      assert(sent.status === 200, `the film goes to the three cinemas (${sent.status})`)
+      await goto('/movies')
+      await page.locator('[data-test="movie-table"] tr', { hasText: 'WEB_M03' }).first().locator('[data-test="movie-deliveries"]').click()
+      const board = page.locator('[data-test="delivery-board"]')
+      await board.locator('[data-test="delivery-count-QUEUED"][data-count="3"]').waitFor({ timeout: 10000 })
+      await writeFile(seatsFile, '[]')
+      await writeFile(hook, `#!/bin/sh\necho "$@" > '${said}'\necho "已重启 $(($# - 1)) 台"\n`)
+      await chmod(hook, 0o755)
+      // One agent after another: the board moves a cinema at a time as each agent reports.
+      for (const [i, site] of sites.entries()) {
+        startAgent(site, site.dir, i === 0 ? ['--seats', seatsFile, '--hook', hook] : [])
+        await board.locator(`[data-test="delivery-count-READY"][data-count="${i + 1}"]`).waitFor({ timeout: 30000 })
+        if (i === 0) {
+          await page.waitForTimeout(300)
+          await shot(page, 'agents-one-ready')
+        }
+      }
+      const md5 = createHash('md5').update(bytes).digest('hex')
+      for (const [i, site] of sites.entries()) {
+        const copy = await readFile(resolve(site.dir, 'films', `${movie}.${fileID}`))
+        assert(createHash('md5').update(copy).digest('hex') === md5, `site ${i + 1}'s copy is the film`)
+      }
+      // The agents sign their downloads: the server counted what it sent each of them.
+      const rows = (await api('GET', `/cms/movies/${movie}/deliveries`)).json.itemList
+      assert(rows.length === 3 && rows.every((r) => r.servedBytes >= bytes.length), `each site was sent the file (${rows.map((r) => r.servedBytes)})`)
+      await board.locator('[data-test="delivery-served"]').nth(2).waitFor({ timeout: 15000 })
+      await shot(page, 'agents-all-ready')
+      await page.keyboard.press('Escape')
+      await page.waitForTimeout(300)
+    })
+
+    await check('a seat an agent reports in ERROR shows on the seat map and in the notification centre', async () => {
+      const site = sites[0]
+      assert(site?.key, 'the first site runs (the check before made it)')
+      const hall = await api('POST', '/cms/halls', { hallCode: 'WEB_SITE_H1', name: '站点一厅', cinemaID: site.cinema, numberOfSeats: 6 })
+      site.hall = hall.json.hallID
+      const seats = Array.from({ length: 6 }, (_, i) => ({ hallID: site.hall, seatNumber: `B0${i + 1}`, IPAddr: `10.2.0.${i + 1}` }))
+      assert((await api('POST', '/cms/vr_clients/_batch', seats)).status === 200, 'six seats are made')
+      site.seats = (await api('GET', `/cms/vr_clients?hall_id=${site.hall}&limit=100`)).json.itemList
+      const statuses = site.seats.map((s) => (s.seatNumber === 'B03'
+        ? { clientID: s.clientID, status: 'ERROR', errorCode: 'E_AGENT_HMD', errorMessage: '头显电量耗尽' }
+        : { clientID: s.clientID, status: 'IDLE' }))
+      await writeFile(seatsFile, JSON.stringify(statuses)) // the agent reads it at its next heartbeat
+      await goto(`/halls?cinema=${site.cinema}&hall=${site.hall}`)
+      const broken = page.locator('[data-test="seat-map"] button.seat[data-status="ERROR"][data-fault="E_AGENT_HMD"][data-online="true"]', { hasText: 'B03' })
+      await broken.waitFor({ timeout: 20000 })
+      // A cinema made after the page's list of cinemas was loaded is still named, not shown by its id.
+      await page.locator('text=站点影城1号 的影厅').waitFor({ timeout: 5000 })
+      assert(await page.locator('[data-test="seat-map"] button.seat[data-online="true"]').count() === 6, 'every seat the agent reports shows online')
+      await broken.click()
+      await page.waitForSelector('[data-test="seat-details"] [data-test="seat-fault"]:has-text("头显电量耗尽")')
+      await shot(page, 'agent-seat-fault')
+      await page.click('[data-test="notification-bell"]')
+      await page.locator('[data-test="notification-item"]', { hasText: 'E_AGENT_HMD' }).first().waitFor({ timeout: 15000 })
+      await page.waitForTimeout(300) // the popover's opening animation
+      await shot(page, 'agent-notification')
+      await page.keyboard.press('Escape')
+    })
+
+    await check("a command sent from the seat map is run by the agent's hook, and shows DONE with what the hook said", async () => {
+      const site = sites[0]
+      assert(site?.seats, 'the site has seats (the check before made them)')
+      await goto(`/halls?cinema=${site.cinema}&hall=${site.hall}`)
+      await page.waitForSelector('[data-test="seat-map"] button.seat >> nth=5', { timeout: 15000 })
+      await page.click('[data-test="seat-pick"]')
+      for (const seat of ['B01', 'B02']) await page.locator('[data-test="seat-map"] button.seat', { hasText: seat }).click()
+      await page.waitForSelector('[data-test="seat-map"] button.seat.picked >> nth=1')
+      await page.click('[data-test="seat-command"]')
+      await page.locator('[data-test="command-REBOOT"]:visible').click()
+      const confirm = page.locator('.el-message-box')
+      await confirm.waitFor()
+      await page.waitForTimeout(400)
+      await confirm.locator('.el-button--danger').click()
+      await confirm.waitFor({ state: 'hidden' })
+      await page.waitForSelector('[data-test="command-table"] .el-tag[data-state="DONE"]', { timeout: 20000 })
+      await page.locator('[data-test="command-table"]', { hasText: '已重启 2 台' }).waitFor({ timeout: 5000 })
+      const picked = site.seats.filter((s) => ['B01', 'B02'].includes(s.seatNumber)).map((s) => s.clientID).sort()
+      const args = (await readFile(said, 'utf8')).trim().split(' ')
+      assert(args[0] === 'REBOOT' && JSON.stringify(args.slice(1).sort()) === JSON.stringify(picked), `the hook ran REBOOT on the two seats (${args})`)
+      await shot(page, 'agent-command-done')
+    })
+  } finally {
+    for (const a of agents) a.child.kill('SIGTERM')
+    await Promise.all(agents.map((a) => (a.child.exitCode === null ? new Promise((r) => a.child.once('exit', r)) : null)))
+    if (results.includes(false)) for (const a of agents) console.log(`--- agent log\n${a.log}`)
+    await rm(root, { recursive: true, force: true })
   }
 }
 

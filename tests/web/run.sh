@@ -13,6 +13,8 @@ data_dir="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export CINEDESK_ADMIN_PASSWORD="web-e2e-password"
 export CINEDESK_URL="http://127.0.0.1:$port"
+# The same binary is the site agent (`cinedesk site`) the test starts for three cinemas.
+export CINEDESK_BIN="$CARGO_TARGET_DIR/debug/cinedesk"
 "$CARGO_TARGET_DIR/debug/cinedesk" --data "$data_dir" serve --listen "127.0.0.1:$port" --ui ui/dist \
   >"$data_dir/server.log" 2>&1 &
 server=$!

@@ -4,7 +4,8 @@
 //!
 //! Run: `cargo bench -p cinedesk-server --bench site_ops` (prints Markdown; needs `wrk`, `curl`
 //! and `nginx` on the PATH). `CINEDESK_BENCH_MIB` sets the film's size (default 1024),
-//! `CINEDESK_BENCH_ROUNDS` the download rounds (default 3).
+//! `CINEDESK_BENCH_ROUNDS` the download rounds (default 3), `CINEDESK_BENCH_PARTS` which parts
+//! run (default `heartbeats,deliveries,downloads`).
 
 // A benchmark reports on stdout: that is its whole job.
 #![allow(clippy::print_stdout)]
@@ -348,13 +349,21 @@ impl Drop for Nginx {
     }
 }
 
-/// `n` curls at once fetching `url` to /dev/null; answers the seconds until the last is done.
-fn curls(url: &str, n: usize, size: u64) -> f64 {
+/// `n` curls at once fetching `url` to /dev/null, the i-th with the headers `sign(i)` gives;
+/// answers the seconds until the last is done.
+fn curls(url: &str, n: usize, size: u64, sign: impl Fn(usize) -> Vec<(&'static str, String)>) -> f64 {
+    // Signed before the clock starts: what is timed is the download.
+    let headers: Vec<Vec<String>> = (0..n)
+        .map(|i| sign(i).into_iter().flat_map(|(k, v)| ["-H".to_string(), curl_header(k, &v)]).collect())
+        .collect();
     let t = Instant::now();
-    let children: Vec<Child> = (0..n)
-        .map(|_| {
+    let children: Vec<Child> = headers
+        .iter()
+        .map(|h| {
             Command::new("curl")
-                .args(["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", url])
+                .args(["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"])
+                .args(h)
+                .arg(url)
                 .stdout(Stdio::piped())
                 .spawn()
                 .unwrap()
@@ -367,22 +376,41 @@ fn curls(url: &str, n: usize, size: u64) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
+/// A header as curl's `-H` takes it: `name;` sends a header with an empty value (`name:` would
+/// remove it), as a signed GET's empty `user-params` must be.
+fn curl_header(name: &str, value: &str) -> String {
+    if value.is_empty() {
+        format!("{name};")
+    } else {
+        format!("{name}: {value}")
+    }
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
 /// Part 3: the film by `GET /cms/files/{id}` and by nginx from the same blob, one and ten at
-/// once, in turns.
-fn downloads(server: &Server, file: &str, blob: &Path, size: u64, dir: &Path) {
+/// once, in turns. Cinedesk's downloads are the sites' own: the i-th signed (`dc2`) with the
+/// key of cinema i, so the server also counts each on that cinema's delivery, as it does for
+/// the agents.
+fn downloads(chain: &Chain, server: &Server, file: &str, blob: &Path, size: u64, dir: &Path) {
     let folder = blob.parent().unwrap();
     let nginx = Nginx::start(&dir.join("nginx"), folder.parent().unwrap());
-    let ours = format!("{}/cms/files/{file}", server.base);
+    let path = format!("/cms/files/{file}");
+    let ours = format!("{}{path}", server.base);
     let theirs = format!("{}/{}/{file}", nginx.base, folder.file_name().unwrap().to_string_lossy());
     let rounds = env_num("CINEDESK_BENCH_ROUNDS", 3) as usize;
+    let site = |i: usize| {
+        let key = &chain.keys[i];
+        let s = cinedesk_testkit::seed004::sign_dc2((&key.0, &key.1), "GET", &path, "");
+        s.headers().into_iter().map(|(k, v)| (k, v.to_string())).collect::<Vec<_>>()
+    };
+    let anyone = |_: usize| vec![];
     // Both read the blob from the page cache: warm it once through each.
-    curls(&ours, 1, size);
-    curls(&theirs, 1, size);
+    curls(&ours, 1, size, site);
+    curls(&theirs, 1, size, anyone);
     let version = Command::new("nginx").arg("-v").output().unwrap().stderr;
     println!(
         "### Download of {} MiB: `GET /cms/files/{{id}}` versus {}\n\nLoad average before: {}\n",
@@ -401,11 +429,11 @@ fn downloads(server: &Server, file: &str, blob: &Path, size: u64, dir: &Path) {
             for ours_now in [r % 2 == 1, r % 2 == 0] {
                 if ours_now {
                     let c = cpu_secs(server.pid());
-                    b.push(curls(&ours, n, size));
+                    b.push(curls(&ours, n, size, site));
                     cb.push(cpu_secs(server.pid()) - c);
                 } else {
                     let c = nginx.cpu();
-                    a.push(curls(&theirs, n, size));
+                    a.push(curls(&theirs, n, size, anyone));
                     ca.push(nginx.cpu() - c);
                 }
             }
@@ -438,7 +466,10 @@ async fn main() {
         "Data set over HTTP: {CINEMAS} cinemas, one hall of {SEATS} seats each, an API key each: {:.1} s.\n",
         t.elapsed().as_secs_f64()
     );
-    heartbeats(&chain, server.pid()).await;
+    let parts = std::env::var("CINEDESK_BENCH_PARTS").unwrap_or_else(|_| "heartbeats,deliveries,downloads".into());
+    if parts.contains("heartbeats") {
+        heartbeats(&chain, server.pid()).await;
+    }
 
     let src = dir.path().join("film.bin");
     cinedesk_testkit::noise_file(&src, size, 7);
@@ -454,6 +485,33 @@ async fn main() {
     let path = format!("/cms/movies/{movie}/_distribute");
     chain.call(reqwest::Method::POST, &path, Some(json!({"cinemaIDList": chain.cinemas}))).await;
     println!("Film distributed to {CINEMAS} cinemas in {:.0} ms.\n", t.elapsed().as_secs_f64() * 1e3);
-    deliveries(&chain, &movie, size).await;
-    downloads(&server, &file, &blob, size, dir.path());
+    if parts.contains("deliveries") {
+        deliveries(&chain, &movie, size).await;
+    }
+    if parts.contains("downloads") {
+        downloads(&chain, &server, &file, &blob, size, dir.path());
+        served(&chain, &movie, size).await;
+    }
+}
+
+/// What the downloads part was counted as: cinema 0 made the warm-up and one download of each
+/// turn of one and of ten, cinemas 1 to 9 one of each turn of ten.
+async fn served(chain: &Chain, movie: &str, size: u64) {
+    let rounds = env_num("CINEDESK_BENCH_ROUNDS", 3);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut of = vec![];
+    for c in &chain.cinemas[..2] {
+        let films = chain.call(reqwest::Method::GET, &format!("/cms/cinemas/{c}/deliveries"), None).await;
+        let row = films["itemList"].as_array().unwrap().iter().find(|d| d["movieID"] == movie).unwrap().clone();
+        of.push(row["servedBytes"].as_u64().unwrap());
+    }
+    let (first, second) = (of[0], of[1]);
+    println!(
+        "Counted as sent on the deliveries: cinema 0 {:.0} GiB, cinema 1 {:.0} GiB (expected {} and {}).\n",
+        first as f64 / (1u64 << 30) as f64,
+        second as f64 / (1u64 << 30) as f64,
+        ((1 + 2 * rounds) * size) >> 30,
+        (rounds * size) >> 30
+    );
+    assert_eq!((first, second), ((1 + 2 * rounds) * size, rounds * size), "every signed download counted");
 }

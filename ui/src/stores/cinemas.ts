@@ -31,13 +31,30 @@ export const useCinemasStore = defineStore('cinemas', () => {
     return pending
   }
 
+  /** Ids already looked for by a reload and still not found (deleted, or outside the caller's scope). */
+  const sought = new Set<string>()
+
+  /**
+   * The list, loaded again once when it lacks one of `ids`: a cinema another user (or a site's
+   * API) added after this window loaded the list, named in a link or a table row. An id a reload
+   * did not find is not looked for again.
+   */
+  async function ensure(ids: string[]): Promise<Cinema[]> {
+    await load()
+    const unknown = ids.filter((id) => id && !byId.value.has(id) && !sought.has(id))
+    if (unknown.length === 0) return all.value
+    unknown.forEach((id) => sought.add(id))
+    return load(true)
+  }
+
   function reset(): void {
     all.value = []
     loaded.value = false
+    sought.clear()
   }
 
   const byId = computed(() => new Map(all.value.map((c) => [c.cinemaID, c])))
   const nameOf = (id: string) => byId.value.get(id)?.name ?? id
 
-  return { all, loaded, load, reset, byId, nameOf }
+  return { all, loaded, load, ensure, reset, byId, nameOf }
 })
