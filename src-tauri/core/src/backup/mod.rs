@@ -77,8 +77,13 @@ pub fn create(data_dir: &Path, to: &Path, keep: usize) -> Result<BackupReport> {
     let dir = new_snapshot_dir(to)?;
     let made = (|| {
         let snapped = snapshot::take(&db, &dir.join(DB_FILE))?;
-        let copied = blobs::copy_in(&data_dir.join("files"), &to.join(BLOBS_DIR), &snapped.blobs)?;
-        let manifest = Manifest::new(&snapped, dir.join(DB_FILE).as_path())?;
+        // The database copy's checksum is worked out while the files are copied.
+        let (manifest, copied) = std::thread::scope(|s| {
+            let manifest = s.spawn(|| Manifest::new(&snapped, dir.join(DB_FILE).as_path()));
+            let copied = blobs::copy_in(&data_dir.join("files"), &to.join(BLOBS_DIR), &snapped.blobs);
+            let manifest = manifest.join().map_err(|_| Error::Internal("the manifest's checksum failed".into()))?;
+            Ok::<_, Error>((manifest?, copied?))
+        })?;
         // The manifest last: a snapshot without one is unfinished, and never restored or kept.
         manifest.write(&dir.join(MANIFEST_FILE))?;
         crate::files::fsync_dir(&dir)?;

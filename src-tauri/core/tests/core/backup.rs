@@ -139,3 +139,17 @@ fn only_the_last_n_snapshots_are_kept_and_blobs_none_names_are_removed() {
     assert!(!stray.exists(), "content no kept snapshot names went");
     assert_eq!(files_below(&to.path().join("blobs")).len(), 2, "the named content stayed");
 }
+
+#[test]
+fn a_store_blob_that_no_longer_matches_its_md5_fails_the_backup_and_leaves_no_copy() {
+    let (app, _, files) = data_with_files(6, 20_000);
+    let (_, path) = app.cms.file_content(&files[3].0).unwrap();
+    let path = path.unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[100] ^= 0xff;
+    std::fs::write(&path, bytes).unwrap();
+    let to = tempfile::tempdir().unwrap();
+    let e = backup::create(app.cms.data_dir(), to.path(), 3).unwrap_err();
+    assert!(e.to_string().contains("does not match its MD5"), "{e}");
+    assert!(files_below(to.path()).is_empty(), "no blob, no partial copy, no snapshot: {:?}", files_below(to.path()));
+}
