@@ -160,7 +160,8 @@ mod unix {
     }
 }
 
-#[cfg(not(unix))]
+// Built in tests on Unix too, so the path Windows takes is exercised here.
+#[cfg(any(not(unix), test))]
 mod portable {
     use std::io::{self, Read, Seek, SeekFrom};
     use std::path::Path;
@@ -255,6 +256,18 @@ mod tests {
         while b.frame().await.is_some() {}
         drop(b);
         assert_eq!(*told.lock().unwrap(), [INSTALLMENT, INSTALLMENT, PIECE]);
+    }
+
+    #[test]
+    fn the_read_path_other_systems_take_reads_the_same_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("blob");
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let mut source = portable::Source::open(&path, data.len() as u64).unwrap();
+        assert_eq!(source.piece(9_000, 1_000).unwrap().as_ref(), &data[9_000..]);
+        assert_eq!(source.piece(10, 20).unwrap().as_ref(), &data[10..30]);
+        assert!(source.piece(9_990, 20).is_err(), "past the end is an error, not a short piece");
     }
 
     #[tokio::test]
