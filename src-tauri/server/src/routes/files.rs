@@ -6,7 +6,7 @@
 //!
 //! A site's agent signs its downloads with its cinema's key (`dc`/`dc2` over the query string,
 //! as any signed GET): the bytes sent are then counted on that cinema's deliveries of the file
-//! (`servedBytes`) when the download ends, however it ends.
+//! (`servedBytes`) as the download goes and when it ends, however it ends (`crate::file_body`).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
