@@ -107,10 +107,14 @@ mod unix {
     use std::sync::Arc;
 
     use bytes::Bytes;
-    use memmap2::{Advice, Mmap};
+    use memmap2::{Advice, Mmap, UncheckedAdvice};
 
-    /// A map of the whole file (None when the file is empty: nothing to map).
-    pub struct Source(Option<Arc<Mmap>>);
+    /// A map of the whole file (None when the file is empty: nothing to map), and how far its
+    /// pages have been let go of.
+    pub struct Source {
+        map: Option<Arc<Mmap>>,
+        released: usize,
+    }
 
     /// A range of the map, owned by the frame that carries it.
     struct Piece {
@@ -128,7 +132,7 @@ mod unix {
         pub fn open(path: &Path, end: u64) -> io::Result<Source> {
             let file = std::fs::File::open(path)?;
             if end == 0 {
-                return Ok(Source(None));
+                return Ok(Source { map: None, released: 0 });
             }
             // SAFETY: the store never writes to or truncates a file under its id (see the
             // module's comment), so the mapped bytes cannot change or vanish under the map; it
@@ -140,13 +144,29 @@ mod unix {
             }
             // Read ahead generously: a download reads the file once, front to back.
             map.advise(Advice::Sequential)?;
-            Ok(Source(Some(Arc::new(map))))
+            Ok(Source { map: Some(Arc::new(map)), released: 0 })
         }
 
-        /// `n` bytes from `at`, faulted in here (on the blocking pool), the next piece advised.
+        /// `n` bytes from `at`, faulted in here (on the blocking pool), the next piece advised,
+        /// and the pieces before the previous one let go of.
         pub fn piece(&mut self, at: u64, n: u64) -> io::Result<bytes::Bytes> {
-            let Some(map) = &self.0 else { return Ok(Bytes::new()) };
+            let Some(map) = &self.map else { return Ok(Bytes::new()) };
             let range = at as usize..(at + n) as usize;
+            // What was sent leaves this process's resident set: a download of a 4 GiB film would
+            // otherwise show 4 GiB more resident by its end (page cache, but counted as this
+            // process's in `top`). The piece before this one may still be in hyper's hands, so it
+            // stays. The pages stay in the page cache; a later read of them just maps them again.
+            let behind = range.start.saturating_sub(n as usize);
+            if behind > self.released {
+                // SAFETY: a shared, read-only map of a file that never changes (see the module's
+                // comment): after MADV_DONTNEED a read of these bytes maps the file's same pages
+                // again, so whoever still holds a piece of them reads what it read before.
+                #[allow(unsafe_code)]
+                unsafe {
+                    map.unchecked_advise_range(UncheckedAdvice::DontNeed, self.released, behind - self.released)?;
+                }
+                self.released = behind;
+            }
             let next = range.end..(range.end + n as usize).min(map.len());
             if !next.is_empty() {
                 map.advise_range(Advice::WillNeed, next.start, next.len())?;
@@ -256,6 +276,32 @@ mod tests {
         while b.frame().await.is_some() {}
         drop(b);
         assert_eq!(*told.lock().unwrap(), [INSTALLMENT, INSTALLMENT, PIECE]);
+    }
+
+    /// This process's resident pages of mapped files, in KiB.
+    #[cfg(target_os = "linux")]
+    fn resident_file_kib() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("RssFile:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn a_long_download_keeps_only_its_last_pieces_resident() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("film");
+        let len = PIECE * 48; // 96 MiB
+        std::fs::write(&path, vec![7u8; len as usize]).unwrap();
+        let before = resident_file_kib();
+        let mut most = before;
+        let mut b = body(path, 0, len, None).await.unwrap();
+        while let Some(frame) = b.frame().await {
+            drop(frame.unwrap());
+            most = most.max(resident_file_kib());
+        }
+        let grew_mib = most.saturating_sub(before) / 1024;
+        assert!(grew_mib < 24, "{grew_mib} MiB of a 96 MiB film stayed resident while it was sent");
     }
 
     #[test]
