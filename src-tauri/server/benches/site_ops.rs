@@ -422,6 +422,9 @@ fn downloads(chain: &Chain, server: &Server, file: &str, blob: &Path, size: u64,
         "| at once, median of {rounds} turns | nginx s | nginx MiB/s | cinedesk s | cinedesk MiB/s | \
          throughput cinedesk / nginx | server CPU s per GiB, nginx / cinedesk |\n|---|---:|---:|---:|---:|---:|---:|"
     );
+    // The server's peak resident memory (whole, and of it mapped file pages) while it sends one
+    // download and ten at once.
+    let mut resident = [(0u64, 0u64); 2];
     for n in [1, 10] {
         let (mut a, mut b, mut ca, mut cb) = (vec![], vec![], vec![], vec![]);
         for r in 0..rounds {
@@ -429,8 +432,10 @@ fn downloads(chain: &Chain, server: &Server, file: &str, blob: &Path, size: u64,
             for ours_now in [r % 2 == 1, r % 2 == 0] {
                 if ours_now {
                     let c = cpu_secs(server.pid());
-                    b.push(curls(&ours, n, size, site));
+                    let (t, peak) = peak_resident(server.pid(), || curls(&ours, n, size, site));
+                    b.push(t);
                     cb.push(cpu_secs(server.pid()) - c);
+                    resident[usize::from(n > 1)] = resident[usize::from(n > 1)].max(peak);
                 } else {
                     let c = nginx.cpu();
                     a.push(curls(&theirs, n, size, anyone));
@@ -451,7 +456,39 @@ fn downloads(chain: &Chain, server: &Server, file: &str, blob: &Path, size: u64,
             median(cb) / gib
         );
     }
+    println!(
+        "\nThe server's peak resident memory while sending, one / ten at once: {} / {} MiB, of which \
+         mapped file pages {} / {} MiB (the film is {} MiB).",
+        resident[0].0 >> 10,
+        resident[1].0 >> 10,
+        resident[0].1 >> 10,
+        resident[1].1 >> 10,
+        size / MIB
+    );
     println!("\nLoad average after: {}\n", load());
+}
+
+/// Runs `f` while a thread samples `pid`'s `VmRSS` and `RssFile` (KiB) every 10 ms: what `f`
+/// answers, and the peaks.
+fn peak_resident<T>(pid: u32, f: impl FnOnce() -> T) -> (T, (u64, u64)) {
+    let kib = |status: &str, key: &str| {
+        status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
+    };
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let sampler = s.spawn(|| {
+            let mut peak = (0u64, 0u64);
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                peak = (peak.0.max(kib(&status, "VmRSS:")), peak.1.max(kib(&status, "RssFile:")));
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            peak
+        });
+        let out = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (out, sampler.join().unwrap())
+    })
 }
 
 #[tokio::main]
