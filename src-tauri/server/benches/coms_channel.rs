@@ -49,14 +49,7 @@ impl Drop for Server {
 
 impl Server {
     fn rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        let kb: f64 = status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0);
-        kb / 1024.0
+        support::status_kib(self.child.id(), "VmRSS:") as f64 / 1024.0
     }
 
     fn open_fds(&self) -> usize {

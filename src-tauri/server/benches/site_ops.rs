@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{cpu_secs, load, percentile, write_bytes, wrk, Server};
+use support::{cpu_secs, load, percentile, write_bytes, wrk, ResidentPeak, Server};
 
 const CINEMAS: usize = 1_000;
 const SEATS: usize = 30;
@@ -206,6 +206,7 @@ async fn heartbeats(chain: &Chain, pid: u32) {
     )
     .await;
     let real_secs = t.elapsed().as_secs_f64();
+    // Even requests were heartbeats, odd ones the /healthz between them.
     let hb_real: Vec<Duration> = real.latencies.iter().copied().step_by(2).collect();
     let hz_real: Vec<Duration> = real.latencies.iter().copied().skip(1).step_by(2).collect();
     // The interleaved /healthz cost what they cost alone; the rest is the heartbeats'.
@@ -432,8 +433,9 @@ fn downloads(chain: &Chain, server: &Server, file: &str, blob: &Path, size: u64,
             for ours_now in [r % 2 == 1, r % 2 == 0] {
                 if ours_now {
                     let c = cpu_secs(server.pid());
-                    let (t, peak) = peak_resident(server.pid(), || curls(&ours, n, size, site));
-                    b.push(t);
+                    let watch = ResidentPeak::watch(server.pid());
+                    b.push(curls(&ours, n, size, site));
+                    let peak = watch.peak_kib();
                     cb.push(cpu_secs(server.pid()) - c);
                     resident[usize::from(n > 1)] = resident[usize::from(n > 1)].max(peak);
                 } else {
@@ -466,29 +468,6 @@ fn downloads(chain: &Chain, server: &Server, file: &str, blob: &Path, size: u64,
         size / MIB
     );
     println!("\nLoad average after: {}\n", load());
-}
-
-/// Runs `f` while a thread samples `pid`'s `VmRSS` and `RssFile` (KiB) every 10 ms: what `f`
-/// answers, and the peaks.
-fn peak_resident<T>(pid: u32, f: impl FnOnce() -> T) -> (T, (u64, u64)) {
-    let kib = |status: &str, key: &str| {
-        status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
-    };
-    let done = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|s| {
-        let sampler = s.spawn(|| {
-            let mut peak = (0u64, 0u64);
-            while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-                peak = (peak.0.max(kib(&status, "VmRSS:")), peak.1.max(kib(&status, "RssFile:")));
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            peak
-        });
-        let out = f();
-        done.store(true, std::sync::atomic::Ordering::Relaxed);
-        (out, sampler.join().unwrap())
-    })
 }
 
 #[tokio::main]

@@ -14,8 +14,6 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cinedesk_core::files::Md5;
@@ -25,22 +23,12 @@ use serde_json::Value;
 
 mod support;
 
-use support::{file_range, login, tus, Server};
+use support::{file_range, login, status_kib, tus, ResidentPeak, Server};
 
 const MIB: u64 = 1 << 20;
 
 fn env_mib(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default) * MIB
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
 }
 
 /// CPU seconds used by a process (`/proc/<pid>/stat` utime + stime), and by its waited-for
@@ -52,33 +40,6 @@ fn cpu_secs(pid: &str) -> (f64, f64) {
     let rest: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("").split_whitespace().collect();
     let tick = |i: usize| rest.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 100.0;
     (tick(11) + tick(12), tick(13) + tick(14))
-}
-
-/// Samples a process's RSS every 10 ms until stopped; answers the highest seen.
-struct RssPeak {
-    stop: Arc<AtomicBool>,
-    peak: Arc<AtomicU64>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl RssPeak {
-    fn watch(pid: u32) -> RssPeak {
-        let (stop, peak) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(rss_kib(pid))));
-        let (s, p) = (Arc::clone(&stop), Arc::clone(&peak));
-        let thread = std::thread::spawn(move || {
-            while !s.load(Ordering::Relaxed) {
-                p.fetch_max(rss_kib(pid), Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        });
-        RssPeak { stop, peak, thread }
-    }
-
-    fn peak_kib(self) -> u64 {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap();
-        self.peak.load(Ordering::Relaxed)
-    }
 }
 
 fn sync() {
@@ -161,14 +122,14 @@ fn run_protocol(
     let token = rt.block_on(login(&http, &server.base));
     std::thread::sleep(Duration::from_millis(300));
     sync();
-    let before = rss_kib(server.child.id());
+    let before = status_kib(server.child.id(), "VmRSS:");
     let pid = server.child.id().to_string();
     let (server_cpu0, client_cpu0) = (cpu_secs(&pid).0, cpu_secs("self").0);
-    let peak = RssPeak::watch(server.child.id());
+    let peak = ResidentPeak::watch(server.child.id());
     let mut id = String::new();
     let secs = timed(|| id = rt.block_on(upload(&http, &server.base, &token)));
     let (server_cpu, client_cpu) = (cpu_secs(&pid).0 - server_cpu0, cpu_secs("self").0 - client_cpu0);
-    let peak = peak.peak_kib();
+    let peak = peak.peak_kib().0;
     drop(server);
     let run = Run { secs, rss_growth_mib: peak.saturating_sub(before) as f64 / 1024.0, server_cpu, client_cpu };
     // The stored blob, for the MD5 check after the run.

@@ -193,3 +193,45 @@ pub async fn tus(http: &reqwest::Client, base: &str, token: &str, src: &Path, si
     assert_eq!(res.headers()["upload-offset"].to_str().unwrap(), size.to_string());
     location.rsplit('/').next().unwrap().to_string()
 }
+
+/// A figure of `/proc/<pid>/status` in KiB (`VmRSS:`, `RssFile:`, …); 0 when unreadable.
+pub fn status_kib(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Samples a process's resident memory every 10 ms until stopped: the highest `VmRSS` and
+/// the highest `RssFile` (mapped file pages) seen, in KiB.
+pub struct ResidentPeak {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(u64, u64)>,
+}
+
+impl ResidentPeak {
+    pub fn watch(pid: u32) -> ResidentPeak {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut peak = (0, 0);
+            loop {
+                peak = (peak.0.max(status_kib(pid, "VmRSS:")), peak.1.max(status_kib(pid, "RssFile:")));
+                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    return peak;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
+        ResidentPeak { stop, thread }
+    }
+
+    /// Stops sampling: (peak `VmRSS`, peak `RssFile`) in KiB.
+    pub fn peak_kib(self) -> (u64, u64) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
